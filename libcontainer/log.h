@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_LOG_H
+#define HR_LOG_H
+
+#include "context.h"
+#include "error.h"
+
+enum hr_log_level {
+	HR_LOG_DEBUG,
+	HR_LOG_INFO,
+	HR_LOG_WARNING,
+	HR_LOG_ERROR,
+};
+
+/*
+ * hardrun's own log: text lines on stderr by default, or appended to --log FILE; with
+ * --log-format json each line is {"level":"...","msg":"...","time":"<RFC 3339>"}, which is what
+ * containerd's shim reads back when a runtime command fails. Messages never carry values of
+ * process.env (callers must not pass them; see hr_log for the rule).
+ */
+int hr_log_init(const char *path, enum hr_log_format format, bool debug, struct hr_err *err);
+void hr_log(enum hr_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports an error once: to the log file if any, and always to stderr. */
+void hr_log_error_report(const struct hr_err *err);
+void hr_log_close(void);
+
+/* RFC 3339 UTC timestamp with nanoseconds, e.g. 2026-11-28T02:33:45.123456789Z. */
+void hr_format_rfc3339(char *buf, size_t size, long sec, long nsec);
+
+#define hr_debug(...)   hr_log(HR_LOG_DEBUG, __VA_ARGS__)
+#define hr_info(...)    hr_log(HR_LOG_INFO, __VA_ARGS__)
+#define hr_warning(...) hr_log(HR_LOG_WARNING, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+
+#include "version.h"
+
+#include <seccomp.h>
+
+void hr_print_version(FILE *out)
+{
+	const struct scmp_version *scmp = seccomp_version();
+
+	fprintf(out, "hardrun version %s\n", PACKAGE_VERSION);
+	fprintf(out, "commit: %s\n", HR_GIT_COMMIT);
+	fprintf(out, "spec: %s\n", HR_OCI_VERSION);
+	fprintf(out, "libseccomp: %u.%u.%u\n", scmp->major, scmp->minor, scmp->micro);
+	fprintf(out, "+SECCOMP +CAP +YAJL +CGROUPV2 +USERNS +IDMAP -SYSTEMD -SELINUX -APPARMOR\n");
+}

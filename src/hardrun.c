@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hardrun: global options and the command table. Each command lives in its own file. */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "libcontainer/log.h"
+#include "libcontainer/version.h"
+
+const struct hr_command *const hr_commands[] = {
+	&hr_cmd_spec,
+	&hr_cmd_validate,
+	&hr_cmd_features,
+	NULL,
+};
+
+static const char global_usage[] =
+	"Usage: hardrun [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"A minimal, hardened OCI container runtime.\n"
+	"\n"
+	"Global options:\n"
+	"  --root DIR                 state directory (default " HR_DEFAULT_ROOT ")\n"
+	"  --log FILE                 append log messages and errors to FILE\n"
+	"  --log-format text|json     format of the log file (default text)\n"
+	"  --debug                    log debug messages\n"
+	"  --systemd-cgroup           same as --cgroup-manager systemd\n"
+	"  --cgroup-manager cgroupfs|systemd|disabled\n"
+	"                             who manages the container's cgroup (default cgroupfs)\n"
+	"  -v, --version              print the version and the compiled-in features\n"
+	"  -h, --help                 print this help\n"
+	"\n"
+	"Commands:\n";
+
+static void print_usage(FILE *out)
+{
+	fputs(global_usage, out);
+	for (size_t i = 0; hr_commands[i] != NULL; i++)
+		fprintf(out, "  %-12s %s\n", hr_commands[i]->name, hr_commands[i]->summary);
+	fputs("  help [CMD]   show this help or a command's\n"
+	      "\nRun 'hardrun COMMAND --help' for a command's options. See hardrun(8).\n",
+	      out);
+}
+
+enum {
+	OPT_ROOT = 0x100,
+	OPT_LOG,
+	OPT_LOG_FORMAT,
+	OPT_DEBUG,
+	OPT_SYSTEMD_CGROUP,
+	OPT_CGROUP_MANAGER,
+};
+
+static const struct option global_options[] = {
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	{"debug", no_argument, NULL, OPT_DEBUG},
+	{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
+	{"cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER},
+	{"version", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int global_usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "hardrun: %s%s%s\nRun 'hardrun --help' for usage.\n", what,
+		arg ? " " : "", arg ? arg : "");
+	return HR_EXIT_USAGE;
+}
+
+/* Returns -1 to go on with a command, or an exit status. */
+static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:vh", global_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOT:
+			if (optarg[0] != '/')
+				return global_usage_error("--root must be an absolute path:", optarg);
+			ctx->root = optarg;
+			break;
+		case OPT_LOG:
+			ctx->log_path = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				ctx->log_format = HR_LOG_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				ctx->log_format = HR_LOG_JSON;
+			else
+				return global_usage_error("unknown --log-format (text or json):", optarg);
+			break;
+		case OPT_DEBUG:
+			ctx->debug = true;
+			break;
+		case OPT_SYSTEMD_CGROUP:
+			ctx->cgroup_manager = HR_CGROUP_SYSTEMD;
+			break;
+		case OPT_CGROUP_MANAGER:
+			if (strcmp(optarg, "cgroupfs") == 0)
+				ctx->cgroup_manager = HR_CGROUP_CGROUPFS;
+			else if (strcmp(optarg, "systemd") == 0)
+				ctx->cgroup_manager = HR_CGROUP_SYSTEMD;
+			else if (strcmp(optarg, "disabled") == 0)
+				ctx->cgroup_manager = HR_CGROUP_DISABLED;
+			else
+				return global_usage_error(
+					"unknown --cgroup-manager (cgroupfs, systemd or disabled):",
+					optarg);
+			break;
+		case 'v':
+			hr_print_version(stdout);
+			return HR_EXIT_OK;
+		case 'h':
+			print_usage(stdout);
+			return HR_EXIT_OK;
+		case ':':
+			return global_usage_error("option needs a value:", argv[optind - 1]);
+		default:
+			return global_usage_error("unknown global option", argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
+static int run_help(int argc, char **argv)
+{
+	const struct hr_command *cmd;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return HR_EXIT_OK;
+	}
+	cmd = hr_find_command(argv[1]);
+	if (cmd == NULL)
+		return global_usage_error("unknown command", argv[1]);
+	fputs(cmd->usage, stdout);
+	return HR_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct hr_context ctx = {
+		.root = HR_DEFAULT_ROOT,
+		.log_format = HR_LOG_TEXT,
+		.cgroup_manager = HR_CGROUP_CGROUPFS,
+		.argv0 = argv[0],
+	};
+	struct hr_err err = {0};
+	const struct hr_command *cmd;
+	int status;
+
+	status = parse_global_options(&ctx, argc, argv);
+	if (status >= 0)
+		return status;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		print_usage(stderr);
+		return HR_EXIT_USAGE;
+	}
+	if (strcmp(argv[0], "help") == 0)
+		return run_help(argc, argv);
+	cmd = hr_find_command(argv[0]);
+	if (cmd == NULL)
+		return global_usage_error("unknown command", argv[0]);
+	if (hr_log_init(ctx.log_path, ctx.log_format, ctx.debug, &err) < 0) {
+		hr_log_error_report(&err);
+		return HR_EXIT_ERROR;
+	}
+	optind = 0; /* reinitialise getopt for the command's own options */
+	status = cmd->run(&ctx, argc, argv, &err);
+	if (status == HR_EXIT_ERROR && err.msg[0] != '\0')
+		hr_log_error_report(&err);
+	hr_log_close();
+	return status;
+}

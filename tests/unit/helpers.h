@@ -1,0 +1,3 @@
+#ifndef HR_TEST_HELPERS_H
+#define HR_TEST_HELPERS_H
+#endif
