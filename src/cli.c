@@ -65,3 +65,18 @@ bool hr_expect_args(const struct hr_command *cmd, int argc, int min, int max)
 	}
 	return true;
 }
+
+int hr_parse_no_options(const struct hr_command *cmd, int argc, char **argv, int min_args,
+			int max_args)
+{
+	static const struct option opts[] = {HR_HELP_OPTION, {NULL, 0, NULL, 0}};
+	int c = hr_getopt(cmd, argc, argv, opts, "");
+
+	if (c == HR_OPT_HELP)
+		return HR_EXIT_OK;
+	if (c != -1)
+		return HR_EXIT_USAGE;
+	if (!hr_expect_args(cmd, argc - optind, min_args, max_args))
+		return HR_EXIT_USAGE;
+	return -1;
+}

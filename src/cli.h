@@ -17,6 +17,8 @@ struct hr_command {
 	const char *name;
 	const char *summary;
 	const char *usage; /* full help text, printed by `CMD --help` and `help CMD` */
+	/* runs hardrun's own code inside containers: re-executed from a sealed copy first */
+	bool enters_containers;
 	/* Returns an exit status; on failure fills err (printed once by main) and returns
 	 * HR_EXIT_ERROR, or prints usage and returns HR_EXIT_USAGE. */
 	int (*run)(struct hr_context *ctx, int argc, char **argv, struct hr_err *err);
@@ -46,10 +48,26 @@ int hr_usage_error(const struct hr_command *cmd, const char *fmt, ...)
 /* Checks the number of positional arguments left after options. */
 bool hr_expect_args(const struct hr_command *cmd, int argc, int min, int max);
 
+/*
+ * For commands without options of their own: handles --help and the argument count.
+ * Returns -1 to go on (operands start at argv[optind]) or the exit status to return.
+ */
+int hr_parse_no_options(const struct hr_command *cmd, int argc, char **argv, int min_args,
+			int max_args);
+
 #define HR_DECLARE_COMMAND(var) extern const struct hr_command var
 
 HR_DECLARE_COMMAND(hr_cmd_spec);
 HR_DECLARE_COMMAND(hr_cmd_validate);
 HR_DECLARE_COMMAND(hr_cmd_features);
+HR_DECLARE_COMMAND(hr_cmd_create);
+HR_DECLARE_COMMAND(hr_cmd_start);
+HR_DECLARE_COMMAND(hr_cmd_run);
+HR_DECLARE_COMMAND(hr_cmd_state);
+HR_DECLARE_COMMAND(hr_cmd_kill);
+HR_DECLARE_COMMAND(hr_cmd_delete);
+HR_DECLARE_COMMAND(hr_cmd_list);
+HR_DECLARE_COMMAND(hr_cmd_ps);
+HR_DECLARE_COMMAND(hr_cmd_exec);
 
 #endif

@@ -8,9 +8,19 @@
 
 #include "cli.h"
 #include "libcontainer/log.h"
+#include "libcontainer/sealed_exe.h"
 #include "libcontainer/version.h"
 
 const struct hr_command *const hr_commands[] = {
+	&hr_cmd_create,
+	&hr_cmd_start,
+	&hr_cmd_run,
+	&hr_cmd_state,
+	&hr_cmd_kill,
+	&hr_cmd_delete,
+	&hr_cmd_list,
+	&hr_cmd_ps,
+	&hr_cmd_exec,
 	&hr_cmd_spec,
 	&hr_cmd_validate,
 	&hr_cmd_features,
@@ -157,6 +167,8 @@ int main(int argc, char **argv)
 	const struct hr_command *cmd;
 	int status;
 
+	char **orig_argv = argv;
+
 	status = parse_global_options(&ctx, argc, argv);
 	if (status >= 0)
 		return status;
@@ -171,6 +183,10 @@ int main(int argc, char **argv)
 	cmd = hr_find_command(argv[0]);
 	if (cmd == NULL)
 		return global_usage_error("unknown command", argv[0]);
+	if (cmd->enters_containers && hr_reexec_from_sealed_copy(orig_argv, &err) < 0) {
+		hr_log_error_report(&err);
+		return HR_EXIT_ERROR;
+	}
 	if (hr_log_init(ctx.log_path, ctx.log_format, ctx.debug, &err) < 0) {
 		hr_log_error_report(&err);
 		return HR_EXIT_ERROR;

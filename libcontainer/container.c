@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* create, start and run: the parent side of a new container. */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "config.h"
+#include "container_internal.h"
+#include "hooks.h"
+#include "init.h"
+#include "json.h"
+#include "log.h"
+#include "namespaces.h"
+#include "process.h"
+#include "rootfs.h"
+#include "seccomp_filter.h"
+#include "sync.h"
+#include "terminal.h"
+
+/* Everything create builds; released in one place whatever step failed. */
+struct create_job {
+	const struct hr_context *ctx;
+	const struct hr_create_opts *opts;
+	bool relay_pty; /* foreground run without a console socket */
+	struct hr_config *config;
+	char *config_text;
+	size_t config_len;
+	struct hr_arena arena;
+	struct hr_container_dir dir;
+	bool dir_created;
+	struct hr_ns_plan ns;
+	struct hr_rootfs_plan *rootfs;
+	struct hr_process_plan *process;
+	struct hr_seccomp_program *seccomp;
+	struct hr_state state;
+	char bundle[PATH_MAX];
+	char rootfs_path[PATH_MAX];
+	char created[64];
+	int sync[2];
+	int fifo_fd;
+	int state_fd;
+	int console_sock;
+	int pidfd;
+	int pty_master;
+	pid_t pid;
+};
+
+static void job_init(struct create_job *job, const struct hr_context *ctx,
+		     const struct hr_create_opts *opts)
+{
+	memset(job, 0, sizeof(*job));
+	job->ctx = ctx;
+	job->opts = opts;
+	job->dir.fd = -1;
+	job->sync[0] = job->sync[1] = -1;
+	job->fifo_fd = job->state_fd = job->console_sock = job->pidfd = job->pty_master = -1;
+	for (int i = 0; i < HR_NS__COUNT; i++)
+		job->ns.join_fds[i] = -1;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* On failure: kill what was started and remove what was created. */
+static void job_release(struct create_job *job, bool failed)
+{
+	if (failed && job->pid > 0) {
+		if (job->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
+		waitpid(job->pid, NULL, 0);
+	}
+	if (failed && job->dir_created) {
+		struct hr_err ignored;
+
+		hr_container_dir_remove(&job->dir, &ignored);
+	}
+	hr_container_dir_close(&job->dir);
+	hr_ns_plan_close(&job->ns);
+	close_fd(&job->sync[0]);
+	close_fd(&job->sync[1]);
+	close_fd(&job->fifo_fd);
+	close_fd(&job->state_fd);
+	close_fd(&job->console_sock);
+	if (failed) {
+		close_fd(&job->pidfd);
+		close_fd(&job->pty_master);
+	}
+	free(job->config_text);
+	if (job->config != NULL)
+		hr_config_free(job->config);
+	hr_arena_free(&job->arena);
+}
+
+static int load_config(struct create_job *job, struct hr_err *err)
+{
+	const struct hr_create_opts *opts = job->opts;
+	char path[PATH_MAX];
+	struct hr_diags diags = {0};
+	const char *name;
+
+	if (realpath(opts->bundle ? opts->bundle : ".", job->bundle) == NULL)
+		return hr_err_sys(err, "bundle %s", opts->bundle ? opts->bundle : ".");
+	if (opts->config_path != NULL && opts->config_path[0] == '/')
+		name = opts->config_path;
+	else if ((size_t)snprintf(path, sizeof(path), "%s/%s", job->bundle,
+				  opts->config_path ? opts->config_path : "config.json") >=
+		 sizeof(path))
+		return hr_err_set(err, ENAMETOOLONG, "config path in bundle %s", job->bundle);
+	else
+		name = path;
+	if (hr_read_file(name, HR_CONFIG_MAX_SIZE, &job->config_text, &job->config_len, err) < 0)
+		return -1;
+	job->config = hr_config_parse(job->config_text, job->config_len, name, &diags);
+	if (job->config == NULL) {
+		hr_diags_to_err(&diags, err);
+		hr_diags_free(&diags);
+		return -1;
+	}
+	if (!job->config->has_process)
+		return hr_err_set(err, EINVAL, "%s: process: required to create a container", name);
+	return 0;
+}
+
+static int resolve_rootfs(struct create_job *job, struct hr_err *err)
+{
+	char path[PATH_MAX];
+	const char *root = job->config->root_path;
+
+	if (root[0] == '/')
+		snprintf(path, sizeof(path), "%s", root);
+	else if ((size_t)snprintf(path, sizeof(path), "%s/%s", job->bundle, root) >= sizeof(path))
+		return hr_err_set(err, ENAMETOOLONG, "root.path in bundle %s", job->bundle);
+	if (realpath(path, job->rootfs_path) == NULL)
+		return hr_err_sys(err, "root.path %s", path);
+	return 0;
+}
+
+/* Build every plan in the parent: the child only executes them. */
+static int build_plans(struct create_job *job, struct hr_err *err)
+{
+	const struct hr_config *config = job->config;
+	const struct hr_linux *linux_cfg = config->has_linux ? &config->linux_cfg : NULL;
+	char cache[PATH_MAX];
+
+	if (hr_rootfs_plan_build(config, job->bundle, &job->arena, &job->rootfs, err) < 0)
+		return -1;
+	if (hr_process_plan_build(&config->process, linux_cfg, &job->arena, &job->process, err) < 0)
+		return -1;
+	if (linux_cfg != NULL && linux_cfg->seccomp != NULL) {
+		snprintf(cache, sizeof(cache), "%s/.seccomp-cache", job->ctx->root);
+		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) < 0)
+			return -1;
+	}
+	return hr_ns_plan_build(linux_cfg, &job->ns, err);
+}
+
+static int make_exec_fifo(struct create_job *job, struct hr_err *err)
+{
+	if (mkfifoat(job->dir.fd, HR_EXEC_FIFO, 0600) < 0)
+		return hr_err_sys(err, "create %s/%s", job->dir.path, HR_EXEC_FIFO);
+	/* the init opens it for writing after dropping to the container's user */
+	if (fchmodat(job->dir.fd, HR_EXEC_FIFO, 0622, 0) < 0)
+		return hr_err_sys(err, "chmod %s/%s", job->dir.path, HR_EXEC_FIFO);
+	job->fifo_fd = openat(job->dir.fd, HR_EXEC_FIFO, O_PATH | O_CLOEXEC);
+	if (job->fifo_fd < 0)
+		return hr_err_sys(err, "open %s/%s", job->dir.path, HR_EXEC_FIFO);
+	return 0;
+}
+
+static int prepare_fds(struct create_job *job, struct hr_err *err)
+{
+	const struct hr_process *proc = &job->config->process;
+
+	if (proc->terminal) {
+		if (job->opts->console_socket != NULL) {
+			job->console_sock = hr_console_socket_connect(job->opts->console_socket, err);
+			if (job->console_sock < 0)
+				return -1;
+		} else if (!job->relay_pty) {
+			return hr_err_set(err, EINVAL,
+					  "process.terminal is true: --console-socket is required");
+		}
+	} else if (job->opts->console_socket != NULL) {
+		return hr_err_set(err, EINVAL,
+				  "--console-socket given but process.terminal is false");
+	}
+	job->state_fd = memfd_create("hardrun-state", MFD_CLOEXEC);
+	if (job->state_fd < 0)
+		return hr_err_sys(err, "memfd_create for the container state");
+	if (hr_write_file_at(job->dir.fd, HR_CONFIG_COPY, job->config_text, job->config_len, err) <
+	    0)
+		return -1;
+	return hr_sync_pair(job->sync, err);
+}
+
+static void fill_state(struct create_job *job)
+{
+	struct timespec now;
+	struct hr_state *st = &job->state;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	hr_format_rfc3339(job->created, sizeof(job->created), now.tv_sec, now.tv_nsec);
+	st->id = (char *)job->opts->id;
+	st->bundle = job->bundle;
+	st->rootfs = job->rootfs_path;
+	st->created = job->created;
+	st->owner = geteuid();
+	st->annotations = job->config->annotations;
+	st->n_annotations = job->config->n_annotations;
+}
+
+static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
+{
+	const struct hr_process *proc = &job->config->process;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->kind = HR_INIT_CONTAINER;
+	plan->config = job->config;
+	plan->ns = &job->ns;
+	plan->rootfs = job->rootfs;
+	plan->process = job->process;
+	plan->seccomp = job->seccomp;
+	plan->no_new_privileges = proc->no_new_privileges;
+	plan->terminal = proc->terminal;
+	plan->console_height = proc->console_height;
+	plan->console_width = proc->console_width;
+	plan->no_pivot = job->opts->no_pivot;
+	plan->new_keyring = !job->opts->no_new_keyring;
+	plan->preserve_fds = job->opts->preserve_fds;
+	plan->sync_fd = job->sync[1];
+	plan->fifo_fd = job->fifo_fd;
+	plan->state_fd = job->state_fd;
+	plan->join_pidfd = -1;
+	plan->apparmor_profile = proc->apparmor_profile;
+	plan->selinux_label = proc->selinux_label;
+}
+
+pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static int spawn_init(struct create_job *job, struct hr_err *err)
+{
+	struct hr_init_plan plan;
+	const struct hr_linux *linux_cfg = job->config->has_linux ? &job->config->linux_cfg : NULL;
+
+	init_plan_fill(job, &plan);
+	if (hr_ns_enter_for_children(&job->ns, linux_cfg, err) < 0)
+		return -1;
+	job->pid = hr_clone3(job->ns.clone_flags, &job->pidfd, -1);
+	if (job->pid < 0) {
+		job->pid = 0;
+		return hr_err_sys(err, "clone3 the container's init");
+	}
+	if (job->pid == 0) {
+		close(job->sync[0]);
+		hr_init_main(&plan);
+	}
+	close_fd(&job->sync[1]);
+	return 0;
+}
+
+/* Parent side between clone and ready: maps, limits, runtime hooks, go, pty, ready. */
+static int drive_init(struct create_job *job, struct hr_err *err)
+{
+	const struct hr_config *config = job->config;
+	_cleanup_free_ char *state_json = NULL;
+	int master = -1;
+
+	if (job->ns.new_user && hr_ns_write_id_maps(job->pid, &config->linux_cfg, err) < 0)
+		return -1;
+	if (hr_process_apply_from_parent(job->process, job->pid, err) < 0)
+		return -1;
+	if (hr_proc_start_time(job->pid, &job->state.pid_start_time, NULL) < 0)
+		return hr_err_set(err, ESRCH, "container init %d vanished", (int)job->pid);
+	job->state.pid = job->pid;
+	state_json = hr_state_oci_json(&job->state, HR_STATUS_CREATING, false);
+	if (pwrite(job->state_fd, state_json, strlen(state_json), 0) < 0)
+		return hr_err_sys(err, "write the state for hooks");
+	if (hr_hooks_run(config->hooks, HR_HOOK_PRESTART, job->state_fd, err) < 0 ||
+	    hr_hooks_run(config->hooks, HR_HOOK_CREATE_RUNTIME, job->state_fd, err) < 0)
+		return -1;
+	if (hr_sync_send(job->sync[0], HR_SYNC_GO, NULL, -1, err) < 0)
+		return -1;
+	if (config->process.terminal) {
+		if (hr_sync_wait(job->sync[0], HR_SYNC_PTY, &master, err) < 0)
+			return -1;
+		if (job->console_sock >= 0) {
+			int r = hr_console_socket_send(job->console_sock, master, err);
+
+			close(master);
+			if (r < 0)
+				return -1;
+		} else {
+			job->pty_master = master;
+		}
+	}
+	return hr_sync_wait(job->sync[0], HR_SYNC_READY, NULL, err);
+}
+
+static int create_with_job(struct create_job *job, struct hr_err *err)
+{
+	if (load_config(job, err) < 0 || resolve_rootfs(job, err) < 0)
+		return -1;
+	if (hr_lsm_check(job->config->process.apparmor_profile,
+			 job->config->process.selinux_label, err) < 0)
+		return -1;
+	if (hr_cgroup_check_host(job->ctx, job->config, err) < 0)
+		return -1;
+	if (hr_container_dir_create(job->ctx->root, job->opts->id, &job->dir, err) < 0)
+		return -1;
+	job->dir_created = true;
+	if (build_plans(job, err) < 0 || make_exec_fifo(job, err) < 0 || prepare_fds(job, err) < 0)
+		return -1;
+	fill_state(job);
+	if (spawn_init(job, err) < 0 || drive_init(job, err) < 0)
+		return -1;
+	if (job->opts->pid_file != NULL && hr_write_pid_file(job->opts->pid_file, job->pid, err) < 0)
+		return -1;
+	return hr_state_write(&job->dir, &job->state, err);
+}
+
+static int create_internal(const struct hr_context *ctx, const struct hr_create_opts *opts,
+			   bool relay_pty, struct hr_created *created, struct hr_err *err)
+{
+	struct create_job job;
+	int r;
+
+	job_init(&job, ctx, opts);
+	job.relay_pty = relay_pty;
+	r = create_with_job(&job, err);
+	if (r < 0 && job.dir_created)
+		hr_err_prefix(err, "create container %s", opts->id);
+	if (r == 0 && created != NULL) {
+		created->pid = job.pid;
+		created->pidfd = job.pidfd;
+		created->pty_master = job.pty_master;
+		job.pidfd = job.pty_master = -1;
+	}
+	if (r == 0) {
+		close_fd(&job.pidfd);
+		close_fd(&job.pty_master);
+	}
+	job_release(&job, r < 0);
+	return r;
+}
+
+int hr_container_create(const struct hr_context *ctx, const struct hr_create_opts *opts,
+			struct hr_created *created, struct hr_err *err)
+{
+	return create_internal(ctx, opts, false, created, err);
+}
+
+/* Waits for fd to be readable, or for the init behind pidfd to exit (then fails). */
+static int poll_fifo(int fifo, int pidfd, const char *id, struct hr_err *err)
+{
+	struct pollfd fds[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return hr_err_sys(err, "wait for container %s to start", id);
+		}
+		if (fds[0].revents & (POLLIN | POLLHUP))
+			return 0;
+		if (fds[1].revents & POLLIN)
+			return hr_err_set(err, ESRCH, "container %s: its init exited during start", id);
+	}
+}
+
+/*
+ * Opening the fifo for reading releases the init blocked on its write side. It writes one byte
+ * after the startContainer hooks, and its write end closes on a successful execve: end-of-file
+ * means the user process runs (see init.c).
+ */
+static int release_init(const struct hr_container_dir *dir, const struct hr_state *state,
+			struct hr_err *err)
+{
+	_cleanup_close_ int fifo = openat(dir->fd, HR_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int pidfd = -1;
+	char buf[16];
+	ssize_t n;
+	bool started = false;
+
+	if (fifo < 0)
+		return hr_err_sys(err, "open %s/%s", dir->path, HR_EXEC_FIFO);
+	if (hr_pidfd_open_verified(state->pid, state->pid_start_time, &pidfd, err) < 0)
+		return hr_err_set(err, ESRCH, "container %s: its init exited before start",
+				  state->id);
+	/* the fifo is gone once start has begun: a second start sees "running" */
+	if (unlinkat(dir->fd, HR_EXEC_FIFO, 0) < 0)
+		return hr_err_sys(err, "remove %s/%s", dir->path, HR_EXEC_FIFO);
+	for (;;) {
+		if (poll_fifo(fifo, pidfd, state->id, err) < 0)
+			return -1;
+		n = read(fifo, buf, sizeof(buf));
+		if (n > 0)
+			started = true;
+		else if (n == 0)
+			break;
+		else if (errno != EAGAIN && errno != EINTR)
+			return hr_err_sys(err, "read %s/%s", dir->path, HR_EXEC_FIFO);
+	}
+	if (!started)
+		return hr_err_set(err, ECANCELED,
+				  "container %s failed to start (see its standard error)", state->id);
+	return 0;
+}
+
+int hr_container_start(const struct hr_context *ctx, const char *id, struct hr_err *err)
+{
+	struct hr_opened opened;
+	int r;
+
+	if (hr_container_open(ctx, id, &opened, err) < 0)
+		return -1;
+	if (opened.status != HR_STATUS_CREATED) {
+		r = hr_err_set(err, EINVAL, "cannot start container %s: it is %s, not created", id,
+			       hr_status_name(opened.status));
+		goto out;
+	}
+	r = release_init(&opened.dir, &opened.state, err);
+	if (r == 0)
+		hr_container_run_hooks(&opened, HR_HOOK_POSTSTART, HR_STATUS_RUNNING);
+out:
+	hr_container_close(&opened);
+	return r;
+}
+
+/* The container's exit status as a shell reports it: 128+signal when killed. */
+static int wait_status(int pidfd, struct hr_err *err)
+{
+	siginfo_t info = {0};
+
+	while (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0) {
+		if (errno != EINTR)
+			return hr_err_sys(err, "wait for the container");
+	}
+	return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+}
+
+static void forward_signals(int sigfd, int pidfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH)
+			syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
+	}
+}
+
+/* Foreground supervision: forward signals, relay the pty, collect the exit status. */
+int hr_supervise(const struct hr_created *created, int sigfd, struct hr_err *err)
+{
+	struct pollfd fds[2] = {{.fd = created->pidfd, .events = POLLIN},
+				{.fd = sigfd, .events = POLLIN}};
+
+	if (created->pty_master >= 0 &&
+	    hr_pty_relay(created->pty_master, created->pidfd, created->pid, sigfd, err) < 0)
+		return -1;
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return hr_err_sys(err, "wait for the container");
+		}
+		if (fds[1].revents & POLLIN)
+			forward_signals(sigfd, created->pidfd);
+		if (fds[0].revents & POLLIN)
+			return wait_status(created->pidfd, err);
+	}
+}
+
+int hr_signalfd_for_forwarding(sigset_t *old, struct hr_err *err)
+{
+	sigset_t set;
+	int fd;
+
+	static const int own_failures[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+
+	sigfillset(&set);
+	/* signals that mean our own failure are left alone */
+	for (size_t i = 0; i < sizeof(own_failures) / sizeof(own_failures[0]); i++)
+		sigdelset(&set, own_failures[i]);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return hr_err_sys(err, "block signals");
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		return hr_err_sys(err, "create signalfd");
+	return fd;
+}
+
+int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opts, int *status,
+		     struct hr_err *err)
+{
+	struct hr_created created = {.pidfd = -1, .pty_master = -1};
+	sigset_t old;
+	int sigfd, r;
+
+	*status = 0;
+	if (opts->detach) {
+		if (create_internal(ctx, &opts->create, false, NULL, err) < 0)
+			return -1;
+		return hr_container_start(ctx, opts->create.id, err);
+	}
+	sigfd = hr_signalfd_for_forwarding(&old, err);
+	if (sigfd < 0)
+		return -1;
+	r = create_internal(ctx, &opts->create, opts->create.console_socket == NULL, &created, err);
+	if (r == 0)
+		r = hr_container_start(ctx, opts->create.id, err);
+	if (r == 0) {
+		r = hr_supervise(&created, sigfd, err);
+		if (r >= 0) {
+			*status = r;
+			r = 0;
+		}
+	}
+	close(sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (created.pidfd >= 0)
+		close(created.pidfd);
+	if (created.pty_master >= 0)
+		close(created.pty_master);
+	if (!opts->keep && (r == 0 || created.pid > 0)) {
+		struct hr_err del_err;
+
+		if (hr_container_delete(ctx, opts->create.id, true, &del_err) < 0 && r == 0)
+			return hr_err_set(err, del_err.errnum, "%s", del_err.msg);
+	}
+	return r;
+}

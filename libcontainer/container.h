@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_CONTAINER_H
+#define HR_CONTAINER_H
+
+/*
+ * The container lifecycle, as the OCI runtime-spec defines it (runtime.md) and as runc's
+ * command line exposes it. Each operation takes the container's lock for its whole duration.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "context.h"
+#include "error.h"
+#include "state.h"
+
+struct hr_create_opts {
+	const char *id;
+	const char *bundle;      /* default: the current directory */
+	const char *config_path; /* default: <bundle>/config.json */
+	const char *pid_file;
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+};
+
+/* What `run` needs to supervise the container it created. */
+struct hr_created {
+	pid_t pid;
+	int pidfd;
+	int pty_master; /* -1 unless process.terminal and no console socket */
+};
+
+int hr_container_create(const struct hr_context *ctx, const struct hr_create_opts *opts,
+			struct hr_created *created, struct hr_err *err);
+int hr_container_start(const struct hr_context *ctx, const char *id, struct hr_err *err);
+
+struct hr_run_opts {
+	struct hr_create_opts create;
+	bool detach;
+	bool keep;
+};
+/* create + start; in the foreground, waits and returns the container's status in *status
+ * (128+signal when killed) and deletes the container unless keep. */
+int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opts, int *status,
+		     struct hr_err *err);
+
+/* The OCI state document; caller frees. */
+int hr_container_state(const struct hr_context *ctx, const char *id, char **json,
+		       struct hr_err *err);
+int hr_container_kill(const struct hr_context *ctx, const char *id, int signal, bool all,
+		      struct hr_err *err);
+int hr_container_delete(const struct hr_context *ctx, const char *id, bool force,
+			struct hr_err *err);
+/* Host pids of the container's processes; caller frees *pids. */
+int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
+		      struct hr_err *err);
+
+struct hr_exec_opts {
+	const char *id;
+	const char *process_path; /* --process FILE ("-" for stdin), or NULL */
+	char **args;              /* when no process file */
+	size_t n_args;
+	char **env; /* --env K=V, added to (or replacing) the config's */
+	size_t n_env;
+	const char *cwd;
+	const char *user; /* "UID[:GID]" */
+	char **caps;      /* --cap, added to the five sets like runc */
+	size_t n_caps;
+	bool tty;
+	bool no_new_privs;
+	bool detach;
+	const char *pid_file;
+	const char *console_socket;
+	int preserve_fds;
+};
+int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *opts, int *status,
+		      struct hr_err *err);
+
+/* Signal names with or without SIG, and numbers: "TERM", "SIGKILL", "9". */
+int hr_signal_parse(const char *name, int *signal);
+
+/* Writes a pid file: the pid as digits, no newline, atomically. */
+int hr_write_pid_file(const char *path, pid_t pid, struct hr_err *err);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_CONTAINER_INTERNAL_H
+#define HR_CONTAINER_INTERNAL_H
+
+/* Shared between the lifecycle files (container.c, container_ops.c, exec.c). */
+#include <signal.h>
+#include <sys/types.h>
+
+#include "arena.h"
+#include "config.h"
+#include "container.h"
+#include "state.h"
+
+#define HR_EXEC_FIFO   "exec.fifo"
+#define HR_CONFIG_COPY "config.json"
+
+/* A container opened for an operation: locked directory, its state and current status. */
+struct hr_opened {
+	struct hr_container_dir dir;
+	struct hr_arena arena;
+	struct hr_state state;
+	enum hr_status status;
+};
+
+int hr_container_open(const struct hr_context *ctx, const char *id, struct hr_opened *opened,
+		      struct hr_err *err);
+void hr_container_close(struct hr_opened *opened);
+/* The config the container was created with (its copy in the state directory). */
+struct hr_config *hr_container_load_config(struct hr_opened *opened, struct hr_err *err);
+/* Runs poststart/poststop hooks; failures are logged as warnings, as runc does. */
+void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind,
+			    enum hr_status status);
+
+int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len,
+		     struct hr_err *err);
+pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd);
+/* Blocks the signals a foreground run/exec forwards and returns a signalfd for them. */
+int hr_signalfd_for_forwarding(sigset_t *old, struct hr_err *err);
+
+/* Foreground supervision: forward signals, relay the pty, return the exit status (>= 0). */
+int hr_supervise(const struct hr_created *created, int sigfd, struct hr_err *err);
+
+#endif

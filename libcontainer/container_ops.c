@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* state, kill, delete, ps and the helpers the lifecycle files share. */
+#include "container.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container_internal.h"
+#include "hooks.h"
+#include "json.h"
+#include "log.h"
+
+int hr_container_open(const struct hr_context *ctx, const char *id, struct hr_opened *opened,
+		      struct hr_err *err)
+{
+	memset(opened, 0, sizeof(*opened));
+	opened->dir.fd = -1;
+	if (hr_container_dir_open(ctx->root, id, &opened->dir, err) < 0)
+		return -1;
+	if (hr_state_read(&opened->dir, &opened->arena, &opened->state, err) < 0) {
+		hr_container_close(opened);
+		return -1;
+	}
+	opened->status = hr_state_status(&opened->dir, &opened->state);
+	return 0;
+}
+
+void hr_container_close(struct hr_opened *opened)
+{
+	hr_container_dir_close(&opened->dir);
+	hr_arena_free(&opened->arena);
+}
+
+struct hr_config *hr_container_load_config(struct hr_opened *opened, struct hr_err *err)
+{
+	_cleanup_close_ int fd = openat(opened->dir.fd, HR_CONFIG_COPY,
+					O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_free_ char *data = NULL;
+	struct hr_diags diags = {0};
+	struct hr_config *config;
+	char name[PATH_MAX];
+	size_t len;
+
+	snprintf(name, sizeof(name), "%s/%s", opened->dir.path, HR_CONFIG_COPY);
+	if (fd < 0)
+		return hr_err_sys(err, "open %s", name), NULL;
+	if (hr_read_fd(fd, name, HR_CONFIG_MAX_SIZE, &data, &len, err) < 0)
+		return NULL;
+	config = hr_config_parse(data, len, name, &diags);
+	if (config == NULL)
+		hr_diags_to_err(&diags, err);
+	hr_diags_free(&diags);
+	return config;
+}
+
+void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind,
+			    enum hr_status status)
+{
+	_cleanup_config_ struct hr_config *config = NULL;
+	_cleanup_free_ char *json = NULL;
+	_cleanup_close_ int fd = -1;
+	struct hr_err err = {0};
+
+	config = hr_container_load_config(opened, &err);
+	if (config == NULL) {
+		hr_warning("%s hooks of container %s: %s", hr_hook_kind_name(kind),
+			   opened->state.id, err.msg);
+		return;
+	}
+	if (config->hooks[kind].len == 0)
+		return;
+	json = hr_state_oci_json(&opened->state, status, false);
+	fd = hr_memfd_with("hardrun-state", json, &err);
+	if (fd < 0 || hr_hooks_run(config->hooks, kind, fd, &err) < 0)
+		hr_warning("container %s: %s", opened->state.id, err.msg);
+}
+
+int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len,
+		     struct hr_err *err)
+{
+	_cleanup_close_ int fd =
+		openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return hr_err_sys(err, "create %s", name);
+	if (write(fd, data, len) != (ssize_t)len)
+		return hr_err_sys(err, "write %s", name);
+	return 0;
+}
+
+int hr_write_pid_file(const char *path, pid_t pid, struct hr_err *err)
+{
+	char tmp[PATH_MAX], digits[16];
+	int n = snprintf(digits, sizeof(digits), "%d", (int)pid);
+	_cleanup_close_ int fd = -1;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.hardrun-tmp", path) >= sizeof(tmp))
+		return hr_err_set(err, ENAMETOOLONG, "pid file %s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return hr_err_sys(err, "create pid file %s", tmp);
+	if (write(fd, digits, (size_t)n) != n)
+		return hr_err_sys(err, "write pid file %s", tmp);
+	if (rename(tmp, path) < 0) {
+		hr_err_sys(err, "rename %s to %s", tmp, path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int hr_signal_parse(const char *name, int *signal)
+{
+	char *end;
+	long n;
+
+	if (isdigit((unsigned char)name[0])) {
+		n = strtol(name, &end, 10);
+		if (*end != '\0' || n <= 0 || n > SIGRTMAX)
+			return -1;
+		*signal = (int)n;
+		return 0;
+	}
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (int s = 1; s < SIGRTMIN; s++) {
+		const char *abbrev = sigabbrev_np(s);
+
+		if (abbrev != NULL && strcasecmp(abbrev, name) == 0) {
+			*signal = s;
+			return 0;
+		}
+	}
+	if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
+		bool max = toupper((unsigned char)name[3]) == 'A';
+		long off = 0;
+
+		if (name[5] != '\0') {
+			off = strtol(name + 5, &end, 10);
+			if (*end != '\0')
+				return -1;
+		}
+		n = max ? SIGRTMAX + off : SIGRTMIN + off;
+		if (n < SIGRTMIN || n > SIGRTMAX)
+			return -1;
+		*signal = (int)n;
+		return 0;
+	}
+	return -1;
+}
+
+int hr_container_state(const struct hr_context *ctx, const char *id, char **json,
+		       struct hr_err *err)
+{
+	struct hr_opened opened;
+
+	if (hr_container_open(ctx, id, &opened, err) < 0)
+		return -1;
+	*json = hr_state_oci_json(&opened.state, opened.status, true);
+	hr_container_close(&opened);
+	return 0;
+}
+
+static int ns_inode(pid_t pid, const char *ns, ino_t *ino)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	if (stat(path, &st) < 0)
+		return -1;
+	*ino = st.st_ino;
+	return 0;
+}
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (p == NULL || strlen(p) < 4)
+		return -1;
+	return (pid_t)strtol(p + 4, NULL, 10);
+}
+
+static bool descends_from(pid_t pid, pid_t ancestor)
+{
+	for (int depth = 0; pid > 1 && depth < 4096; depth++) {
+		if (pid == ancestor)
+			return true;
+		pid = parent_of(pid);
+	}
+	return pid == ancestor;
+}
+
+/*
+ * The container's processes without a cgroup to ask: every process of its own pid namespace,
+ * or, when it shares ours, its init and the init's descendants.
+ */
+static int collect_pids(pid_t init, pid_t **pids, size_t *n, struct hr_err *err)
+{
+	_cleanup_dir_ DIR *proc = opendir("/proc");
+	ino_t init_ns, own_ns, ns;
+	bool own_pidns;
+	struct dirent *de;
+	size_t cap = 16;
+
+	if (proc == NULL)
+		return hr_err_sys(err, "open /proc");
+	if (ns_inode(init, "pid", &init_ns) < 0 || ns_inode(getpid(), "pid", &own_ns) < 0)
+		return hr_err_sys(err, "read the pid namespace of %d", (int)init);
+	own_pidns = init_ns != own_ns;
+	*n = 0;
+	*pids = hr_xcalloc(cap, sizeof(pid_t));
+	while ((de = readdir(proc)) != NULL) {
+		pid_t pid = (pid_t)strtol(de->d_name, NULL, 10);
+
+		if (pid <= 0)
+			continue;
+		if (own_pidns ? (ns_inode(pid, "pid", &ns) < 0 || ns != init_ns)
+			      : !descends_from(pid, init))
+			continue;
+		if (*n == cap) {
+			cap *= 2;
+			*pids = hr_xrealloc(*pids, cap, sizeof(pid_t));
+		}
+		(*pids)[(*n)++] = pid;
+	}
+	return 0;
+}
+
+int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
+		      struct hr_err *err)
+{
+	struct hr_opened opened;
+	int r = 0;
+
+	*pids = NULL;
+	*n = 0;
+	if (hr_container_open(ctx, id, &opened, err) < 0)
+		return -1;
+	if (opened.status != HR_STATUS_STOPPED)
+		r = collect_pids(opened.state.pid, pids, n, err);
+	hr_container_close(&opened);
+	return r;
+}
+
+static int signal_init(const struct hr_state *state, int signal, struct hr_err *err)
+{
+	_cleanup_close_ int pidfd = -1;
+	int r = hr_pidfd_open_verified(state->pid, state->pid_start_time, &pidfd, err);
+
+	if (r == -ESRCH)
+		return hr_err_set(err, ESRCH, "container %s is not running", state->id);
+	if (r < 0)
+		return -1;
+	if (syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0) < 0)
+		return hr_err_sys(err, "send signal %d to container %s", signal, state->id);
+	return 0;
+}
+
+static int signal_all(const struct hr_state *state, int signal, struct hr_err *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	_cleanup_close_ int pidfd = -1;
+	size_t n = 0;
+	int r = hr_pidfd_open_verified(state->pid, state->pid_start_time, &pidfd, err);
+
+	if (r == -ESRCH)
+		return hr_err_set(err, ESRCH, "container %s is not running", state->id);
+	if (r < 0 || collect_pids(state->pid, &pids, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int fd;
+
+		if (pids[i] == state->pid)
+			continue;
+		fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
+		if (fd < 0)
+			continue;
+		syscall(SYS_pidfd_send_signal, fd, signal, NULL, 0);
+		close(fd);
+	}
+	if (syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0) < 0 && errno != ESRCH)
+		return hr_err_sys(err, "send signal %d to container %s", signal, state->id);
+	return 0;
+}
+
+int hr_container_kill(const struct hr_context *ctx, const char *id, int signal, bool all,
+		      struct hr_err *err)
+{
+	struct hr_opened opened;
+	int r;
+
+	if (hr_container_open(ctx, id, &opened, err) < 0)
+		return -1;
+	if (opened.status == HR_STATUS_STOPPED)
+		r = hr_err_set(err, ESRCH, "container %s is not running", id);
+	else if (all)
+		r = signal_all(&opened.state, signal, err);
+	else
+		r = signal_init(&opened.state, signal, err);
+	hr_container_close(&opened);
+	return r;
+}
+
+/* Kills the init (and so its pid namespace) and waits until it is gone. */
+static int kill_and_wait(const struct hr_state *state, struct hr_err *err)
+{
+	_cleanup_close_ int pidfd = -1;
+	struct pollfd p;
+	int r = hr_pidfd_open_verified(state->pid, state->pid_start_time, &pidfd, err);
+
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return -1;
+	if (signal_all(state, SIGKILL, err) < 0 && err->errnum != ESRCH)
+		return -1;
+	p = (struct pollfd){.fd = pidfd, .events = POLLIN};
+	if (poll(&p, 1, 10000) <= 0)
+		return hr_err_set(err, ETIMEDOUT, "container %s: init did not exit after SIGKILL",
+				  state->id);
+	return 0;
+}
+
+int hr_container_delete(const struct hr_context *ctx, const char *id, bool force,
+			struct hr_err *err)
+{
+	struct hr_opened opened;
+	int r = 0;
+
+	if (hr_container_open(ctx, id, &opened, err) < 0)
+		return -1;
+	if ((opened.status == HR_STATUS_RUNNING || opened.status == HR_STATUS_PAUSED) && !force) {
+		r = hr_err_set(err, EBUSY,
+			       "cannot delete container %s: it is %s (stop it first, or use "
+			       "--force)",
+			       id, hr_status_name(opened.status));
+		goto out;
+	}
+	if (opened.status != HR_STATUS_STOPPED && kill_and_wait(&opened.state, err) < 0) {
+		r = -1;
+		goto out;
+	}
+	hr_container_run_hooks(&opened, HR_HOOK_POSTSTOP, HR_STATUS_STOPPED);
+	r = hr_container_dir_remove(&opened.dir, err);
+out:
+	hr_container_close(&opened);
+	return r;
+}

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* exec: a new process in a running container, with the same privilege drop as its init. */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capabilities.h"
+#include "cleanup.h"
+#include "container_internal.h"
+#include "init.h"
+#include "json.h"
+#include "namespaces.h"
+#include "process.h"
+#include "seccomp_filter.h"
+#include "sync.h"
+#include "terminal.h"
+
+struct exec_job {
+	const struct hr_exec_opts *opts;
+	struct hr_opened opened;
+	bool opened_ok;
+	struct hr_config *config;
+	struct hr_process_doc *process_doc;
+	struct hr_process process; /* what runs: from --process, or the config's with overrides */
+	struct hr_arena arena;
+	struct hr_process_plan *plan;
+	struct hr_seccomp_program *seccomp;
+	int init_pidfd;
+	int sync[2];
+	int console_sock;
+	int pidfd;
+	int pty_master;
+	pid_t pid;
+};
+
+static int load_process_file(struct exec_job *job, struct hr_err *err)
+{
+	const char *path = job->opts->process_path;
+	_cleanup_free_ char *data = NULL;
+	struct hr_diags diags = {0};
+	size_t len;
+	int r;
+
+	if (strcmp(path, "-") == 0)
+		r = hr_read_fd(STDIN_FILENO, "stdin", HR_CONFIG_MAX_SIZE, &data, &len, err);
+	else
+		r = hr_read_file(path, HR_CONFIG_MAX_SIZE, &data, &len, err);
+	if (r < 0)
+		return -1;
+	job->process_doc = hr_process_parse(data, len, path, &diags);
+	if (job->process_doc == NULL) {
+		hr_diags_to_err(&diags, err);
+		hr_diags_free(&diags);
+		return -1;
+	}
+	job->process = job->process_doc->process;
+	return 0;
+}
+
+/* "NAME=..." entries of add replace those of base with the same name. */
+static char **merge_env(struct hr_arena *arena, char **base, size_t n_base, char **add,
+			size_t n_add, size_t *n_out)
+{
+	char **env = hr_arena_array(arena, n_base + n_add + 1, sizeof(char *));
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_base; i++) {
+		size_t key_len = strcspn(base[i], "=");
+		bool replaced = false;
+
+		for (size_t j = 0; j < n_add && !replaced; j++)
+			replaced = strncmp(add[j], base[i], key_len + 1) == 0;
+		if (!replaced)
+			env[n++] = base[i];
+	}
+	for (size_t j = 0; j < n_add; j++)
+		env[n++] = add[j];
+	*n_out = n;
+	return env;
+}
+
+static int parse_user(const char *spec, struct hr_user *user, struct hr_err *err)
+{
+	char *end;
+	unsigned long uid, gid;
+
+	errno = 0;
+	uid = strtoul(spec, &end, 10);
+	if (end == spec || errno || uid > UINT32_MAX || (*end != '\0' && *end != ':'))
+		return hr_err_set(err, EINVAL, "--user %s: expected UID[:GID]", spec);
+	user->uid = (uint32_t)uid;
+	if (*end == ':') {
+		const char *g = end + 1;
+
+		gid = strtoul(g, &end, 10);
+		if (end == g || errno || gid > UINT32_MAX || *end != '\0')
+			return hr_err_set(err, EINVAL, "--user %s: expected UID[:GID]", spec);
+		user->gid = (uint32_t)gid;
+	}
+	user->n_additional_gids = 0;
+	return 0;
+}
+
+static int apply_overrides(struct exec_job *job, struct hr_err *err)
+{
+	const struct hr_exec_opts *o = job->opts;
+	struct hr_process *p = &job->process;
+
+	p->args = o->args;
+	p->n_args = o->n_args;
+	p->env = merge_env(&job->arena, p->env, p->n_env, o->env, o->n_env, &p->n_env);
+	for (size_t i = 0; i < o->n_env; i++)
+		if (strchr(o->env[i], '=') == NULL || o->env[i][0] == '=')
+			return hr_err_set(err, EINVAL, "--env #%zu: expected KEY=VALUE", i + 1);
+	if (o->cwd != NULL) {
+		if (o->cwd[0] != '/')
+			return hr_err_set(err, EINVAL, "--cwd %s: must be an absolute path", o->cwd);
+		p->cwd = (char *)o->cwd;
+	}
+	if (o->user != NULL && parse_user(o->user, &p->user, err) < 0)
+		return -1;
+	for (size_t i = 0; i < o->n_caps; i++) {
+		int cap = hr_cap_from_name(o->caps[i]);
+
+		if (cap < 0)
+			return hr_err_set(err, EINVAL, "--cap %s: unknown capability", o->caps[i]);
+		p->has_capabilities = true;
+		p->caps.bounding |= 1ULL << cap;
+		p->caps.effective |= 1ULL << cap;
+		p->caps.permitted |= 1ULL << cap;
+	}
+	p->terminal = o->tty;
+	if (o->no_new_privs)
+		p->no_new_privileges = true;
+	return 0;
+}
+
+static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr_err *err)
+{
+	const struct hr_linux *linux_cfg;
+	char cache[4096];
+
+	if (hr_container_open(ctx, job->opts->id, &job->opened, err) < 0)
+		return -1;
+	job->opened_ok = true;
+	if (job->opened.status != HR_STATUS_RUNNING)
+		return hr_err_set(err, EINVAL, "cannot exec in container %s: it is not running (%s)",
+				  job->opts->id, hr_status_name(job->opened.status));
+	job->config = hr_container_load_config(&job->opened, err);
+	if (job->config == NULL)
+		return -1;
+	linux_cfg = job->config->has_linux ? &job->config->linux_cfg : NULL;
+	if (job->opts->process_path != NULL) {
+		if (load_process_file(job, err) < 0)
+			return -1;
+	} else {
+		if (job->opts->n_args == 0)
+			return hr_err_set(err, EINVAL, "exec: no command given");
+		job->process = job->config->process;
+		if (apply_overrides(job, err) < 0)
+			return -1;
+	}
+	if (job->process.terminal && job->opts->console_socket != NULL) {
+		job->console_sock = hr_console_socket_connect(job->opts->console_socket, err);
+		if (job->console_sock < 0)
+			return -1;
+	} else if (job->process.terminal && job->opts->detach) {
+		return hr_err_set(err, EINVAL, "exec --tty --detach needs --console-socket");
+	}
+	if (hr_lsm_check(job->process.apparmor_profile, job->process.selinux_label, err) < 0 ||
+	    hr_process_plan_build(&job->process, linux_cfg, &job->arena, &job->plan, err) < 0)
+		return -1;
+	if (linux_cfg != NULL && linux_cfg->seccomp != NULL) {
+		snprintf(cache, sizeof(cache), "%s/.seccomp-cache", ctx->root);
+		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) < 0)
+			return -1;
+	}
+	if (hr_pidfd_open_verified(job->opened.state.pid, job->opened.state.pid_start_time,
+				   &job->init_pidfd, err) < 0)
+		return hr_err_set(err, ESRCH, "container %s is not running", job->opts->id);
+	return hr_sync_pair(job->sync, err);
+}
+
+/* The namespaces to join: those the container has, the pid one being entered by us. */
+static int join_flags(const struct hr_config *config)
+{
+	int flags = 0;
+
+	for (size_t i = 0; config->has_linux && i < config->linux_cfg.n_namespaces; i++)
+		flags |= (int)hr_ns_clone_flag(config->linux_cfg.namespaces[i].type);
+	return flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
+}
+
+static int spawn(struct exec_job *job, struct hr_err *err)
+{
+	struct hr_init_plan plan = {
+		.kind = HR_INIT_EXEC,
+		.config = job->config,
+		.process = job->plan,
+		.seccomp = job->seccomp,
+		.no_new_privileges = job->process.no_new_privileges,
+		.terminal = job->process.terminal,
+		.console_height = job->process.console_height,
+		.console_width = job->process.console_width,
+		.preserve_fds = job->opts->preserve_fds,
+		.sync_fd = job->sync[1],
+		.fifo_fd = -1,
+		.state_fd = -1,
+		.join_pidfd = job->init_pidfd,
+		.join_ns_flags = join_flags(job->config),
+		.apparmor_profile = job->process.apparmor_profile,
+		.selinux_label = job->process.selinux_label,
+	};
+	int children_flags = CLONE_NEWPID;
+
+	for (size_t i = 0; job->config->has_linux && i < job->config->linux_cfg.n_namespaces; i++)
+		if (job->config->linux_cfg.namespaces[i].type == HR_NS_TIME)
+			children_flags |= CLONE_NEWTIME;
+	/* pid and time namespaces apply to children: enter them here, be born there */
+	if (setns(job->init_pidfd, children_flags) < 0)
+		return hr_err_sys(err, "join the pid namespace of container %s", job->opts->id);
+	job->pid = hr_clone3(0, &job->pidfd, -1);
+	if (job->pid < 0) {
+		job->pid = 0;
+		return hr_err_sys(err, "clone3 the exec process");
+	}
+	if (job->pid == 0) {
+		close(job->sync[0]);
+		hr_init_main(&plan);
+	}
+	close(job->sync[1]);
+	job->sync[1] = -1;
+	return 0;
+}
+
+static int drive(struct exec_job *job, struct hr_err *err)
+{
+	int master = -1;
+
+	if (hr_process_apply_from_parent(job->plan, job->pid, err) < 0 ||
+	    hr_sync_send(job->sync[0], HR_SYNC_GO, NULL, -1, err) < 0)
+		return -1;
+	if (job->process.terminal) {
+		if (hr_sync_wait(job->sync[0], HR_SYNC_PTY, &master, err) < 0)
+			return -1;
+		if (job->console_sock >= 0) {
+			int r = hr_console_socket_send(job->console_sock, master, err);
+
+			close(master);
+			if (r < 0)
+				return -1;
+		} else {
+			job->pty_master = master;
+		}
+	}
+	if (hr_sync_wait(job->sync[0], HR_SYNC_READY, NULL, err) < 0)
+		return -1;
+	if (job->opts->pid_file != NULL)
+		return hr_write_pid_file(job->opts->pid_file, job->pid, err);
+	return 0;
+}
+
+static void release(struct exec_job *job, bool failed)
+{
+	if (failed && job->pid > 0) {
+		syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
+		waitpid(job->pid, NULL, 0);
+	}
+	int *fds[] = {&job->init_pidfd, &job->sync[0], &job->sync[1], &job->console_sock,
+		      &job->pidfd, &job->pty_master};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	if (job->opened_ok)
+		hr_container_close(&job->opened);
+	if (job->config != NULL)
+		hr_config_free(job->config);
+	if (job->process_doc != NULL)
+		hr_process_doc_free(job->process_doc);
+	hr_arena_free(&job->arena);
+}
+
+int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *opts, int *status,
+		      struct hr_err *err)
+{
+	struct exec_job job = {.opts = opts};
+	sigset_t old;
+	int sigfd = -1, r;
+
+	*status = 0;
+	job.init_pidfd = job.sync[0] = job.sync[1] = -1;
+	job.console_sock = job.pidfd = job.pty_master = -1;
+	if (!opts->detach) {
+		sigfd = hr_signalfd_for_forwarding(&old, err);
+		if (sigfd < 0)
+			return -1;
+	}
+	r = prepare(&job, ctx, err);
+	if (r == 0)
+		r = spawn(&job, err);
+	if (r == 0)
+		r = drive(&job, err);
+	/* the container's lock is not held while its process runs */
+	if (job.opened_ok) {
+		hr_container_close(&job.opened);
+		job.opened_ok = false;
+	}
+	if (r == 0 && !opts->detach) {
+		struct hr_created created = {
+			.pid = job.pid, .pidfd = job.pidfd, .pty_master = job.pty_master};
+
+		r = hr_supervise(&created, sigfd, err);
+		if (r >= 0) {
+			*status = r;
+			r = 0;
+		}
+	}
+	if (sigfd >= 0) {
+		close(sigfd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	release(&job, r < 0);
+	return r;
+}

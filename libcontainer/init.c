@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "hooks.h"
+#include "process.h"
+#include "rootfs.h"
+#include "seccomp_filter.h"
+#include "sync.h"
+#include "terminal.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static int write_proc_attr(const char *file, const char *fmt, const char *value,
+			   struct hr_err *err)
+{
+	char buf[4096];
+	int n = snprintf(buf, sizeof(buf), fmt, value);
+	_cleanup_close_ int fd = open(file, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return hr_err_sys(err, "open %s", file);
+	if (n < 0 || (size_t)n >= sizeof(buf) || write(fd, buf, (size_t)n) != n)
+		return hr_err_sys(err, "write label to %s", file);
+	return 0;
+}
+
+static bool apparmor_enabled(void)
+{
+	char c = 'N';
+	_cleanup_close_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+
+	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
+}
+
+static bool selinux_enabled(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, struct hr_err *err)
+{
+	if (apparmor_profile != NULL && *apparmor_profile && !apparmor_enabled())
+		return hr_err_set(err, ENOTSUP,
+				  "process.apparmorProfile \"%.128s\" is set but AppArmor is not "
+				  "enabled on this host",
+				  apparmor_profile);
+	if (selinux_label != NULL && *selinux_label && !selinux_enabled())
+		return hr_err_set(err, ENOTSUP,
+				  "process.selinuxLabel is set but SELinux is not enabled on this host");
+	return 0;
+}
+
+static int apply_lsm_labels(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	if (plan->apparmor_profile != NULL && *plan->apparmor_profile &&
+	    write_proc_attr("/proc/self/attr/apparmor/exec", "exec %s", plan->apparmor_profile,
+			    err) < 0)
+		return -1;
+	if (plan->selinux_label != NULL && *plan->selinux_label &&
+	    write_proc_attr("/proc/self/attr/exec", "%s", plan->selinux_label, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int set_names(const struct hr_config *config, struct hr_err *err)
+{
+	if (config->hostname != NULL && sethostname(config->hostname, strlen(config->hostname)) < 0)
+		return hr_err_sys(err, "set hostname \"%.64s\"", config->hostname);
+	if (config->domainname != NULL &&
+	    setdomainname(config->domainname, strlen(config->domainname)) < 0)
+		return hr_err_sys(err, "set domainname \"%.64s\"", config->domainname);
+	return 0;
+}
+
+static int join_session_keyring(struct hr_err *err)
+{
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		return hr_err_sys(err, "create a session keyring");
+	return 0;
+}
+
+/* The terminal is set up inside the container: its devpts, its /dev/console. */
+static int setup_terminal(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	_cleanup_close_ int master = -1, slave = -1;
+
+	if (hr_pty_open(plan->console_height, plan->console_width, &master, &slave, err) < 0)
+		return -1;
+	if (plan->kind == HR_INIT_CONTAINER && hr_rootfs_bind_console(plan->rootfs, slave, err) < 0)
+		return -1;
+	if (hr_pty_make_controlling(slave, err) < 0)
+		return -1;
+	return hr_sync_send(plan->sync_fd, HR_SYNC_PTY, NULL, master, err);
+}
+
+static int setup_container(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	const struct hr_config *config = plan->config;
+
+	if (hr_ns_join(plan->ns, err) < 0)
+		return -1;
+	if (plan->new_keyring && join_session_keyring(err) < 0)
+		return -1;
+	if (set_names(config, err) < 0 || hr_rootfs_prepare(plan->rootfs, err) < 0)
+		return -1;
+	if (hr_hooks_run(config->hooks, HR_HOOK_CREATE_CONTAINER, plan->state_fd, err) < 0)
+		return -1;
+	if (hr_rootfs_pivot(plan->rootfs, plan->no_pivot, err) < 0)
+		return -1;
+	if (plan->terminal && setup_terminal(plan, err) < 0)
+		return -1;
+	return hr_rootfs_finalize(plan->rootfs, err);
+}
+
+static int join_container(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	if (setns(plan->join_pidfd, plan->join_ns_flags) < 0)
+		return hr_err_sys(err, "join the container's namespaces");
+	if (plan->terminal && setup_terminal(plan, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Before the user program runs: credentials, capabilities, NNP, fds; seccomp comes last. */
+static bool needs_state_after_ready(const struct hr_init_plan *plan)
+{
+	return plan->kind == HR_INIT_CONTAINER &&
+	       plan->config->hooks[HR_HOOK_START_CONTAINER].len > 0;
+}
+
+static int drop_privileges(const struct hr_init_plan *plan, char *exe, size_t exe_size,
+			   struct hr_err *err)
+{
+	/* the state memfd is closed with the rest unless startContainer hooks still need it */
+	int keep[] = {plan->sync_fd, plan->fifo_fd,
+		      needs_state_after_ready(plan) ? plan->state_fd : -1};
+
+	if (apply_lsm_labels(plan, err) < 0)
+		return -1;
+	/* without NNP the filter must go in while CAP_SYS_ADMIN is still held */
+	if (!plan->no_new_privileges && plan->seccomp != NULL &&
+	    hr_seccomp_install(plan->seccomp, err) < 0)
+		return -1;
+	if (hr_process_drop_privileges(plan->process, err) < 0)
+		return -1;
+	if (hr_process_resolve_executable(plan->process, exe, exe_size, err) < 0)
+		return -1;
+	if (plan->no_new_privileges && hr_process_set_no_new_privs(plan->process, err) < 0)
+		return -1;
+	return hr_process_close_fds(plan->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]), err);
+}
+
+/*
+ * Blocks until `start` opens the fifo for reading. The returned write end stays open, close-on-
+ * exec: `start` reads a byte once the startContainer hooks have run, then sees end-of-file
+ * when the execve of the user process has succeeded (or the init died), and only then runs the
+ * poststart hooks, as the runtime-spec orders them.
+ */
+static int wait_for_start(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", plan->fifo_fd);
+	do
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return hr_err_sys(err, "open exec fifo through %s", path);
+	close(plan->fifo_fd);
+	return fd;
+}
+
+static int signal_started(int fifo, struct hr_err *err)
+{
+	if (write(fifo, "0", 1) != 1)
+		return hr_err_sys(err, "write exec fifo");
+	return 0;
+}
+
+_Noreturn void hr_init_main(const struct hr_init_plan *plan)
+{
+	struct hr_err err = {0};
+	char exe[PATH_MAX];
+	sigset_t none;
+	int r, fifo = -1;
+
+	/* the parent may block signals to forward them; the container starts with none blocked */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	/* until it is ready, the container dies with the hardrun process setting it up */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* no ptrace or /proc/<pid>/exe access from the container while hardrun's code runs */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (hr_sync_wait(plan->sync_fd, HR_SYNC_GO, NULL, &err) < 0)
+		_exit(1);
+	if (plan->kind == HR_INIT_CONTAINER)
+		r = setup_container(plan, &err);
+	else
+		r = join_container(plan, &err);
+	if (r < 0 || drop_privileges(plan, exe, sizeof(exe), &err) < 0)
+		hr_sync_fail(plan->sync_fd, &err);
+	/* from here on the process outlives the hardrun command that set it up */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (hr_sync_send(plan->sync_fd, HR_SYNC_READY, NULL, -1, &err) < 0)
+		_exit(1);
+	close(plan->sync_fd);
+	if (plan->kind == HR_INIT_CONTAINER) {
+		fifo = wait_for_start(plan, &err);
+		if (fifo < 0 ||
+		    hr_hooks_run(plan->config->hooks, HR_HOOK_START_CONTAINER, plan->state_fd,
+				 &err) < 0 ||
+		    signal_started(fifo, &err) < 0)
+			goto fail;
+	}
+	if (needs_state_after_ready(plan))
+		close(plan->state_fd);
+	if (plan->no_new_privileges && plan->seccomp != NULL &&
+	    hr_seccomp_install(plan->seccomp, &err) < 0)
+		goto fail;
+	hr_process_exec(plan->process, exe, &err);
+fail:
+	/* nobody is listening on the sync socket any more: stderr is all that is left */
+	dprintf(STDERR_FILENO, "hardrun: %s\n", err.msg);
+	_exit(err.errnum == ENOENT ? 127 : err.errnum == EACCES ? 126 : 1);
+}

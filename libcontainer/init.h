@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_INIT_H
+#define HR_INIT_H
+
+/*
+ * The child side of create and exec: everything a container process does between clone3 and
+ * execve, in order, driven by a plan the parent built. It parses nothing, allocates nothing
+ * beyond what libcap-ng does, and reports its first failure to the parent through the sync
+ * socket. It never returns.
+ */
+#include <stdbool.h>
+
+#include "config.h"
+#include "namespaces.h"
+
+struct hr_rootfs_plan;
+struct hr_process_plan;
+struct hr_seccomp_program;
+
+enum hr_init_kind {
+	HR_INIT_CONTAINER, /* a new container's init: namespaces, rootfs, wait for start */
+	HR_INIT_EXEC,      /* a process joining a running container */
+};
+
+struct hr_init_plan {
+	enum hr_init_kind kind;
+	const struct hr_config *config;
+	const struct hr_ns_plan *ns;
+	const struct hr_rootfs_plan *rootfs; /* container only */
+	const struct hr_process_plan *process;
+	const struct hr_seccomp_program *seccomp; /* NULL without linux.seccomp */
+	bool no_new_privileges;
+	bool terminal;
+	uint32_t console_height, console_width;
+	bool no_pivot;
+	bool new_keyring;
+	int preserve_fds;
+	int sync_fd;     /* child end of the sync socketpair */
+	int fifo_fd;     /* O_PATH fd of exec.fifo (container only), -1 otherwise */
+	int state_fd;    /* memfd with the state JSON, for createContainer/startContainer hooks */
+	int join_pidfd;  /* exec: pidfd of the container's init, to setns into its namespaces */
+	int join_ns_flags; /* exec: CLONE_NEW* to join through join_pidfd */
+	const char *apparmor_profile; /* NULL or empty: none */
+	const char *selinux_label;
+};
+
+_Noreturn void hr_init_main(const struct hr_init_plan *plan);
+
+/* Whether the host can apply the labels the config asks for (checked in the parent). */
+int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, struct hr_err *err);
+
+#endif

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct {
+	unsigned long flag;
+	const char *proc_name;
+} ns_info[HR_NS__COUNT] = {
+	[HR_NS_PID] = {CLONE_NEWPID, "pid"},	   [HR_NS_NETWORK] = {CLONE_NEWNET, "net"},
+	[HR_NS_MOUNT] = {CLONE_NEWNS, "mnt"},	   [HR_NS_IPC] = {CLONE_NEWIPC, "ipc"},
+	[HR_NS_UTS] = {CLONE_NEWUTS, "uts"},	   [HR_NS_USER] = {CLONE_NEWUSER, "user"},
+	[HR_NS_CGROUP] = {CLONE_NEWCGROUP, "cgroup"}, [HR_NS_TIME] = {CLONE_NEWTIME, "time"},
+};
+
+unsigned long hr_ns_clone_flag(enum hr_ns_type type)
+{
+	return ns_info[type].flag;
+}
+
+const char *hr_ns_proc_name(enum hr_ns_type type)
+{
+	return ns_info[type].proc_name;
+}
+
+void hr_ns_plan_close(struct hr_ns_plan *plan)
+{
+	for (int i = 0; i < HR_NS__COUNT; i++) {
+		if (plan->join_fds[i] >= 0)
+			close(plan->join_fds[i]);
+		plan->join_fds[i] = -1;
+	}
+}
+
+int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, struct hr_err *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	for (int i = 0; i < HR_NS__COUNT; i++)
+		plan->join_fds[i] = -1;
+	for (size_t i = 0; linux_cfg != NULL && i < linux_cfg->n_namespaces; i++) {
+		const struct hr_namespace *ns = &linux_cfg->namespaces[i];
+
+		if (ns->path == NULL) {
+			plan->clone_flags |= ns_info[ns->type].flag;
+			continue;
+		}
+		plan->join_fds[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (plan->join_fds[ns->type] < 0) {
+			hr_err_sys(err, "open %s namespace %s", hr_ns_type_name(ns->type), ns->path);
+			hr_ns_plan_close(plan);
+			return -1;
+		}
+	}
+	plan->new_user = (plan->clone_flags & CLONE_NEWUSER) != 0;
+	/* a time namespace is created by the parent with unshare (see enter_for_children) */
+	plan->clone_flags &= ~(unsigned long)CLONE_NEWTIME;
+	/*
+	 * Joining a user namespace must come before creating the others, so that they are owned
+	 * by it: then the child creates them itself after setns (pid stays with clone3).
+	 */
+	if (plan->join_fds[HR_NS_USER] >= 0) {
+		plan->unshare_flags = plan->clone_flags & ~(unsigned long)CLONE_NEWPID;
+		plan->clone_flags &= CLONE_NEWPID;
+	}
+	return 0;
+}
+
+static int write_time_offsets(const struct hr_linux *linux_cfg, struct hr_err *err)
+{
+	static const char *const clocks[2] = {"boottime", "monotonic"};
+	_cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return hr_err_sys(err, "open /proc/self/timens_offsets");
+	for (int i = 0; i < 2; i++) {
+		char line[96];
+		int n;
+
+		if (!linux_cfg->time_offsets[i].set)
+			continue;
+		n = snprintf(line, sizeof(line), "%s %lld %u\n", clocks[i],
+			     (long long)linux_cfg->time_offsets[i].secs,
+			     linux_cfg->time_offsets[i].nanosecs);
+		if (write(fd, line, (size_t)n) != n)
+			return hr_err_sys(err, "write %s offset to /proc/self/timens_offsets",
+					  clocks[i]);
+	}
+	return 0;
+}
+
+int hr_ns_enter_for_children(const struct hr_ns_plan *plan, const struct hr_linux *linux_cfg,
+			     struct hr_err *err)
+{
+	bool new_time = false;
+
+	for (size_t i = 0; linux_cfg != NULL && i < linux_cfg->n_namespaces; i++)
+		if (linux_cfg->namespaces[i].type == HR_NS_TIME && linux_cfg->namespaces[i].path == NULL)
+			new_time = true;
+	if (plan->join_fds[HR_NS_PID] >= 0 && setns(plan->join_fds[HR_NS_PID], CLONE_NEWPID) < 0)
+		return hr_err_sys(err, "join pid namespace");
+	if (plan->join_fds[HR_NS_TIME] >= 0 &&
+	    setns(plan->join_fds[HR_NS_TIME], CLONE_NEWTIME) < 0)
+		return hr_err_sys(err, "join time namespace");
+	if (new_time) {
+		if (unshare(CLONE_NEWTIME) < 0)
+			return hr_err_sys(err, "create time namespace");
+		if (write_time_offsets(linux_cfg, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct hr_id_mapping *maps, size_t n,
+		     struct hr_err *err)
+{
+	char path[64], buf[4096];
+	size_t len = 0;
+	_cleanup_close_ int fd = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
+				 maps[i].host_id, maps[i].size);
+		if (w < 0 || (size_t)w >= sizeof(buf) - len)
+			return hr_err_set(err, E2BIG, "%s: too many mappings", file);
+		len += (size_t)w;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hr_err_sys(err, "open %s", path);
+	if (write(fd, buf, len) != (ssize_t)len)
+		return hr_err_sys(err, "write %s", path);
+	return 0;
+}
+
+int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_err *err)
+{
+	if (write_map(pid, "uid_map", linux_cfg->uid_mappings, linux_cfg->n_uid_mappings, err) < 0)
+		return -1;
+	return write_map(pid, "gid_map", linux_cfg->gid_mappings, linux_cfg->n_gid_mappings, err);
+}
+
+int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err)
+{
+	static const enum hr_ns_type order[] = {HR_NS_USER, HR_NS_MOUNT,  HR_NS_NETWORK,
+						HR_NS_IPC,  HR_NS_UTS,	  HR_NS_CGROUP};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		enum hr_ns_type t = order[i];
+
+		if (plan->join_fds[t] >= 0 && setns(plan->join_fds[t], (int)ns_info[t].flag) < 0)
+			return hr_err_sys(err, "join %s namespace", hr_ns_type_name(t));
+	}
+	if (plan->unshare_flags != 0 && unshare((int)plan->unshare_flags) < 0)
+		return hr_err_sys(err, "create namespaces after joining the user namespace");
+	return 0;
+}

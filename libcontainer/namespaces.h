@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_NAMESPACES_H
+#define HR_NAMESPACES_H
+
+/*
+ * Namespaces of a new container. Namespaces to create become clone3 flags; namespaces to join
+ * ("path") are opened in the parent before clone, so that the child only calls setns on fds.
+ * pid and time namespaces apply to a process's children only: the parent itself enters them
+ * (setns, or unshare + timens_offsets) right before clone3, so the child is born inside.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "error.h"
+
+struct hr_ns_plan {
+	unsigned long clone_flags; /* CLONE_NEW* given to clone3 */
+	unsigned long unshare_flags; /* created by the child with unshare (after joining a user ns) */
+	int join_fds[HR_NS__COUNT]; /* -1 when not joined */
+	bool new_user;              /* a user namespace is created: the parent writes the maps */
+};
+
+unsigned long hr_ns_clone_flag(enum hr_ns_type type);
+const char *hr_ns_proc_name(enum hr_ns_type type); /* the name under /proc/<pid>/ns/ */
+
+/* Parent, before clone: open the paths to join, compute the flags. */
+int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, struct hr_err *err);
+void hr_ns_plan_close(struct hr_ns_plan *plan);
+
+/* Parent, right before clone3: enter the pid/time namespaces the child must be born in. */
+int hr_ns_enter_for_children(const struct hr_ns_plan *plan, const struct hr_linux *linux_cfg,
+			     struct hr_err *err);
+
+/* Parent, after clone: write uid_map and gid_map of the child's new user namespace. */
+int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_err *err);
+
+/* Child: join the namespaces given by path (user first), then unshare what is left. */
+int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err);
+
+#endif

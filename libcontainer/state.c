@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "json.h"
+
+#define STATE_FILE     "state.json"
+#define STATE_TMP_FILE ".state.json.tmp"
+#define STATE_MAX_SIZE (1024 * 1024)
+
+int hr_id_validate(const char *id, struct hr_err *err)
+{
+	size_t len = strnlen(id, HR_ID_MAX + 1);
+
+	if (len == 0)
+		return hr_err_set(err, EINVAL, "invalid container ID: empty");
+	if (len > HR_ID_MAX)
+		return hr_err_set(err, EINVAL, "invalid container ID: longer than %d bytes",
+				  HR_ID_MAX);
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return hr_err_set(err, EINVAL, "invalid container ID \"%s\"", id);
+	for (const char *p = id; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '+' || *p == '-' || *p == '.')
+			continue;
+		return hr_err_set(err, EINVAL,
+				  "invalid container ID \"%.64s\": only letters, digits and _+-. "
+				  "are allowed",
+				  id);
+	}
+	return 0;
+}
+
+static int mkdir_root(const char *root, struct hr_err *err)
+{
+	char path[4096];
+	size_t len = strlen(root);
+
+	if (len >= sizeof(path))
+		return hr_err_set(err, ENAMETOOLONG, "state directory %.64s...", root);
+	memcpy(path, root, len + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0711) < 0 && errno != EEXIST)
+			return hr_err_sys(err, "create state directory %s", path);
+		*p = '/';
+	}
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return hr_err_sys(err, "create state directory %s", path);
+	return 0;
+}
+
+static int lock_dir(struct hr_container_dir *dir, const char *id, struct hr_err *err)
+{
+	struct stat st;
+
+	if (flock(dir->fd, LOCK_EX) < 0)
+		return hr_err_sys(err, "lock container %s", id);
+	/* another command may have removed the container while we waited for the lock */
+	if (fstat(dir->fd, &st) < 0)
+		return hr_err_sys(err, "stat %s", dir->path);
+	if (st.st_nlink == 0)
+		return hr_err_set(err, ENOENT, "container %s does not exist", id);
+	return 0;
+}
+
+static int set_dir_path(struct hr_container_dir *dir, const char *root, const char *id,
+			struct hr_err *err)
+{
+	if ((size_t)snprintf(dir->path, sizeof(dir->path), "%s/%s", root, id) >= sizeof(dir->path))
+		return hr_err_set(err, ENAMETOOLONG, "state directory of container %.64s", id);
+	return 0;
+}
+
+int hr_container_dir_create(const char *root, const char *id, struct hr_container_dir *dir,
+			    struct hr_err *err)
+{
+	dir->fd = -1;
+	if (hr_id_validate(id, err) < 0 || set_dir_path(dir, root, id, err) < 0 ||
+	    mkdir_root(root, err) < 0)
+		return -1;
+	if (mkdir(dir->path, 0711) < 0) {
+		if (errno == EEXIST)
+			return hr_err_set(err, EEXIST, "container %s already exists", id);
+		return hr_err_sys(err, "create %s", dir->path);
+	}
+	dir->fd = open(dir->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir->fd < 0)
+		return hr_err_sys(err, "open %s", dir->path);
+	return lock_dir(dir, id, err);
+}
+
+int hr_container_dir_open(const char *root, const char *id, struct hr_container_dir *dir,
+			  struct hr_err *err)
+{
+	dir->fd = -1;
+	if (hr_id_validate(id, err) < 0 || set_dir_path(dir, root, id, err) < 0)
+		return -1;
+	dir->fd = open(dir->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir->fd < 0) {
+		if (errno == ENOENT)
+			return hr_err_set(err, ENOENT, "container %s does not exist", id);
+		return hr_err_sys(err, "open %s", dir->path);
+	}
+	return lock_dir(dir, id, err);
+}
+
+void hr_container_dir_close(struct hr_container_dir *dir)
+{
+	if (dir->fd >= 0)
+		close(dir->fd);
+	dir->fd = -1;
+}
+
+int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err)
+{
+	_cleanup_dir_ DIR *d = NULL;
+	int fd = dup(dir->fd);
+	struct dirent *de;
+
+	if (fd < 0)
+		return hr_err_sys(err, "dup fd of %s", dir->path);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return hr_err_sys(err, "read %s", dir->path);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dir->fd, de->d_name, 0) < 0 && errno != ENOENT)
+			return hr_err_sys(err, "remove %s/%s", dir->path, de->d_name);
+	}
+	if (rmdir(dir->path) < 0 && errno != ENOENT)
+		return hr_err_sys(err, "remove %s", dir->path);
+	return 0;
+}
+
+static char *state_to_json(const struct hr_state *state, const char *status, bool internal,
+			   bool pretty)
+{
+	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(pretty);
+	const char *buf;
+	size_t len;
+
+	yajl_gen_map_open(g);
+	hr_jgen_kv_str(g, "ociVersion", HR_OCI_VERSION);
+	hr_jgen_kv_str(g, "id", state->id);
+	hr_jgen_kv_i64(g, "pid", internal || strcmp(status, "stopped") != 0 ? state->pid : 0);
+	hr_jgen_kv_str(g, "status", status);
+	hr_jgen_kv_str(g, "bundle", state->bundle);
+	hr_jgen_kv_str(g, "rootfs", state->rootfs);
+	hr_jgen_kv_str(g, "created", state->created);
+	hr_jgen_kv_i64(g, "owner", (int64_t)state->owner);
+	if (state->n_annotations > 0) {
+		hr_jgen_key(g, "annotations");
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < state->n_annotations; i++)
+			hr_jgen_kv_str(g, state->annotations[i].key, state->annotations[i].value);
+		yajl_gen_map_close(g);
+	}
+	if (internal) {
+		hr_jgen_key(g, "hardrun");
+		yajl_gen_map_open(g);
+		hr_jgen_kv_u64(g, "pidStartTime", state->pid_start_time);
+		if (state->cgroup_path != NULL)
+			hr_jgen_kv_str(g, "cgroupPath", state->cgroup_path);
+		hr_jgen_kv_bool(g, "systemdCgroup", state->systemd_cgroup);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+	buf = hr_jgen_buf(g, &len);
+	char *out = hr_xmalloc(len + 1);
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	return out;
+}
+
+char *hr_state_oci_json(const struct hr_state *state, enum hr_status status, bool pretty)
+{
+	return state_to_json(state, hr_status_name(status), false, pretty);
+}
+
+int hr_state_write(const struct hr_container_dir *dir, const struct hr_state *state,
+		   struct hr_err *err)
+{
+	_cleanup_free_ char *text = state_to_json(state, "created", true, false);
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text);
+
+	fd = openat(dir->fd, STATE_TMP_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		    0600);
+	if (fd < 0)
+		return hr_err_sys(err, "create %s/%s", dir->path, STATE_TMP_FILE);
+	if (write(fd, text, len) != (ssize_t)len)
+		return hr_err_sys(err, "write %s/%s", dir->path, STATE_TMP_FILE);
+	if (renameat(dir->fd, STATE_TMP_FILE, dir->fd, STATE_FILE) < 0)
+		return hr_err_sys(err, "rename %s/%s", dir->path, STATE_FILE);
+	return 0;
+}
+
+static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_state *state)
+{
+	yajl_val hr = hr_json_member(root, "hardrun");
+	yajl_val annotations = hr_json_member(root, "annotations");
+	yajl_val v;
+	int64_t pid = 0, owner = 0;
+	bool ok = true;
+
+	ok = (v = hr_json_member(root, "id")) && hr_jread_string(ctx, v, &state->id) && ok;
+	ok = (v = hr_json_member(root, "bundle")) && hr_jread_string(ctx, v, &state->bundle) && ok;
+	ok = (v = hr_json_member(root, "rootfs")) && hr_jread_string(ctx, v, &state->rootfs) && ok;
+	ok = (v = hr_json_member(root, "created")) && hr_jread_string(ctx, v, &state->created) &&
+	     ok;
+	ok = (v = hr_json_member(root, "pid")) && hr_jread_int_range(ctx, v, 0, INT32_MAX, &pid) &&
+	     ok;
+	ok = (v = hr_json_member(root, "owner")) &&
+	     hr_jread_int_range(ctx, v, 0, UINT32_MAX, &owner) && ok;
+	ok = (v = hr_json_member(hr, "pidStartTime")) &&
+	     hr_jread_u64(ctx, v, &state->pid_start_time) && ok;
+	if ((v = hr_json_member(hr, "cgroupPath")) != NULL)
+		ok = hr_jread_string(ctx, v, &state->cgroup_path) && ok;
+	if ((v = hr_json_member(hr, "systemdCgroup")) != NULL)
+		ok = hr_jread_bool(ctx, v, &state->systemd_cgroup) && ok;
+	state->pid = (pid_t)pid;
+	state->owner = (uid_t)owner;
+	if (YAJL_IS_OBJECT(annotations)) {
+		size_t n = annotations->u.object.len;
+
+		state->annotations = hr_arena_array(ctx->arena, n, sizeof(struct hr_kv));
+		for (size_t i = 0; i < n; i++) {
+			yajl_val value = annotations->u.object.values[i];
+
+			if (!YAJL_IS_STRING(value))
+				continue;
+			state->annotations[state->n_annotations].key =
+				hr_arena_strdup(ctx->arena, annotations->u.object.keys[i]);
+			state->annotations[state->n_annotations++].value =
+				hr_arena_strdup(ctx->arena, value->u.string);
+		}
+	}
+	return ok;
+}
+
+int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
+		  struct hr_state *state, struct hr_err *err)
+{
+	_cleanup_close_ int fd = openat(dir->fd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_free_ char *data = NULL;
+	_cleanup_yajl_tree_ yajl_val root = NULL;
+	struct hr_diags diags = {0};
+	struct hr_jctx ctx;
+	size_t len;
+	char name[4200];
+
+	snprintf(name, sizeof(name), "%s/%s", dir->path, STATE_FILE);
+	memset(state, 0, sizeof(*state));
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return hr_err_set(err, ENOENT, "container %s is being created",
+					  strrchr(dir->path, '/') + 1);
+		return hr_err_sys(err, "open %s", name);
+	}
+	if (hr_read_fd(fd, name, STATE_MAX_SIZE, &data, &len, err) < 0)
+		return -1;
+	root = hr_json_parse(data, len, name, &diags);
+	hr_jctx_init(&ctx, name, arena, &diags);
+	if (root == NULL || !read_state_fields(&ctx, root, state)) {
+		if (diags.len == 0)
+			hr_diags_add(&diags, "%s: incomplete state", name);
+		hr_diags_to_err(&diags, err);
+		hr_diags_free(&diags);
+		return -1;
+	}
+	return 0;
+}
+
+int hr_proc_start_time(pid_t pid, uint64_t *start_time, char *proc_state)
+{
+	char path[64], buf[1024];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* the command name may contain spaces and parentheses: fields start after the last ')' */
+	p = strrchr(buf, ')');
+	if (p == NULL || p[1] != ' ')
+		return -EIO;
+	p += 2;
+	if (proc_state != NULL)
+		*proc_state = *p;
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p, ' ');
+		if (p == NULL)
+			return -EIO;
+		p++;
+	}
+	*start_time = strtoull(p, NULL, 10);
+	return 0;
+}
+
+int hr_pidfd_open_verified(pid_t pid, uint64_t start_time, int *pidfd, struct hr_err *err)
+{
+	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	uint64_t now;
+	char proc_state;
+
+	if (fd < 0) {
+		if (errno == ESRCH)
+			return -ESRCH;
+		return hr_err_sys(err, "pidfd_open %d", (int)pid);
+	}
+	/* checked after opening: if the start time still matches, fd refers to our process */
+	if (hr_proc_start_time(pid, &now, &proc_state) < 0 || now != start_time)
+		return -ESRCH;
+	*pidfd = steal_fd(&fd);
+	return 0;
+}
+
+enum hr_status hr_state_status(const struct hr_container_dir *dir, const struct hr_state *state)
+{
+	uint64_t start_time;
+	char proc_state = '?';
+
+	if (state->pid <= 0 || hr_proc_start_time(state->pid, &start_time, &proc_state) < 0 ||
+	    start_time != state->pid_start_time || proc_state == 'Z' || proc_state == 'X')
+		return HR_STATUS_STOPPED;
+	if (faccessat(dir->fd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return HR_STATUS_CREATED;
+	return HR_STATUS_RUNNING;
+}
+
+const char *hr_status_name(enum hr_status status)
+{
+	static const char *const names[] = {
+		[HR_STATUS_CREATING] = "creating", [HR_STATUS_CREATED] = "created",
+		[HR_STATUS_RUNNING] = "running",   [HR_STATUS_PAUSED] = "paused",
+		[HR_STATUS_STOPPED] = "stopped",
+	};
+	return names[status];
+}
+
+int hr_state_foreach(const char *root,
+		     int (*fn)(const struct hr_state *state, enum hr_status status, void *data),
+		     void *data, struct hr_err *err)
+{
+	_cleanup_dir_ DIR *d = opendir(root);
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return hr_err_sys(err, "open state directory %s", root);
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct hr_container_dir dir = {.fd = -1};
+		struct hr_arena arena = {0};
+		struct hr_state state;
+		struct hr_err ignored;
+		int r = 0;
+
+		if (de->d_name[0] == '.' || hr_id_validate(de->d_name, &ignored) < 0)
+			continue;
+		if (set_dir_path(&dir, root, de->d_name, &ignored) < 0)
+			continue;
+		dir.fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (dir.fd >= 0 && hr_state_read(&dir, &arena, &state, &ignored) == 0)
+			r = fn(&state, hr_state_status(&dir, &state), data);
+		hr_container_dir_close(&dir);
+		hr_arena_free(&arena);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

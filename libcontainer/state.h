@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_STATE_H
+#define HR_STATE_H
+
+/*
+ * A container's state on disk: <root>/<id>/ holds
+ *   state.json   what hardrun recorded at create (written atomically: temp file + rename)
+ *   config.json  the configuration the container was created with
+ *   exec.fifo    present while the container is "created"; `start` opens it to release init
+ * Every command that acts on a container takes an exclusive flock on the directory, so that
+ * concurrent commands on one ID are serialized; a directory that was removed while waiting
+ * for the lock is seen as "does not exist".
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arena.h"
+#include "config.h"
+#include "error.h"
+
+#define HR_ID_MAX 1024
+
+enum hr_status {
+	HR_STATUS_CREATING,
+	HR_STATUS_CREATED,
+	HR_STATUS_RUNNING,
+	HR_STATUS_PAUSED,
+	HR_STATUS_STOPPED,
+};
+
+struct hr_state {
+	char *id;
+	char *bundle;
+	char *rootfs;
+	pid_t pid;
+	uint64_t pid_start_time; /* /proc/<pid>/stat field 22: guards against pid reuse */
+	char *created;           /* RFC 3339 */
+	uid_t owner;
+	struct hr_kv *annotations;
+	size_t n_annotations;
+	char *cgroup_path; /* absolute path of the container's cgroup directory, or NULL */
+	bool systemd_cgroup;
+};
+
+/* A locked container directory. */
+struct hr_container_dir {
+	int fd;
+	char path[4096];
+};
+
+/* Letters, digits and _+-. ; not "." or ".."; at most HR_ID_MAX bytes. */
+int hr_id_validate(const char *id, struct hr_err *err);
+
+/* Creates and locks <root>/<id>; fails with "container ID already exists". */
+int hr_container_dir_create(const char *root, const char *id, struct hr_container_dir *dir,
+			    struct hr_err *err);
+/* Opens and locks <root>/<id>; fails with "container ID does not exist". */
+int hr_container_dir_open(const char *root, const char *id, struct hr_container_dir *dir,
+			  struct hr_err *err);
+void hr_container_dir_close(struct hr_container_dir *dir);
+/* Removes the directory and its files (the lock goes with the last close). */
+int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err);
+
+int hr_state_write(const struct hr_container_dir *dir, const struct hr_state *state,
+		   struct hr_err *err);
+int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
+		  struct hr_state *state, struct hr_err *err);
+
+/* What the container is now, from its init's liveness, the fifo and the cgroup. */
+enum hr_status hr_state_status(const struct hr_container_dir *dir, const struct hr_state *state);
+const char *hr_status_name(enum hr_status status);
+
+/* The OCI state document (runtime.md "State"), pid 0 once stopped. Caller frees. */
+char *hr_state_oci_json(const struct hr_state *state, enum hr_status status, bool pretty);
+
+/* Calls fn for every container under root that has a readable state (unlocked snapshot). */
+int hr_state_foreach(const char *root,
+		     int (*fn)(const struct hr_state *state, enum hr_status status, void *data),
+		     void *data, struct hr_err *err);
+
+/* Process identity, to never act on a process that reused a container's pid. */
+int hr_proc_start_time(pid_t pid, uint64_t *start_time, char *proc_state);
+/* A pidfd for pid if it is still the process started at start_time; -ESRCH otherwise. */
+int hr_pidfd_open_verified(pid_t pid, uint64_t start_time, int *pidfd, struct hr_err *err);
+
+#endif

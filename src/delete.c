@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hardrun delete: remove a container and everything create made for it. */
+#include "cli.h"
+#include "libcontainer/container.h"
+
+static const char usage[] =
+	"Usage: hardrun delete [--force] ID\n"
+	"\n"
+	"Delete a created or stopped container: its waiting init is killed, poststop hooks run,\n"
+	"its state is removed.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --force  also delete a running container (its processes are killed)\n"
+	"  -h, --help   print this help\n";
+
+static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
+{
+	static const struct option opts[] = {
+		{"force", no_argument, NULL, 'f'},
+		HR_HELP_OPTION,
+		{NULL, 0, NULL, 0},
+	};
+	bool force = false;
+	int c;
+
+	while ((c = hr_getopt(&hr_cmd_delete, argc, argv, opts, "f")) != -1) {
+		if (c == HR_OPT_HELP)
+			return HR_EXIT_OK;
+		if (c != 'f')
+			return HR_EXIT_USAGE;
+		force = true;
+	}
+	if (!hr_expect_args(&hr_cmd_delete, argc - optind, 1, 1))
+		return HR_EXIT_USAGE;
+	return hr_container_delete(ctx, argv[optind], force, err) < 0 ? HR_EXIT_ERROR
+								       : HR_EXIT_OK;
+}
+
+const struct hr_command hr_cmd_delete = {
+	.name = "delete",
+	.summary = "delete a container",
+	.usage = usage,
+	.run = run,
+};

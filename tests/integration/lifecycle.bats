@@ -1,0 +1,381 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The OCI lifecycle through the real binary, on the host (cgroups disabled): transitions and
+# their wrong-state errors, exit statuses, the production profile seen from inside, terminals,
+# exec, hooks, and that nothing is left behind.
+
+load lib
+
+# A bundle with the production profile running ARGS (a busybox rootfs).
+make_production_bundle() {
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile production >/dev/null
+	local args_json
+	args_json=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	update_config "c['process']['args'] = $args_json"
+}
+
+# create and run -d leave a process that holds their stdio: never capture it with `run`
+# (bats would wait for the pipe to close); the container's output goes to a file instead.
+hr_bg() {
+	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
+}
+
+state_field() {
+	hr state "$1" | "$HR_PYTHON" -c "import json,sys; print(json.load(sys.stdin)['$2'])"
+}
+
+wait_status() {
+	local id=$1 want=$2 i
+	for i in $(seq 50); do
+		[ "$(state_field "$id" status)" = "$want" ] && return 0
+		sleep 0.1
+	done
+	fail "container $id did not reach status $want (now: $(state_field "$id" status))"
+}
+
+@test "create, start, kill, delete: every transition and the state at each" {
+	make_production_bundle sleep 1000
+	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" c1
+	pid=$(cat "$HR_TMP/pid")
+	[[ "$pid" =~ ^[0-9]+$ ]] || fail "pid file must hold bare digits, got '$pid'"
+	[ "$(wc -c <"$HR_TMP/pid")" -eq "${#pid}" ] || fail "pid file must have no newline"
+	run -0 hr state c1
+	[ "$(json_get <(echo "$output") 'd["status"]')" = created ] || fail "expected created"
+	[ "$(json_get <(echo "$output") 'd["pid"]')" = "$pid" ] || fail "state pid != pid file"
+	[ "$(json_get <(echo "$output") 'd["bundle"]')" = "$BUNDLE" ] || fail "bundle"
+	[ "$(json_get <(echo "$output") 'd["rootfs"]')" = "$BUNDLE/rootfs" ] || fail "rootfs"
+	[[ "$(json_get <(echo "$output") 'd["created"]')" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T ]] || fail "created"
+	# the init waits: it has not executed sleep yet
+	[ ! /proc/$pid/exe -ef "$BUNDLE/rootfs/bin/busybox" ] || fail "exec before start"
+	run -0 hr start c1
+	[ "$(state_field c1 status)" = running ] || fail "expected running"
+	for i in $(seq 50); do
+		[ /proc/$pid/exe -ef "$BUNDLE/rootfs/bin/busybox" ] && break
+		sleep 0.1
+	done
+	[ /proc/$pid/exe -ef "$BUNDLE/rootfs/bin/busybox" ] || fail "not exec'd after start"
+	run -0 hr kill c1 KILL
+	wait_status c1 stopped
+	[ "$(state_field c1 pid)" = 0 ] || fail "a stopped container's pid is 0"
+	run -0 hr delete c1
+	run -1 --separate-stderr hr state c1
+	assert_stderr_contains "container c1 does not exist"
+}
+
+@test "operations in the wrong state fail with no effect and the words callers match" {
+	make_production_bundle sleep 1000
+	run -1 --separate-stderr hr state nosuch
+	assert_stderr_contains "does not exist"
+	run -1 --separate-stderr hr start nosuch
+	assert_stderr_contains "does not exist"
+	hr_bg create --bundle "$BUNDLE" c2
+	run -1 --separate-stderr hr create --bundle "$BUNDLE" c2
+	assert_stderr_contains "container c2 already exists"
+	[ "$(state_field c2 status)" = created ] || fail "the failed create changed c2"
+	run -0 hr start c2
+	run -1 --separate-stderr hr start c2
+	assert_stderr_contains "not created"
+	run -1 --separate-stderr hr delete c2
+	assert_stderr_contains "it is running"
+	[ "$(state_field c2 status)" = running ] || fail "the failed delete changed c2"
+	run -0 hr kill c2 SIGKILL
+	wait_status c2 stopped
+	run -1 --separate-stderr hr kill c2
+	assert_stderr_contains "not running"
+	run -1 --separate-stderr hr exec c2 true
+	assert_stderr_contains "not running"
+	run -0 hr delete c2
+	run -1 --separate-stderr hr create --bundle "$BUNDLE" ../evil
+	assert_stderr_contains "invalid container ID"
+	[ ! -e "$HR_TMP/evil" ] || fail "an invalid ID created something"
+}
+
+@test "a created container can be deleted: its waiting init is killed" {
+	make_production_bundle sleep 1000
+	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" c3
+	pid=$(cat "$HR_TMP/pid")
+	run -0 hr delete c3
+	[ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ] || fail "init $pid still alive"
+	[ ! -e "$HR_ROOT/c3" ] || fail "state directory left"
+}
+
+@test "run relays the exit status: 0, 3 and 128+9" {
+	make_production_bundle true
+	run -0 hr run --bundle "$BUNDLE" r0
+	update_config 'c["process"]["args"] = ["sh", "-c", "exit 3"]'
+	run -3 hr run --bundle "$BUNDLE" r3
+	# SIGKILL from inside the pid namespace cannot kill its init: kill it from outside
+	update_config 'c["process"]["args"] = ["sleep", "1000"]'
+	(set +e; "$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled run --bundle "$BUNDLE" r9 \
+		>/dev/null 2>&1; echo $? >"$HR_TMP/r9.status") &
+	runner=$!
+	wait_status r9 running
+	hr kill r9 KILL
+	wait "$runner"
+	[ "$(cat "$HR_TMP/r9.status")" = 137 ] || fail "expected 137, got $(cat "$HR_TMP/r9.status")"
+	[ -z "$(ls "$HR_ROOT")" ] || fail "run must delete its containers: $(ls "$HR_ROOT")"
+}
+
+@test "run forwards signals to the container" {
+	make_production_bundle sh -c 'trap "echo got-term; exit 7" TERM; while :; do sleep 0.1; done'
+	# exec: $! must be hardrun itself, not a subshell running the hr function
+	(exec "$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled run --bundle "$BUNDLE" sig \
+		>"$HR_TMP/out" 2>&1) &
+	runner=$!
+	for i in $(seq 50); do
+		[ -d "$HR_ROOT/sig" ] && [ "$(state_field sig status 2>/dev/null)" = running ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -TERM "$runner"
+	wait "$runner" && rc=0 || rc=$?
+	[ "$rc" -eq 7 ] || fail "expected 7, got $rc: $(cat "$HR_TMP/out")"
+	grep -q got-term "$HR_TMP/out" || fail "the container did not see SIGTERM"
+}
+
+@test "the production profile seen from inside the container" {
+	make_production_bundle sh -c '
+		grep -E "^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status
+		touch /rootfile 2>&1 || true
+		touch /tmp/ok && echo tmp-writable
+		touch /var/tmp/ok && echo vartmp-writable
+		touch /app/temp/ok && echo apptemp-writable
+		grep -E " /(tmp|var/tmp) " /proc/mounts
+		echo "timer_list-size=$(wc -c </proc/timer_list)"
+		{ echo 1 >/proc/sys/kernel/hostname; } 2>&1 || true
+		unshare -U true 2>&1 || true
+		mount -t tmpfs none /mnt 2>&1 || true
+		hostname'
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" prod
+	for f in Uid Gid; do
+		assert_line_matches "^$f:[[:space:]]+1001[[:space:]]+1001[[:space:]]+1001[[:space:]]+1001$"
+	done
+	for f in CapInh CapPrm CapEff CapBnd CapAmb; do
+		assert_line_matches "^$f:[[:space:]]+0000000000000000$"
+	done
+	assert_line_matches '^NoNewPrivs:[[:space:]]+1$'
+	assert_line_matches '^Seccomp:[[:space:]]+2$'
+	assert_output_contains "Read-only file system"
+	assert_output_contains tmp-writable
+	assert_output_contains vartmp-writable
+	assert_output_contains apptemp-writable
+	assert_line_matches '^tmpfs /tmp tmpfs rw,nosuid,nodev'
+	assert_line_matches '^tmpfs /var/tmp tmpfs rw,nosuid,nodev'
+	assert_output_contains "timer_list-size=0"
+	assert_line_matches "can't create /proc/sys/kernel/hostname: Read-only file system"
+	assert_line_matches "unshare.*Operation not permitted"
+	assert_line_matches "mount.*(Operation not permitted|[Pp]ermission denied)"
+	[ -f "$BUNDLE/volumes/app-temp/ok" ] || fail "/app/temp is not the bundle's volume"
+	assert_stderr_contains "resource limits in linux.resources are NOT applied"
+}
+
+@test "a created container's init holds no descriptor of hardrun's; the process only 0-2" {
+	make_production_bundle sh -c 'ls /proc/self/fd; sleep 1000'
+	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" fds
+	pid=$(cat "$HR_TMP/pid")
+	for fd in /proc/$pid/fd/*; do
+		n=${fd##*/}
+		target=$(readlink "$fd")
+		case $n in
+		0 | 1 | 2) ;;
+		*) [[ "$target" == */fds/exec.fifo ]] || fail "init fd $n -> $target leaks into the container" ;;
+		esac
+	done
+	hr start fds
+	for i in $(seq 50); do grep -q '^0$' "$HR_TMP/container.log" 2>/dev/null && break; sleep 0.1; done
+	run grep -E '^[0-9]+$' "$HR_TMP/container.log"
+	[ "$output" = "$(printf '0\n1\n2\n3')" ] || fail "the process saw fds other than 0-2 (3 is ls's own)"
+	for fd in /proc/$pid/fd/*; do
+		n=${fd##*/}
+		[ "$n" -le 2 ] || fail "the container process has fd $n -> $(readlink "$fd")"
+	done
+	hr delete --force fds
+}
+
+@test "a cwd through /proc/self/fd cannot reach the host" {
+	make_production_bundle pwd
+	update_config 'c["process"]["cwd"] = "/proc/self/fd/3"'
+	run -1 --separate-stderr hr run --bundle "$BUNDLE" cwd
+	assert_stderr_contains "cwd"
+	[ ! -e "$HR_ROOT/cwd" ] || fail "a failed run left its state"
+}
+
+@test "a mount destination that is a symlink out of the rootfs stays inside it" {
+	make_production_bundle sh -c 'ls /evil/ /evil2/ 2>&1; cat /proc/mounts'
+	mkdir -p "$HR_TMP/outside" "$HR_TMP/src"
+	echo secret >"$HR_TMP/src/marker"
+	ln -s "$HR_TMP/outside" "$BUNDLE/rootfs/evil"
+	ln -s ../../../../../../../../../"$HR_TMP/outside" "$BUNDLE/rootfs/evil2"
+	update_config "c['mounts'] += [
+		{'destination': '/evil', 'type': 'bind', 'source': '$HR_TMP/src', 'options': ['rbind','ro']},
+		{'destination': '/evil2', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['size=1m']}]"
+	before=$(grep -c "$HR_TMP/outside" /proc/self/mountinfo || true)
+	run hr run --bundle "$BUNDLE" sym
+	[ -z "$(ls -A "$HR_TMP/outside")" ] || fail "something was mounted or created outside the rootfs"
+	after=$(grep -c "$HR_TMP/outside" /proc/self/mountinfo || true)
+	[ "$before" = "$after" ] || fail "a mount landed on the host's $HR_TMP/outside"
+}
+
+@test "a rootfs whose /proc or /dev/null is a symlink is refused or handled safely" {
+	make_production_bundle true
+	rmdir "$BUNDLE/rootfs/proc"
+	mkdir -p "$HR_TMP/fakeproc"
+	ln -s "$HR_TMP/fakeproc" "$BUNDLE/rootfs/proc"
+	run -1 --separate-stderr hr run --bundle "$BUNDLE" badproc
+	assert_stderr_contains "proc"
+	[ -z "$(ls -A "$HR_TMP/fakeproc")" ] || fail "proc was mounted through the symlink"
+	[ ! -e "$HR_ROOT/badproc" ] || fail "state left behind"
+}
+
+@test "the hardrun binary cannot be written through /proc/<pid>/exe from inside" {
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile minimal >/dev/null
+	# root with every capability: only the sealed copy stands in the way
+	update_config '
+c["process"]["terminal"] = False
+c["process"]["args"] = ["true"]
+caps = ["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_SYS_PTRACE","CAP_SYS_ADMIN","CAP_KILL"]
+for k in ("bounding","effective","permitted"): c["process"]["capabilities"][k] = caps
+c["hooks"] = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c",
+  "readlink /proc/$PPID/exe; echo x > /proc/$PPID/exe && echo WROTE; true"]}]}'
+	sum_before=$(sha256sum "$HARDRUN" | cut -d" " -f1)
+	run hr run --bundle "$BUNDLE" exe
+	sum_after=$(sha256sum "$HARDRUN" | cut -d" " -f1)
+	[ "$sum_before" = "$sum_after" ] || fail "the host binary was modified"
+	assert_output_not_contains WROTE
+	assert_output_contains "memfd:hardrun"
+}
+
+@test "a terminal through --console-socket" {
+	make_production_bundle sh
+	update_config 'c["process"]["terminal"] = True'
+	sock=$HR_TMP/console.sock
+	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$sock" $'tty; echo "id=$(id -u)"; exit\n' >"$HR_TMP/tty.out" &
+	helper=$!
+	for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	hr_bg create --bundle "$BUNDLE" --console-socket "$sock" tty1
+	run -0 hr start tty1
+	wait "$helper"
+	grep -q '/dev/pts/0' "$HR_TMP/tty.out" || fail "no pty inside: $(cat "$HR_TMP/tty.out")"
+	grep -q 'id=1001' "$HR_TMP/tty.out" || fail "shell not as 1001: $(cat "$HR_TMP/tty.out")"
+	hr delete --force tty1
+	run -1 --separate-stderr hr create --bundle "$BUNDLE" tty2
+	assert_stderr_contains "--console-socket is required"
+}
+
+@test "exec joins the container's namespaces and drops privileges like init" {
+	make_production_bundle sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" ex
+	pid=$(cat "$HR_TMP/pid")
+	run -0 hr exec ex sh -c 'grep -E "^(Uid|CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status; hostname; for n in mnt pid net ipc uts; do echo "$n=$(readlink /proc/self/ns/$n)"; done'
+	assert_line_matches '^Uid:[[:space:]]+1001'
+	assert_line_matches '^CapEff:[[:space:]]+0000000000000000$'
+	assert_line_matches '^CapBnd:[[:space:]]+0000000000000000$'
+	assert_line_matches '^NoNewPrivs:[[:space:]]+1$'
+	assert_line_matches '^Seccomp:[[:space:]]+2$'
+	assert_output_contains "hardrun"
+	for n in mnt pid net ipc uts; do
+		assert_output_contains "$n=$(readlink /proc/$pid/ns/$n)"
+	done
+	run -5 hr exec ex sh -c 'exit 5'
+	run -0 hr exec --env FOO=bar --cwd /tmp ex sh -c 'echo "$FOO $(pwd)"'
+	assert_output_contains "bar /tmp"
+	run -0 hr exec --user 0:0 --cap CAP_NET_BIND_SERVICE ex grep CapEff /proc/self/status
+	assert_output_contains "0000000000000400"
+	run -1 --separate-stderr hr exec ex /no/such/program
+	assert_stderr_contains "no such file or directory"
+	hr delete --force ex
+}
+
+@test "hooks run in order, each with the state on stdin" {
+	make_production_bundle true
+	mkdir -m 0777 "$HR_TMP/log"
+	log=$HR_TMP/log/hooks
+	# startContainer hooks run inside, as the container's user (1001), like runc's
+	: >"$log"
+	chmod 0666 "$log"
+	hook() { # kind, path of sh, log path as seen by the hook
+		echo "{\"path\": \"$2\", \"args\": [\"sh\", \"-c\", \"read s; case \$s in *'\\\"id\\\":\\\"hk\\\"'*) echo $1 >> $3;; *) echo $1-nostate >> $3;; esac\"]}"
+	}
+	update_config "
+c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$HR_TMP/log', 'options': ['rbind','rw']})
+c['hooks'] = {
+ 'prestart': [$(hook prestart /bin/sh "$log")],
+ 'createRuntime': [$(hook createRuntime /bin/sh "$log")],
+ 'createContainer': [$(hook createContainer /bin/sh "$log")],
+ 'startContainer': [$(hook startContainer /bin/sh /hooklog/hooks)],
+ 'poststart': [$(hook poststart /bin/sh "$log")],
+ 'poststop': [$(hook poststop /bin/sh "$log")]}"
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" hk
+	run cat "$log"
+	[ "$output" = "$(printf 'prestart\ncreateRuntime\ncreateContainer\nstartContainer\npoststart\npoststop')" ] ||
+		fail "hooks out of order or without state"
+}
+
+@test "a failing hook before the user process aborts create and cleans up" {
+	make_production_bundle true
+	update_config 'c["hooks"] = {"createRuntime": [{"path": "/bin/false"}]}'
+	before=$(wc -l </proc/self/mountinfo)
+	run -1 --separate-stderr hr create --bundle "$BUNDLE" hf
+	assert_stderr_contains "createRuntime hook"
+	[ ! -e "$HR_ROOT/hf" ] || fail "state directory left"
+	[ "$(wc -l </proc/self/mountinfo)" = "$before" ] || fail "mounts left"
+}
+
+@test "kill --all signals every process; ps and list show the container" {
+	make_production_bundle sh -c 'sleep 1000 & sleep 1000 & wait'
+	hr_bg run -d --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" ka
+	sleep 0.5
+	run -0 hr ps --format json ka
+	n=$(echo "$output" | "$HR_PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	[ "$n" -eq 3 ] || fail "expected 3 processes, got $n"
+	run -0 hr ps ka
+	assert_output_contains "sleep 1000"
+	run -0 hr list
+	assert_line_matches '^ka +[0-9]+ +running '
+	run -0 hr list -q
+	[ "$output" = ka ] || fail "list -q"
+	run -0 hr list --format json
+	[ "$(echo "$output" | "$HR_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["status"])')" = running ]
+	pids=$(hr ps --format json ka | tr -d '[]' | tr ',' ' ')
+	run -0 hr kill --all ka KILL
+	wait_status ka stopped
+	for p in $pids; do
+		[ ! -e /proc/$p ] || [ "$(awk '{print $3}' /proc/$p/stat)" = Z ] || fail "process $p survived kill --all"
+	done
+	hr delete ka
+}
+
+@test "20 parallel creates of distinct IDs, then two racing deletes of one ID" {
+	make_production_bundle sleep 1000
+	for i in $(seq 20); do
+		hr create --bundle "$BUNDLE" "p$i" >"$HR_TMP/create.$i" 2>&1 &
+	done
+	wait
+	[ "$(hr list -q | wc -l)" -eq 20 ] || fail "expected 20 containers: $(cat "$HR_TMP"/create.*)"
+	hr delete p1 >"$HR_TMP/d1" 2>&1 &
+	hr delete p1 >"$HR_TMP/d2" 2>&1 &
+	wait
+	[ "$(grep -c 'does not exist' "$HR_TMP/d1" "$HR_TMP/d2" | awk -F: '{s+=$2} END {print s}')" -le 1 ] || fail "both deletes failed"
+	[ ! -e "$HR_ROOT/p1" ] || fail "p1 survived"
+	for i in $(seq 2 20); do hr delete "p$i"; done
+	[ -z "$(ls "$HR_ROOT")" ] || fail "left: $(ls "$HR_ROOT")"
+}
+
+@test "after delete no mount, state directory or process is left" {
+	make_production_bundle sleep 1000
+	before=$(sort /proc/self/mountinfo | awk '{$1=$2=""; print}')
+	hr_bg run -d --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" gone
+	pid=$(cat "$HR_TMP/pid")
+	run -0 hr delete --force gone
+	after=$(sort /proc/self/mountinfo | awk '{$1=$2=""; print}')
+	[ "$before" = "$after" ] || fail "mountinfo changed: $(diff <(echo "$before") <(echo "$after"))"
+	[ ! -e "$HR_ROOT/gone" ] || fail "state directory left"
+	for i in $(seq 20); do
+		[ -e "/proc/$pid" ] && [ "$(awk '{print $3}' /proc/$pid/stat 2>/dev/null)" != Z ] || break
+		sleep 0.1
+	done
+	[ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ] || fail "process $pid left"
+}
