@@ -19,6 +19,7 @@
 #include "container_internal.h"
 #include "init.h"
 #include "json.h"
+#include "log.h"
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp_filter.h"
@@ -170,6 +171,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 		if (apply_overrides(job, err) < 0)
 			return -1;
 	}
+	hr_log_add_config_secrets(job->process.env, job->process.n_env, job->config->annotations,
+				  job->config->n_annotations);
 	if (job->process.terminal && job->opts->console_socket != NULL) {
 		job->console_sock = hr_console_socket_connect(job->opts->console_socket, err);
 		if (job->console_sock < 0)

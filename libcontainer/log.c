@@ -5,18 +5,29 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "arena.h"
+#include "config.h"
 #include "json.h"
+
+#define MAX_SECRETS 256
 
 /* The logger is configured once from the global options and read everywhere. */
 static struct {
 	int fd; /* -1: stderr only */
+	const char *path;
 	enum hr_log_format format;
 	bool debug;
+	char *secrets[MAX_SECRETS];
+	size_t n_secrets;
 } logger = {.fd = -1};
 
 static const char *const level_names[] = {
@@ -26,13 +37,19 @@ static const char *const level_names[] = {
 	[HR_LOG_ERROR] = "error",
 };
 
+static int open_log(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+}
+
 int hr_log_init(const char *path, enum hr_log_format format, bool debug, struct hr_err *err)
 {
 	logger.format = format;
 	logger.debug = debug;
+	logger.path = path;
 	if (path == NULL)
 		return 0;
-	logger.fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+	logger.fd = open_log(path);
 	if (logger.fd < 0)
 		return hr_err_sys(err, "open log file %s", path);
 	return 0;
@@ -43,6 +60,76 @@ void hr_log_close(void)
 	if (logger.fd >= 0)
 		close(logger.fd);
 	logger.fd = -1;
+	for (size_t i = 0; i < logger.n_secrets; i++) {
+		explicit_bzero(logger.secrets[i], strlen(logger.secrets[i]));
+		free(logger.secrets[i]);
+	}
+	logger.n_secrets = 0;
+}
+
+bool hr_is_secret_name(const char *name, size_t len)
+{
+	static const char *const markers[] = {"TOKEN",	    "SECRET", "PASSWORD", "PASSWD",
+					      "CREDENTIAL", "APIKEY", "API_KEY",  "PRIVATE"};
+	char upper[256];
+
+	if (len >= sizeof(upper))
+		len = sizeof(upper) - 1;
+	for (size_t i = 0; i < len; i++)
+		upper[i] = (name[i] >= 'a' && name[i] <= 'z') ? (char)(name[i] - 32) : name[i];
+	upper[len] = '\0';
+	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+		if (strstr(upper, markers[i]) != NULL)
+			return true;
+	return len >= 4 && (strcmp(upper + len - 4, "_KEY") == 0 || strcmp(upper, "KEY") == 0);
+}
+
+void hr_log_add_secret(const char *value)
+{
+	if (value == NULL || strlen(value) < 4 || logger.n_secrets == MAX_SECRETS)
+		return;
+	for (size_t i = 0; i < logger.n_secrets; i++)
+		if (strcmp(logger.secrets[i], value) == 0)
+			return;
+	logger.secrets[logger.n_secrets++] = hr_xstrdup(value);
+}
+
+void hr_log_add_config_secrets(char *const *env, size_t n_env, const struct hr_kv *annotations,
+			       size_t n_annotations)
+{
+	for (size_t i = 0; i < n_env; i++) {
+		const char *eq = strchr(env[i], '=');
+
+		if (eq != NULL)
+			hr_log_add_secret(eq + 1);
+	}
+	for (size_t i = 0; i < n_annotations; i++)
+		if (hr_is_secret_name(annotations[i].key, strlen(annotations[i].key)))
+			hr_log_add_secret(annotations[i].value);
+}
+
+/* Replaces every registered secret in msg (in place, bounded by size). */
+static void redact(char *msg, size_t size)
+{
+	static const char mark[] = "[REDACTED]";
+
+	for (size_t i = 0; i < logger.n_secrets; i++) {
+		const char *secret = logger.secrets[i];
+		size_t slen = strlen(secret);
+		char *hit;
+
+		while ((hit = strstr(msg, secret)) != NULL) {
+			size_t tail = strlen(hit + slen);
+			size_t room = size - (size_t)(hit - msg) - 1;
+			size_t mlen = sizeof(mark) - 1 < room ? sizeof(mark) - 1 : room;
+
+			if (mlen + tail > room)
+				tail = room - mlen;
+			memmove(hit + mlen, hit + slen, tail);
+			memcpy(hit, mark, mlen);
+			hit[mlen + tail] = '\0';
+		}
+	}
 }
 
 void hr_format_rfc3339(char *buf, size_t size, long sec, long nsec)
@@ -70,16 +157,55 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
-static void write_line(int fd, enum hr_log_level level, const char *msg)
+/*
+ * Rotation under an exclusive lock on the current file, as several hardrun processes may share
+ * one log. A process whose fd still points at a file another one rotated away reopens.
+ */
+static void rotate_if_needed(size_t incoming)
+{
+	struct stat by_fd, by_path;
+	char from[4096], to[4096];
+
+	if (fstat(logger.fd, &by_fd) < 0)
+		return;
+	if (stat(logger.path, &by_path) < 0 || by_path.st_ino != by_fd.st_ino ||
+	    by_path.st_dev != by_fd.st_dev)
+		goto reopen;
+	if ((size_t)by_fd.st_size + incoming <= HR_LOG_ROTATE_SIZE)
+		return;
+	for (int i = HR_LOG_ROTATE_KEEP; i >= 1; i--) {
+		if (i == 1)
+			snprintf(from, sizeof(from), "%s", logger.path);
+		else
+			snprintf(from, sizeof(from), "%s.%d", logger.path, i - 1);
+		snprintf(to, sizeof(to), "%s.%d", logger.path, i);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			return;
+	}
+reopen:
+	{
+		int fd = open_log(logger.path);
+
+		if (fd < 0)
+			return;
+		flock(fd, LOCK_EX);
+		flock(logger.fd, LOCK_UN);
+		close(logger.fd);
+		logger.fd = fd;
+	}
+}
+
+static size_t format_line(char *out, size_t size, enum hr_log_level level, const char *msg)
 {
 	struct timespec now;
 	char time_buf[64];
+	int n;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	hr_format_rfc3339(time_buf, sizeof(time_buf), now.tv_sec, now.tv_nsec);
 	if (logger.format == HR_LOG_JSON) {
 		_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(false);
-		const char *out;
+		const char *buf;
 		size_t len;
 
 		yajl_gen_map_open(g);
@@ -87,16 +213,36 @@ static void write_line(int fd, enum hr_log_level level, const char *msg)
 		hr_jgen_kv_str(g, "msg", msg);
 		hr_jgen_kv_str(g, "time", time_buf);
 		yajl_gen_map_close(g);
-		out = hr_jgen_buf(g, &len);
-		write_all(fd, out, len);
-		write_all(fd, "\n", 1);
+		buf = hr_jgen_buf(g, &len);
+		n = snprintf(out, size, "%.*s\n", (int)len, buf);
 	} else {
-		char line[HR_ERR_MSG_MAX + 128];
-		int n = snprintf(line, sizeof(line), "%s %s: %s\n", time_buf, level_names[level],
-				 msg);
-		if (n > 0)
-			write_all(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		n = snprintf(out, size, "%s %s: %s\n", time_buf, level_names[level], msg);
 	}
+	if (n < 0)
+		return 0;
+	return (size_t)n < size ? (size_t)n : size - 1;
+}
+
+static void write_line(enum hr_log_level level, const char *msg)
+{
+	char line[2 * HR_ERR_MSG_MAX + 256];
+	size_t len = format_line(line, sizeof(line), level, msg);
+
+	if (len > 0 && line[len - 1] != '\n')
+		line[len - 1] = '\n';
+	flock(logger.fd, LOCK_EX);
+	rotate_if_needed(len);
+	write_all(logger.fd, line, len);
+	flock(logger.fd, LOCK_UN);
+}
+
+static void write_stderr(const char *prefix, const char *msg)
+{
+	char line[HR_ERR_MSG_MAX + 32];
+	int n = snprintf(line, sizeof(line), "hardrun: %s%s\n", prefix, msg);
+
+	if (n > 0)
+		write_all(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 void hr_log(enum hr_log_level level, const char *fmt, ...)
@@ -109,26 +255,21 @@ void hr_log(enum hr_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (logger.fd >= 0) {
-		write_line(logger.fd, level, msg);
-	} else {
-		char line[HR_ERR_MSG_MAX + 32];
-		int n = snprintf(line, sizeof(line), "hardrun: %s%s\n",
-				 level == HR_LOG_WARNING ? "warning: " : "", msg);
-		if (n > 0)
-			write_all(STDERR_FILENO, line,
-				  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-	}
+	redact(msg, sizeof(msg));
+	if (logger.fd >= 0)
+		write_line(level, msg);
+	else
+		write_stderr(level == HR_LOG_WARNING ? "warning: " : "", msg);
 }
 
 void hr_log_error_report(const struct hr_err *err)
 {
-	char line[HR_ERR_MSG_MAX + 16];
-	int n;
+	char msg[HR_ERR_MSG_MAX];
 
+	memcpy(msg, err->msg, sizeof(msg));
+	msg[sizeof(msg) - 1] = '\0';
+	redact(msg, sizeof(msg));
 	if (logger.fd >= 0)
-		write_line(logger.fd, HR_LOG_ERROR, err->msg);
-	n = snprintf(line, sizeof(line), "hardrun: %s\n", err->msg);
-	if (n > 0)
-		write_all(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		write_line(HR_LOG_ERROR, msg);
+	write_stderr("", msg);
 }

@@ -15,14 +15,29 @@ enum hr_log_level {
 /*
  * hardrun's own log: text lines on stderr by default, or appended to --log FILE; with
  * --log-format json each line is {"level":"...","msg":"...","time":"<RFC 3339>"}, which is what
- * containerd's shim reads back when a runtime command fails. Messages never carry values of
- * process.env (callers must not pass them; see hr_log for the rule).
+ * containerd's shim reads back when a runtime command fails. The file rotates at
+ * HR_LOG_ROTATE_SIZE, keeping HR_LOG_ROTATE_KEEP older files (FILE.1 ... FILE.3).
+ *
+ * Messages never carry values of process.env: callers must not pass them, and as a second
+ * line of defence every value registered with hr_log_add_secret is replaced by "[REDACTED]"
+ * in every line and error report.
  */
+#define HR_LOG_ROTATE_SIZE (10 * 1024 * 1024)
+#define HR_LOG_ROTATE_KEEP 3
 int hr_log_init(const char *path, enum hr_log_format format, bool debug, struct hr_err *err);
 void hr_log(enum hr_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reports an error once: to the log file if any, and always to stderr. */
 void hr_log_error_report(const struct hr_err *err);
 void hr_log_close(void);
+
+/* Redaction: values that must never be printed (shorter than 4 bytes are ignored). */
+void hr_log_add_secret(const char *value);
+/* Registers the values of env ("KEY=VALUE" entries) and of secret-looking annotations. */
+struct hr_kv;
+void hr_log_add_config_secrets(char *const *env, size_t n_env, const struct hr_kv *annotations,
+			       size_t n_annotations);
+/* Names like *TOKEN*, *SECRET*, *PASSWORD*, *PASSWD*, *CREDENTIAL*, *_KEY, *APIKEY*. */
+bool hr_is_secret_name(const char *name, size_t len);
 
 /* RFC 3339 UTC timestamp with nanoseconds, e.g. 2026-11-28T02:33:45.123456789Z. */
 void hr_format_rfc3339(char *buf, size_t size, long sec, long nsec);
