@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The rootfs plan: everything the child will do to the container's filesystem, decided in the
+ * parent from the config. The child side is rootfs_child.c.
+ */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "cleanup.h"
+#include "paths.h"
+
+/*
+ * Files under /proc that may be covered by a mount (the ones lxcfs emulates), as runc allows;
+ * anything else inside /proc is refused so that a config cannot hide or replace a procfs file.
+ */
+static const char *const proc_allowed[] = {
+    "proc/cpuinfo", "proc/diskstats",
+    "proc/meminfo", "proc/stat",
+    "proc/swaps",   "proc/uptime",
+    "proc/loadavg", "proc/slabinfo",
+    "proc/net/dev", "proc/sys/kernel/ns_last_pid",
+};
+
+static const struct {
+	const char *name;
+	unsigned int major;
+	unsigned int minor;
+} default_devices[] = {
+    {"null", 1, 3}, {"zero", 1, 5},   {"full", 1, 7},
+    {"tty", 5, 0},  {"random", 1, 8}, {"urandom", 1, 9},
+};
+
+static const struct {
+	const char *name;
+	const char *target;
+} default_symlinks[] = {
+    {"fd", "/proc/self/fd"},	   {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int resolve_dir(struct hr_arena *arena, const char *what, const char *path, const char **out,
+		       struct hr_err *err)
+{
+	_cleanup_free_ char *real = realpath(path, NULL);
+	struct stat st;
+
+	if (real == NULL)
+		return hr_err_sys(err, "%s %s: resolve", what, path);
+	if (stat(real, &st) < 0)
+		return hr_err_sys(err, "%s %s: stat", what, path);
+	if (!S_ISDIR(st.st_mode))
+		return hr_err_set(err, ENOTDIR, "%s %s", what, path);
+	*out = hr_arena_strdup(arena, real);
+	return 0;
+}
+
+static const char *join_bundle(struct hr_arena *arena, const char *bundle, const char *path)
+{
+	if (path[0] == '/')
+		return hr_arena_strdup(arena, path);
+	return hr_arena_printf(arena, "%s/%s", bundle, path);
+}
+
+static int check_proc_destination(struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	if (strcmp(m->destination, "proc") == 0) {
+		if (m->check == HR_ROOTFS_CHECK_PROC)
+			return 0;
+		return hr_err_set(err, EPERM,
+				  "mount to %s: only a proc filesystem may be mounted there",
+				  m->display);
+	}
+	if (strncmp(m->destination, "proc/", 5) != 0)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(proc_allowed); i++) {
+		if (strcmp(m->destination, proc_allowed[i]) == 0) {
+			m->under_proc_ok = true;
+			return 0;
+		}
+	}
+	return hr_err_set(err, EPERM, "mount to %s: mounts inside /proc are not allowed",
+			  m->display);
+}
+
+static int plan_bind(const struct hr_mount *cm, const char *bundle, struct hr_arena *arena,
+		     struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	struct stat st;
+
+	if (cm->source == NULL || cm->source[0] == '\0')
+		return hr_err_set(err, EINVAL, "bind mount to %s: the source is missing",
+				  m->display);
+	m->kind = HR_ROOTFS_MOUNT_BIND;
+	m->is_bind = true;
+	m->flags |= MS_BIND;
+	m->source = join_bundle(arena, bundle, cm->source);
+	m->readonly_bind = (m->attr_set & MOUNT_ATTR_RDONLY) != 0;
+	/* A hint only: the child decides from the source it actually opens (hooks may create it).
+	 */
+	m->file_target = stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode);
+	return 0;
+}
+
+static int plan_fs(const struct hr_mount *cm, struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	const char *type = cm->type;
+
+	if (type == NULL || type[0] == '\0')
+		return hr_err_set(err, EINVAL, "mount to %s: no type and no bind option",
+				  m->display);
+	m->kind = HR_ROOTFS_MOUNT_FS;
+	m->fstype = type;
+	if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
+		m->kind = HR_ROOTFS_MOUNT_CGROUP;
+		m->fstype = "cgroup2";
+	} else if (strcmp(type, "proc") == 0) {
+		m->check = HR_ROOTFS_CHECK_PROC;
+	} else if (strcmp(type, "sysfs") == 0) {
+		m->check = HR_ROOTFS_CHECK_SYSFS;
+	}
+	m->source = cm->source != NULL ? cm->source : m->fstype;
+	/* /dev gets its devices and a tmpfs may get submounts before either turns read-only. */
+	m->defer_readonly = (m->attr_set & MOUNT_ATTR_RDONLY) != 0 &&
+			    (strcmp(m->fstype, "tmpfs") == 0 || strcmp(m->destination, "dev") == 0);
+	return 0;
+}
+
+static int plan_mount(const struct hr_mount *cm, const char *bundle, struct hr_arena *arena,
+		      struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	struct hr_mountopts o;
+	char *dest;
+
+	if (hr_path_clean_relative(arena, "mount destination", cm->destination, false, &dest, err) <
+	    0)
+		return -1;
+	m->destination = dest;
+	m->display = cm->destination;
+	if (cm->n_uid_mappings > 0 || cm->n_gid_mappings > 0)
+		return hr_err_set(err, ENOTSUP,
+				  "mount to %s: idmapped mounts are not supported yet", m->display);
+	if (hr_mountopts_parse(cm->options, cm->n_options, arena, &o, err) < 0)
+		return hr_err_prefix(err, "mount to %s", m->display);
+	m->flags = o.flags;
+	m->cleared = o.cleared;
+	m->propagation = o.propagation;
+	m->attr_set = o.attr_set;
+	m->attr_clr = o.attr_clr;
+	m->rec_attr_set = o.rec_attr_set;
+	m->rec_attr_clr = o.rec_attr_clr;
+	m->data = o.data;
+	m->params = o.params;
+	m->n_params = o.n_params;
+	m->recursive = o.recursive;
+	if (o.bind || (cm->type != NULL && strcmp(cm->type, "bind") == 0)) {
+		if (plan_bind(cm, bundle, arena, m, err) < 0)
+			return -1;
+	} else if (plan_fs(cm, m, err) < 0) {
+		return -1;
+	}
+	if (m->flags & MS_REMOUNT)
+		m->kind = HR_ROOTFS_MOUNT_REMOUNT;
+	return check_proc_destination(m, err);
+}
+
+static int plan_mounts(struct hr_rootfs_plan *p, const struct hr_config *c, const char *bundle,
+		       struct hr_arena *arena, struct hr_err *err)
+{
+	p->mounts = hr_arena_array(arena, c->n_mounts, sizeof(*p->mounts));
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		struct hr_rootfs_mount *m = &p->mounts[i];
+
+		if (plan_mount(&c->mounts[i], bundle, arena, m, err) < 0)
+			return -1;
+		p->n_mounts++;
+		if (strcmp(m->destination, "dev") == 0) {
+			p->dev_is_bind = m->is_bind;
+			p->dev_is_tmpfs =
+			    !m->is_bind && m->fstype != NULL && strcmp(m->fstype, "tmpfs") == 0;
+		}
+	}
+	return 0;
+}
+
+static int device_type(const struct hr_device *d, mode_t *type, struct hr_err *err)
+{
+	switch (d->type) {
+	case 'c':
+	case 'u':
+		*type = S_IFCHR;
+		break;
+	case 'b':
+		*type = S_IFBLK;
+		break;
+	case 'p':
+		*type = S_IFIFO;
+		return 0;
+	default:
+		return hr_err_set(err, EINVAL, "device %s: unknown type '%c'", d->path, d->type);
+	}
+	if (d->major < 0 || d->major > UINT32_MAX || d->minor < 0 || d->minor > UINT32_MAX)
+		return hr_err_set(err, EINVAL, "device %s: major/minor out of range", d->path);
+	return 0;
+}
+
+static void set_device_path(struct hr_arena *arena, struct hr_rootfs_device *out, char *rel)
+{
+	char *parent, *name;
+
+	hr_path_split(arena, rel, &parent, &name);
+	out->path = rel;
+	out->parent = parent;
+	out->name = name;
+	out->host_path = hr_arena_printf(arena, "/%s", rel);
+}
+
+static int plan_config_device(struct hr_arena *arena, const struct hr_device *d,
+			      struct hr_rootfs_device *out, struct hr_err *err)
+{
+	char *rel;
+
+	if (hr_path_clean_relative(arena, "device", d->path, false, &rel, err) < 0)
+		return -1;
+	if (device_type(d, &out->type, err) < 0)
+		return -1;
+	set_device_path(arena, out, rel);
+	if (out->type != S_IFIFO)
+		out->rdev = makedev((unsigned int)d->major, (unsigned int)d->minor);
+	out->mode = d->has_file_mode ? (d->file_mode & 07777) : 0666;
+	out->uid = d->has_uid ? d->uid : 0;
+	out->gid = d->has_gid ? d->gid : 0;
+	return 0;
+}
+
+static bool config_has_device(const struct hr_config *c, const char *rel, struct hr_arena *arena)
+{
+	struct hr_err ignored;
+
+	for (size_t i = 0; c->has_linux && i < c->linux_cfg.n_devices; i++) {
+		char *other;
+
+		if (hr_path_clean_relative(arena, "device", c->linux_cfg.devices[i].path, false,
+					   &other, &ignored) == 0 &&
+		    strcmp(other, rel) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * linux.devices unless /dev comes from the host; the default set (a config entry with the same
+ * path wins) only on a tmpfs /dev the config provides. /dev/ptmx is always the symlink to
+ * pts/ptmx, never a node, as in runc.
+ */
+static int plan_devices(struct hr_rootfs_plan *p, const struct hr_config *c, struct hr_arena *arena,
+			struct hr_err *err)
+{
+	size_t n_cfg = (c->has_linux && !p->dev_is_bind) ? c->linux_cfg.n_devices : 0;
+
+	p->devices =
+	    hr_arena_array(arena, ARRAY_SIZE(default_devices) + n_cfg, sizeof(*p->devices));
+	for (size_t i = 0; p->dev_is_tmpfs && i < ARRAY_SIZE(default_devices); i++) {
+		struct hr_rootfs_device *d = &p->devices[p->n_devices];
+		char *rel = hr_arena_printf(arena, "dev/%s", default_devices[i].name);
+
+		if (config_has_device(c, rel, arena))
+			continue;
+		set_device_path(arena, d, rel);
+		d->type = S_IFCHR;
+		d->mode = 0666;
+		d->rdev = makedev(default_devices[i].major, default_devices[i].minor);
+		p->n_devices++;
+	}
+	for (size_t i = 0; i < n_cfg; i++) {
+		struct hr_rootfs_device *d = &p->devices[p->n_devices];
+
+		memset(d, 0, sizeof(*d)); /* the slot of a skipped /dev/ptmx is reused */
+		if (plan_config_device(arena, &c->linux_cfg.devices[i], d, err) < 0)
+			return -1;
+		if (strcmp(d->path, "dev/ptmx") != 0)
+			p->n_devices++;
+	}
+	if (!p->dev_is_tmpfs)
+		return 0;
+	p->symlinks = hr_arena_array(arena, ARRAY_SIZE(default_symlinks), sizeof(*p->symlinks));
+	for (size_t i = 0; i < ARRAY_SIZE(default_symlinks); i++) {
+		p->symlinks[i].parent = "dev";
+		p->symlinks[i].name = default_symlinks[i].name;
+		p->symlinks[i].target = default_symlinks[i].target;
+	}
+	p->n_symlinks = ARRAY_SIZE(default_symlinks);
+	return 0;
+}
+
+static int plan_path_list(struct hr_arena *arena, const char *what, char **in, size_t n,
+			  const char ***out, size_t *n_out, struct hr_err *err)
+{
+	*out = hr_arena_array(arena, n, sizeof(**out));
+	for (size_t i = 0; i < n; i++) {
+		char *rel;
+
+		if (hr_path_clean_relative(arena, what, in[i], false, &rel, err) < 0)
+			return -1;
+		(*out)[i] = rel;
+	}
+	*n_out = n;
+	return 0;
+}
+
+/* "net.ipv4.ip_forward" -> "net/ipv4/ip_forward"; a key with '/' is a path already. */
+static int plan_sysctls(struct hr_rootfs_plan *p, const struct hr_linux *l, struct hr_arena *arena,
+			struct hr_err *err)
+{
+	p->sysctls = hr_arena_array(arena, l->n_sysctl, sizeof(*p->sysctls));
+	for (size_t i = 0; i < l->n_sysctl; i++) {
+		const char *key = l->sysctl[i].key;
+		char *path = hr_arena_strdup(arena, key), *rel;
+
+		if (strchr(key, '/') == NULL) {
+			for (char *s = path; *s != '\0'; s++) {
+				if (*s == '.')
+					*s = '/';
+			}
+		}
+		if (hr_path_clean_relative(arena, "sysctl", path, false, &rel, err) < 0)
+			return -1;
+		p->sysctls[i].key = key;
+		p->sysctls[i].path = rel;
+		p->sysctls[i].value = l->sysctl[i].value != NULL ? l->sysctl[i].value : "";
+	}
+	p->n_sysctls = l->n_sysctl;
+	return 0;
+}
+
+static int plan_linux(struct hr_rootfs_plan *p, const struct hr_config *c, struct hr_arena *arena,
+		      struct hr_err *err)
+{
+	const struct hr_linux *l = &c->linux_cfg;
+
+	if (plan_devices(p, c, arena, err) < 0)
+		return -1;
+	if (!c->has_linux)
+		return 0;
+	if (l->rootfs_propagation != 0)
+		p->root_propagation = l->rootfs_propagation | MS_REC;
+	if (plan_path_list(arena, "masked path", l->masked_paths, l->n_masked_paths,
+			   &p->masked_paths, &p->n_masked_paths, err) < 0)
+		return -1;
+	if (plan_path_list(arena, "readonly path", l->readonly_paths, l->n_readonly_paths,
+			   &p->readonly_paths, &p->n_readonly_paths, err) < 0)
+		return -1;
+	return plan_sysctls(p, l, arena, err);
+}
+
+int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, struct hr_arena *arena,
+			 struct hr_rootfs_plan **plan, struct hr_err *err)
+{
+	struct hr_rootfs_plan *p = hr_arena_alloc(arena, sizeof(*p));
+	const char *bundle_dir;
+
+	if (resolve_dir(arena, "bundle", bundle != NULL ? bundle : ".", &bundle_dir, err) < 0)
+		return -1;
+	if (config->root_path == NULL || config->root_path[0] == '\0')
+		return hr_err_set(err, EINVAL, "config: root.path is missing");
+	if (resolve_dir(arena, "rootfs", join_bundle(arena, bundle_dir, config->root_path),
+			&p->rootfs, err) < 0)
+		return -1;
+	if (strcmp(p->rootfs, "/") == 0)
+		return hr_err_set(err, EINVAL, "rootfs %s: the host's root cannot be the rootfs",
+				  config->root_path);
+	p->root_propagation = MS_REC | MS_PRIVATE;
+	p->root_readonly = config->root_readonly;
+	p->terminal = config->has_process && config->process.terminal;
+	if (plan_mounts(p, config, bundle_dir, arena, err) < 0)
+		return -1;
+	if (plan_linux(p, config, arena, err) < 0)
+		return -1;
+	*plan = p;
+	return 0;
+}

@@ -1,0 +1,947 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The child side of the rootfs plan (rootfs.h): runs in the container's new mount namespace,
+ * privileged, after clone. It allocates nothing (fds and stack buffers only) and reports the
+ * first failure in err.
+ *
+ * Every mount is made with the new mount API and attached through an fd of its target:
+ * the target is resolved with openat2(RESOLVE_IN_ROOT) from an O_PATH fd of the rootfs, the
+ * new mount comes from open_tree(OPEN_TREE_CLONE) (binds) or fsopen/fsconfig/fsmount
+ * (filesystems), and move_mount(MOVE_MOUNT_T_EMPTY_PATH) attaches it to exactly that target.
+ */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "paths.h"
+
+#define MNT_ATTR_HARDEN (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+
+/* ---- small wrappers ---------------------------------------------------------------------- */
+
+static int setattr_fd(int fd, unsigned int flags, uint64_t set, uint64_t clr, uint64_t prop)
+{
+	struct mount_attr attr = {.attr_set = set, .attr_clr = clr, .propagation = prop};
+
+	return mount_setattr(fd, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr));
+}
+
+static int attach(int mnt_fd, int target_fd)
+{
+	return move_mount(mnt_fd, "", target_fd, "",
+			  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int clone_fd(int fd, bool recursive)
+{
+	return open_tree(fd, "",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+			     (recursive ? AT_RECURSIVE : 0));
+}
+
+/* Reports errno, with the filesystem's own explanation from the fs context log when any. */
+static int fs_error(int fsfd, struct hr_err *err, const char *what)
+{
+	int e = errno;
+	char log[256];
+	ssize_t n = fsfd >= 0 ? read(fsfd, log, sizeof(log) - 1) : -1;
+
+	if (n > 2 && log[0] == 'e' && log[1] == ' ') {
+		log[n] = '\0';
+		log[strcspn(log, "\n")] = '\0';
+		return hr_err_set(err, e, "%s (%s)", what, log + 2);
+	}
+	return hr_err_set(err, e, "%s", what);
+}
+
+/* An empty, read-only tmpfs that hides what is below target (masking, cgroup fallback). */
+static int attach_empty_tmpfs(int target, struct hr_err *err)
+{
+	_cleanup_close_ int fsfd = -1, mnt = -1;
+
+	fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		return hr_err_sys(err, "fsopen tmpfs");
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fs_error(fsfd, err, "create tmpfs");
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MNT_ATTR_HARDEN);
+	if (mnt < 0)
+		return hr_err_sys(err, "fsmount tmpfs");
+	if (attach(mnt, target) < 0)
+		return hr_err_sys(err, "move_mount tmpfs");
+	return 0;
+}
+
+/* Propagation and the r* attributes, once the mount is attached (mnt still refers to it). */
+static int after_attach(int mnt, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	unsigned long prop = m->propagation;
+
+	if (prop != 0 &&
+	    setattr_fd(mnt, (prop & MS_REC) ? AT_RECURSIVE : 0, 0, 0, prop & ~MS_REC) < 0)
+		return hr_err_sys(err, "set propagation");
+	if ((m->rec_attr_set | m->rec_attr_clr) != 0 &&
+	    setattr_fd(mnt, AT_RECURSIVE, m->rec_attr_set, m->rec_attr_clr, 0) < 0)
+		return hr_err_sys(err, "set recursive mount attributes");
+	return 0;
+}
+
+/* A target that is already on a procfs may only be one of the lxcfs-style files. */
+static int check_not_in_proc(int target, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	struct statfs sfs;
+
+	if (fstatfs(target, &sfs) < 0)
+		return hr_err_sys(err, "statfs destination");
+	if (sfs.f_type == PROC_SUPER_MAGIC && !m->under_proc_ok)
+		return hr_err_set(err, EPERM, "the destination resolves into a procfs");
+	return 0;
+}
+
+/* ---- filesystems ------------------------------------------------------------------------- */
+
+static int refuse_symlink(const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	return hr_err_set(err, ELOOP,
+			  "the destination is or passes through a symlink: %s must be mounted on "
+			  "a real directory",
+			  m->fstype);
+}
+
+/*
+ * The directory to mount a filesystem on. proc and sysfs must land on a real directory
+ * (CVE-2019-19921, CVE-2023-27561): no symlink anywhere on the way, checked with
+ * RESOLVE_NO_SYMLINKS after creating what is missing. mode gets the existing directory's
+ * permissions (0 when it was created), which a tmpfs inherits as runc does.
+ */
+static int open_fs_target(int root, const struct hr_rootfs_mount *m, mode_t *mode,
+			  struct hr_err *err)
+{
+	uint64_t extra = m->check != HR_ROOTFS_CHECK_NONE ? RESOLVE_NO_SYMLINKS : 0;
+	_cleanup_close_ int fd = hr_path_open_in_root(root, m->destination, O_PATH, extra);
+	struct stat st;
+
+	*mode = 0;
+	if (fd < 0 && errno == ELOOP && extra != 0)
+		return refuse_symlink(m, err);
+	if (fd < 0 && errno != ENOENT)
+		return hr_err_sys(err, "open destination");
+	if (fd >= 0) {
+		if (fstat(fd, &st) < 0)
+			return hr_err_sys(err, "stat destination");
+		*mode = st.st_mode & 07777;
+	} else {
+		fd = hr_path_mkdir_all(root, m->destination, 0755, err);
+		if (fd < 0)
+			return -1;
+		if (extra != 0) {
+			close(fd);
+			fd = hr_path_open_in_root(root, m->destination, O_PATH, extra);
+			if (fd < 0)
+				return errno == ELOOP ? refuse_symlink(m, err)
+						      : hr_err_sys(err, "open destination");
+		}
+		if (fstat(fd, &st) < 0)
+			return hr_err_sys(err, "stat destination");
+	}
+	if (!S_ISDIR(st.st_mode))
+		return hr_err_set(err, ENOTDIR, "the destination is not a directory");
+	return steal_fd(&fd);
+}
+
+static bool has_param(const struct hr_rootfs_mount *m, const char *key)
+{
+	for (size_t i = 0; i < m->n_params; i++) {
+		if (strcmp(m->params[i].key, key) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Messages name the option's key only: a value may be a credential (cifs password=...). */
+static int configure_fs(int fsfd, const struct hr_rootfs_mount *m, mode_t dir_mode,
+			struct hr_err *err)
+{
+	char buf[64];
+
+	if (m->source != NULL && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->source, 0) < 0)
+		return fs_error(fsfd, err, "set source");
+	for (size_t i = 0; i < m->n_params; i++) {
+		const struct hr_fsparam *p = &m->params[i];
+		int r = p->value != NULL ? fsconfig(fsfd, FSCONFIG_SET_STRING, p->key, p->value, 0)
+					 : fsconfig(fsfd, FSCONFIG_SET_FLAG, p->key, NULL, 0);
+
+		if (r < 0) {
+			snprintf(buf, sizeof(buf), "set option %s", p->key);
+			return fs_error(fsfd, err, buf);
+		}
+	}
+	if (dir_mode != 0 && strcmp(m->fstype, "tmpfs") == 0 && !has_param(m, "mode")) {
+		snprintf(buf, sizeof(buf), "%o", (unsigned int)dir_mode);
+		if (fsconfig(fsfd, FSCONFIG_SET_STRING, "mode", buf, 0) < 0)
+			return fs_error(fsfd, err, "set option mode");
+	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fs_error(fsfd, err, "create the filesystem");
+	return 0;
+}
+
+static int check_magic(int mnt, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	struct statfs sfs;
+
+	if (m->check == HR_ROOTFS_CHECK_NONE)
+		return 0;
+	if (fstatfs(mnt, &sfs) < 0)
+		return hr_err_sys(err, "statfs the new mount");
+	if (m->check == HR_ROOTFS_CHECK_PROC && sfs.f_type != PROC_SUPER_MAGIC)
+		return hr_err_set(err, EINVAL, "the new mount is not a procfs");
+	if (m->check == HR_ROOTFS_CHECK_SYSFS && sfs.f_type != SYSFS_MAGIC)
+		return hr_err_set(err, EINVAL, "the new mount is not a sysfs");
+	return 0;
+}
+
+/* The filesystem itself, onto an already resolved and checked target. */
+static int mount_fs_at(int target, const struct hr_rootfs_mount *m, const char *fstype,
+		       mode_t dir_mode, struct hr_err *err)
+{
+	_cleanup_close_ int fsfd = -1, mnt = -1;
+	uint64_t attrs = m->attr_set;
+
+	fsfd = fsopen(fstype, FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		return hr_err_sys(err, "fsopen");
+	if (configure_fs(fsfd, m, dir_mode, err) < 0)
+		return -1;
+	if (m->defer_readonly)
+		attrs &= ~(uint64_t)MOUNT_ATTR_RDONLY;
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned int)attrs);
+	if (mnt < 0)
+		return hr_err_sys(err, "fsmount");
+	if (check_magic(mnt, m, err) < 0)
+		return -1;
+	if (attach(mnt, target) < 0)
+		return hr_err_sys(err, "move_mount");
+	return after_attach(mnt, m, err);
+}
+
+static int open_checked_fs_target(int root, const struct hr_rootfs_mount *m, mode_t *dir_mode,
+				  struct hr_err *err)
+{
+	_cleanup_close_ int target = open_fs_target(root, m, dir_mode, err);
+
+	if (target < 0 || check_not_in_proc(target, m, err) < 0)
+		return -1;
+	return steal_fd(&target);
+}
+
+static int mount_fs(int root, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	_cleanup_close_ int target = -1;
+	mode_t dir_mode;
+
+	target = open_checked_fs_target(root, m, &dir_mode, err);
+	if (target < 0)
+		return -1;
+	return mount_fs_at(target, m, m->fstype, dir_mode, err);
+}
+
+/*
+ * cgroup2, for type "cgroup" too: in a cgroup namespace it shows the container's own cgroup.
+ * Without one, inside a user namespace, the kernel refuses (EPERM/EBUSY); then, as crun does,
+ * the host's /sys/fs/cgroup is bound read-only if it is a cgroup2 mount; on a v1 or hybrid
+ * host (like the development machine) it is an empty read-only tmpfs instead, so that the
+ * container never sees nor writes the host's v1 hierarchies. Only a refusal of the cgroup2
+ * filesystem itself falls back, never a refused destination.
+ */
+static int mount_cgroup(int root, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	_cleanup_close_ int target = -1, tree = -1;
+	struct statfs sfs;
+	mode_t dir_mode;
+
+	target = open_checked_fs_target(root, m, &dir_mode, err);
+	if (target < 0)
+		return -1;
+	if (mount_fs_at(target, m, "cgroup2", dir_mode, err) == 0)
+		return 0;
+	if (err->errnum != EPERM && err->errnum != EBUSY)
+		return -1;
+	tree = open_tree(AT_FDCWD, "/sys/fs/cgroup", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree >= 0 && fstatfs(tree, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
+		if (setattr_fd(tree, 0, MOUNT_ATTR_RDONLY | MNT_ATTR_HARDEN, 0, 0) < 0)
+			return hr_err_sys(err, "make the host's cgroup2 bind read-only");
+		if (attach(tree, target) < 0)
+			return hr_err_sys(err, "bind the host's cgroup2");
+		return 0;
+	}
+	return attach_empty_tmpfs(target, err);
+}
+
+/* ---- binds and remounts ------------------------------------------------------------------ */
+
+static int open_bind_target(int root, const struct hr_rootfs_mount *m, bool dir, struct hr_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	fd = dir ? hr_path_mkdir_all(root, m->destination, 0755, err)
+		 : hr_path_create_file(root, m->destination, 0644, err);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		return hr_err_sys(err, "stat destination");
+	if (!dir && S_ISDIR(st.st_mode))
+		return hr_err_set(err, EISDIR,
+				  "the source is not a directory but the destination is");
+	if (check_not_in_proc(fd, m, err) < 0)
+		return -1;
+	return steal_fd(&fd);
+}
+
+static int mount_bind(int root, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	_cleanup_close_ int tree = -1, target = -1;
+	unsigned int rec = m->recursive ? AT_RECURSIVE : 0;
+	struct statvfs svfs;
+	struct stat st;
+
+	tree = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	if (tree < 0)
+		return hr_err_sys(err, "open_tree");
+	if (fstat(tree, &st) < 0)
+		return hr_err_sys(err, "stat source");
+	target = open_bind_target(root, m, S_ISDIR(st.st_mode), err);
+	if (target < 0)
+		return -1;
+	/* Only the requested attributes change: nosuid/nodev/... of the source stay (locked
+	 * flags in a user namespace cannot be cleared anyway). rbind applies them to the tree. */
+	if ((m->attr_set | m->attr_clr) != 0 &&
+	    setattr_fd(tree, rec, m->attr_set, m->attr_clr, 0) < 0)
+		return hr_err_sys(err, "set mount attributes");
+	if (attach(tree, target) < 0)
+		return hr_err_sys(err, "move_mount");
+	if (m->readonly_bind && (fstatvfs(tree, &svfs) < 0 || !(svfs.f_flag & ST_RDONLY)))
+		return hr_err_set(err, EIO, "the bind mount did not become read-only");
+	return after_attach(tree, m, err);
+}
+
+static int mount_remount(int root, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	_cleanup_close_ int target = hr_path_open_in_root(root, m->destination, O_PATH, 0);
+
+	if (target < 0)
+		return hr_err_sys(err, "open destination");
+	if ((m->attr_set | m->attr_clr) != 0 &&
+	    setattr_fd(target, m->recursive ? AT_RECURSIVE : 0, m->attr_set, m->attr_clr, 0) < 0)
+		return hr_err_sys(err, "set mount attributes");
+	return after_attach(target, m, err);
+}
+
+static int do_mount(int root, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	switch (m->kind) {
+	case HR_ROOTFS_MOUNT_BIND:
+		if (mount_bind(root, m, err) < 0)
+			return hr_err_prefix(err, "bind mount %s to %s in rootfs", m->source,
+					     m->display);
+		return 0;
+	case HR_ROOTFS_MOUNT_CGROUP:
+		if (mount_cgroup(root, m, err) < 0)
+			return hr_err_prefix(err, "mount cgroup2 to %s in rootfs", m->display);
+		return 0;
+	case HR_ROOTFS_MOUNT_REMOUNT:
+		if (mount_remount(root, m, err) < 0)
+			return hr_err_prefix(err, "remount %s in rootfs", m->display);
+		return 0;
+	case HR_ROOTFS_MOUNT_FS:
+		break;
+	}
+	if (mount_fs(root, m, err) < 0)
+		return hr_err_prefix(err, "mount %s to %s in rootfs", m->fstype, m->display);
+	return 0;
+}
+
+/* ---- /dev -------------------------------------------------------------------------------- */
+
+/* In a user namespace mknod is refused: bind the host's node, once it is verified to be it. */
+static int bind_host_device(int parent, const struct hr_rootfs_device *d, struct hr_err *err)
+{
+	_cleanup_close_ int host = -1, file = -1, target = -1, tree = -1;
+	struct stat st;
+
+	host = open(d->host_path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (host < 0)
+		return hr_err_sys(err, "open host device %s", d->host_path);
+	if (fstat(host, &st) < 0)
+		return hr_err_sys(err, "stat host device %s", d->host_path);
+	if ((st.st_mode & S_IFMT) != d->type || st.st_rdev != d->rdev)
+		return hr_err_set(err, EINVAL, "host device %s is not the expected device",
+				  d->host_path);
+	file = openat(parent, d->name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+	if (file < 0)
+		return hr_err_sys(err, "create mount point");
+	target = openat(parent, d->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return hr_err_sys(err, "open mount point");
+	tree = clone_fd(host, false);
+	if (tree < 0)
+		return hr_err_sys(err, "open_tree %s", d->host_path);
+	if (attach(tree, target) < 0)
+		return hr_err_sys(err, "bind %s", d->host_path);
+	return 0;
+}
+
+static int create_device(int root, const struct hr_rootfs_device *d, struct hr_err *err)
+{
+	_cleanup_close_ int parent = hr_path_mkdir_all(root, d->parent, 0755, err);
+	mode_t old;
+	int r, e;
+
+	if (parent < 0)
+		return -1;
+	old = umask(0);
+	r = mknodat(parent, d->name, d->type | d->mode, d->rdev);
+	e = errno;
+	umask(old);
+	if (r == 0) {
+		if (fchownat(parent, d->name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return hr_err_sys(err, "chown");
+		return 0;
+	}
+	if (e == EEXIST)
+		return 0;
+	if (e != EPERM)
+		return hr_err_set(err, e, "mknod");
+	return bind_host_device(parent, d, err);
+}
+
+static int setup_dev(int root, const struct hr_rootfs_plan *plan, struct hr_err *err)
+{
+	for (size_t i = 0; i < plan->n_devices; i++) {
+		if (create_device(root, &plan->devices[i], err) < 0)
+			return hr_err_prefix(err, "create device /%s in rootfs",
+					     plan->devices[i].path);
+	}
+	for (size_t i = 0; i < plan->n_symlinks; i++) {
+		const struct hr_rootfs_symlink *s = &plan->symlinks[i];
+		_cleanup_close_ int parent = hr_path_mkdir_all(root, s->parent, 0755, err);
+
+		if (parent < 0)
+			return hr_err_prefix(err, "create symlink /%s/%s", s->parent, s->name);
+		if (symlinkat(s->target, parent, s->name) < 0 && errno != EEXIST)
+			return hr_err_sys(err, "create symlink /%s/%s in rootfs", s->parent,
+					  s->name);
+	}
+	return 0;
+}
+
+/* ---- /proc/self/mountinfo, read without allocating --------------------------------------- */
+
+struct mountinfo {
+	unsigned long long id;
+	const char *root;
+	const char *mountpoint;
+	const char *fstype;
+	bool shared;
+};
+
+typedef int (*mountinfo_fn)(const struct mountinfo *mi, void *data, struct hr_err *err);
+
+/* Undoes the octal escapes (\040 for a space...) of mountinfo, in place. */
+static void unescape(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r != '\0'; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* "36 35 98:0 /root /mountpoint rw,noatime shared:1 - ext4 /dev/sda1 rw" */
+static bool parse_mountinfo(char *line, struct mountinfo *mi)
+{
+	char *save = NULL, *tok;
+	int field = 0;
+	bool after_dash = false;
+
+	memset(mi, 0, sizeof(*mi));
+	for (tok = strtok_r(line, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
+		if (after_dash) {
+			mi->fstype = tok;
+			break;
+		}
+		if (field == 0)
+			mi->id = strtoull(tok, NULL, 10);
+		else if (field == 3)
+			mi->root = tok;
+		else if (field == 4)
+			mi->mountpoint = tok;
+		else if (field > 5 && strcmp(tok, "-") == 0)
+			after_dash = true;
+		else if (field > 5 && strncmp(tok, "shared:", 7) == 0)
+			mi->shared = true;
+		field++;
+	}
+	if (mi->root == NULL || mi->mountpoint == NULL || mi->fstype == NULL)
+		return false;
+	unescape((char *)mi->root);
+	unescape((char *)mi->mountpoint);
+	return true;
+}
+
+static int mountinfo_line(char *line, mountinfo_fn fn, void *data, struct hr_err *err)
+{
+	struct mountinfo mi;
+
+	return parse_mountinfo(line, &mi) ? fn(&mi, data, err) : 0;
+}
+
+/*
+ * Calls fn for each mount of the namespace until it returns non-zero (< 0: error). proc_self is
+ * an fd of /proc/self, so that it keeps working once /proc itself is unmounted. A line longer
+ * than the buffer (huge superblock options) is cut: the fields used all come first.
+ */
+static int mountinfo_foreach(int proc_self, mountinfo_fn fn, void *data, struct hr_err *err)
+{
+	_cleanup_close_ int fd = openat(proc_self, "mountinfo", O_RDONLY | O_CLOEXEC);
+	char buf[16384];
+	size_t len = 0;
+	bool skipping = false;
+
+	if (fd < 0)
+		return hr_err_sys(err, "open /proc/self/mountinfo");
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		char *start = buf, *nl;
+		int r = 0;
+
+		if (n < 0)
+			return hr_err_sys(err, "read /proc/self/mountinfo");
+		len += (size_t)n;
+		buf[len] = '\0';
+		while (r == 0 && (nl = memchr(start, '\n', len - (size_t)(start - buf))) != NULL) {
+			*nl = '\0';
+			if (!skipping)
+				r = mountinfo_line(start, fn, data, err);
+			skipping = false;
+			start = nl + 1;
+		}
+		len -= (size_t)(start - buf);
+		if (r == 0 && (n == 0 || len == sizeof(buf) - 1) && len > 0 && !skipping)
+			r = mountinfo_line(start, fn, data, err);
+		if (r != 0 || n == 0)
+			return r < 0 ? -1 : 0;
+		if (len == sizeof(buf) - 1) {
+			skipping = true;
+			len = 0;
+		} else {
+			memmove(buf, start, len);
+		}
+	}
+}
+
+static int open_proc_self(struct hr_err *err)
+{
+	int fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	return fd >= 0 ? fd : hr_err_sys(err, "open /proc/self");
+}
+
+struct parent_mount {
+	unsigned long long id;
+	bool found;
+};
+
+static int make_private_if_shared(const struct mountinfo *mi, void *data, struct hr_err *err)
+{
+	struct parent_mount *pm = data;
+
+	if (mi->id != pm->id)
+		return 0;
+	pm->found = true;
+	if (mi->shared && mount(NULL, mi->mountpoint, NULL, MS_PRIVATE, NULL) < 0)
+		return hr_err_sys(err, "make %s private", mi->mountpoint);
+	return 1;
+}
+
+/*
+ * As runc: if the mount holding the rootfs is shared (rootfsPropagation "shared"), make it
+ * private, or the rootfs bind would propagate to its peers and pivot_root would refuse it.
+ */
+static int rootfs_parent_private(const char *rootfs, struct hr_err *err)
+{
+	_cleanup_close_ int proc_self = -1;
+	struct parent_mount pm = {0};
+	struct statx stx;
+
+	if (statx(AT_FDCWD, rootfs, 0, STATX_MNT_ID, &stx) < 0)
+		return hr_err_sys(err, "statx rootfs %s", rootfs);
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return hr_err_set(err, ENOTSUP, "statx rootfs %s: no mount id", rootfs);
+	pm.id = stx.stx_mnt_id;
+	proc_self = open_proc_self(err);
+	if (proc_self < 0)
+		return -1;
+	if (mountinfo_foreach(proc_self, make_private_if_shared, &pm, err) < 0)
+		return -1;
+	if (!pm.found)
+		return hr_err_set(err, ENOENT, "find the mount holding rootfs %s", rootfs);
+	return 0;
+}
+
+/* ---- the steps --------------------------------------------------------------------------- */
+
+int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err)
+{
+	_cleanup_close_ int root = -1;
+
+	/* Nothing can be bound from an unbindable tree: private while mounting, unbindable after */
+	bool unbindable = (plan->root_propagation & MS_UNBINDABLE) != 0;
+
+	if (mount(NULL, "/", NULL, unbindable ? MS_REC | MS_PRIVATE : plan->root_propagation,
+		  NULL) < 0)
+		return hr_err_sys(err, "set the propagation of /");
+	if (rootfs_parent_private(plan->rootfs, err) < 0)
+		return -1;
+	if (mount(plan->rootfs, plan->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return hr_err_sys(err, "bind mount rootfs %s onto itself", plan->rootfs);
+	/* Opened after the bind: lookups from here see the mounts made on top of it. */
+	root = open(plan->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return hr_err_sys(err, "open rootfs %s", plan->rootfs);
+	for (size_t i = 0; i < plan->n_mounts; i++) {
+		if (do_mount(root, &plan->mounts[i], err) < 0)
+			return -1;
+	}
+	if (setup_dev(root, plan, err) < 0)
+		return -1;
+	if (unbindable && mount(NULL, "/", NULL, plan->root_propagation, NULL) < 0)
+		return hr_err_sys(err, "set the propagation of /");
+	return 0;
+}
+
+int hr_rootfs_bind_console(const struct hr_rootfs_plan *plan, int pty_slave_fd, struct hr_err *err)
+{
+	_cleanup_close_ int root = -1, target = -1, tree = -1;
+	struct stat st;
+
+	if (fstat(pty_slave_fd, &st) < 0)
+		return hr_err_sys(err, "bind console: stat the pty");
+	if (!S_ISCHR(st.st_mode))
+		return hr_err_set(err, EINVAL, "bind console: the pty is not a character device");
+	(void)plan;
+	/* called after pivot_root: "/" is the container's root */
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return hr_err_sys(err, "bind console: open the container's root");
+	target = hr_path_create_file(root, "dev/console", 0600, err);
+	if (target < 0)
+		return hr_err_prefix(err, "bind console to /dev/console in rootfs");
+	if (fstat(target, &st) < 0)
+		return hr_err_sys(err, "bind console: stat /dev/console");
+	if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
+		return hr_err_set(err, EINVAL, "bind console: /dev/console is not a file");
+	tree = clone_fd(pty_slave_fd, false);
+	if (tree < 0 || attach(tree, target) < 0)
+		return hr_err_sys(err, "bind console to /dev/console in rootfs");
+	return 0;
+}
+
+/* ---- pivot ------------------------------------------------------------------------------- */
+
+/* pivot_root(".", "."), as runc and LXC do: no directory is needed in the rootfs. */
+static int do_pivot(const char *rootfs, struct hr_err *err)
+{
+	_cleanup_close_ int oldroot = -1, newroot = -1;
+
+	oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (oldroot < 0)
+		return hr_err_sys(err, "open /");
+	newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (newroot < 0)
+		return hr_err_sys(err, "open rootfs %s", rootfs);
+	if (fchdir(newroot) < 0)
+		return hr_err_sys(err, "chdir to rootfs %s", rootfs);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return hr_err_sys(err, "pivot_root to %s", rootfs);
+	if (fchdir(oldroot) < 0)
+		return hr_err_sys(err, "chdir to the old root");
+	/* rslave first: the unmount below must never propagate to the host's mounts. */
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return hr_err_sys(err, "make the old root rslave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return hr_err_sys(err, "detach the old root");
+	if (chdir("/") < 0)
+		return hr_err_sys(err, "chdir to /");
+	return 0;
+}
+
+#define HR_MAX_HIDDEN 128
+
+struct host_pseudofs {
+	const char *rootfs;
+	size_t rootfs_len;
+	unsigned long long ids[HR_MAX_HIDDEN];
+	size_t n;
+};
+
+static int collect_pseudofs(const struct mountinfo *mi, void *data, struct hr_err *err)
+{
+	struct host_pseudofs *h = data;
+	const char *mp = mi->mountpoint;
+
+	if (strcmp(mi->root, "/") != 0 ||
+	    (strcmp(mi->fstype, "proc") != 0 && strcmp(mi->fstype, "sysfs") != 0))
+		return 0;
+	if (strncmp(mp, h->rootfs, h->rootfs_len) == 0 &&
+	    (mp[h->rootfs_len] == '/' || mp[h->rootfs_len] == '\0'))
+		return 0;
+	if (h->n == HR_MAX_HIDDEN)
+		return hr_err_set(err, E2BIG, "too many procfs/sysfs mounts to hide");
+	h->ids[h->n++] = mi->id;
+	return 0;
+}
+
+static int hide_one(const struct mountinfo *mi, void *data, struct hr_err *err)
+{
+	if (mi->id != *(unsigned long long *)data)
+		return 0;
+	if (mount(NULL, mi->mountpoint, NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return errno == ENOENT ? 1 : hr_err_sys(err, "make %s rslave", mi->mountpoint);
+	if (umount2(mi->mountpoint, MNT_DETACH) == 0)
+		return 1;
+	if (errno != EINVAL && errno != EPERM)
+		return hr_err_sys(err, "unmount %s", mi->mountpoint);
+	if (mount("tmpfs", mi->mountpoint, "tmpfs", MS_RDONLY, "size=0") < 0)
+		return hr_err_sys(err, "cover %s", mi->mountpoint);
+	return 1;
+}
+
+/*
+ * Without pivot_root the host's procfs and sysfs stay in the namespace, which would let the
+ * kernel allow new procfs/sysfs mounts the container should not get (a "fully visible"
+ * instance exists): detach, or cover, every full one outside the rootfs first, as runc does.
+ */
+static int hide_host_pseudofs(const char *rootfs, struct hr_err *err)
+{
+	_cleanup_close_ int proc_self = open_proc_self(err);
+	struct host_pseudofs h = {.rootfs = rootfs, .rootfs_len = strlen(rootfs)};
+
+	if (proc_self < 0)
+		return -1;
+	if (mountinfo_foreach(proc_self, collect_pseudofs, &h, err) < 0)
+		return -1;
+	for (size_t i = 0; i < h.n; i++) {
+		if (mountinfo_foreach(proc_self, hide_one, &h.ids[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int do_move_root(const char *rootfs, struct hr_err *err)
+{
+	if (chdir(rootfs) < 0)
+		return hr_err_sys(err, "chdir to rootfs %s", rootfs);
+	if (hide_host_pseudofs(rootfs, err) < 0)
+		return hr_err_prefix(err, "no-pivot");
+	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		return hr_err_sys(err, "move rootfs %s to /", rootfs);
+	if (chroot(".") < 0)
+		return hr_err_sys(err, "chroot to rootfs %s", rootfs);
+	if (chdir("/") < 0)
+		return hr_err_sys(err, "chdir to /");
+	return 0;
+}
+
+int hr_rootfs_pivot(const struct hr_rootfs_plan *plan, bool no_pivot, struct hr_err *err)
+{
+	return no_pivot ? do_move_root(plan->rootfs, err) : do_pivot(plan->rootfs, err);
+}
+
+/* ---- after pivot ------------------------------------------------------------------------- */
+
+static int deferred_readonly(int root, const struct hr_rootfs_plan *plan, struct hr_err *err)
+{
+	for (size_t i = 0; i < plan->n_mounts; i++) {
+		const struct hr_rootfs_mount *m = &plan->mounts[i];
+		_cleanup_close_ int target = -1;
+
+		if (!m->defer_readonly)
+			continue;
+		target = hr_path_open_in_root(root, m->destination, O_PATH | O_DIRECTORY, 0);
+		if (target < 0)
+			return hr_err_sys(err, "make %s read-only: open", m->display);
+		if (setattr_fd(target, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+			return hr_err_sys(err, "make %s read-only", m->display);
+	}
+	return 0;
+}
+
+/*
+ * Sysctls go through an fd of /proc/sys verified to be a procfs, each file opened beneath it
+ * without symlinks nor mount crossings: a rootfs cannot redirect the write elsewhere.
+ */
+static int write_sysctls(int root, const struct hr_rootfs_plan *plan, struct hr_err *err)
+{
+	_cleanup_close_ int procsys = -1;
+	struct statfs sfs;
+
+	if (plan->n_sysctls == 0)
+		return 0;
+	procsys = hr_path_open_in_root(root, "proc/sys", O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
+	if (procsys < 0)
+		return hr_err_sys(err, "write sysctls: open /proc/sys");
+	if (fstatfs(procsys, &sfs) < 0)
+		return hr_err_sys(err, "write sysctls: statfs /proc/sys");
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return hr_err_set(err, EINVAL, "write sysctls: /proc/sys is not on a procfs");
+	for (size_t i = 0; i < plan->n_sysctls; i++) {
+		const struct hr_rootfs_sysctl *s = &plan->sysctls[i];
+		_cleanup_close_ int fd = -1;
+		size_t len = strlen(s->value);
+
+		fd = hr_openat2(procsys, s->path, O_WRONLY | O_NOCTTY | O_CLOEXEC, 0,
+				RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
+				    RESOLVE_NO_MAGICLINKS);
+		if (fd < 0)
+			return hr_err_sys(err, "write sysctl %s: open", s->key);
+		if (write(fd, s->value, len) != (ssize_t)len)
+			return hr_err_sys(err, "write sysctl %s", s->key);
+	}
+	return 0;
+}
+
+/* Bound onto itself (recursively), read-only, keeping nosuid/nodev/noexec as runc does. */
+static int readonly_path(int root, const char *path, struct hr_err *err)
+{
+	_cleanup_close_ int target = -1, tree = -1;
+	struct statvfs before, after;
+	uint64_t keep = 0;
+	unsigned long need = ST_RDONLY;
+
+	target = hr_path_open_in_root(root, path, O_PATH, 0);
+	if (target < 0)
+		return errno == ENOENT ? 0 : hr_err_sys(err, "open");
+	if (fstatvfs(target, &before) < 0)
+		return hr_err_sys(err, "statvfs");
+	keep |= (before.f_flag & ST_NOSUID) ? MOUNT_ATTR_NOSUID : 0;
+	keep |= (before.f_flag & ST_NODEV) ? MOUNT_ATTR_NODEV : 0;
+	keep |= (before.f_flag & ST_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0;
+	need |= before.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC);
+	tree = clone_fd(target, true);
+	if (tree < 0)
+		return hr_err_sys(err, "open_tree");
+	if (setattr_fd(tree, AT_RECURSIVE, MOUNT_ATTR_RDONLY | keep, 0, 0) < 0)
+		return hr_err_sys(err, "set read-only");
+	if (attach(tree, target) < 0)
+		return hr_err_sys(err, "move_mount");
+	if (fstatvfs(tree, &after) < 0)
+		return hr_err_sys(err, "statvfs");
+	if ((after.f_flag & need) != need)
+		return hr_err_set(err, EIO, "the mount flags did not take effect");
+	return 0;
+}
+
+/* /dev/null of the container, refused unless it is the real thing (CVE-2025-31133). */
+static int open_dev_null(int root, int *fd, struct hr_err *err)
+{
+	struct stat st;
+
+	if (*fd >= 0)
+		return 0;
+	*fd = hr_path_open_in_root(root, "dev/null", O_PATH, RESOLVE_NO_SYMLINKS);
+	if (*fd < 0 && errno == ELOOP)
+		return hr_err_set(err, ELOOP, "/dev/null in the container is a symlink");
+	if (*fd < 0)
+		return hr_err_sys(err, "open /dev/null in the container");
+	if (fstat(*fd, &st) < 0)
+		return hr_err_sys(err, "stat /dev/null in the container");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		return hr_err_set(err, EINVAL, "/dev/null in the container is not the null device");
+	return 0;
+}
+
+static int mask_path(int root, const char *path, int *dev_null, struct hr_err *err)
+{
+	_cleanup_close_ int target = -1, tree = -1;
+	struct stat st;
+
+	target = hr_path_open_in_root(root, path, O_PATH, 0);
+	if (target < 0)
+		return (errno == ENOENT || errno == ENOTDIR) ? 0 : hr_err_sys(err, "open");
+	if (fstat(target, &st) < 0)
+		return hr_err_sys(err, "stat");
+	if (S_ISDIR(st.st_mode))
+		return attach_empty_tmpfs(target, err);
+	if (open_dev_null(root, dev_null, err) < 0)
+		return -1;
+	tree = clone_fd(*dev_null, false);
+	if (tree < 0)
+		return hr_err_sys(err, "open_tree /dev/null");
+	if (attach(tree, target) < 0)
+		return hr_err_sys(err, "bind /dev/null");
+	return 0;
+}
+
+static int protect_paths(int root, const struct hr_rootfs_plan *plan, struct hr_err *err)
+{
+	_cleanup_close_ int dev_null = -1;
+
+	for (size_t i = 0; i < plan->n_readonly_paths; i++) {
+		if (readonly_path(root, plan->readonly_paths[i], err) < 0)
+			return hr_err_prefix(err, "make /%s read-only", plan->readonly_paths[i]);
+	}
+	for (size_t i = 0; i < plan->n_masked_paths; i++) {
+		if (mask_path(root, plan->masked_paths[i], &dev_null, err) < 0)
+			return hr_err_prefix(err, "mask /%s", plan->masked_paths[i]);
+	}
+	return 0;
+}
+
+/*
+ * Order: deferred read-only mounts, sysctls (before /proc/sys turns read-only), readonlyPaths,
+ * maskedPaths, and the read-only root as the very last change to the mounts.
+ */
+int hr_rootfs_finalize(const struct hr_rootfs_plan *plan, struct hr_err *err)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statvfs svfs;
+
+	if (root < 0)
+		return hr_err_sys(err, "open /");
+	if (deferred_readonly(root, plan, err) < 0 || write_sysctls(root, plan, err) < 0 ||
+	    protect_paths(root, plan, err) < 0)
+		return -1;
+	if (!plan->root_readonly)
+		return 0;
+	if (setattr_fd(root, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+		return hr_err_sys(err, "make the root read-only");
+	if (fstatvfs(root, &svfs) < 0 || !(svfs.f_flag & ST_RDONLY))
+		return hr_err_set(err, EIO, "make the root read-only: it is still writable");
+	return 0;
+}
