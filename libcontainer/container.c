@@ -486,16 +486,21 @@ static void forward_signals(int sigfd, int pidfd)
 }
 
 /* Foreground supervision: forward signals, relay the pty, collect the exit status. */
-int hr_supervise(const struct hr_created *created, int sigfd, struct hr_err *err)
+int hr_supervise(const struct hr_created *created, int sigfd, struct hr_health *health,
+		 struct hr_err *err)
 {
-	struct pollfd fds[2] = {{.fd = created->pidfd, .events = POLLIN},
-				{.fd = sigfd, .events = POLLIN}};
+	struct pollfd fds[3] = {{.fd = created->pidfd, .events = POLLIN},
+				{.fd = sigfd, .events = POLLIN},
+				{.fd = -1, .events = POLLIN}};
 
 	if (created->pty_master >= 0 &&
 	    hr_pty_relay(created->pty_master, created->pidfd, created->pid, sigfd, err) < 0)
 		return -1;
 	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
+		int timeout = health ? hr_health_poll_timeout(health) : -1;
+
+		fds[2].fd = health ? hr_health_poll_fd(health) : -1;
+		if (poll(fds, 3, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			return hr_err_sys(err, "wait for the container");
@@ -504,7 +509,29 @@ int hr_supervise(const struct hr_created *created, int sigfd, struct hr_err *err
 			forward_signals(sigfd, created->pidfd);
 		if (fds[0].revents & POLLIN)
 			return wait_status(created->pidfd, err);
+		if (health != NULL)
+			hr_health_step(health);
 	}
+}
+
+/* The health check of a foreground run: the command line's, else the bundle's annotations. */
+static int health_setup(const struct hr_context *ctx, const struct hr_run_opts *opts,
+			struct hr_health_opts *health, struct hr_err *err)
+{
+	struct hr_opened opened;
+	int r;
+
+	*health = opts->health;
+	if (hr_container_open(ctx, opts->create.id, &opened, err) < 0)
+		return -1;
+	r = hr_health_opts_from_annotations(health, opened.state.annotations,
+					    opened.state.n_annotations, opts->health.cmd != NULL,
+					    err);
+	/* the annotations live in the state's arena: keep the command beyond it */
+	if (r == 0 && health->cmd != NULL && health->cmd != opts->health.cmd)
+		health->cmd = hr_xstrdup(health->cmd);
+	hr_container_close(&opened);
+	return r;
 }
 
 int hr_signalfd_for_forwarding(sigset_t *old, struct hr_err *err)
@@ -530,6 +557,7 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 		     struct hr_err *err)
 {
 	struct hr_created created = {.pidfd = -1, .pty_master = -1};
+	struct hr_health_opts health_opts = {0};
 	sigset_t old;
 	int sigfd, r;
 
@@ -545,13 +573,21 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 	r = create_internal(ctx, &opts->create, opts->create.console_socket == NULL, &created, err);
 	if (r == 0)
 		r = hr_container_start(ctx, opts->create.id, err);
+	if (r == 0)
+		r = health_setup(ctx, opts, &health_opts, err);
 	if (r == 0) {
-		r = hr_supervise(&created, sigfd, err);
+		struct hr_health health;
+
+		hr_health_start(&health, &health_opts, ctx, opts->create.id, created.pidfd);
+		r = hr_supervise(&created, sigfd, health_opts.cmd ? &health : NULL, err);
+		hr_health_stop(&health);
 		if (r >= 0) {
 			*status = r;
 			r = 0;
 		}
 	}
+	if (health_opts.cmd != NULL && health_opts.cmd != opts->health.cmd)
+		free((char *)health_opts.cmd);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (created.pidfd >= 0)

@@ -11,6 +11,7 @@
 
 #include "context.h"
 #include "error.h"
+#include "health.h"
 #include "state.h"
 
 struct hr_create_opts {
@@ -39,6 +40,8 @@ struct hr_run_opts {
 	struct hr_create_opts create;
 	bool detach;
 	bool keep;
+	/* foreground only; cmd NULL: taken from org.hardrun.health.* annotations if any */
+	struct hr_health_opts health;
 };
 /* create + start; in the foreground, waits and returns the container's status in *status
  * (128+signal when killed) and deletes the container unless keep. */

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "config.h"
 #include "container.h"
+#include "health.h"
 #include "state.h"
 
 #define HR_EXEC_FIFO   "exec.fifo"
@@ -38,6 +39,7 @@ pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd);
 int hr_signalfd_for_forwarding(sigset_t *old, struct hr_err *err);
 
 /* Foreground supervision: forward signals, relay the pty, return the exit status (>= 0). */
-int hr_supervise(const struct hr_created *created, int sigfd, struct hr_err *err);
+int hr_supervise(const struct hr_created *created, int sigfd, struct hr_health *health,
+		 struct hr_err *err);
 
 #endif

@@ -325,7 +325,7 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 		struct hr_created created = {
 			.pid = job.pid, .pidfd = job.pidfd, .pty_master = job.pty_master};
 
-		r = hr_supervise(&created, sigfd, err);
+		r = hr_supervise(&created, sigfd, NULL, err);
 		if (r >= 0) {
 			*status = r;
 			r = 0;

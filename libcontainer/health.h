@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_HEALTH_H
+#define HR_HEALTH_H
+
+/*
+ * Health checks for a foreground `hardrun run`, as Docker's HEALTHCHECK does them: a command
+ * run inside the container like `exec` (same privilege drop) every interval, with a timeout;
+ * failures during the start period do not count; after `retries` consecutive failures the
+ * container is unhealthy (and, with on_unhealthy_kill, killed). The status is written into the
+ * container's state annotations (org.hardrun.health.status, .failing-streak, .last-output) and
+ * logged on every change.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "context.h"
+#include "error.h"
+
+#define HR_HEALTH_ANNOTATION_PREFIX "org.hardrun.health."
+
+struct hr_health_opts {
+	const char *cmd; /* NULL: no health check */
+	uint64_t interval_ms;
+	uint64_t timeout_ms;
+	uint64_t start_period_ms;
+	unsigned retries;
+	bool on_unhealthy_kill;
+};
+
+/* The defaults of the project's guide: 30 s interval, 30 s timeout, 40 s start period, 3. */
+void hr_health_opts_defaults(struct hr_health_opts *opts);
+/* "500ms", "30s", "2m", "1h", or plain seconds. */
+int hr_duration_parse(const char *text, uint64_t *ms);
+/* Without a command from the command line (cmd_set false), org.hardrun.health.* annotations
+ * (cmd, interval, timeout, start-period, retries, on-unhealthy) define the check. */
+int hr_health_opts_from_annotations(struct hr_health_opts *opts, const struct hr_kv *annotations,
+				    size_t n, bool cmd_set, struct hr_err *err);
+
+enum hr_health_status {
+	HR_HEALTH_STARTING,
+	HR_HEALTH_HEALTHY,
+	HR_HEALTH_UNHEALTHY,
+};
+
+struct hr_health {
+	struct hr_health_opts opts;
+	const struct hr_context *ctx;
+	const char *id;
+	int container_pidfd;
+	enum hr_health_status status;
+	unsigned failing_streak;
+	uint64_t started_ms;
+	uint64_t next_ms;     /* when the next check starts */
+	pid_t check_pid;      /* the running check, 0 when none */
+	int check_pidfd;      /* -1 when none */
+	int output_fd;        /* read end of the check's output */
+	uint64_t deadline_ms; /* the running check's timeout */
+	char last_output[256];
+};
+
+void hr_health_start(struct hr_health *h, const struct hr_health_opts *opts,
+		     const struct hr_context *ctx, const char *id, int container_pidfd);
+/* How long poll may sleep before hr_health_step must run (-1: forever). */
+int hr_health_poll_timeout(const struct hr_health *h);
+/* The fd to poll while a check runs (-1 otherwise). */
+int hr_health_poll_fd(const struct hr_health *h);
+/* Starts, reaps or times out a check as due; updates the state and acts on unhealthy. */
+void hr_health_step(struct hr_health *h);
+void hr_health_stop(struct hr_health *h);
+
+const char *hr_health_status_name(enum hr_health_status status);
+
+#endif

@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Health checks of a foreground `hardrun run`: run inside like exec, status in the state's
+# annotations and in the log, --health-on-unhealthy kill, and checks carried by the bundle.
+
+load lib
+
+make_bundle_running() {
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile production >/dev/null
+	local args_json
+	args_json=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	update_config "c['process']['args'] = $args_json"
+}
+
+# run_bg ID ARGS...: a foreground run in the background; its status lands in $HR_TMP/ID.status
+run_bg() {
+	local id=$1
+	shift
+	(
+		set +e
+		"$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled --log "$HR_TMP/$id.log" \
+			--log-format json run --bundle "$BUNDLE" "$@" "$id" >"$HR_TMP/$id.out" 2>&1
+		echo $? >"$HR_TMP/$id.status"
+	) &
+}
+
+annotation() {
+	hr state "$1" 2>/dev/null |
+		"$HR_PYTHON" -c "import json,sys; print(json.load(sys.stdin).get('annotations', {}).get('org.hardrun.health.$2', ''))"
+}
+
+wait_annotation() {
+	local id=$1 key=$2 want=$3 i
+	for i in $(seq 100); do
+		[ "$(annotation "$id" "$key")" = "$want" ] && return 0
+		sleep 0.1
+	done
+	fail "health $key of $id is '$(annotation "$id" "$key")', expected '$want'"
+}
+
+@test "a passing check makes the container healthy; it runs with the container's privilege drop" {
+	make_bundle_running sh -c 'touch /tmp/ready; sleep 1000'
+	run_bg h1 --health-cmd 'test -f /tmp/ready && grep -E "^(Uid|NoNewPrivs|Seccomp):" /proc/self/status' \
+		--health-interval 300ms --health-start-period 0s
+	wait_annotation h1 status healthy
+	[ "$(annotation h1 failing-streak)" = 0 ] || fail "streak should be 0"
+	last=$(annotation h1 last-output)
+	[[ "$last" == *"1001"* && "$last" == *"NoNewPrivs: 1"* && "$last" == *"Seccomp: 2"* ]] ||
+		fail "the check did not run as the container's process: $last"
+	hr kill h1 KILL
+	wait
+	grep -q 'h1 is healthy' "$HR_TMP/h1.log" || fail "no log line: $(cat "$HR_TMP/h1.log")"
+}
+
+@test "failing checks make it unhealthy and --health-on-unhealthy kill stops it" {
+	make_bundle_running sleep 1000
+	run_bg h2 --health-cmd 'echo broken-check; exit 1' --health-interval 200ms \
+		--health-retries 2 --health-start-period 0s --health-on-unhealthy kill
+	for i in $(seq 150); do [ -f "$HR_TMP/h2.status" ] && break; sleep 0.1; done
+	[ "$(cat "$HR_TMP/h2.status")" = 137 ] || fail "expected 137, got $(cat "$HR_TMP/h2.status" 2>&1): $(cat "$HR_TMP/h2.out")"
+	grep -q 'h2 is unhealthy (failing streak 2)' "$HR_TMP/h2.log" || fail "log: $(cat "$HR_TMP/h2.log")"
+}
+
+@test "the start period does not count failures; a bundle carries its own check" {
+	make_bundle_running sleep 1000
+	update_config "c.setdefault('annotations', {}).update({
+		'org.hardrun.health.cmd': 'echo not-yet; exit 3',
+		'org.hardrun.health.interval': '200ms',
+		'org.hardrun.health.retries': '3',
+		'org.hardrun.health.start-period': '1s'})"
+	run_bg h3
+	sleep 0.7
+	[ "$(annotation h3 status)" = starting ] || fail "still in the start period: $(annotation h3 status)"
+	[ "$(annotation h3 failing-streak)" = 0 ] || fail "failures counted in the start period"
+	wait_annotation h3 status unhealthy
+	[ "$(annotation h3 last-output)" = not-yet ] || fail "last output: $(annotation h3 last-output)"
+	hr kill h3 KILL
+	wait
+}
+
+@test "bad health options are usage errors" {
+	run -2 --separate-stderr "$HARDRUN" run --health-interval soon x
+	assert_stderr_contains 'expected a duration like 30s, got "soon"'
+	run -2 --separate-stderr "$HARDRUN" run --health-retries 0 x
+	assert_stderr_contains "--health-retries: expected 1..1000"
+	run -2 --separate-stderr "$HARDRUN" run --health-on-unhealthy restart x
+	assert_stderr_contains "kill or none"
+}
