@@ -1,2 +1,849 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config.json: the entry points, the generic readers shared by the config*.c files, and the
+ * top level sections (root, mounts, process, hooks, annotations). The linux section is in
+ * config_linux.c, linux.resources in config_resources.c, linux.seccomp in config_seccomp.c.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "capabilities.h"
+#include "cleanup.h"
+#include "config_internal.h"
+#include "json.h"
+
+/* ---- generic readers ---- */
+
+size_t hr_cfg_diag_count(const struct hr_diags *diags)
+{
+	return diags->len + diags->dropped;
+}
+
+yajl_val hr_cfg_member(yajl_val obj, const char *key)
+{
+	yajl_val v = hr_json_member(obj, key);
+
+	return YAJL_IS_NULL(v) ? NULL : v;
+}
+
+yajl_val hr_cfg_enter(struct hr_jctx *ctx, yajl_val obj, const char *key, bool required,
+		      size_t *saved)
+{
+	yajl_val v = hr_cfg_member(obj, key);
+	size_t at = hr_jpath_key(ctx, key);
+
+	if (v != NULL) {
+		*saved = at;
+		return v;
+	}
+	if (required)
+		hr_jerror(ctx, "required property is missing");
+	hr_jpath_pop(ctx, at);
+	return NULL;
+}
+
+bool hr_cfg_string(struct hr_jctx *ctx, yajl_val obj, const char *key, bool required, char **out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, required, &saved);
+	bool ok;
+
+	if (v == NULL)
+		return !required;
+	ok = hr_jread_string(ctx, v, out);
+	hr_jpath_pop(ctx, saved);
+	return ok;
+}
+
+bool hr_cfg_bool(struct hr_jctx *ctx, yajl_val obj, const char *key, bool *out, bool *has)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+	bool ok;
+
+	if (v == NULL)
+		return true;
+	ok = hr_jread_bool(ctx, v, out);
+	if (ok && has != NULL)
+		*has = true;
+	hr_jpath_pop(ctx, saved);
+	return ok;
+}
+
+bool hr_cfg_u32(struct hr_jctx *ctx, yajl_val obj, const char *key, bool required, uint32_t *out,
+		bool *has)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, required, &saved);
+	bool ok;
+
+	if (v == NULL)
+		return !required;
+	ok = hr_jread_u32(ctx, v, out);
+	if (ok && has != NULL)
+		*has = true;
+	hr_jpath_pop(ctx, saved);
+	return ok;
+}
+
+bool hr_cfg_i64(struct hr_jctx *ctx, yajl_val obj, const char *key, hr_opt_i64 *out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+
+	if (v == NULL)
+		return true;
+	out->set = hr_cfg_read_i64(ctx, v, &out->value);
+	hr_jpath_pop(ctx, saved);
+	return out->set;
+}
+
+bool hr_cfg_u64(struct hr_jctx *ctx, yajl_val obj, const char *key, hr_opt_u64 *out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+
+	if (v == NULL)
+		return true;
+	out->set = hr_jread_u64(ctx, v, &out->value);
+	hr_jpath_pop(ctx, saved);
+	return out->set;
+}
+
+bool hr_cfg_strv(struct hr_jctx *ctx, yajl_val obj, const char *key, char ***out, size_t *n)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+	bool ok;
+
+	if (v == NULL)
+		return true;
+	ok = hr_jread_strv(ctx, v, out, n);
+	hr_jpath_pop(ctx, saved);
+	return ok;
+}
+
+static bool type_error(struct hr_jctx *ctx, yajl_val v, const char *expected)
+{
+	char desc[64];
+
+	return hr_jerror(ctx, "expected %s, got %s", expected,
+			 hr_json_describe(v, desc, sizeof(desc)));
+}
+
+/* The JSON type of v, never its value: for messages about values that may be secret. */
+static const char *type_name(yajl_val v)
+{
+	if (YAJL_IS_STRING(v))
+		return "a string";
+	if (YAJL_IS_NUMBER(v))
+		return "a number";
+	if (YAJL_IS_OBJECT(v))
+		return "an object";
+	if (YAJL_IS_ARRAY(v))
+		return "an array";
+	if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
+		return "a boolean";
+	return "null";
+}
+
+static bool is_integer_text(const char *r)
+{
+	if (*r == '-')
+		r++;
+	if (*r == '\0')
+		return false;
+	for (; *r; r++)
+		if (*r < '0' || *r > '9')
+			return false;
+	return true;
+}
+
+bool hr_cfg_read_i64(struct hr_jctx *ctx, yajl_val v, int64_t *out)
+{
+	long long value;
+	char *end;
+
+	if (!YAJL_IS_NUMBER(v) || !is_integer_text(v->u.number.r))
+		return type_error(ctx, v, "an integer");
+	errno = 0;
+	value = strtoll(v->u.number.r, &end, 10);
+	if (errno == ERANGE || *end != '\0')
+		return hr_jerror(ctx, "%.40s is out of range for a 64-bit integer", v->u.number.r);
+	*out = value;
+	return true;
+}
+
+bool hr_cfg_read_u64_range(struct hr_jctx *ctx, yajl_val v, uint64_t min, uint64_t max,
+			   uint64_t *out)
+{
+	uint64_t value = 0;
+
+	if (!hr_jread_u64(ctx, v, &value))
+		return false;
+	if (value < min || value > max)
+		return hr_jerror(ctx, "%" PRIu64 " is out of range (%" PRIu64 "..%" PRIu64 ")",
+				 value, min, max);
+	*out = value;
+	return true;
+}
+
+bool hr_cfg_read_nonneg_i64(struct hr_jctx *ctx, yajl_val v, int64_t *out)
+{
+	uint64_t value = 0;
+
+	if (!hr_cfg_read_u64_range(ctx, v, 0, INT64_MAX, &value))
+		return false;
+	*out = (int64_t)value;
+	return true;
+}
+
+bool hr_cfg_read_secret_string(struct hr_jctx *ctx, yajl_val v, char **out)
+{
+	if (!YAJL_IS_STRING(v))
+		return hr_jerror(ctx, "expected a string, got %s", type_name(v));
+	*out = hr_arena_strdup(ctx->arena, v->u.string);
+	return true;
+}
+
+bool hr_cfg_read_env(struct hr_jctx *ctx, yajl_val v, char ***out, size_t *n)
+{
+	bool ok = true;
+	char **env;
+
+	if (!YAJL_IS_ARRAY(v))
+		return hr_jerror(ctx, "expected an array of \"KEY=VALUE\" strings, got %s",
+				 type_name(v));
+	env = hr_arena_array(ctx->arena, v->u.array.len + 1, sizeof(*env));
+	for (size_t i = 0; i < v->u.array.len; i++) {
+		yajl_val e = v->u.array.values[i];
+		size_t saved = hr_jpath_index(ctx, i);
+
+		if (!YAJL_IS_STRING(e))
+			ok =
+			    hr_jerror(ctx, "expected a \"KEY=VALUE\" string, got %s", type_name(e));
+		else if (e->u.string[0] == '=' || strchr(e->u.string, '=') == NULL)
+			ok = hr_jerror(ctx, "expected KEY=VALUE with a non-empty KEY");
+		else
+			env[i] = hr_arena_strdup(ctx->arena, e->u.string);
+		hr_jpath_pop(ctx, saved);
+	}
+	*out = env;
+	*n = v->u.array.len;
+	return ok;
+}
+
+bool hr_cfg_read_string_map(struct hr_jctx *ctx, yajl_val v, struct hr_kv **out, size_t *n)
+{
+	struct hr_kv *kv;
+	bool ok = true;
+
+	if (!hr_jexpect_object(ctx, v))
+		return false;
+	kv = hr_arena_array(ctx->arena, v->u.object.len + 1, sizeof(*kv));
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		const char *key = v->u.object.keys[i];
+		size_t saved = hr_jpath_key(ctx, key);
+
+		if (*key == '\0')
+			ok = hr_jerror(ctx, "empty key");
+		else if (hr_cfg_read_secret_string(ctx, v->u.object.values[i], &kv[i].value))
+			kv[i].key = hr_arena_strdup(ctx->arena, key);
+		else
+			ok = false;
+		hr_jpath_pop(ctx, saved);
+	}
+	*out = kv;
+	*n = v->u.object.len;
+	return ok;
+}
+
+bool hr_cfg_check_abs(struct hr_jctx *ctx, const char *path)
+{
+	if (path[0] != '/')
+		return hr_jerror(ctx, "must be an absolute path, got \"%.64s\"", path);
+	return true;
+}
+
+bool hr_cfg_check_container_path(struct hr_jctx *ctx, const char *path)
+{
+	if (!hr_cfg_check_abs(ctx, path))
+		return false;
+	for (const char *p = path; *p != '\0';) {
+		const char *end = strchrnul(p, '/');
+
+		if (end - p == 2 && p[0] == '.' && p[1] == '.')
+			return hr_jerror(ctx, "must not contain a \"..\" component, got \"%.64s\"",
+					 path);
+		p = *end ? end + 1 : end;
+	}
+	return true;
+}
+
+bool hr_cfg_path(struct hr_jctx *ctx, yajl_val obj, const char *key, bool required,
+		 enum hr_cfg_path_kind kind, char **out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, required, &saved);
+	bool ok;
+
+	if (v == NULL)
+		return !required;
+	ok = hr_jread_string(ctx, v, out);
+	if (ok && kind == HR_CFG_PATH_NONEMPTY && **out == '\0')
+		ok = hr_jerror(ctx, "must not be empty");
+	else if (ok && kind == HR_CFG_PATH_ABS)
+		ok = hr_cfg_check_abs(ctx, *out);
+	else if (ok && kind == HR_CFG_PATH_CONTAINER)
+		ok = hr_cfg_check_container_path(ctx, *out);
+	hr_jpath_pop(ctx, saved);
+	return ok;
+}
+
+void *hr_cfg_array(struct hr_jctx *ctx, yajl_val obj, const char *key, size_t elem_size,
+		   hr_cfg_item_fn fn, size_t *n)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+	unsigned char *items = NULL;
+
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	if (hr_jexpect_array(ctx, v) && v->u.array.len > 0) {
+		items = hr_arena_array(ctx->arena, v->u.array.len, elem_size);
+		for (size_t i = 0; i < v->u.array.len; i++) {
+			yajl_val item = v->u.array.values[i];
+			size_t at = hr_jpath_index(ctx, i);
+
+			if (hr_jexpect_object(ctx, item))
+				fn(ctx, item, items + i * elem_size);
+			hr_jpath_pop(ctx, at);
+		}
+		*n = v->u.array.len;
+	}
+	hr_jpath_pop(ctx, saved);
+	return items;
+}
+
+void hr_cfg_read_id_mapping(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_id_mapping *m = elem;
+	bool ok = hr_cfg_u32(ctx, item, "containerID", true, &m->container_id, NULL);
+
+	ok = hr_cfg_u32(ctx, item, "hostID", true, &m->host_id, NULL) && ok;
+	if (!hr_cfg_u32(ctx, item, "size", true, &m->size, NULL) || !ok)
+		return;
+	if (m->size == 0)
+		hr_jerror(ctx, "size must be at least 1");
+	else if ((uint64_t)m->container_id + m->size - 1 > UINT32_MAX ||
+		 (uint64_t)m->host_id + m->size - 1 > UINT32_MAX)
+		hr_jerror(ctx, "the range goes past ID 4294967295");
+}
+
+/* ---- process ---- */
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_table[] = {
+    {"RLIMIT_CPU", RLIMIT_CPU},		  {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_DATA", RLIMIT_DATA},	  {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_CORE", RLIMIT_CORE},	  {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},	  {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},	  {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},	  {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},	  {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+};
+
+static int rlimit_from_name(const char *name)
+{
+	for (size_t i = 0; i < HR_N_ELEMS(rlimit_table); i++)
+		if (strcmp(rlimit_table[i].name, name) == 0)
+			return rlimit_table[i].resource;
+	return -1;
+}
+
+static void read_rlimit(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_rlimit *rl = elem;
+	size_t saved;
+	yajl_val v;
+	bool ok = true;
+
+	rl->resource = -1;
+	if (hr_cfg_string(ctx, item, "type", true, &rl->type) && rl->type != NULL) {
+		rl->resource = rlimit_from_name(rl->type);
+		if (rl->resource < 0) {
+			saved = hr_jpath_key(ctx, "type");
+			hr_jerror(ctx, "unknown rlimit \"%.40s\"", rl->type);
+			hr_jpath_pop(ctx, saved);
+		}
+	}
+	if ((v = hr_cfg_enter(ctx, item, "soft", true, &saved)) != NULL) {
+		ok = hr_jread_u64(ctx, v, &rl->soft);
+		hr_jpath_pop(ctx, saved);
+	} else {
+		ok = false;
+	}
+	if ((v = hr_cfg_enter(ctx, item, "hard", true, &saved)) != NULL) {
+		ok = hr_jread_u64(ctx, v, &rl->hard) && ok;
+		hr_jpath_pop(ctx, saved);
+	} else {
+		ok = false;
+	}
+	if (ok && rl->soft > rl->hard)
+		hr_jerror(ctx, "soft limit %" PRIu64 " is greater than hard limit %" PRIu64,
+			  rl->soft, rl->hard);
+}
+
+static void check_rlimit_duplicates(struct hr_jctx *ctx, const struct hr_process *p)
+{
+	size_t saved = hr_jpath_key(ctx, "rlimits");
+
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		if (p->rlimits[i].resource < 0)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			if (p->rlimits[j].resource != p->rlimits[i].resource)
+				continue;
+			size_t at = hr_jpath_index(ctx, i);
+			hr_jpath_key(ctx, "type");
+			hr_jerror(ctx, "duplicate rlimit \"%s\" (also in rlimits[%zu])",
+				  p->rlimits[i].type, j);
+			hr_jpath_pop(ctx, at);
+			break;
+		}
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_cap_set(struct hr_jctx *ctx, yajl_val caps, const char *key, uint64_t *mask)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, caps, key, false, &saved);
+
+	if (v == NULL)
+		return;
+	if (hr_jexpect_array(ctx, v)) {
+		for (size_t i = 0; i < v->u.array.len; i++) {
+			yajl_val e = v->u.array.values[i];
+			size_t at = hr_jpath_index(ctx, i);
+			int cap;
+
+			if (!YAJL_IS_STRING(e))
+				type_error(ctx, e, "a capability name");
+			else if ((cap = hr_cap_from_name(e->u.string)) < 0)
+				hr_jerror(ctx, "unknown capability \"%.40s\"", e->u.string);
+			else
+				*mask |= UINT64_C(1) << cap;
+			hr_jpath_pop(ctx, at);
+		}
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_capabilities(struct hr_jctx *ctx, yajl_val v, struct hr_capabilities *caps)
+{
+	if (!hr_jexpect_object(ctx, v))
+		return;
+	read_cap_set(ctx, v, "bounding", &caps->bounding);
+	read_cap_set(ctx, v, "effective", &caps->effective);
+	read_cap_set(ctx, v, "permitted", &caps->permitted);
+	read_cap_set(ctx, v, "inheritable", &caps->inheritable);
+	read_cap_set(ctx, v, "ambient", &caps->ambient);
+}
+
+static void read_user(struct hr_jctx *ctx, yajl_val v, struct hr_user *u)
+{
+	size_t saved;
+	yajl_val m;
+
+	if (!hr_jexpect_object(ctx, v))
+		return;
+	hr_cfg_u32(ctx, v, "uid", false, &u->uid, NULL);
+	hr_cfg_u32(ctx, v, "gid", false, &u->gid, NULL);
+	if ((m = hr_cfg_enter(ctx, v, "umask", false, &saved)) != NULL) {
+		uint64_t umask = 0;
+
+		if (hr_cfg_read_u64_range(ctx, m, 0, 0777, &umask)) {
+			u->has_umask = true;
+			u->umask = (uint32_t)umask;
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "additionalGids", false, &saved)) != NULL) {
+		if (hr_jexpect_array(ctx, m)) {
+			u->n_additional_gids = m->u.array.len;
+			u->additional_gids = hr_arena_array(ctx->arena, m->u.array.len + 1,
+							    sizeof(*u->additional_gids));
+			for (size_t i = 0; i < m->u.array.len; i++) {
+				size_t at = hr_jpath_index(ctx, i);
+
+				hr_jread_u32(ctx, m->u.array.values[i], &u->additional_gids[i]);
+				hr_jpath_pop(ctx, at);
+			}
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_cfg_string(ctx, v, "username", false, &u->username);
+}
+
+static void read_console_size(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
+{
+	if (!hr_jexpect_object(ctx, v))
+		return;
+	bool ok = hr_cfg_u32(ctx, v, "height", true, &p->console_height, NULL);
+
+	ok = hr_cfg_u32(ctx, v, "width", true, &p->console_width, NULL) && ok;
+	p->has_console_size = ok;
+}
+
+static void read_args(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
+{
+	size_t saved;
+	yajl_val m = hr_cfg_enter(ctx, v, "args", true, &saved);
+
+	if (m == NULL)
+		return;
+	if (hr_jread_strv(ctx, m, &p->args, &p->n_args)) {
+		if (p->n_args == 0)
+			hr_jerror(ctx, "must have at least one element");
+		else if (p->args[0][0] == '\0')
+			hr_jerror(ctx, "the program (args[0]) must not be empty");
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+void hr_cfg_read_process(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
+{
+	size_t saved;
+	yajl_val m;
+
+	hr_cfg_bool(ctx, v, "terminal", &p->terminal, NULL);
+	if ((m = hr_cfg_enter(ctx, v, "consoleSize", false, &saved)) != NULL) {
+		read_console_size(ctx, m, p);
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "user", false, &saved)) != NULL) {
+		read_user(ctx, m, &p->user);
+		hr_jpath_pop(ctx, saved);
+	}
+	read_args(ctx, v, p);
+	if ((m = hr_cfg_enter(ctx, v, "env", false, &saved)) != NULL) {
+		hr_cfg_read_env(ctx, m, &p->env, &p->n_env);
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_cfg_path(ctx, v, "cwd", true, HR_CFG_PATH_ABS, &p->cwd);
+	if ((m = hr_cfg_enter(ctx, v, "capabilities", false, &saved)) != NULL) {
+		p->has_capabilities = true;
+		read_capabilities(ctx, m, &p->caps);
+		hr_jpath_pop(ctx, saved);
+	}
+	p->rlimits =
+	    hr_cfg_array(ctx, v, "rlimits", sizeof(*p->rlimits), read_rlimit, &p->n_rlimits);
+	check_rlimit_duplicates(ctx, p);
+	hr_cfg_bool(ctx, v, "noNewPrivileges", &p->no_new_privileges, NULL);
+	if ((m = hr_cfg_enter(ctx, v, "oomScoreAdj", false, &saved)) != NULL) {
+		int64_t adj;
+
+		if (hr_jread_int_range(ctx, m, -1000, 1000, &adj)) {
+			p->has_oom_score_adj = true;
+			p->oom_score_adj = (int)adj;
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_cfg_string(ctx, v, "apparmorProfile", false, &p->apparmor_profile);
+	hr_cfg_string(ctx, v, "selinuxLabel", false, &p->selinux_label);
+}
+
+/* ---- root, mounts, hooks, annotations ---- */
+
+static void read_root(struct hr_jctx *ctx, yajl_val doc, struct hr_config *c)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, doc, "root", true, &saved);
+
+	if (v == NULL)
+		return;
+	if (hr_jexpect_object(ctx, v)) {
+		hr_cfg_path(ctx, v, "path", true, HR_CFG_PATH_NONEMPTY, &c->root_path);
+		hr_cfg_bool(ctx, v, "readonly", &c->root_readonly, NULL);
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_mount(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_mount *m = elem;
+
+	hr_cfg_path(ctx, item, "destination", true, HR_CFG_PATH_CONTAINER, &m->destination);
+	hr_cfg_string(ctx, item, "source", false, &m->source);
+	hr_cfg_string(ctx, item, "type", false, &m->type);
+	hr_cfg_strv(ctx, item, "options", &m->options, &m->n_options);
+	m->uid_mappings = hr_cfg_array(ctx, item, "uidMappings", sizeof(*m->uid_mappings),
+				       hr_cfg_read_id_mapping, &m->n_uid_mappings);
+	m->gid_mappings = hr_cfg_array(ctx, item, "gidMappings", sizeof(*m->gid_mappings),
+				       hr_cfg_read_id_mapping, &m->n_gid_mappings);
+	if ((m->n_uid_mappings == 0) != (m->n_gid_mappings == 0))
+		hr_jerror(ctx, "an idmapped mount needs both uidMappings and gidMappings");
+}
+
+static const char *const hook_names[HR_HOOK__COUNT] = {
+    [HR_HOOK_PRESTART] = "prestart",
+    [HR_HOOK_CREATE_RUNTIME] = "createRuntime",
+    [HR_HOOK_CREATE_CONTAINER] = "createContainer",
+    [HR_HOOK_START_CONTAINER] = "startContainer",
+    [HR_HOOK_POSTSTART] = "poststart",
+    [HR_HOOK_POSTSTOP] = "poststop",
+};
+
+const char *hr_hook_kind_name(enum hr_hook_kind kind)
+{
+	return (unsigned)kind < HR_HOOK__COUNT ? hook_names[kind] : NULL;
+}
+
+static void read_hook(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_hook *h = elem;
+	size_t saved;
+	yajl_val v;
+
+	hr_cfg_path(ctx, item, "path", true, HR_CFG_PATH_ABS, &h->path);
+	hr_cfg_strv(ctx, item, "args", &h->args, &h->n_args);
+	if ((v = hr_cfg_enter(ctx, item, "env", false, &saved)) != NULL) {
+		hr_cfg_read_env(ctx, v, &h->env, &h->n_env);
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((v = hr_cfg_enter(ctx, item, "timeout", false, &saved)) != NULL) {
+		int64_t timeout;
+
+		if (hr_jread_int_range(ctx, v, 1, INT_MAX, &timeout)) {
+			h->has_timeout = true;
+			h->timeout = (int)timeout;
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+}
+
+static void read_hooks(struct hr_jctx *ctx, yajl_val doc, struct hr_config *c)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, doc, "hooks", false, &saved);
+
+	if (v == NULL)
+		return;
+	if (hr_jexpect_object(ctx, v)) {
+		for (int k = 0; k < HR_HOOK__COUNT; k++)
+			c->hooks[k].items =
+			    hr_cfg_array(ctx, v, hook_names[k], sizeof(struct hr_hook), read_hook,
+					 &c->hooks[k].len);
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_config(struct hr_jctx *ctx, yajl_val doc, void *out)
+{
+	struct hr_config *c = out;
+	size_t saved;
+	yajl_val v;
+
+	if (hr_cfg_string(ctx, doc, "ociVersion", true, &c->oci_version) && c->oci_version &&
+	    c->oci_version[0] == '\0') {
+		saved = hr_jpath_key(ctx, "ociVersion");
+		hr_jerror(ctx, "must not be empty");
+		hr_jpath_pop(ctx, saved);
+	}
+	read_root(ctx, doc, c);
+	c->mounts = hr_cfg_array(ctx, doc, "mounts", sizeof(*c->mounts), read_mount, &c->n_mounts);
+	if ((v = hr_cfg_enter(ctx, doc, "process", false, &saved)) != NULL) {
+		if (hr_jexpect_object(ctx, v)) {
+			c->has_process = true;
+			hr_cfg_read_process(ctx, v, &c->process);
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_cfg_string(ctx, doc, "hostname", false, &c->hostname);
+	hr_cfg_string(ctx, doc, "domainname", false, &c->domainname);
+	if ((v = hr_cfg_enter(ctx, doc, "annotations", false, &saved)) != NULL) {
+		hr_cfg_read_string_map(ctx, v, &c->annotations, &c->n_annotations);
+		hr_jpath_pop(ctx, saved);
+	}
+	read_hooks(ctx, doc, c);
+	if ((v = hr_cfg_enter(ctx, doc, "linux", false, &saved)) != NULL) {
+		if (hr_jexpect_object(ctx, v)) {
+			c->has_linux = true;
+			hr_cfg_read_linux(ctx, v, &c->linux_cfg);
+		}
+		hr_jpath_pop(ctx, saved);
+		if (c->has_linux)
+			hr_cfg_check_linux(ctx, c);
+	}
+}
+
+/* ---- documents ---- */
+
+/*
+ * yajl turns "\u0000" into a NUL inside a C string, which would silently cut a path or an
+ * argument short: refuse it. Runs on text yajl has accepted, so strings are well formed.
+ */
+static bool check_escaped_nul(const char *text, size_t len, const char *name,
+			      struct hr_diags *diags)
+{
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = text[i] == '"';
+			continue;
+		}
+		if (text[i] == '"') {
+			in_string = false;
+		} else if (text[i] == '\\') {
+			if (i + 5 < len && text[i + 1] == 'u' &&
+			    strncmp(text + i + 2, "0000", 4) == 0) {
+				size_t line = 1, line_start = 0;
+
+				for (size_t j = 0; j < i; j++) {
+					if (text[j] == '\n') {
+						line++;
+						line_start = j + 1;
+					}
+				}
+				hr_diags_add(diags, "%s: line %zu, column %zu: \\u0000 in a string",
+					     name, line, i - line_start + 1);
+				return false;
+			}
+			i++;
+		}
+	}
+	return true;
+}
+
+typedef void (*doc_reader)(struct hr_jctx *ctx, yajl_val doc, void *out);
+
+/* Every document type starts with its arena, which also holds the document itself. */
+_Static_assert(offsetof(struct hr_config, arena) == 0, "arena first");
+_Static_assert(offsetof(struct hr_process_doc, arena) == 0, "arena first");
+_Static_assert(offsetof(struct hr_resources_doc, arena) == 0, "arena first");
+
+static void free_doc(void *doc)
+{
+	struct hr_arena arena;
+
+	if (doc == NULL)
+		return;
+	memcpy(&arena, doc, sizeof(arena));
+	hr_arena_free(&arena);
+}
+
+static void *parse_doc(const char *data, size_t len, const char *name, struct hr_diags *diags,
+		       size_t size, doc_reader fn)
+{
+	size_t before = hr_cfg_diag_count(diags);
+	_cleanup_yajl_tree_ yajl_val tree = NULL;
+	_cleanup_free_ char *text = NULL;
+	struct hr_arena arena = {0};
+	struct hr_jctx ctx;
+	void *doc;
+
+	if (len > HR_CONFIG_MAX_SIZE) {
+		hr_diags_add(diags, "%s: %zu bytes is larger than the limit of %d bytes", name, len,
+			     HR_CONFIG_MAX_SIZE);
+		return NULL;
+	}
+	/* a private NUL-terminated copy: callers need not terminate data */
+	text = hr_xmalloc(len + 1);
+	if (len > 0)
+		memcpy(text, data, len);
+	text[len] = '\0';
+	tree = hr_json_parse(text, len, name, diags);
+	if (tree == NULL || !check_escaped_nul(text, len, name, diags))
+		return NULL;
+	doc = hr_arena_alloc(&arena, size);
+	memcpy(doc, &arena, sizeof(arena));
+	hr_jctx_init(&ctx, name, doc, diags);
+	if (hr_jexpect_object(&ctx, tree))
+		fn(&ctx, tree, doc);
+	if (hr_cfg_diag_count(diags) != before) {
+		free_doc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+struct hr_config *hr_config_parse(const char *data, size_t len, const char *name,
+				  struct hr_diags *diags)
+{
+	return parse_doc(data, len, name, diags, sizeof(struct hr_config), read_config);
+}
+
+struct hr_config *hr_config_load_file(const char *path, struct hr_diags *diags)
+{
+	_cleanup_free_ char *data = NULL;
+	struct hr_err err;
+	size_t len;
+
+	if (hr_read_file(path, HR_CONFIG_MAX_SIZE, &data, &len, &err) < 0) {
+		hr_diags_add(diags, "%s", err.msg);
+		return NULL;
+	}
+	return hr_config_parse(data, len, path, diags);
+}
+
+struct hr_config *hr_config_load(const char *path, struct hr_err *err)
+{
+	struct hr_diags diags = {0};
+	struct hr_config *config = hr_config_load_file(path, &diags);
+
+	if (config == NULL)
+		hr_diags_to_err(&diags, err);
+	hr_diags_free(&diags);
+	return config;
+}
+
+void hr_config_free(struct hr_config *config)
+{
+	free_doc(config);
+}
+
+static void read_process_doc(struct hr_jctx *ctx, yajl_val doc, void *out)
+{
+	hr_cfg_read_process(ctx, doc, &((struct hr_process_doc *)out)->process);
+}
+
+struct hr_process_doc *hr_process_parse(const char *data, size_t len, const char *name,
+					struct hr_diags *diags)
+{
+	return parse_doc(data, len, name, diags, sizeof(struct hr_process_doc), read_process_doc);
+}
+
+void hr_process_doc_free(struct hr_process_doc *doc)
+{
+	free_doc(doc);
+}
+
+static void read_resources_doc(struct hr_jctx *ctx, yajl_val doc, void *out)
+{
+	hr_cfg_read_resources(ctx, doc, &((struct hr_resources_doc *)out)->resources);
+}
+
+struct hr_resources_doc *hr_resources_parse(const char *data, size_t len, const char *name,
+					    struct hr_diags *diags)
+{
+	return parse_doc(data, len, name, diags, sizeof(struct hr_resources_doc),
+			 read_resources_doc);
+}
+
+void hr_resources_doc_free(struct hr_resources_doc *doc)
+{
+	free_doc(doc);
+}

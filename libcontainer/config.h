@@ -360,13 +360,22 @@ struct hr_resources_doc {
 /*
  * Parse and validate. Every problem found is added to diags as "name: json.path: problem";
  * the return value is the config when there was none, NULL otherwise. name is what messages
- * call the document (usually the file name, e.g. "config.json").
+ * call the document (usually the file name, e.g. "config.json"). data need not be
+ * NUL-terminated; a JSON null member counts as absent (as in Go, hence runc); unknown members
+ * and the sections of other platforms are ignored. Checks that tie sections together
+ * (hostname and the UTS namespace, mappings and the user namespace, ...) apply when there is
+ * a linux section. No message ever quotes an env entry or an annotation value.
  */
 struct hr_config *hr_config_parse(const char *data, size_t len, const char *name,
 				  struct hr_diags *diags);
 struct hr_config *hr_config_load_file(const char *path, struct hr_diags *diags);
 void hr_config_free(struct hr_config *config);
 
+/*
+ * The standalone documents are validated as their config.json counterparts, and their JSON
+ * paths start at their own root: "process.json: args: must have at least one element",
+ * "resources.json: memory.limit: ...".
+ */
 struct hr_process_doc *hr_process_parse(const char *data, size_t len, const char *name,
 					struct hr_diags *diags);
 void hr_process_doc_free(struct hr_process_doc *doc);

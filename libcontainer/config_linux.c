@@ -1,2 +1,427 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* config.json: the linux section but for linux.resources and linux.seccomp. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mount.h>
+
 #include "config.h"
+#include "config_internal.h"
+
+static const char *const ns_names[HR_NS__COUNT] = {
+    [HR_NS_PID] = "pid",       [HR_NS_NETWORK] = "network", [HR_NS_MOUNT] = "mount",
+    [HR_NS_IPC] = "ipc",       [HR_NS_UTS] = "uts",	    [HR_NS_USER] = "user",
+    [HR_NS_CGROUP] = "cgroup", [HR_NS_TIME] = "time",
+};
+
+const char *hr_ns_type_name(enum hr_ns_type type)
+{
+	return (unsigned)type < HR_NS__COUNT ? ns_names[type] : NULL;
+}
+
+int hr_ns_type_from_name(const char *name)
+{
+	for (int i = 0; name != NULL && i < HR_NS__COUNT; i++)
+		if (strcmp(ns_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- namespaces ---- */
+
+static void read_namespace(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_namespace *ns = elem;
+	char *type = NULL;
+
+	ns->type = HR_NS__COUNT; /* not known (yet): skipped by the checks across entries */
+	if (hr_cfg_string(ctx, item, "type", true, &type) && type != NULL) {
+		int t = hr_ns_type_from_name(type);
+
+		if (t >= 0) {
+			ns->type = (enum hr_ns_type)t;
+		} else {
+			size_t saved = hr_jpath_key(ctx, "type");
+
+			hr_jerror(ctx, "unknown namespace type \"%.32s\"", type);
+			hr_jpath_pop(ctx, saved);
+		}
+	}
+	/* an empty path means "create", as in runc */
+	if (hr_cfg_string(ctx, item, "path", false, &ns->path) && ns->path != NULL) {
+		size_t saved = hr_jpath_key(ctx, "path");
+
+		if (ns->path[0] == '\0')
+			ns->path = NULL;
+		else
+			hr_cfg_check_abs(ctx, ns->path);
+		hr_jpath_pop(ctx, saved);
+	}
+}
+
+static void check_namespace_duplicates(struct hr_jctx *ctx, const struct hr_linux *l)
+{
+	size_t saved = hr_jpath_key(ctx, "namespaces");
+
+	for (size_t i = 0; i < l->n_namespaces; i++) {
+		if (l->namespaces[i].type == HR_NS__COUNT)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			if (l->namespaces[j].type != l->namespaces[i].type)
+				continue;
+			size_t at = hr_jpath_index(ctx, i);
+			hr_jpath_key(ctx, "type");
+			hr_jerror(ctx, "duplicate namespace type \"%s\" (also in namespaces[%zu])",
+				  ns_names[l->namespaces[i].type], j);
+			hr_jpath_pop(ctx, at);
+			break;
+		}
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+/* ---- devices ---- */
+
+static void read_device_number(struct hr_jctx *ctx, yajl_val item, const char *key, char type,
+			       int64_t *out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, item, key, false, &saved);
+
+	if (v != NULL) {
+		hr_cfg_read_nonneg_i64(ctx, v, out);
+		hr_jpath_pop(ctx, saved);
+	} else if (type == 'c' || type == 'b' || type == 'u') {
+		saved = hr_jpath_key(ctx, key);
+		hr_jerror(ctx, "required for a device of type \"%c\"", type);
+		hr_jpath_pop(ctx, saved);
+	}
+}
+
+static void read_device(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_device *d = elem;
+	char *type = NULL;
+	size_t saved;
+	yajl_val v;
+
+	hr_cfg_path(ctx, item, "path", true, HR_CFG_PATH_CONTAINER, &d->path);
+	if (hr_cfg_string(ctx, item, "type", true, &type) && type != NULL) {
+		if (strlen(type) == 1 && strchr("cbup", type[0]) != NULL) {
+			d->type = type[0];
+		} else {
+			saved = hr_jpath_key(ctx, "type");
+			hr_jerror(ctx, "expected \"c\", \"b\", \"u\" or \"p\", got \"%.16s\"",
+				  type);
+			hr_jpath_pop(ctx, saved);
+		}
+	}
+	read_device_number(ctx, item, "major", d->type, &d->major);
+	read_device_number(ctx, item, "minor", d->type, &d->minor);
+	if ((v = hr_cfg_enter(ctx, item, "fileMode", false, &saved)) != NULL) {
+		uint64_t mode;
+
+		/* permission bits with setuid/setgid/sticky (07777), never file type bits */
+		if (hr_cfg_read_u64_range(ctx, v, 0, 07777, &mode)) {
+			d->has_file_mode = true;
+			d->file_mode = (uint32_t)mode;
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_cfg_u32(ctx, item, "uid", false, &d->uid, &d->has_uid);
+	hr_cfg_u32(ctx, item, "gid", false, &d->gid, &d->has_gid);
+}
+
+/* ---- smaller members ---- */
+
+static const struct {
+	const char *name;
+	unsigned long flags;
+} propagations[] = {
+    {"private", MS_PRIVATE},	   {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},	   {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},	   {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+};
+
+static void read_propagation(struct hr_jctx *ctx, yajl_val obj, struct hr_linux *l)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, "rootfsPropagation", false, &saved);
+	char *name = NULL;
+
+	if (v == NULL)
+		return;
+	if (hr_jread_string(ctx, v, &name)) {
+		for (size_t i = 0; i < HR_N_ELEMS(propagations); i++)
+			if (strcmp(propagations[i].name, name) == 0)
+				l->rootfs_propagation = propagations[i].flags;
+		if (l->rootfs_propagation == 0)
+			hr_jerror(ctx,
+				  "expected private, shared, slave or unbindable (or r*), got "
+				  "\"%.32s\"",
+				  name);
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_container_paths(struct hr_jctx *ctx, yajl_val obj, const char *key, char ***out,
+				 size_t *n)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+
+	if (v == NULL)
+		return;
+	if (hr_jread_strv(ctx, v, out, n)) {
+		for (size_t i = 0; i < *n; i++) {
+			size_t at = hr_jpath_index(ctx, i);
+
+			hr_cfg_check_container_path(ctx, (*out)[i]);
+			hr_jpath_pop(ctx, at);
+		}
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_personality(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
+{
+	struct hr_personality *p;
+	size_t saved;
+
+	if (!hr_jexpect_object(ctx, v))
+		return;
+	p = hr_arena_alloc(ctx->arena, sizeof(*p));
+	l->personality = p;
+	if (hr_cfg_string(ctx, v, "domain", true, &p->domain) && p->domain != NULL &&
+	    strcmp(p->domain, "LINUX") != 0 && strcmp(p->domain, "LINUX32") != 0) {
+		saved = hr_jpath_key(ctx, "domain");
+		hr_jerror(ctx, "expected \"LINUX\" or \"LINUX32\", got \"%.32s\"", p->domain);
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_cfg_strv(ctx, v, "flags", &p->flags, &p->n_flags);
+}
+
+static void read_time_offset(struct hr_jctx *ctx, yajl_val obj, const char *key,
+			     struct hr_time_offset *off)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved), m;
+
+	if (v == NULL)
+		return;
+	if (hr_jexpect_object(ctx, v)) {
+		size_t at;
+
+		off->set = true;
+		if ((m = hr_cfg_enter(ctx, v, "secs", false, &at)) != NULL) {
+			hr_cfg_read_i64(ctx, m, &off->secs);
+			hr_jpath_pop(ctx, at);
+		}
+		if ((m = hr_cfg_enter(ctx, v, "nanosecs", false, &at)) != NULL) {
+			uint64_t ns;
+
+			if (hr_cfg_read_u64_range(ctx, m, 0, 999999999, &ns))
+				off->nanosecs = (uint32_t)ns;
+			hr_jpath_pop(ctx, at);
+		}
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_time_offsets(struct hr_jctx *ctx, yajl_val obj, struct hr_linux *l)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, "timeOffsets", false, &saved);
+
+	if (v == NULL)
+		return;
+	if (hr_jexpect_object(ctx, v)) {
+		read_time_offset(ctx, v, "boottime", &l->time_offsets[0]);
+		read_time_offset(ctx, v, "monotonic", &l->time_offsets[1]);
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+void hr_cfg_read_linux(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
+{
+	size_t saved;
+	yajl_val m;
+
+	l->namespaces = hr_cfg_array(ctx, v, "namespaces", sizeof(*l->namespaces), read_namespace,
+				     &l->n_namespaces);
+	check_namespace_duplicates(ctx, l);
+	l->uid_mappings = hr_cfg_array(ctx, v, "uidMappings", sizeof(*l->uid_mappings),
+				       hr_cfg_read_id_mapping, &l->n_uid_mappings);
+	l->gid_mappings = hr_cfg_array(ctx, v, "gidMappings", sizeof(*l->gid_mappings),
+				       hr_cfg_read_id_mapping, &l->n_gid_mappings);
+	l->devices =
+	    hr_cfg_array(ctx, v, "devices", sizeof(*l->devices), read_device, &l->n_devices);
+	hr_cfg_string(ctx, v, "cgroupsPath", false, &l->cgroups_path);
+	if ((m = hr_cfg_enter(ctx, v, "resources", false, &saved)) != NULL) {
+		if (hr_jexpect_object(ctx, m)) {
+			l->has_resources = true;
+			hr_cfg_read_resources(ctx, m, &l->resources);
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "seccomp", false, &saved)) != NULL) {
+		if (hr_jexpect_object(ctx, m)) {
+			l->seccomp = hr_arena_alloc(ctx->arena, sizeof(*l->seccomp));
+			hr_cfg_read_seccomp(ctx, m, l->seccomp);
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	read_propagation(ctx, v, l);
+	read_container_paths(ctx, v, "maskedPaths", &l->masked_paths, &l->n_masked_paths);
+	read_container_paths(ctx, v, "readonlyPaths", &l->readonly_paths, &l->n_readonly_paths);
+	if ((m = hr_cfg_enter(ctx, v, "sysctl", false, &saved)) != NULL) {
+		hr_cfg_read_string_map(ctx, m, &l->sysctl, &l->n_sysctl);
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_cfg_string(ctx, v, "mountLabel", false, &l->mount_label);
+	if ((m = hr_cfg_enter(ctx, v, "personality", false, &saved)) != NULL) {
+		read_personality(ctx, m, l);
+		hr_jpath_pop(ctx, saved);
+	}
+	read_time_offsets(ctx, v, l);
+}
+
+/* ---- checks across sections ---- */
+
+struct ns_set {
+	bool present[HR_NS__COUNT];
+	bool joined[HR_NS__COUNT]; /* has a path */
+	size_t index[HR_NS__COUNT];
+};
+
+static void report_at(struct hr_jctx *ctx, const char *key1, const char *key2, const char *key3,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Reports at the path key1[.key2[.key3]] below the current one. */
+static void report_at(struct hr_jctx *ctx, const char *key1, const char *key2, const char *key3,
+		      const char *fmt, ...)
+{
+	size_t saved = hr_jpath_key(ctx, key1);
+	char msg[400];
+	va_list ap;
+
+	if (key2 != NULL)
+		hr_jpath_key(ctx, key2);
+	if (key3 != NULL)
+		hr_jpath_key(ctx, key3);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hr_jerror(ctx, "%s", msg);
+	hr_jpath_pop(ctx, saved);
+}
+
+static void check_user_namespace(struct hr_jctx *ctx, const struct hr_linux *l,
+				 const struct ns_set *ns)
+{
+	static const char *const keys[2] = {"uidMappings", "gidMappings"};
+	size_t counts[2] = {l->n_uid_mappings, l->n_gid_mappings};
+
+	for (int i = 0; i < 2; i++) {
+		if (counts[i] > 0 && !ns->present[HR_NS_USER])
+			report_at(ctx, "linux", keys[i], NULL,
+				  "requires a user namespace (no \"user\" in linux.namespaces)");
+		else if (counts[i] == 0 && ns->present[HR_NS_USER] && !ns->joined[HR_NS_USER])
+			report_at(ctx, "linux", keys[i], NULL,
+				  "required by the new user namespace (linux.namespaces[%zu])",
+				  ns->index[HR_NS_USER]);
+	}
+}
+
+static void check_time_namespace(struct hr_jctx *ctx, const struct hr_linux *l,
+				 const struct ns_set *ns)
+{
+	if (!l->time_offsets[0].set && !l->time_offsets[1].set)
+		return;
+	if (!ns->present[HR_NS_TIME])
+		report_at(ctx, "linux", "timeOffsets", NULL,
+			  "requires a time namespace (no \"time\" in linux.namespaces)");
+	else if (ns->joined[HR_NS_TIME])
+		report_at(ctx, "linux", "timeOffsets", NULL,
+			  "cannot be applied to an existing time namespace (linux.namespaces[%zu] "
+			  "has a path)",
+			  ns->index[HR_NS_TIME]);
+}
+
+/* The namespace a sysctl belongs to, as runc decides it; HR_NS__COUNT for a host-wide one. */
+static enum hr_ns_type sysctl_namespace(const char *key)
+{
+	static const char *const ipc_keys[] = {
+	    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
+	char name[256];
+
+	/* "net/ipv4/ip_forward" is the same sysctl as "net.ipv4.ip_forward" */
+	snprintf(name, sizeof(name), "%s", key);
+	for (char *p = name; *p; p++)
+		if (*p == '/')
+			*p = '.';
+	for (size_t i = 0; i < HR_N_ELEMS(ipc_keys); i++)
+		if (strcmp(name, ipc_keys[i]) == 0)
+			return HR_NS_IPC;
+	if (strncmp(name, "fs.mqueue.", 10) == 0)
+		return HR_NS_IPC;
+	if (strncmp(name, "net.", 4) == 0)
+		return HR_NS_NETWORK;
+	if (strcmp(name, "kernel.domainname") == 0)
+		return HR_NS_UTS;
+	return HR_NS__COUNT;
+}
+
+static void check_sysctls(struct hr_jctx *ctx, const struct hr_linux *l, const struct ns_set *ns)
+{
+	for (size_t i = 0; i < l->n_sysctl; i++) {
+		const char *key = l->sysctl[i].key;
+		enum hr_ns_type type;
+
+		if (key == NULL) /* already reported */
+			continue;
+		type = sysctl_namespace(key);
+		if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel/hostname") == 0)
+			report_at(ctx, "linux", "sysctl", key, "set the hostname property instead");
+		else if (type == HR_NS__COUNT)
+			report_at(ctx, "linux", "sysctl", key,
+				  "not in a namespace the container can have: it would change the "
+				  "host");
+		else if (!ns->present[type])
+			report_at(ctx, "linux", "sysctl", key,
+				  "requires a %s namespace (no \"%s\" in linux.namespaces)",
+				  type == HR_NS_NETWORK ? "network"
+				  : type == HR_NS_IPC	? "IPC"
+							: "UTS",
+				  ns_names[type]);
+	}
+}
+
+void hr_cfg_check_linux(struct hr_jctx *ctx, const struct hr_config *c)
+{
+	const struct hr_linux *l = &c->linux_cfg;
+	struct ns_set ns = {0};
+
+	for (size_t i = 0; i < l->n_namespaces; i++) {
+		enum hr_ns_type t = l->namespaces[i].type;
+
+		if (t == HR_NS__COUNT || ns.present[t])
+			continue;
+		ns.present[t] = true;
+		ns.joined[t] = l->namespaces[i].path != NULL;
+		ns.index[t] = i;
+	}
+	check_user_namespace(ctx, l, &ns);
+	check_time_namespace(ctx, l, &ns);
+	check_sysctls(ctx, l, &ns);
+	if (c->hostname != NULL && c->hostname[0] != '\0' && !ns.present[HR_NS_UTS])
+		report_at(ctx, "hostname", NULL, NULL,
+			  "requires a UTS namespace (no \"uts\" in linux.namespaces)");
+	if (c->domainname != NULL && c->domainname[0] != '\0' && !ns.present[HR_NS_UTS])
+		report_at(ctx, "domainname", NULL, NULL,
+			  "requires a UTS namespace (no \"uts\" in linux.namespaces)");
+}

@@ -1,2 +1,398 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* config.json: linux.resources, also read alone for `update --resources`. */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "config.h"
+#include "config_internal.h"
+
+/* ---- devices ---- */
+
+/* A device rule number: -1 (any) is stored as unset, so that set means a real number. */
+static void read_rule_number(struct hr_jctx *ctx, yajl_val item, const char *key, hr_opt_i64 *out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, item, key, false, &saved);
+	int64_t n;
+
+	if (v == NULL)
+		return;
+	if (hr_cfg_read_i64(ctx, v, &n)) {
+		if (n < -1)
+			hr_jerror(ctx, "expected -1 (any) or a non-negative integer, got %" PRId64,
+				  n);
+		else if (n >= 0)
+			*out = (hr_opt_i64){.set = true, .value = n};
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_device_rule(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_device_rule *r = elem;
+	char *type = NULL;
+	size_t saved;
+	yajl_val v;
+
+	if ((v = hr_cfg_enter(ctx, item, "allow", true, &saved)) != NULL) {
+		hr_jread_bool(ctx, v, &r->allow);
+		hr_jpath_pop(ctx, saved);
+	}
+	r->type = 'a';
+	if (hr_cfg_string(ctx, item, "type", false, &type) && type != NULL) {
+		if (strlen(type) == 1 && strchr("abc", type[0]) != NULL) {
+			r->type = type[0];
+		} else {
+			saved = hr_jpath_key(ctx, "type");
+			hr_jerror(ctx, "expected \"a\", \"b\" or \"c\", got \"%.16s\"", type);
+			hr_jpath_pop(ctx, saved);
+		}
+	}
+	read_rule_number(ctx, item, "major", &r->major);
+	read_rule_number(ctx, item, "minor", &r->minor);
+	if (hr_cfg_string(ctx, item, "access", false, &r->access) && r->access != NULL &&
+	    r->access[strspn(r->access, "rwm")] != '\0') {
+		saved = hr_jpath_key(ctx, "access");
+		hr_jerror(ctx, "expected letters among \"rwm\", got \"%.16s\"", r->access);
+		hr_jpath_pop(ctx, saved);
+	}
+}
+
+/* ---- memory ---- */
+
+static const struct {
+	const char *key;
+	size_t offset;
+} memory_limits[] = {
+    {"limit", offsetof(struct hr_memory, limit)},
+    {"reservation", offsetof(struct hr_memory, reservation)},
+    {"swap", offsetof(struct hr_memory, swap)},
+    {"kernel", offsetof(struct hr_memory, kernel)},
+    {"kernelTCP", offsetof(struct hr_memory, kernel_tcp)},
+};
+
+static void read_memory(struct hr_jctx *ctx, yajl_val v, struct hr_memory *m)
+{
+	size_t saved;
+	yajl_val s;
+
+	for (size_t i = 0; i < HR_N_ELEMS(memory_limits); i++) {
+		hr_opt_i64 *field = (hr_opt_i64 *)((char *)m + memory_limits[i].offset);
+
+		if (!hr_cfg_i64(ctx, v, memory_limits[i].key, field) || field->value >= -1)
+			continue;
+		saved = hr_jpath_key(ctx, memory_limits[i].key);
+		hr_jerror(ctx, "expected -1 (unlimited) or a non-negative integer, got %" PRId64,
+			  field->value);
+		hr_jpath_pop(ctx, saved);
+		field->set = false;
+	}
+	if (m->limit.set && m->swap.set && m->limit.value > 0 && m->swap.value > 0 &&
+	    m->swap.value < m->limit.value) {
+		saved = hr_jpath_key(ctx, "swap");
+		hr_jerror(ctx,
+			  "%" PRId64 " is less than limit %" PRId64 " (swap counts memory + swap)",
+			  m->swap.value, m->limit.value);
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((s = hr_cfg_enter(ctx, v, "swappiness", false, &saved)) != NULL) {
+		/* UINT64_MAX is -1 cast by Go callers (Docker): "leave the default" */
+		if (hr_jread_u64(ctx, s, &m->swappiness.value)) {
+			if (m->swappiness.value <= 100 || m->swappiness.value == UINT64_MAX)
+				m->swappiness.set = true;
+			else
+				hr_jerror(ctx, "%" PRIu64 " is out of range (0..100)",
+					  m->swappiness.value);
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_cfg_bool(ctx, v, "disableOOMKiller", &m->disable_oom_killer, &m->has_disable_oom_killer);
+	hr_cfg_bool(ctx, v, "useHierarchy", &m->use_hierarchy, &m->has_use_hierarchy);
+	hr_cfg_bool(ctx, v, "checkBeforeUpdate", &m->check_before_update, NULL);
+}
+
+/* ---- cpu ---- */
+
+static bool parse_number(const char **s, unsigned long *out)
+{
+	char *end;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	*out = strtoul(*s, &end, 10);
+	*s = end;
+	return true;
+}
+
+/* A cpuset list as the kernel reads it: "0-3,5", also with strides ("0-31:2/8"); "" is unset. */
+static bool valid_cpu_list(const char *s)
+{
+	if (*s == '\0')
+		return true;
+	for (;;) {
+		unsigned long first, last, used, group;
+
+		if (!parse_number(&s, &first))
+			return false;
+		last = first;
+		if (*s == '-') {
+			s++;
+			if (!parse_number(&s, &last) || last < first)
+				return false;
+		}
+		if (*s == ':') {
+			s++;
+			if (!parse_number(&s, &used) || *s != '/')
+				return false;
+			s++;
+			if (!parse_number(&s, &group) || used == 0 || used > group)
+				return false;
+		}
+		if (*s == '\0')
+			return true;
+		if (*s++ != ',')
+			return false;
+	}
+}
+
+static void read_cpu_list(struct hr_jctx *ctx, yajl_val v, const char *key, char **out)
+{
+	size_t saved;
+
+	if (!hr_cfg_string(ctx, v, key, false, out) || *out == NULL || valid_cpu_list(*out))
+		return;
+	saved = hr_jpath_key(ctx, key);
+	hr_jerror(ctx, "expected a list like \"0-3,5\", got \"%.40s\"", *out);
+	hr_jpath_pop(ctx, saved);
+}
+
+static void report_key(struct hr_jctx *ctx, const char *key, const char *msg)
+{
+	size_t saved = hr_jpath_key(ctx, key);
+
+	hr_jerror(ctx, "%s", msg);
+	hr_jpath_pop(ctx, saved);
+}
+
+static void check_cpu(struct hr_jctx *ctx, const struct hr_cpu *c)
+{
+	/* the kernel's bounds for cfs_period_us / cpu.max, in microseconds */
+	if (c->period.set && c->period.value != 0 &&
+	    (c->period.value < 1000 || c->period.value > 1000000))
+		report_key(ctx, "period", "out of range (1000..1000000 microseconds)");
+	if (c->quota.set && c->quota.value < -1)
+		report_key(ctx, "quota", "expected -1 (unlimited), 0 (unset) or at least 1000");
+	else if (c->quota.set && c->quota.value > 0 && c->quota.value < 1000)
+		report_key(ctx, "quota", "out of range (at least 1000 microseconds)");
+	else if (c->quota.set && c->quota.value > 0 && (!c->period.set || c->period.value == 0))
+		report_key(ctx, "quota", "a quota requires cpu.period");
+	if (c->burst.set && c->burst.value > 0 &&
+	    (!c->quota.set || c->quota.value <= 0 || c->burst.value > (uint64_t)c->quota.value))
+		report_key(ctx, "burst", "must not exceed a positive cpu.quota");
+	if (c->realtime_runtime.set && c->realtime_runtime.value < -1)
+		report_key(ctx, "realtimeRuntime",
+			   "expected -1 (unlimited) or a non-negative integer");
+	if (c->idle.set && c->idle.value != 0 && c->idle.value != 1)
+		report_key(ctx, "idle", "expected 0 or 1");
+}
+
+static void read_cpu(struct hr_jctx *ctx, yajl_val v, struct hr_cpu *c)
+{
+	hr_cfg_u64(ctx, v, "shares", &c->shares);
+	hr_cfg_i64(ctx, v, "quota", &c->quota);
+	hr_cfg_u64(ctx, v, "burst", &c->burst);
+	hr_cfg_u64(ctx, v, "period", &c->period);
+	hr_cfg_i64(ctx, v, "realtimeRuntime", &c->realtime_runtime);
+	hr_cfg_u64(ctx, v, "realtimePeriod", &c->realtime_period);
+	read_cpu_list(ctx, v, "cpus", &c->cpus);
+	read_cpu_list(ctx, v, "mems", &c->mems);
+	hr_cfg_i64(ctx, v, "idle", &c->idle);
+	check_cpu(ctx, c);
+}
+
+/* ---- blockIO ---- */
+
+/* A blkio weight: 10..1000, with 0 meaning "not set" as in runc. */
+static void read_weight(struct hr_jctx *ctx, yajl_val obj, const char *key, bool *has,
+			uint16_t *out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+	uint64_t w;
+
+	if (v == NULL)
+		return;
+	if (hr_jread_u64(ctx, v, &w)) {
+		if (w != 0 && (w < 10 || w > 1000))
+			hr_jerror(ctx, "%" PRIu64 " is out of range (10..1000, or 0 for unset)", w);
+		else if (w != 0) {
+			*has = true;
+			*out = (uint16_t)w;
+		}
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void read_block_device(struct hr_jctx *ctx, yajl_val item, int64_t *major, int64_t *minor)
+{
+	size_t saved;
+	yajl_val v;
+
+	if ((v = hr_cfg_enter(ctx, item, "major", true, &saved)) != NULL) {
+		hr_cfg_read_nonneg_i64(ctx, v, major);
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((v = hr_cfg_enter(ctx, item, "minor", true, &saved)) != NULL) {
+		hr_cfg_read_nonneg_i64(ctx, v, minor);
+		hr_jpath_pop(ctx, saved);
+	}
+}
+
+static void read_weight_device(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_weight_device *d = elem;
+
+	read_block_device(ctx, item, &d->major, &d->minor);
+	read_weight(ctx, item, "weight", &d->has_weight, &d->weight);
+	read_weight(ctx, item, "leafWeight", &d->has_leaf_weight, &d->leaf_weight);
+}
+
+static void read_throttle_device(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_throttle_device *d = elem;
+	hr_opt_u64 rate = {0};
+
+	read_block_device(ctx, item, &d->major, &d->minor);
+	hr_cfg_u64(ctx, item, "rate", &rate);
+	d->rate = rate.value;
+}
+
+static const char *const throttle_keys[HR_THROTTLE__COUNT] = {
+    [HR_THROTTLE_READ_BPS] = "throttleReadBpsDevice",
+    [HR_THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
+    [HR_THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
+    [HR_THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
+};
+
+static void read_block_io(struct hr_jctx *ctx, yajl_val v, struct hr_block_io *b)
+{
+	read_weight(ctx, v, "weight", &b->has_weight, &b->weight);
+	read_weight(ctx, v, "leafWeight", &b->has_leaf_weight, &b->leaf_weight);
+	b->weight_devices = hr_cfg_array(ctx, v, "weightDevice", sizeof(*b->weight_devices),
+					 read_weight_device, &b->n_weight_devices);
+	for (int k = 0; k < HR_THROTTLE__COUNT; k++)
+		b->throttle[k] = hr_cfg_array(ctx, v, throttle_keys[k], sizeof(*b->throttle[k]),
+					      read_throttle_device, &b->n_throttle[k]);
+}
+
+/* ---- hugepages, unified ---- */
+
+/* "2MB", "1GB", "64KB": the spec's ^[1-9][0-9]*[KMG]B$ */
+static bool valid_page_size(const char *s)
+{
+	size_t digits = strspn(s, "0123456789");
+
+	return digits > 0 && s[0] != '0' && s[digits] != '\0' && strchr("KMG", s[digits]) &&
+	       strcmp(s + digits + 1, "B") == 0;
+}
+
+static void read_hugepage_limit(struct hr_jctx *ctx, yajl_val item, void *elem)
+{
+	struct hr_hugepage_limit *h = elem;
+	size_t saved;
+	yajl_val v;
+
+	if (hr_cfg_string(ctx, item, "pageSize", true, &h->page_size) && h->page_size != NULL &&
+	    !valid_page_size(h->page_size)) {
+		saved = hr_jpath_key(ctx, "pageSize");
+		hr_jerror(ctx, "expected a size like \"2MB\" or \"1GB\", got \"%.32s\"",
+			  h->page_size);
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((v = hr_cfg_enter(ctx, item, "limit", true, &saved)) != NULL) {
+		hr_jread_u64(ctx, v, &h->limit);
+		hr_jpath_pop(ctx, saved);
+	}
+}
+
+static void read_unified(struct hr_jctx *ctx, yajl_val v, struct hr_resources *r)
+{
+	if (!hr_cfg_read_string_map(ctx, v, &r->unified, &r->n_unified))
+		return;
+	for (size_t i = 0; i < r->n_unified; i++) {
+		const char *key = r->unified[i].key;
+
+		/* a cgroup file name, never a path out of the container's cgroup */
+		if (strchr(key, '/') == NULL && strcmp(key, ".") != 0 && strcmp(key, "..") != 0)
+			continue;
+		size_t saved = hr_jpath_key(ctx, key);
+		hr_jerror(ctx, "must be a cgroup file name, without \"/\", \".\" or \"..\"");
+		hr_jpath_pop(ctx, saved);
+	}
+}
+
+/* Reads a member object with fn when present; sets *has when it is an object. */
+static void read_section(struct hr_jctx *ctx, yajl_val obj, const char *key, bool *has,
+			 void (*fn)(struct hr_jctx *, yajl_val, void *), void *out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+
+	if (v == NULL)
+		return;
+	if (hr_jexpect_object(ctx, v)) {
+		if (has != NULL)
+			*has = true;
+		fn(ctx, v, out);
+	}
+	hr_jpath_pop(ctx, saved);
+}
+
+static void memory_fn(struct hr_jctx *ctx, yajl_val v, void *out)
+{
+	read_memory(ctx, v, out);
+}
+
+static void cpu_fn(struct hr_jctx *ctx, yajl_val v, void *out)
+{
+	read_cpu(ctx, v, out);
+}
+
+static void pids_fn(struct hr_jctx *ctx, yajl_val v, void *out)
+{
+	hr_opt_i64 *limit = out;
+	size_t saved;
+	yajl_val m = hr_cfg_enter(ctx, v, "limit", true, &saved);
+
+	if (m == NULL)
+		return;
+	limit->set = hr_cfg_read_i64(ctx, m, &limit->value);
+	hr_jpath_pop(ctx, saved);
+}
+
+static void block_io_fn(struct hr_jctx *ctx, yajl_val v, void *out)
+{
+	read_block_io(ctx, v, out);
+}
+
+void hr_cfg_read_resources(struct hr_jctx *ctx, yajl_val v, struct hr_resources *r)
+{
+	size_t saved;
+	yajl_val m;
+
+	r->devices =
+	    hr_cfg_array(ctx, v, "devices", sizeof(*r->devices), read_device_rule, &r->n_devices);
+	read_section(ctx, v, "memory", &r->has_memory, memory_fn, &r->memory);
+	read_section(ctx, v, "cpu", &r->has_cpu, cpu_fn, &r->cpu);
+	read_section(ctx, v, "pids", &r->has_pids, pids_fn, &r->pids_limit);
+	read_section(ctx, v, "blockIO", &r->has_block_io, block_io_fn, &r->block_io);
+	r->hugepage_limits = hr_cfg_array(ctx, v, "hugepageLimits", sizeof(*r->hugepage_limits),
+					  read_hugepage_limit, &r->n_hugepage_limits);
+	if ((m = hr_cfg_enter(ctx, v, "unified", false, &saved)) != NULL) {
+		read_unified(ctx, m, r);
+		hr_jpath_pop(ctx, saved);
+	}
+}

@@ -15,6 +15,17 @@
 
 #include "cleanup.h"
 
+static const char *hr_json_describe_raw(yajl_val v, char *buf, size_t size);
+
+/* Control characters in a value would forge lines in logs and terminals: show them as '?'. */
+static void neutralize_controls(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+
 int hr_read_fd(int fd, const char *name, size_t max_size, char **data, size_t *len,
 	       struct hr_err *err)
 {
@@ -247,6 +258,7 @@ bool hr_jerror(struct hr_jctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	neutralize_controls(msg);
 	if (ctx->path_len)
 		hr_diags_add(ctx->diags, "%s: %s: %s", ctx->name, ctx->path, msg);
 	else
@@ -255,6 +267,13 @@ bool hr_jerror(struct hr_jctx *ctx, const char *fmt, ...)
 }
 
 const char *hr_json_describe(yajl_val v, char *buf, size_t size)
+{
+	hr_json_describe_raw(v, buf, size);
+	neutralize_controls(buf);
+	return buf;
+}
+
+static const char *hr_json_describe_raw(yajl_val v, char *buf, size_t size)
 {
 	if (v == NULL)
 		snprintf(buf, size, "nothing");
@@ -329,8 +348,19 @@ bool hr_jread_i64(struct hr_jctx *ctx, yajl_val v, int64_t *out)
 {
 	if (!YAJL_IS_NUMBER(v) || !is_integer_text(v->u.number.r))
 		return type_error(ctx, v, "an integer");
-	if (!(v->u.number.flags & YAJL_NUMBER_INT_VALID))
-		return hr_jerror(ctx, "%.40s is out of range for a 64-bit integer", v->u.number.r);
+	if (!(v->u.number.flags & YAJL_NUMBER_INT_VALID)) {
+		/* yajl refuses INT64_MIN itself: decide with strtoll */
+		char *end;
+		long long value;
+
+		errno = 0;
+		value = strtoll(v->u.number.r, &end, 10);
+		if (errno == ERANGE || *end != '\0')
+			return hr_jerror(ctx, "%.40s is out of range for a 64-bit integer",
+					 v->u.number.r);
+		*out = value;
+		return true;
+	}
 	*out = v->u.number.i;
 	return true;
 }

@@ -1,1 +1,926 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* config.json parsing: valid documents, the values read, numbers, robustness, name tables. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "libcontainer/capabilities.h"
+#include "libcontainer/config.h"
+#include "libcontainer/seccomp.h"
+
+#define GOOD_DIR     HR_SCHEMA_DIR "/test/config/good"
+#define BAD_DIR	     HR_SCHEMA_DIR "/test/config/bad"
+#define SPEC_EXAMPLE GOOD_DIR "/spec-example.json"
+
+static struct hr_config *load_or_fail(const char *path)
+{
+	struct hr_diags d = {0};
+	struct hr_config *c = hr_config_load_file(path, &d);
+	char *text = hrt_diags_text(&d);
+
+	cr_assert_not_null(c, "%s was refused:\n%s", path, text);
+	cr_assert_eq(d.len, 0);
+	free(text);
+	hr_diags_free(&d);
+	return c;
+}
+
+Test(config_good, every_schema_example_parses)
+{
+	DIR *dir = opendir(GOOD_DIR);
+	struct dirent *e;
+	size_t n = 0;
+
+	cr_assert_not_null(dir,
+			   "the runtime-spec examples are missing: cannot open %s (%s); they come "
+			   "from ../shared/runtime-spec next to the source tree",
+			   GOOD_DIR, strerror(errno));
+	while ((e = readdir(dir)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char path[4096];
+
+		if (len < 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", GOOD_DIR, e->d_name);
+		hr_config_free(load_or_fail(path));
+		n++;
+	}
+	closedir(dir);
+	cr_expect_geq(n, 9, "expected at least the 9 examples of runtime-spec 1.3, found %zu", n);
+}
+
+Test(config_good, schema_bad_examples_we_check_are_refused)
+{
+	static const char *const files[] = {"invalid-json.json", "linux-hugepage.json"};
+	static const char *const needles[] = {
+	    "line 1, column", "linux.resources.hugepageLimits[0].pageSize: "
+			      "expected a size like \"2MB\" or \"1GB\", got \"64kB\""};
+
+	for (size_t i = 0; i < 2; i++) {
+		char path[4096];
+		struct hr_diags d = {0};
+		struct hr_config *c;
+
+		snprintf(path, sizeof(path), "%s/%s", BAD_DIR, files[i]);
+		c = hr_config_load_file(path, &d);
+		cr_expect_null(c, "%s was accepted", path);
+		cr_expect(hrt_diags_contain(&d, needles[i]), "%s: no message with %s", path,
+			  needles[i]);
+		cr_expect(hrt_diags_contain(&d, path), "the message does not name %s", path);
+		if (c != NULL)
+			hr_config_free(c);
+		hr_diags_free(&d);
+	}
+}
+
+Test(config_good, minimal_has_no_process_nor_linux)
+{
+	struct hr_config *c =
+	    hrt_assert_parses("{'ociVersion': '1.0.0', 'root': {'path': 'rootfs'}}");
+
+	cr_expect_str_eq(c->oci_version, "1.0.0");
+	cr_expect_str_eq(c->root_path, "rootfs");
+	cr_expect(!c->root_readonly);
+	cr_expect(!c->has_process);
+	cr_expect(!c->has_linux);
+	cr_expect_eq(c->n_mounts, 0);
+	cr_expect_null(c->hostname);
+	for (int k = 0; k < HR_HOOK__COUNT; k++)
+		cr_expect_eq(c->hooks[k].len, 0);
+	hr_config_free(c);
+}
+
+static uint64_t bit(int cap)
+{
+	return UINT64_C(1) << cap;
+}
+
+static void check_spec_process(const struct hr_process *p)
+{
+	cr_expect(p->terminal);
+	cr_expect_eq(p->user.uid, 1);
+	cr_expect_eq(p->user.gid, 1);
+	cr_assert_eq(p->user.n_additional_gids, 2);
+	cr_expect_eq(p->user.additional_gids[0], 5);
+	cr_expect_eq(p->user.additional_gids[1], 6);
+	cr_expect(!p->user.has_umask);
+	cr_assert_eq(p->n_args, 1);
+	cr_expect_str_eq(p->args[0], "sh");
+	cr_expect_null(p->args[1], "args is NULL-terminated");
+	cr_assert_eq(p->n_env, 2);
+	cr_expect_str_eq(p->env[1], "TERM=xterm");
+	cr_expect_null(p->env[2]);
+	cr_expect_str_eq(p->cwd, "/");
+	cr_expect(p->has_capabilities);
+	uint64_t three = bit(CAP_AUDIT_WRITE) | bit(CAP_KILL) | bit(CAP_NET_BIND_SERVICE);
+	cr_expect_eq(p->caps.bounding, three);
+	cr_expect_eq(p->caps.permitted, three);
+	cr_expect_eq(p->caps.inheritable, three);
+	cr_expect_eq(p->caps.effective, bit(CAP_AUDIT_WRITE) | bit(CAP_KILL));
+	cr_expect_eq(p->caps.ambient, bit(CAP_NET_BIND_SERVICE));
+	cr_assert_eq(p->n_rlimits, 2);
+	cr_expect_eq(p->rlimits[0].resource, RLIMIT_CORE);
+	cr_expect_str_eq(p->rlimits[0].type, "RLIMIT_CORE");
+	cr_expect_eq(p->rlimits[1].resource, RLIMIT_NOFILE);
+	cr_expect_eq(p->rlimits[1].soft, 1024);
+	cr_expect_eq(p->rlimits[1].hard, 1024);
+	cr_expect_str_eq(p->apparmor_profile, "acme_secure_profile");
+	cr_expect_str_eq(p->selinux_label, "system_u:system_r:svirt_lxc_net_t:s0:c124,c675");
+	cr_expect(p->no_new_privileges);
+	cr_expect(!p->has_oom_score_adj);
+}
+
+static void check_spec_top(const struct hr_config *c)
+{
+	cr_expect_str_eq(c->oci_version, "0.5.0-dev");
+	cr_expect_str_eq(c->root_path, "rootfs");
+	cr_expect(c->root_readonly);
+	cr_expect_str_eq(c->hostname, "slartibartfast");
+	cr_expect_str_eq(c->domainname, "foobarbaz.test");
+	cr_assert_eq(c->n_mounts, 7);
+	cr_expect_str_eq(c->mounts[0].destination, "/proc");
+	cr_expect_str_eq(c->mounts[0].type, "proc");
+	cr_expect_eq(c->mounts[0].n_options, 0);
+	cr_expect_null(c->mounts[0].options);
+	cr_expect_str_eq(c->mounts[2].destination, "/dev/pts");
+	cr_assert_eq(c->mounts[2].n_options, 6);
+	cr_expect_str_eq(c->mounts[2].options[5], "gid=5");
+	cr_expect_str_eq(c->mounts[6].source, "cgroup");
+	cr_expect_eq(c->hooks[HR_HOOK_PRESTART].len, 2);
+	cr_assert_eq(c->hooks[HR_HOOK_PRESTART].items[0].n_args, 3);
+	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[0].args[2], "arg2");
+	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[0].env[0], "key1=value1");
+	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[1].path, "/usr/bin/setup-network");
+	cr_expect_eq(c->hooks[HR_HOOK_CREATE_RUNTIME].len, 2);
+	cr_expect_str_eq(c->hooks[HR_HOOK_CREATE_CONTAINER].items[0].path, "/usr/bin/mount-hook");
+	cr_expect_eq(c->hooks[HR_HOOK_START_CONTAINER].len, 1);
+	cr_expect(c->hooks[HR_HOOK_POSTSTART].items[0].has_timeout);
+	cr_expect_eq(c->hooks[HR_HOOK_POSTSTART].items[0].timeout, 5);
+	cr_expect(!c->hooks[HR_HOOK_POSTSTOP].items[0].has_timeout);
+	cr_assert_eq(c->n_annotations, 2);
+	cr_expect_str_eq(c->annotations[0].key, "com.example.key1");
+	cr_expect_str_eq(c->annotations[1].value, "value2");
+}
+
+static void check_spec_linux(const struct hr_linux *l)
+{
+	static const enum hr_ns_type ns[] = {HR_NS_PID,	  HR_NS_NETWORK, HR_NS_IPC,    HR_NS_UTS,
+					     HR_NS_MOUNT, HR_NS_USER,	 HR_NS_CGROUP, HR_NS_TIME};
+
+	cr_assert_eq(l->n_namespaces, 8);
+	for (size_t i = 0; i < 8; i++) {
+		cr_expect_eq(l->namespaces[i].type, ns[i], "namespaces[%zu]", i);
+		cr_expect_null(l->namespaces[i].path);
+	}
+	cr_assert_eq(l->n_uid_mappings, 1);
+	cr_expect_eq(l->uid_mappings[0].host_id, 1000);
+	cr_expect_eq(l->uid_mappings[0].size, 32000);
+	cr_assert_eq(l->n_gid_mappings, 1);
+	cr_assert_eq(l->n_devices, 2);
+	cr_expect_str_eq(l->devices[0].path, "/dev/fuse");
+	cr_expect_eq(l->devices[0].type, 'c');
+	cr_expect_eq(l->devices[0].major, 10);
+	cr_expect_eq(l->devices[0].minor, 229);
+	cr_expect(l->devices[0].has_file_mode);
+	cr_expect_eq(l->devices[0].file_mode, 0666);
+	cr_expect(l->devices[1].has_uid);
+	cr_expect_eq(l->devices[1].type, 'b');
+	cr_assert_eq(l->n_sysctl, 2);
+	cr_expect_str_eq(l->sysctl[0].key, "net.ipv4.ip_forward");
+	cr_expect_str_eq(l->sysctl[0].value, "1");
+	cr_expect_str_eq(l->cgroups_path, "/myRuntime/myContainer");
+	cr_expect_eq(l->rootfs_propagation, MS_SLAVE);
+	cr_assert_eq(l->n_masked_paths, 4);
+	cr_expect_str_eq(l->masked_paths[3], "/proc/sched_debug");
+	cr_assert_eq(l->n_readonly_paths, 6);
+	cr_expect_str_eq(l->mount_label, "system_u:object_r:svirt_sandbox_file_t:s0:c715,c811");
+	cr_expect_null(l->personality);
+	cr_expect(l->time_offsets[0].set);
+	cr_expect_eq(l->time_offsets[0].secs, 604800);
+	cr_expect(l->time_offsets[1].set);
+	cr_expect_eq(l->time_offsets[1].secs, 172800);
+}
+
+static void check_spec_resources(const struct hr_resources *r)
+{
+	cr_expect(r->has_pids);
+	cr_expect(r->pids_limit.set);
+	cr_expect_eq(r->pids_limit.value, 32771);
+	cr_assert_eq(r->n_hugepage_limits, 2);
+	cr_expect_str_eq(r->hugepage_limits[0].page_size, "2MB");
+	cr_expect_eq(r->hugepage_limits[0].limit, UINT64_C(9223372036854772000));
+	cr_expect_eq(r->hugepage_limits[1].limit, 1000000);
+	cr_assert(r->has_memory);
+	cr_expect_eq(r->memory.limit.value, 536870912);
+	cr_expect(r->memory.kernel.set);
+	cr_expect_eq(r->memory.kernel.value, -1);
+	cr_expect_eq(r->memory.kernel_tcp.value, -1);
+	cr_expect(r->memory.swappiness.set);
+	cr_expect_eq(r->memory.swappiness.value, 0);
+	cr_expect(r->memory.has_disable_oom_killer);
+	cr_expect(!r->memory.disable_oom_killer);
+	cr_assert(r->has_cpu);
+	cr_expect_eq(r->cpu.shares.value, 1024);
+	cr_expect_eq(r->cpu.quota.value, 1000000);
+	cr_expect_eq(r->cpu.burst.value, 1000000);
+	cr_expect_eq(r->cpu.period.value, 500000);
+	cr_expect_eq(r->cpu.realtime_runtime.value, 950000);
+	cr_expect_eq(r->cpu.realtime_period.value, 1000000);
+	cr_expect_str_eq(r->cpu.cpus, "2-3");
+	cr_expect_str_eq(r->cpu.mems, "0-7");
+	cr_expect(!r->cpu.idle.set);
+	cr_assert_eq(r->n_devices, 3);
+	cr_expect(!r->devices[0].allow);
+	cr_expect_eq(r->devices[0].type, 'a');
+	cr_expect(!r->devices[0].major.set);
+	cr_expect_str_eq(r->devices[0].access, "rwm");
+	cr_expect_eq(r->devices[1].type, 'c');
+	cr_expect_eq(r->devices[1].major.value, 10);
+	cr_expect_eq(r->devices[1].minor.value, 229);
+	cr_assert(r->has_block_io);
+	cr_expect(r->block_io.has_weight);
+	cr_expect_eq(r->block_io.weight, 10);
+	cr_expect_eq(r->block_io.leaf_weight, 10);
+	cr_assert_eq(r->block_io.n_weight_devices, 2);
+	cr_expect_eq(r->block_io.weight_devices[0].leaf_weight, 300);
+	cr_expect(!r->block_io.weight_devices[1].has_leaf_weight);
+	cr_expect_eq(r->block_io.weight_devices[1].minor, 16);
+	cr_assert_eq(r->block_io.n_throttle[HR_THROTTLE_READ_BPS], 1);
+	cr_expect_eq(r->block_io.throttle[HR_THROTTLE_READ_BPS][0].rate, 600);
+	cr_expect_eq(r->block_io.n_throttle[HR_THROTTLE_WRITE_BPS], 0);
+	cr_assert_eq(r->block_io.n_throttle[HR_THROTTLE_WRITE_IOPS], 1);
+	cr_expect_eq(r->block_io.throttle[HR_THROTTLE_WRITE_IOPS][0].rate, 300);
+	cr_expect_eq(r->n_unified, 0);
+}
+
+static void check_spec_seccomp(const struct hr_seccomp *s)
+{
+	cr_assert_not_null(s);
+	cr_expect_eq(s->default_action, HR_SECCOMP_ALLOW);
+	cr_expect(!s->has_default_errno_ret);
+	cr_assert_eq(s->n_architectures, 2);
+	cr_expect_eq(s->architectures[0], SCMP_ARCH_X86);
+	cr_expect_eq(s->architectures[1], SCMP_ARCH_X32);
+	cr_assert_eq(s->n_syscalls, 1);
+	cr_assert_eq(s->syscalls[0].n_names, 2);
+	cr_expect_str_eq(s->syscalls[0].names[1], "chmod");
+	cr_expect_eq(s->syscalls[0].action, HR_SECCOMP_ERRNO);
+	cr_expect(!s->syscalls[0].has_errno_ret);
+	cr_expect_eq(s->syscalls[0].n_args, 0);
+}
+
+Test(config_good, spec_example_values)
+{
+	struct hr_config *c = load_or_fail(SPEC_EXAMPLE);
+
+	cr_assert(c->has_process);
+	cr_assert(c->has_linux);
+	cr_assert(c->linux_cfg.has_resources);
+	check_spec_top(c);
+	check_spec_process(&c->process);
+	check_spec_linux(&c->linux_cfg);
+	check_spec_resources(&c->linux_cfg.resources);
+	check_spec_seccomp(c->linux_cfg.seccomp);
+	hr_config_free(c);
+}
+
+Test(config_good, seccomp_rule_details)
+{
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 1,"
+	    " 'architectures': ['SCMP_ARCH_X86_64', 'SCMP_ARCH_AARCH64'],"
+	    " 'flags': ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW'],"
+	    " 'listenerPath': '/run/agent.sock', 'listenerMetadata': 'meta',"
+	    " 'syscalls': [{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+	    "   'args': [{'index': 0, 'value': 18446744073709551615, 'valueTwo': 1,"
+	    "             'op': 'SCMP_CMP_MASKED_EQ'}]},"
+	    "  {'names': ['mkdir'], 'action': 'SCMP_ACT_NOTIFY'},"
+	    "  {'names': ['ptrace'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 38},"
+	    "  {'names': ['kexec_load'], 'action': 'SCMP_ACT_KILL_PROCESS'}]}}}");
+	const struct hr_seccomp *s = c->linux_cfg.seccomp;
+
+	cr_assert_not_null(s);
+	cr_expect_eq(s->default_action, HR_SECCOMP_ERRNO);
+	cr_expect(s->has_default_errno_ret);
+	cr_expect_eq(s->default_errno_ret, 1);
+	cr_expect_eq(s->architectures[0], SCMP_ARCH_X86_64);
+	cr_expect_eq(s->architectures[1], SCMP_ARCH_AARCH64);
+	cr_assert_eq(s->n_flags, 2);
+	cr_expect_str_eq(s->flags[1], "SECCOMP_FILTER_FLAG_SPEC_ALLOW");
+	cr_expect_str_eq(s->listener_path, "/run/agent.sock");
+	cr_expect_str_eq(s->listener_metadata, "meta");
+	cr_assert_eq(s->n_syscalls, 4);
+	cr_assert_eq(s->syscalls[0].n_args, 1);
+	cr_expect_eq(s->syscalls[0].args[0].value, UINT64_MAX);
+	cr_expect_eq(s->syscalls[0].args[0].value_two, 1);
+	cr_expect_eq(s->syscalls[0].args[0].op, SCMP_CMP_MASKED_EQ);
+	cr_expect_eq(s->syscalls[1].action, HR_SECCOMP_NOTIFY);
+	cr_expect_eq(s->syscalls[2].errno_ret, 38);
+	cr_expect_eq(s->syscalls[3].action, HR_SECCOMP_KILL_PROCESS);
+	hr_config_free(c);
+}
+
+Test(config_good, other_values)
+{
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'process': {'consoleSize': {'height': 24, 'width': 80}, 'oomScoreAdj': -1000,"
+	    "  'user': {'umask': 18, 'username': 'u'}},"
+	    " 'mounts': [{'destination': '/data', 'source': '/srv', 'options': ['rbind'],"
+	    "   'uidMappings': [{'containerID': 0, 'hostID': 100000, 'size': 65536}],"
+	    "   'gidMappings': [{'containerID': 0, 'hostID': 100000, 'size': 65536}]}],"
+	    " 'linux': {'namespaces': [{'type': 'uts'}, {'type': 'network', 'path': ''},"
+	    "   {'type': 'ipc', 'path': '/proc/1/ns/ipc'}],"
+	    "  'rootfsPropagation': 'rprivate', 'personality': {'domain': 'LINUX32'},"
+	    "  'devices': [{'path': '/dev/p', 'type': 'p'}],"
+	    "  'resources': {'unified': {'memory.high': '1G'}, 'cpu': {'idle': 1}}}}");
+
+	cr_expect(c->process.has_console_size);
+	cr_expect_eq(c->process.console_height, 24);
+	cr_expect_eq(c->process.console_width, 80);
+	cr_expect(c->process.has_oom_score_adj);
+	cr_expect_eq(c->process.oom_score_adj, -1000);
+	cr_expect(c->process.user.has_umask);
+	cr_expect_eq(c->process.user.umask, 022);
+	cr_expect_str_eq(c->process.user.username, "u");
+	cr_expect(!c->process.has_capabilities);
+	cr_assert_eq(c->mounts[0].n_uid_mappings, 1);
+	cr_expect_eq(c->mounts[0].uid_mappings[0].host_id, 100000);
+	cr_expect_null(c->mounts[0].type);
+	cr_expect_null(c->linux_cfg.namespaces[1].path, "an empty path means a new namespace");
+	cr_expect_str_eq(c->linux_cfg.namespaces[2].path, "/proc/1/ns/ipc");
+	cr_expect_eq(c->linux_cfg.rootfs_propagation, MS_PRIVATE | MS_REC);
+	cr_assert_not_null(c->linux_cfg.personality);
+	cr_expect_str_eq(c->linux_cfg.personality->domain, "LINUX32");
+	cr_expect_eq(c->linux_cfg.devices[0].type, 'p');
+	cr_expect_str_eq(c->linux_cfg.resources.unified[0].key, "memory.high");
+	cr_expect_str_eq(c->linux_cfg.resources.unified[0].value, "1G");
+	cr_expect_eq(c->linux_cfg.resources.cpu.idle.value, 1);
+	hr_config_free(c);
+}
+
+Test(config_good, null_members_are_absent_and_unknown_ones_ignored)
+{
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'hostname': null, 'annotations': null, 'future': {'x': [1, 2]},"
+	    " 'windows': {'layerFolders': 3}, 'solaris': 1, 'vm': 'x', 'zos': [], 'freebsd': {},"
+	    " 'process': {'ioPriority': {'class': 'IOPRIO_CLASS_IDLE'}, 'rlimits': null},"
+	    " 'linux': {'seccomp': null, 'intelRdt': {}, 'netDevices': {'eth0': {}}}}");
+
+	cr_expect_null(c->hostname);
+	cr_expect_eq(c->n_annotations, 0);
+	cr_expect_null(c->linux_cfg.seccomp);
+	cr_expect_eq(c->process.n_rlimits, 0);
+	hr_config_free(c);
+}
+
+/* ---- 64-bit numbers ---- */
+
+Test(config_numbers, int64_extremes_exact)
+{
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'linux': {'resources': {'memory': {'limit': 9223372036854775807, 'swap': -1},"
+	    " 'pids': {'limit': -9223372036854775808}}}}");
+	const struct hr_resources *r = &c->linux_cfg.resources;
+
+	cr_expect(r->memory.limit.set);
+	cr_expect_eq(r->memory.limit.value, INT64_MAX);
+	cr_expect_eq(r->memory.swap.value, -1);
+	cr_expect_eq(r->pids_limit.value, INT64_MIN);
+	hr_config_free(c);
+
+	c = hrt_assert_patch_parses("{'linux': {'resources': {'memory': {'limit': -1}}}}");
+	cr_expect(c->linux_cfg.resources.memory.limit.set);
+	cr_expect_eq(c->linux_cfg.resources.memory.limit.value, -1);
+	hr_config_free(c);
+}
+
+Test(config_numbers, uint64_max_exact)
+{
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'linux': {'resources': {'memory': {'swappiness': 18446744073709551615},"
+	    " 'cpu': {'shares': 18446744073709551615, 'realtimePeriod': 18446744073709551615}},"
+	    " 'namespaces': [{'type': 'uts'}]},"
+	    " 'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': 18446744073709551615,"
+	    "                          'hard': 18446744073709551615}]}}");
+	const struct hr_resources *r = &c->linux_cfg.resources;
+
+	cr_expect_eq(r->memory.swappiness.value, UINT64_MAX);
+	cr_expect_eq(r->cpu.shares.value, UINT64_MAX);
+	cr_expect_eq(r->cpu.realtime_period.value, UINT64_MAX);
+	cr_expect_eq(c->process.rlimits[0].soft, UINT64_MAX);
+	hr_config_free(c);
+}
+
+Test(config_numbers, out_of_range)
+{
+	hrt_assert_patch_rejects(
+	    "{'linux': {'resources': {'memory': {'limit': 9223372036854775808}}}}",
+	    "linux.resources.memory.limit: 9223372036854775808 is out of range");
+	hrt_assert_patch_rejects(
+	    "{'linux': {'resources': {'pids': {'limit': -9223372036854775809}}}}",
+	    "linux.resources.pids.limit: -9223372036854775809 is out of range");
+	hrt_assert_patch_rejects(
+	    "{'linux': {'resources': {'cpu': {'shares': 18446744073709551616}}}}",
+	    "linux.resources.cpu.shares: 18446744073709551616 is out of range");
+	hrt_assert_patch_rejects("{'process': {'user': {'uid': 4294967296}}}",
+				 "process.user.uid: 4294967296 is out of range (0..4294967295)");
+	hrt_assert_patch_rejects("{'process': {'user': {'gid': 1e400}}}",
+				 "process.user.gid: expected a non-negative integer, got 1e400");
+}
+
+Test(config_numbers, integers_only)
+{
+	hrt_assert_patch_rejects("{'linux': {'resources': {'memory': {'limit': 1e3}}}}",
+				 "linux.resources.memory.limit: expected an integer, got 1e3");
+	hrt_assert_patch_rejects("{'linux': {'resources': {'memory': {'limit': 1.5}}}}",
+				 "linux.resources.memory.limit: expected an integer, got 1.5");
+	hrt_assert_patch_rejects(
+	    "{'linux': {'resources': {'cpu': {'shares': 2.0}}}}",
+	    "linux.resources.cpu.shares: expected a non-negative integer, got 2.0");
+	hrt_assert_patch_rejects("{'linux': {'resources': {'memory': {'limit': '1'}}}}",
+				 "linux.resources.memory.limit: expected an integer, got \"1\"");
+}
+
+/* ---- standalone documents ---- */
+
+Test(config_docs, process_object)
+{
+	static const char json[] = "{\"args\": [\"ls\", \"-l\"], \"cwd\": \"/tmp\", \"terminal\": "
+				   "true, \"env\": [\"A=1\"], \"capabilities\": {\"bounding\": "
+				   "[\"CAP_CHOWN\"]}}";
+	struct hr_diags d = {0};
+	struct hr_process_doc *doc = hr_process_parse(json, strlen(json), "process.json", &d);
+
+	cr_assert_not_null(doc);
+	cr_expect_eq(d.len, 0);
+	cr_expect_eq(doc->process.n_args, 2);
+	cr_expect_str_eq(doc->process.cwd, "/tmp");
+	cr_expect(doc->process.terminal);
+	cr_expect_eq(doc->process.caps.bounding, bit(CAP_CHOWN));
+	hr_process_doc_free(doc);
+}
+
+Test(config_docs, process_object_paths_are_relative_to_it)
+{
+	static const char json[] = "{\"args\": [], \"cwd\": \"tmp\", \"user\": {\"uid\": -1}}";
+	struct hr_diags d = {0};
+	struct hr_process_doc *doc = hr_process_parse(json, strlen(json), "process.json", &d);
+	char *text = hrt_diags_text(&d);
+
+	cr_assert_null(doc);
+	cr_expect_eq(d.len, 3, "%s", text);
+	cr_expect(hrt_diags_contain(&d, "process.json: args: must have at least one element"), "%s",
+		  text);
+	cr_expect(hrt_diags_contain(&d, "process.json: cwd: must be an absolute path"), "%s", text);
+	cr_expect(hrt_diags_contain(&d, "process.json: user.uid: expected a non-negative integer, "
+					"got -1"),
+		  "%s", text);
+	free(text);
+	hr_diags_free(&d);
+}
+
+Test(config_docs, resources_object)
+{
+	static const char json[] = "{\"memory\": {\"limit\": 1048576, \"swap\": -1}, \"pids\": "
+				   "{\"limit\": 10}, \"cpu\": {\"quota\": 50000, \"period\": "
+				   "100000}}";
+	struct hr_diags d = {0};
+	struct hr_resources_doc *doc = hr_resources_parse(json, strlen(json), "res.json", &d);
+
+	cr_assert_not_null(doc);
+	cr_expect_eq(doc->resources.memory.limit.value, 1048576);
+	cr_expect_eq(doc->resources.pids_limit.value, 10);
+	cr_expect_eq(doc->resources.cpu.quota.value, 50000);
+	hr_resources_doc_free(doc);
+}
+
+Test(config_docs, resources_object_paths_are_relative_to_it)
+{
+	static const char json[] = "{\"memory\": {\"limit\": \"abc\"}, \"blockIO\": {\"weight\": "
+				   "5}}";
+	struct hr_diags d = {0};
+	struct hr_resources_doc *doc = hr_resources_parse(json, strlen(json), "res.json", &d);
+	char *text = hrt_diags_text(&d);
+
+	cr_assert_null(doc);
+	cr_expect(hrt_diags_contain(&d, "res.json: memory.limit: expected an integer, got \"abc\""),
+		  "%s", text);
+	cr_expect(hrt_diags_contain(&d, "res.json: blockIO.weight: 5 is out of range"), "%s", text);
+	free(text);
+	hr_diags_free(&d);
+}
+
+Test(config_docs, not_an_object)
+{
+	struct hr_diags d = {0};
+
+	cr_expect_null(hr_process_parse("[1]", 3, "p.json", &d));
+	cr_expect_null(hr_resources_parse("\"x\"", 3, "r.json", &d));
+	cr_expect_null(hr_config_parse("42", 2, "c.json", &d));
+	cr_assert_eq(d.len, 3);
+	cr_expect_str_eq(d.msgs[0], "p.json: expected an object, got an array");
+	cr_expect_str_eq(d.msgs[1], "r.json: expected an object, got \"x\"");
+	cr_expect_str_eq(d.msgs[2], "c.json: expected an object, got 42");
+	hr_diags_free(&d);
+}
+
+/* ---- files ---- */
+
+Test(config_files, oversize_file_is_refused)
+{
+	size_t len = HR_CONFIG_MAX_SIZE + 1;
+	char *big = malloc(len), *path;
+	struct hr_diags d = {0};
+
+	cr_assert_not_null(big);
+	memset(big, ' ', len);
+	big[0] = '{';
+	big[len - 1] = '}';
+	path = hrt_write_temp(big, len);
+	cr_expect_null(hr_config_load_file(path, &d));
+	cr_assert_eq(d.len, 1);
+	cr_expect(strstr(d.msgs[0], path) != NULL, "%s", d.msgs[0]);
+	cr_expect(strstr(d.msgs[0], "larger than the limit") != NULL, "%s", d.msgs[0]);
+	hr_diags_free(&d);
+	cr_expect_null(hr_config_parse(big, len, "big.json", &d));
+	cr_expect(hrt_diags_contain(&d, "big.json: 4194305 bytes is larger than the limit"));
+	hr_diags_free(&d);
+	unlink(path);
+	free(path);
+	free(big);
+}
+
+Test(config_files, missing_file)
+{
+	struct hr_diags d = {0};
+
+	cr_expect_null(hr_config_load_file("/nonexistent/config.json", &d));
+	cr_assert_eq(d.len, 1);
+	cr_expect_str_eq(d.msgs[0], "open /nonexistent/config.json: No such file or directory");
+	hr_diags_free(&d);
+}
+
+Test(config_files, load_gives_the_first_problem)
+{
+	char *json = hrt_json("{'ociVersion': 1, 'root': {'path': ''}}");
+	char *path = hrt_write_temp(json, strlen(json));
+	struct hr_err err = {0};
+	char expected[512];
+
+	cr_expect_null(hr_config_load(path, &err));
+	cr_expect_eq(err.errnum, EINVAL);
+	snprintf(expected, sizeof(expected),
+		 "%s: ociVersion: expected a string, got 1 (and 1 more problem)", path);
+	cr_expect(strncmp(err.msg, expected, strlen(expected)) == 0, "%s", err.msg);
+	unlink(path);
+	free(path);
+	free(json);
+
+	json = hrt_json("{'ociVersion': '1.0.0', 'root': {'path': 'r'}}");
+	path = hrt_write_temp(json, strlen(json));
+	struct hr_config *c = hr_config_load(path, &err);
+	cr_expect_not_null(c);
+	if (c != NULL)
+		hr_config_free(c);
+	unlink(path);
+	free(path);
+	free(json);
+}
+
+/* ---- robustness ---- */
+
+Test(config_robust, truncated_spec_example)
+{
+	size_t len, runs = 0;
+	char *data = hrt_read_file(SPEC_EXAMPLE, &len);
+
+	for (size_t cut = 0; cut < len - 2; cut += 47, runs++) {
+		struct hr_diags d = {0};
+		struct hr_config *c = hr_config_parse(data, cut, "cut.json", &d);
+
+		cr_expect_null(c, "accepted when cut at %zu", cut);
+		cr_assert_geq(d.len, 1, "no message when cut at %zu", cut);
+		cr_expect(strncmp(d.msgs[0], "cut.json: line ", 15) == 0 &&
+			      strstr(d.msgs[0], ", column ") != NULL,
+			  "cut at %zu: %s", cut, d.msgs[0]);
+		if (c != NULL)
+			hr_config_free(c);
+		hr_diags_free(&d);
+	}
+	cr_expect_gt(runs, 50);
+	free(data);
+}
+
+Test(config_robust, deep_nesting)
+{
+	size_t depth = 100000;
+	char *s = malloc(2 * depth + 1);
+	struct hr_diags d = {0};
+
+	cr_assert_not_null(s);
+	memset(s, '[', depth);
+	memset(s + depth, ']', depth);
+	s[2 * depth] = '\0';
+	cr_expect_null(hr_config_parse(s, 2 * depth, "deep.json", &d));
+	cr_assert_eq(d.len, 1);
+	cr_expect(strstr(d.msgs[0], "deep.json: line 1, column ") && strstr(d.msgs[0], "nesting"),
+		  "%s", d.msgs[0]);
+	hr_diags_free(&d);
+	/* also inside an otherwise valid config, where the parser would recurse */
+	char *json = malloc(2 * depth + 64);
+	cr_assert_not_null(json);
+	int n = sprintf(json, "{\"ociVersion\": \"1\", \"x\": ");
+	memcpy(json + n, s, 2 * depth);
+	strcpy(json + n + 2 * depth, "}");
+	cr_expect_null(hr_config_parse(json, strlen(json), "deep.json", &d));
+	cr_expect(hrt_diags_contain(&d, "nesting deeper than"));
+	hr_diags_free(&d);
+	free(json);
+	free(s);
+}
+
+Test(config_robust, nul_bytes)
+{
+	static const char raw[] = "{\"ociVersion\": \"1.0.0\",\n \"root\": {\"path\": \"a\0b\"}}";
+	static const char esc[] =
+	    "{\"ociVersion\": \"1.0.0\",\n \"root\": {\"path\": \"a\\u0000b\"}}";
+	struct hr_diags d = {0};
+
+	cr_expect_null(hr_config_parse(raw, sizeof(raw) - 1, "nul.json", &d));
+	cr_assert_eq(d.len, 1);
+	cr_expect_str_eq(d.msgs[0], "nul.json: line 2, column 21: NUL byte in JSON text");
+	hr_diags_free(&d);
+	cr_expect_null(hr_config_parse(esc, sizeof(esc) - 1, "nul.json", &d));
+	cr_assert_eq(d.len, 1);
+	cr_expect_str_eq(d.msgs[0], "nul.json: line 2, column 21: \\u0000 in a string");
+	hr_diags_free(&d);
+	/* an escaped backslash followed by u0000 is just text */
+	struct hr_config *c = hrt_assert_parses_at(
+	    __FILE__, __LINE__,
+	    "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"a\\\\u0000\"}}");
+	cr_expect_str_eq(c->root_path, "a\\u0000");
+	hr_config_free(c);
+}
+
+Test(config_robust, not_terminated_input)
+{
+	/* data need not be NUL-terminated: parse a prefix of a larger buffer */
+	static const char buf[] = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}}GARBAGE";
+	struct hr_diags d = {0};
+	struct hr_config *c = hr_config_parse(buf, sizeof(buf) - 1 - 7, "c.json", &d);
+
+	cr_assert_not_null(c);
+	hr_config_free(c);
+	cr_expect_null(hr_config_parse(NULL, 0, "empty.json", &d));
+	cr_assert_eq(d.len, 1);
+	cr_expect(strncmp(d.msgs[0], "empty.json: line 1, column 1: ", 30) == 0, "%s", d.msgs[0]);
+	hr_diags_free(&d);
+}
+
+static uint32_t rng_state = 12345;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+Test(config_robust, random_garbage)
+{
+	char buf[512];
+
+	for (int run = 0; run < 2000; run++) {
+		size_t len = rng() % sizeof(buf);
+		struct hr_diags d = {0};
+
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (char)(rng() & 0xff);
+		if (run % 2 == 0 && len > 0)
+			buf[0] = '{';
+		cr_expect_null(hr_config_parse(buf, len, "junk.json", &d));
+		cr_expect_geq(d.len, 1);
+		hr_diags_free(&d);
+	}
+}
+
+Test(config_robust, mutated_spec_example)
+{
+	static const char alphabet[] = "{}[]\",:0-19eE.tfn \\u/aZ";
+	size_t len;
+	char *orig = hrt_read_file(SPEC_EXAMPLE, &len);
+	char *data = malloc(len + 1);
+
+	cr_assert_not_null(data);
+	for (int run = 0; run < 1500; run++) {
+		struct hr_diags d = {0};
+		struct hr_config *c;
+
+		memcpy(data, orig, len + 1);
+		for (int k = 0; k < 1 + run % 4; k++)
+			data[rng() % len] = alphabet[rng() % (sizeof(alphabet) - 1)];
+		c = hr_config_parse(data, len, "m.json", &d);
+		cr_expect((c != NULL) == (d.len == 0), "a config comes with no message, only");
+		if (c != NULL)
+			hr_config_free(c);
+		hr_diags_free(&d);
+	}
+	free(data);
+	free(orig);
+}
+
+/* ---- name tables ---- */
+
+Test(config_tables, capabilities)
+{
+	cr_expect_eq(hr_cap_from_name("CAP_SYS_ADMIN"), 21);
+	cr_expect_eq(hr_cap_from_name("CAP_CHOWN"), 0);
+	cr_expect_eq(hr_cap_from_name("CAP_CHECKPOINT_RESTORE"), 40);
+	cr_expect_eq(hr_cap_from_name("SYS_ADMIN"), -1);
+	cr_expect_eq(hr_cap_from_name("cap_sys_admin"), -1);
+	cr_expect_eq(hr_cap_from_name("CAP_"), -1);
+	cr_expect_eq(hr_cap_from_name(""), -1);
+	cr_expect_eq(hr_cap_from_name(NULL), -1);
+	cr_expect_eq(hr_cap_last(), 40);
+	cr_expect_geq(hr_cap_last(), CAP_LAST_CAP);
+	cr_expect_eq(hr_cap_count(), 41);
+	cr_expect_null(hr_cap_name(-1));
+	cr_expect_null(hr_cap_name(41));
+	for (int i = 0; i <= hr_cap_last(); i++) {
+		cr_assert_not_null(hr_cap_name(i));
+		cr_expect_eq(hr_cap_from_name(hr_cap_name(i)), i);
+	}
+	cr_expect_str_eq(hr_cap_name(CAP_NET_RAW), "CAP_NET_RAW");
+	cr_expect_str_eq(hr_cap_name(CAP_AUDIT_READ), "CAP_AUDIT_READ");
+}
+
+Test(config_tables, seccomp_actions)
+{
+	cr_assert_eq(hr_seccomp_n_actions(), HR_SECCOMP_ACTION__COUNT);
+	for (size_t i = 0; i < hr_seccomp_n_actions(); i++) {
+		cr_assert_not_null(hr_seccomp_action_at(i));
+		cr_expect_eq(hr_seccomp_action_from_name(hr_seccomp_action_at(i)), (int)i);
+		cr_expect_str_eq(hr_seccomp_action_name(i), hr_seccomp_action_at(i));
+	}
+	cr_expect_null(hr_seccomp_action_at(HR_SECCOMP_ACTION__COUNT));
+	cr_expect_eq(hr_seccomp_action_from_name("SCMP_ACT_ALLOW"), HR_SECCOMP_ALLOW);
+	cr_expect_eq(hr_seccomp_action_from_name("SCMP_ACT_KILL_THREAD"), HR_SECCOMP_KILL_THREAD);
+	cr_expect_eq(hr_seccomp_action_from_name("scmp_act_allow"), -1);
+	cr_expect_eq(hr_seccomp_action_from_name(NULL), -1);
+	cr_expect_null(hr_seccomp_action_name(HR_SECCOMP_ACTION__COUNT));
+}
+
+Test(config_tables, seccomp_operators)
+{
+	cr_assert_eq(hr_seccomp_n_operators(), 7);
+	cr_expect_eq(hr_seccomp_operator_from_name("SCMP_CMP_NE"), SCMP_CMP_NE);
+	cr_expect_eq(hr_seccomp_operator_from_name("SCMP_CMP_MASKED_EQ"), SCMP_CMP_MASKED_EQ);
+	cr_expect_eq(hr_seccomp_operator_from_name("SCMP_CMP_FOO"), -1);
+	for (size_t i = 0; i < hr_seccomp_n_operators(); i++) {
+		int op = hr_seccomp_operator_from_name(hr_seccomp_operator_at(i));
+
+		cr_expect_geq(op, 0);
+		cr_expect_str_eq(hr_seccomp_operator_name(op), hr_seccomp_operator_at(i));
+	}
+	cr_expect_null(hr_seccomp_operator_at(7));
+	cr_expect_null(hr_seccomp_operator_name(0));
+}
+
+Test(config_tables, seccomp_architectures)
+{
+	uint32_t token = 0;
+	size_t n = hr_seccomp_n_architectures();
+
+	cr_expect_geq(n, 19, "libseccomp 2.5 resolves 19 of the spec's architectures");
+	for (size_t i = 0; i < n; i++) {
+		const char *name = hr_seccomp_architecture_at(i);
+
+		cr_assert_not_null(name);
+		cr_expect_eq(hr_seccomp_arch_from_name(name, &token), HR_SECCOMP_ARCH_OK, "%s",
+			     name);
+		cr_expect_neq(token, 0);
+		cr_expect_str_eq(hr_seccomp_arch_name(token), name);
+	}
+	cr_expect_null(hr_seccomp_architecture_at(n));
+	cr_expect_eq(hr_seccomp_arch_from_name("SCMP_ARCH_X86_64", &token), HR_SECCOMP_ARCH_OK);
+	cr_expect_eq(token, SCMP_ARCH_X86_64);
+	cr_expect_eq(hr_seccomp_arch_from_name("SCMP_ARCH_PDP11", &token), HR_SECCOMP_ARCH_UNKNOWN);
+	cr_expect_eq(hr_seccomp_arch_from_name("x86_64", &token), HR_SECCOMP_ARCH_UNKNOWN);
+	if (seccomp_arch_resolve_name("sh") == 0)
+		cr_expect_eq(hr_seccomp_arch_from_name("SCMP_ARCH_SH", &token),
+			     HR_SECCOMP_ARCH_UNSUPPORTED);
+}
+
+Test(config_tables, seccomp_flags)
+{
+	cr_assert_eq(hr_seccomp_n_flags(), 4);
+	cr_expect_str_eq(hr_seccomp_flag_at(0), "SECCOMP_FILTER_FLAG_TSYNC");
+	cr_expect_null(hr_seccomp_flag_at(4));
+	cr_expect_eq(hr_seccomp_flag_value("SECCOMP_FILTER_FLAG_TSYNC"), 1);
+	cr_expect_eq(hr_seccomp_flag_value("SECCOMP_FILTER_FLAG_LOG"), 2);
+	cr_expect_eq(hr_seccomp_flag_value("SECCOMP_FILTER_FLAG_SPEC_ALLOW"), 4);
+	cr_expect_eq(hr_seccomp_flag_value("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"), 32);
+	cr_expect_eq(hr_seccomp_flag_value("SECCOMP_FILTER_FLAG_NEW_LISTENER"), 0);
+}
+
+Test(config_tables, namespaces_and_hooks)
+{
+	static const char *const ns[] = {"pid", "network", "mount",  "ipc",
+					 "uts", "user",	   "cgroup", "time"};
+
+	for (int i = 0; i < HR_NS__COUNT; i++) {
+		cr_expect_str_eq(hr_ns_type_name(i), ns[i]);
+		cr_expect_eq(hr_ns_type_from_name(ns[i]), i);
+	}
+	cr_expect_null(hr_ns_type_name(HR_NS__COUNT));
+	cr_expect_eq(hr_ns_type_from_name("net"), -1);
+	cr_expect_eq(hr_ns_type_from_name(NULL), -1);
+	cr_expect_str_eq(hr_hook_kind_name(HR_HOOK_PRESTART), "prestart");
+	cr_expect_str_eq(hr_hook_kind_name(HR_HOOK_CREATE_RUNTIME), "createRuntime");
+	cr_expect_str_eq(hr_hook_kind_name(HR_HOOK_POSTSTOP), "poststop");
+	cr_expect_null(hr_hook_kind_name(HR_HOOK__COUNT));
+}
+
+/* ---- fixtures (tests/unit/data, also run by tests/valgrind.sh) ---- */
+
+Test(config_fixtures, full_config)
+{
+	struct hr_config *c = load_or_fail(HR_TEST_DATA "/config-full.json");
+	const struct hr_linux *l = &c->linux_cfg;
+
+	cr_expect_eq(c->process.caps.bounding,
+		     bit(CAP_CHOWN) | bit(CAP_NET_BIND_SERVICE) | bit(CAP_SYS_ADMIN) | bit(40));
+	cr_expect_eq(c->process.caps.inheritable, 0);
+	cr_expect_eq(c->process.rlimits[1].resource, RLIMIT_RTTIME);
+	cr_expect_eq(c->process.rlimits[1].hard, UINT64_MAX);
+	cr_expect_eq(c->process.n_env, 3);
+	cr_expect_eq(c->hooks[HR_HOOK_CREATE_RUNTIME].items[0].timeout, 10);
+	cr_expect_eq(c->hooks[HR_HOOK_POSTSTOP].len, 2);
+	cr_expect_eq(l->n_namespaces, HR_NS__COUNT);
+	cr_expect_eq(l->rootfs_propagation, MS_SLAVE | MS_REC);
+	cr_expect_eq(l->resources.memory.swappiness.value, 60);
+	cr_expect(l->resources.memory.has_use_hierarchy);
+	cr_expect(l->resources.memory.check_before_update);
+	cr_expect_eq(l->resources.devices[2].major.value, 136);
+	cr_expect(!l->resources.devices[2].minor.set);
+	for (int k = 0; k < HR_THROTTLE__COUNT; k++)
+		cr_expect_eq(l->resources.block_io.n_throttle[k], 1, "throttle kind %d", k);
+	cr_expect_eq(l->resources.n_unified, 2);
+	cr_expect_eq(l->seccomp->n_architectures, 3);
+	cr_expect_eq(l->seccomp->syscalls[2].args[0].value, 2114060288);
+	cr_expect_eq(l->time_offsets[1].secs, -60);
+	cr_expect_eq(l->time_offsets[1].nanosecs, 500);
+	cr_expect_str_eq(l->personality->domain, "LINUX");
+	hr_config_free(c);
+}
+
+Test(config_fixtures, many_errors)
+{
+	struct hr_diags d = {0};
+	char *text;
+
+	cr_expect_null(hr_config_load_file(HR_TEST_DATA "/config-many-errors.json", &d));
+	text = hrt_diags_text(&d);
+	cr_expect_eq(d.len, 21, "%s", text);
+	for (size_t i = 0; i < d.len; i++)
+		cr_expect(strncmp(d.msgs[i], HR_TEST_DATA "/config-many-errors.json: ",
+				  strlen(HR_TEST_DATA "/config-many-errors.json: ")) == 0,
+			  "%s", d.msgs[i]);
+	free(text);
+	hr_diags_free(&d);
+}
+
+Test(config_fixtures, process_and_resources)
+{
+	size_t len;
+	char *data = hrt_read_file(HR_TEST_DATA "/process.json", &len);
+	struct hr_diags d = {0};
+	struct hr_process_doc *p = hr_process_parse(data, len, "process.json", &d);
+	struct hr_resources_doc *r;
+
+	cr_assert_not_null(p, "%s", d.len ? d.msgs[0] : "");
+	cr_expect_str_eq(p->process.args[0], "/bin/ps");
+	cr_expect_eq(p->process.caps.bounding, bit(CAP_KILL));
+	hr_process_doc_free(p);
+	free(data);
+	data = hrt_read_file(HR_TEST_DATA "/resources.json", &len);
+	r = hr_resources_parse(data, len, "resources.json", &d);
+	cr_assert_not_null(r, "%s", d.len ? d.msgs[0] : "");
+	cr_expect_eq(r->resources.memory.limit.value, 1073741824);
+	cr_expect_eq(r->resources.pids_limit.value, 500);
+	cr_expect_str_eq(r->resources.unified[0].value, "900M");
+	hr_resources_doc_free(r);
+	free(data);
+	hr_diags_free(&d);
+}

@@ -1,1 +1,714 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config.json validation: one test per rule, each asserting the JSON path and the problem in
+ * the message. Documents are hrt_base_config (helpers.c) with a single-quoted merge patch.
+ */
 #include <criterion/criterion.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "libcontainer/config.h"
+
+#define rejects	      hrt_assert_patch_rejects
+#define parses_ok(sq) hr_config_free(hrt_assert_patch_parses(sq))
+
+/* ---- syntax and top level ---- */
+
+Test(config_errors, malformed_json_has_line_and_column)
+{
+	hrt_assert_rejects_json("{\"ociVersion\": \"1.0.0\",\n  \"root\": }",
+				"config.json: line 2, column ");
+	hrt_assert_rejects_json("{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}",
+				"config.json: line 1, column ");
+	hrt_assert_rejects_json("", "config.json: line 1, column 1: ");
+	hrt_assert_rejects_json("{\"a\": tru}", "config.json: line 1, column ");
+	hrt_assert_rejects_json("{\"a\": \"\xff\xfe\"}", "config.json: line 1, column ");
+}
+
+Test(config_errors, top_level_must_be_an_object)
+{
+	hrt_assert_rejects_json("[]", "config.json: expected an object, got an array");
+	hrt_assert_rejects_json("null", "config.json: expected an object, got null");
+}
+
+Test(config_errors, oci_version)
+{
+	hrt_assert_rejects("{'root': {'path': 'r'}}",
+			   "config.json: ociVersion: required property is missing");
+	rejects("{'ociVersion': ''}", "config.json: ociVersion: must not be empty");
+	rejects("{'ociVersion': 1.0}", "config.json: ociVersion: expected a string, got 1.0");
+}
+
+Test(config_errors, root)
+{
+	hrt_assert_rejects("{'ociVersion': '1.0.0'}",
+			   "config.json: root: required property is missing");
+	rejects("{'root': null}", "config.json: root: required property is missing");
+	rejects("{'root': 'rootfs'}", "config.json: root: expected an object, got \"rootfs\"");
+	rejects("{'root': {'path': null}}", "config.json: root.path: required property is missing");
+	rejects("{'root': {'path': ''}}", "config.json: root.path: must not be empty");
+	rejects("{'root': {'readonly': 'yes'}}",
+		"config.json: root.readonly: expected true or false, got \"yes\"");
+}
+
+Test(config_errors, wrong_section_types)
+{
+	rejects("{'process': 'sh'}", "config.json: process: expected an object, got \"sh\"");
+	rejects("{'linux': []}", "config.json: linux: expected an object, got an array");
+	rejects("{'mounts': {}}", "config.json: mounts: expected an array, got an object");
+	rejects("{'mounts': [3]}", "config.json: mounts[0]: expected an object, got 3");
+	rejects("{'hooks': []}", "config.json: hooks: expected an object, got an array");
+	rejects("{'linux': {'resources': 1}}",
+		"config.json: linux.resources: expected an object, got 1");
+}
+
+/* ---- process ---- */
+
+Test(config_errors, user_ids)
+{
+	rejects("{'process': {'user': {'uid': 'abc'}}}",
+		"config.json: process.user.uid: expected a non-negative integer, got \"abc\"");
+	rejects("{'process': {'user': {'gid': -1}}}",
+		"config.json: process.user.gid: expected a non-negative integer, got -1");
+	rejects("{'process': {'user': {'additionalGids': [1, -2]}}}",
+		"config.json: process.user.additionalGids[1]: expected a non-negative integer, "
+		"got -2");
+	rejects("{'process': {'user': 0}}", "config.json: process.user: expected an object, got 0");
+}
+
+Test(config_errors, umask)
+{
+	rejects("{'process': {'user': {'umask': 512}}}",
+		"config.json: process.user.umask: 512 is out of range (0..511)");
+	parses_ok("{'process': {'user': {'umask': 511}}}");
+}
+
+Test(config_errors, cwd)
+{
+	rejects("{'process': {'cwd': 'tmp'}}",
+		"config.json: process.cwd: must be an absolute path, got \"tmp\"");
+	rejects("{'process': {'cwd': null}}",
+		"config.json: process.cwd: required property is missing");
+	rejects("{'process': {'cwd': ''}}", "config.json: process.cwd: must be an absolute path");
+}
+
+Test(config_errors, args)
+{
+	rejects("{'process': {'args': []}}",
+		"config.json: process.args: must have at least one element");
+	rejects("{'process': {'args': null}}",
+		"config.json: process.args: required property is missing");
+	rejects("{'process': {'args': ['']}}",
+		"config.json: process.args: the program (args[0]) must not be empty");
+	rejects("{'process': {'args': ['sh', 1]}}",
+		"config.json: process.args[1]: expected a string, got 1");
+}
+
+Test(config_errors, env_entries)
+{
+	rejects("{'process': {'env': ['A=1', 'NOEQUALS']}}",
+		"config.json: process.env[1]: expected KEY=VALUE with a non-empty KEY");
+	rejects("{'process': {'env': ['A=1', 'B=2', 'C=3', '=value']}}",
+		"config.json: process.env[3]: expected KEY=VALUE with a non-empty KEY");
+	rejects("{'process': {'env': ['A=1', 7]}}",
+		"config.json: process.env[1]: expected a \"KEY=VALUE\" string, got a number");
+	rejects(
+	    "{'process': {'env': 'A=1'}}",
+	    "config.json: process.env: expected an array of \"KEY=VALUE\" strings, got a string");
+	parses_ok("{'process': {'env': ['EMPTY=', 'A==b', 'lower_case=1']}}");
+}
+
+static void expect_no_secret(const char *sq, const char *secret, const char *needle)
+{
+	char *json = hrt_base_with(sq);
+	struct hr_diags d = {0};
+	struct hr_config *c = hrt_parse(json, &d);
+	char *text = hrt_diags_text(&d);
+
+	cr_expect_null(c);
+	cr_expect(hrt_diags_contain(&d, needle), "no \"%s\" in:\n%s", needle, text);
+	cr_expect_eq(hrt_diags_count_matching(&d, secret), 0, "the secret leaked:\n%s", text);
+	if (c != NULL)
+		hr_config_free(c);
+	free(text);
+	free(json);
+	hr_diags_free(&d);
+}
+
+Test(config_errors, env_values_never_in_messages)
+{
+	expect_no_secret("{'process': {'env': ['PATH=/bin', 'hunter2-s3cr3t']}}", "hunter2",
+			 "process.env[1]: expected KEY=VALUE");
+	expect_no_secret("{'process': {'env': ['PATH=/bin', '=hunter2-s3cr3t']}}", "hunter2",
+			 "process.env[1]: expected KEY=VALUE");
+	expect_no_secret("{'process': {'env': 'TOKEN=hunter2-s3cr3t'}}", "hunter2",
+			 "process.env: expected an array");
+	expect_no_secret("{'hooks': {'prestart': [{'path': '/h', 'env': ['hunter2-s3cr3t']}]}}",
+			 "hunter2", "hooks.prestart[0].env[0]: expected KEY=VALUE");
+	expect_no_secret("{'process': {'env': [{'TOKEN': 'hunter2-s3cr3t'}]}}", "hunter2",
+			 "process.env[0]: expected a \"KEY=VALUE\" string, got an object");
+	expect_no_secret("{'annotations': {'vault.token': 987654321}}", "987654321",
+			 "annotations[\"vault.token\"]: expected a string, got a number");
+}
+
+Test(config_errors, console_size)
+{
+	rejects("{'process': {'consoleSize': {'height': -1, 'width': 80}}}",
+		"config.json: process.consoleSize.height: expected a non-negative integer, got -1");
+	rejects("{'process': {'consoleSize': {'height': 24}}}",
+		"config.json: process.consoleSize.width: required property is missing");
+}
+
+Test(config_errors, capabilities)
+{
+	rejects("{'process': {'capabilities': {'bounding': ['CAP_CHOWN', 'CAP_KILL', 'CAP_FOO']}}}",
+		"config.json: process.capabilities.bounding[2]: unknown capability \"CAP_FOO\"");
+	rejects("{'process': {'capabilities': {'ambient': ['sys_admin']}}}",
+		"config.json: process.capabilities.ambient[0]: unknown capability \"sys_admin\"");
+	rejects("{'process': {'capabilities': {'effective': ['cap_chown']}}}",
+		"config.json: process.capabilities.effective[0]: unknown capability \"cap_chown\"");
+	rejects("{'process': {'capabilities': {'permitted': [21]}}}",
+		"config.json: process.capabilities.permitted[0]: expected a capability name, got "
+		"21");
+	rejects("{'process': {'capabilities': {'inheritable': 'CAP_KILL'}}}",
+		"config.json: process.capabilities.inheritable: expected an array");
+}
+
+Test(config_errors, rlimits)
+{
+	rejects("{'process': {'rlimits': [{'type': 'RLIMIT_FOO', 'soft': 1, 'hard': 1}]}}",
+		"config.json: process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"");
+	rejects("{'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': 2048, 'hard': 1024}]}}",
+		"config.json: process.rlimits[0]: soft limit 2048 is greater than hard limit 1024");
+	rejects("{'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': 1, 'hard': 1},"
+		" {'type': 'RLIMIT_CORE', 'soft': 0, 'hard': 0},"
+		" {'type': 'RLIMIT_NOFILE', 'soft': 2, 'hard': 2}]}}",
+		"config.json: process.rlimits[2].type: duplicate rlimit \"RLIMIT_NOFILE\" (also in "
+		"rlimits[0])");
+	rejects("{'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'hard': 1}]}}",
+		"config.json: process.rlimits[0].soft: required property is missing");
+	rejects("{'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': -1, 'hard': 1}]}}",
+		"config.json: process.rlimits[0].soft: expected a non-negative integer, got -1");
+}
+
+Test(config_errors, oom_score_adj)
+{
+	rejects("{'process': {'oomScoreAdj': 1001}}",
+		"config.json: process.oomScoreAdj: 1001 is out of range (-1000..1000)");
+	rejects("{'process': {'oomScoreAdj': -1001}}",
+		"config.json: process.oomScoreAdj: -1001 is out of range (-1000..1000)");
+	parses_ok("{'process': {'oomScoreAdj': 1000}}");
+}
+
+Test(config_errors, process_strings_and_bools)
+{
+	rejects("{'process': {'terminal': 1}}",
+		"config.json: process.terminal: expected true or false, got 1");
+	rejects("{'process': {'noNewPrivileges': 'true'}}",
+		"config.json: process.noNewPrivileges: expected true or false, got \"true\"");
+	rejects("{'process': {'apparmorProfile': []}}",
+		"config.json: process.apparmorProfile: expected a string, got an array");
+}
+
+/* ---- mounts ---- */
+
+Test(config_errors, mount_destination)
+{
+	rejects("{'mounts': [{'destination': 'proc', 'type': 'proc'}]}",
+		"config.json: mounts[0].destination: must be an absolute path, got \"proc\"");
+	rejects("{'mounts': [{'destination': '/a'}, {'destination': '/a/../../etc'}]}",
+		"config.json: mounts[1].destination: must not contain a \"..\" component");
+	rejects("{'mounts': [{'destination': '/..'}]}",
+		"config.json: mounts[0].destination: must not contain a \"..\" component");
+	rejects("{'mounts': [{'type': 'tmpfs'}]}",
+		"config.json: mounts[0].destination: required property is missing");
+	parses_ok("{'mounts': [{'destination': '/a/..b/c..', 'type': 'tmpfs'}]}");
+}
+
+Test(config_errors, mount_fields)
+{
+	rejects("{'mounts': [{'destination': '/a', 'options': 'ro'}]}",
+		"config.json: mounts[0].options: expected an array, got \"ro\"");
+	rejects("{'mounts': [{'destination': '/a', 'uidMappings': [{'containerID': 0, 'hostID': "
+		"1000, 'size': 1}]}]}",
+		"config.json: mounts[0]: an idmapped mount needs both uidMappings and gidMappings");
+}
+
+/* ---- hooks ---- */
+
+Test(config_errors, hooks)
+{
+	rejects("{'hooks': {'prestart': [{'path': 'bin/hook'}]}}",
+		"config.json: hooks.prestart[0].path: must be an absolute path, got \"bin/hook\"");
+	rejects("{'hooks': {'poststop': [{'args': ['x']}]}}",
+		"config.json: hooks.poststop[0].path: required property is missing");
+	rejects("{'hooks': {'createRuntime': [{'path': '/h'}, {'path': '/h', 'timeout': 0}]}}",
+		"config.json: hooks.createRuntime[1].timeout: 0 is out of range (1..2147483647)");
+	rejects("{'hooks': {'startContainer': [{'path': '/h', 'timeout': -5}]}}",
+		"config.json: hooks.startContainer[0].timeout: -5 is out of range");
+	rejects("{'hooks': {'poststart': [{'path': '/h', 'timeout': 1.5}]}}",
+		"config.json: hooks.poststart[0].timeout: expected an integer, got 1.5");
+	rejects("{'hooks': {'createContainer': [{'path': '/h', 'env': ['X']}]}}",
+		"config.json: hooks.createContainer[0].env[0]: expected KEY=VALUE");
+}
+
+/* ---- annotations, hostname ---- */
+
+Test(config_errors, annotations)
+{
+	rejects("{'annotations': {'com.example.a': 'x', 'com.example.b': 1}}",
+		"config.json: annotations[\"com.example.b\"]: expected a string, got a number");
+	rejects("{'annotations': {'': 'x'}}", "config.json: annotations[\"\"]: empty key");
+	rejects("{'annotations': ['a']}",
+		"config.json: annotations: expected an object, got an array");
+}
+
+Test(config_errors, hostname_needs_uts_namespace)
+{
+	rejects("{'linux': {'namespaces': [{'type': 'mount'}]}}",
+		"config.json: hostname: requires a UTS namespace (no \"uts\" in linux.namespaces)");
+	rejects("{'hostname': null, 'domainname': 'example.org', 'linux': {'namespaces': []}}",
+		"config.json: domainname: requires a UTS namespace");
+	parses_ok("{'hostname': '', 'linux': {'namespaces': [{'type': 'mount'}]}}");
+	/* without a linux section the config is for another OS: nothing to check */
+	parses_ok("{'linux': null}");
+}
+
+/* ---- linux: namespaces and mappings ---- */
+
+Test(config_errors, namespaces)
+{
+	rejects("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'pid'}, {'type': 'pid'}]}}",
+		"config.json: linux.namespaces[2].type: duplicate namespace type \"pid\" (also in "
+		"namespaces[1])");
+	rejects("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'net'}]}}",
+		"config.json: linux.namespaces[1].type: unknown namespace type \"net\"");
+	rejects("{'linux': {'namespaces': [{'type': 'uts'}, {'path': '/proc/1/ns/pid'}]}}",
+		"config.json: linux.namespaces[1].type: required property is missing");
+	rejects("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'pid', 'path': 'ns/pid'}]}}",
+		"config.json: linux.namespaces[1].path: must be an absolute path, got \"ns/pid\"");
+}
+
+#define USERNS "{'type': 'uts'}, {'type': 'user'}"
+#define MAP    "[{'containerID': 0, 'hostID': 1000, 'size': 65536}]"
+
+Test(config_errors, user_namespace_and_mappings)
+{
+	rejects("{'linux': {'namespaces': [" USERNS "], 'gidMappings': " MAP "}}",
+		"config.json: linux.uidMappings: required by the new user namespace "
+		"(linux.namespaces[1])");
+	rejects("{'linux': {'namespaces': [" USERNS "], 'uidMappings': " MAP "}}",
+		"config.json: linux.gidMappings: required by the new user namespace");
+	rejects("{'linux': {'uidMappings': " MAP ", 'gidMappings': " MAP "}}",
+		"config.json: linux.uidMappings: requires a user namespace (no \"user\" in "
+		"linux.namespaces)");
+	parses_ok("{'linux': {'namespaces': [" USERNS "], 'uidMappings': " MAP
+		  ", 'gidMappings': " MAP "}}");
+	/* joining a user namespace: its mappings are already set */
+	parses_ok("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'user', 'path': "
+		  "'/proc/1/ns/user'}]}}");
+}
+
+Test(config_errors, id_mappings)
+{
+	rejects("{'linux': {'namespaces': [" USERNS "], 'gidMappings': " MAP ", 'uidMappings': "
+		"[{'containerID': 0, 'hostID': 1000}]}}",
+		"config.json: linux.uidMappings[0].size: required property is missing");
+	rejects(
+	    "{'linux': {'namespaces': [" USERNS "], 'gidMappings': " MAP ", 'uidMappings': "
+	    "[{'containerID': 0, 'hostID': -1, 'size': 1}]}}",
+	    "config.json: linux.uidMappings[0].hostID: expected a non-negative integer, got -1");
+	rejects("{'linux': {'namespaces': [" USERNS "], 'gidMappings': " MAP ", 'uidMappings': "
+		"[{'containerID': 0, 'hostID': 1, 'size': 0}]}}",
+		"config.json: linux.uidMappings[0]: size must be at least 1");
+	rejects("{'linux': {'namespaces': [" USERNS "], 'gidMappings': " MAP ", 'uidMappings': "
+		"[{'containerID': 0, 'hostID': 4294967295, 'size': 2}]}}",
+		"config.json: linux.uidMappings[0]: the range goes past ID 4294967295");
+}
+
+Test(config_errors, time_offsets)
+{
+	rejects("{'linux': {'timeOffsets': {'monotonic': {'secs': 1}}}}",
+		"config.json: linux.timeOffsets: requires a time namespace (no \"time\" in "
+		"linux.namespaces)");
+	rejects("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'time', 'path': "
+		"'/proc/1/ns/time'}], 'timeOffsets': {'boottime': {'secs': 1}}}}",
+		"config.json: linux.timeOffsets: cannot be applied to an existing time namespace");
+	rejects("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'time'}], 'timeOffsets': "
+		"{'boottime': {'secs': 1, 'nanosecs': 1000000000}}}}",
+		"config.json: linux.timeOffsets.boottime.nanosecs: 1000000000 is out of range "
+		"(0..999999999)");
+	parses_ok("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'time'}], 'timeOffsets': "
+		  "{'boottime': {'secs': -9223372036854775808, 'nanosecs': 999999999}}}}");
+}
+
+/* ---- linux: devices and the smaller members ---- */
+
+Test(config_errors, devices)
+{
+	rejects("{'linux': {'devices': [{'path': '/dev/x', 'type': 'x', 'major': 1, 'minor': 1}]}}",
+		"config.json: linux.devices[0].type: expected \"c\", \"b\", \"u\" or \"p\", got "
+		"\"x\"");
+	rejects("{'linux': {'devices': [{'path': '/dev/x', 'type': 'cc'}]}}",
+		"config.json: linux.devices[0].type: expected \"c\"");
+	rejects("{'linux': {'devices': [{'path': '/dev/x', 'type': 'c', 'minor': 1}]}}",
+		"config.json: linux.devices[0].major: required for a device of type \"c\"");
+	rejects("{'linux': {'devices': [{'path': '/dev/x', 'type': 'b', 'major': 8}]}}",
+		"config.json: linux.devices[0].minor: required for a device of type \"b\"");
+	rejects("{'linux': {'devices': [{'path': 'dev/x', 'type': 'p'}]}}",
+		"config.json: linux.devices[0].path: must be an absolute path");
+	rejects("{'linux': {'devices': [{'path': '/dev/../etc/x', 'type': 'p'}]}}",
+		"config.json: linux.devices[0].path: must not contain a \"..\" component");
+	rejects("{'linux': {'devices': [{'path': '/dev/x', 'type': 'c', 'major': -1, 'minor': "
+		"1}]}}",
+		"config.json: linux.devices[0].major: expected a non-negative integer, got -1");
+	rejects("{'linux': {'devices': [{'path': '/dev/x', 'type': 'c', 'major': 1, 'minor': 1, "
+		"'fileMode': 8630}]}}",
+		"config.json: linux.devices[0].fileMode: 8630 is out of range (0..4095)");
+	rejects("{'linux': {'devices': [{'path': '/dev/x', 'major': 1, 'minor': 1}]}}",
+		"config.json: linux.devices[0].type: required property is missing");
+}
+
+Test(config_errors, sysctl)
+{
+	rejects("{'linux': {'sysctl': {'': '1'}}}", "config.json: linux.sysctl[\"\"]: empty key");
+	rejects("{'linux': {'sysctl': {'net.ipv4.ip_forward': 1}}}",
+		"config.json: linux.sysctl[\"net.ipv4.ip_forward\"]: expected a string, got a "
+		"number");
+	rejects("{'linux': {'sysctl': {'vm.overcommit_memory': '1'}}}",
+		"config.json: linux.sysctl[\"vm.overcommit_memory\"]: not in a namespace the "
+		"container can have");
+	rejects("{'linux': {'namespaces': [{'type': 'uts'}], 'sysctl': {'net.core.somaxconn': "
+		"'1'}}}",
+		"config.json: linux.sysctl[\"net.core.somaxconn\"]: requires a network namespace");
+	rejects("{'linux': {'namespaces': [{'type': 'uts'}], 'sysctl': {'kernel/shmmax': '1'}}}",
+		"config.json: linux.sysctl[\"kernel/shmmax\"]: requires a IPC namespace");
+	rejects(
+	    "{'linux': {'sysctl': {'kernel.hostname': 'x'}}}",
+	    "config.json: linux.sysctl[\"kernel.hostname\"]: set the hostname property instead");
+	parses_ok("{'linux': {'sysctl': {'net.ipv4.ip_forward': '1', 'fs.mqueue.msg_max': '10', "
+		  "'kernel.domainname': 'x', 'net/core/somaxconn': '1'}}}");
+}
+
+Test(config_errors, rootfs_propagation)
+{
+	rejects("{'linux': {'rootfsPropagation': 'bogus'}}",
+		"config.json: linux.rootfsPropagation: expected private, shared, slave or "
+		"unbindable (or r*), got \"bogus\"");
+	rejects("{'linux': {'rootfsPropagation': 'PRIVATE'}}",
+		"config.json: linux.rootfsPropagation: expected private");
+	parses_ok("{'linux': {'rootfsPropagation': 'runbindable'}}");
+	parses_ok("{'linux': {'rootfsPropagation': 'shared'}}");
+}
+
+Test(config_errors, masked_and_readonly_paths)
+{
+	rejects("{'linux': {'maskedPaths': ['/proc/kcore', 'proc/keys']}}",
+		"config.json: linux.maskedPaths[1]: must be an absolute path, got \"proc/keys\"");
+	rejects("{'linux': {'readonlyPaths': ['/proc/../etc']}}",
+		"config.json: linux.readonlyPaths[0]: must not contain a \"..\" component");
+	rejects("{'linux': {'readonlyPaths': [1]}}",
+		"config.json: linux.readonlyPaths[0]: expected a string, got 1");
+}
+
+Test(config_errors, personality)
+{
+	rejects("{'linux': {'personality': {'domain': 'LINUX64'}}}",
+		"config.json: linux.personality.domain: expected \"LINUX\" or \"LINUX32\", got "
+		"\"LINUX64\"");
+	rejects("{'linux': {'personality': {'flags': []}}}",
+		"config.json: linux.personality.domain: required property is missing");
+}
+
+/* ---- linux.resources ---- */
+
+Test(config_errors, resource_device_rules)
+{
+	rejects("{'linux': {'resources': {'devices': [{'allow': true, 'type': 'x'}]}}}",
+		"config.json: linux.resources.devices[0].type: expected \"a\", \"b\" or \"c\", got "
+		"\"x\"");
+	rejects("{'linux': {'resources': {'devices': [{'allow': true, 'access': 'rwx'}]}}}",
+		"config.json: linux.resources.devices[0].access: expected letters among \"rwm\", "
+		"got \"rwx\"");
+	rejects("{'linux': {'resources': {'devices': [{'access': 'r'}]}}}",
+		"config.json: linux.resources.devices[0].allow: required property is missing");
+	rejects("{'linux': {'resources': {'devices': [{'allow': true, 'major': -2}]}}}",
+		"config.json: linux.resources.devices[0].major: expected -1 (any) or a "
+		"non-negative integer, got -2");
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'linux': {'resources': {'devices': [{'allow': true, 'type': 'c', 'major': -1, "
+	    "'minor': 3}]}}}");
+	cr_expect(!c->linux_cfg.resources.devices[0].major.set);
+	cr_expect(c->linux_cfg.resources.devices[0].minor.set);
+	cr_expect_null(c->linux_cfg.resources.devices[0].access);
+	hr_config_free(c);
+}
+
+Test(config_errors, memory)
+{
+	rejects("{'linux': {'resources': {'memory': {'limit': -2}}}}",
+		"config.json: linux.resources.memory.limit: expected -1 (unlimited) or a "
+		"non-negative integer, got -2");
+	rejects("{'linux': {'resources': {'memory': {'limit': 2000000, 'swap': 1000000}}}}",
+		"config.json: linux.resources.memory.swap: 1000000 is less than limit 2000000");
+	rejects("{'linux': {'resources': {'memory': {'swappiness': 101}}}}",
+		"config.json: linux.resources.memory.swappiness: 101 is out of range (0..100)");
+	rejects("{'linux': {'resources': {'memory': {'disableOOMKiller': 0}}}}",
+		"config.json: linux.resources.memory.disableOOMKiller: expected true or false");
+}
+
+Test(config_errors, cpu)
+{
+	rejects("{'linux': {'resources': {'cpu': {'quota': 50000}}}}",
+		"config.json: linux.resources.cpu.quota: a quota requires cpu.period");
+	rejects(
+	    "{'linux': {'resources': {'cpu': {'quota': 500, 'period': 100000}}}}",
+	    "config.json: linux.resources.cpu.quota: out of range (at least 1000 microseconds)");
+	rejects("{'linux': {'resources': {'cpu': {'quota': -2, 'period': 100000}}}}",
+		"config.json: linux.resources.cpu.quota: expected -1 (unlimited), 0 (unset) or at "
+		"least 1000");
+	rejects(
+	    "{'linux': {'resources': {'cpu': {'period': 999}}}}",
+	    "config.json: linux.resources.cpu.period: out of range (1000..1000000 microseconds)");
+	rejects("{'linux': {'resources': {'cpu': {'period': 1000001}}}}",
+		"config.json: linux.resources.cpu.period: out of range");
+	rejects("{'linux': {'resources': {'cpu': {'shares': -1}}}}",
+		"config.json: linux.resources.cpu.shares: expected a non-negative integer, got -1");
+	rejects("{'linux': {'resources': {'cpu': {'quota': 1000, 'period': 1000, 'burst': 2000}}}}",
+		"config.json: linux.resources.cpu.burst: must not exceed a positive cpu.quota");
+	rejects("{'linux': {'resources': {'cpu': {'idle': 2}}}}",
+		"config.json: linux.resources.cpu.idle: expected 0 or 1");
+	rejects("{'linux': {'resources': {'cpu': {'cpus': '0-3,a'}}}}",
+		"config.json: linux.resources.cpu.cpus: expected a list like \"0-3,5\", got "
+		"\"0-3,a\"");
+	rejects("{'linux': {'resources': {'cpu': {'mems': '3-1'}}}}",
+		"config.json: linux.resources.cpu.mems: expected a list like");
+	rejects("{'linux': {'resources': {'cpu': {'cpus': '1,'}}}}",
+		"config.json: linux.resources.cpu.cpus: expected a list like");
+	parses_ok("{'linux': {'resources': {'cpu': {'quota': -1, 'cpus': '0-3,5,7-8,0-31:2/8', "
+		  "'mems': ''}}}}");
+	parses_ok("{'linux': {'resources': {'cpu': {'quota': 0, 'period': 0, 'shares': 0}}}}");
+}
+
+Test(config_errors, pids)
+{
+	rejects("{'linux': {'resources': {'pids': {}}}}",
+		"config.json: linux.resources.pids.limit: required property is missing");
+	rejects("{'linux': {'resources': {'pids': {'limit': '10'}}}}",
+		"config.json: linux.resources.pids.limit: expected an integer, got \"10\"");
+}
+
+Test(config_errors, block_io)
+{
+	rejects(
+	    "{'linux': {'resources': {'blockIO': {'weight': 5}}}}",
+	    "config.json: linux.resources.blockIO.weight: 5 is out of range (10..1000, or 0 for "
+	    "unset)");
+	rejects("{'linux': {'resources': {'blockIO': {'leafWeight': 1001}}}}",
+		"config.json: linux.resources.blockIO.leafWeight: 1001 is out of range");
+	rejects("{'linux': {'resources': {'blockIO': {'weightDevice': [{'major': 8, 'weight': "
+		"100}]}}}}",
+		"config.json: linux.resources.blockIO.weightDevice[0].minor: required property is "
+		"missing");
+	rejects("{'linux': {'resources': {'blockIO': {'throttleReadIOPSDevice': [{'major': 8, "
+		"'minor': 0, 'rate': -1}]}}}}",
+		"config.json: linux.resources.blockIO.throttleReadIOPSDevice[0].rate: expected a "
+		"non-negative integer, got -1");
+	struct hr_config *c =
+	    hrt_assert_patch_parses("{'linux': {'resources': {'blockIO': {'weight': 0}}}}");
+	cr_expect(!c->linux_cfg.resources.block_io.has_weight, "a weight of 0 means unset");
+	hr_config_free(c);
+}
+
+Test(config_errors, hugepages)
+{
+	rejects("{'linux': {'resources': {'hugepageLimits': [{'pageSize': '2MB', 'limit': 1}, "
+		"{'pageSize': '2M', 'limit': 1}]}}}",
+		"config.json: linux.resources.hugepageLimits[1].pageSize: expected a size like");
+	rejects("{'linux': {'resources': {'hugepageLimits': [{'pageSize': '02MB', 'limit': 1}]}}}",
+		"config.json: linux.resources.hugepageLimits[0].pageSize: expected a size like");
+	rejects(
+	    "{'linux': {'resources': {'hugepageLimits': [{'pageSize': '2MB'}]}}}",
+	    "config.json: linux.resources.hugepageLimits[0].limit: required property is missing");
+}
+
+Test(config_errors, unified)
+{
+	rejects(
+	    "{'linux': {'resources': {'unified': {'../../cgroup.procs': '1'}}}}",
+	    "config.json: linux.resources.unified[\"../../cgroup.procs\"]: must be a cgroup file "
+	    "name");
+	rejects("{'linux': {'resources': {'unified': {'..': '1'}}}}",
+		"config.json: linux.resources.unified[\"..\"]: must be a cgroup file name");
+	rejects("{'linux': {'resources': {'unified': {'.': '1'}}}}",
+		"config.json: linux.resources.unified[\".\"]: must be a cgroup file name");
+	rejects("{'linux': {'resources': {'unified': {'memory.max': 1}}}}",
+		"config.json: linux.resources.unified[\"memory.max\"]: expected a string, got a "
+		"number");
+}
+
+/* ---- linux.seccomp ---- */
+
+#define SECCOMP(body) "{'linux': {'seccomp': {" body "}}}"
+
+Test(config_errors, seccomp_actions)
+{
+	rejects(SECCOMP("'architectures': []"),
+		"config.json: linux.seccomp.defaultAction: required property is missing");
+	rejects(
+	    SECCOMP("'defaultAction': 'SCMP_ACT_DENY'"),
+	    "config.json: linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_DENY\"");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['a'], "
+			"'action': 'allow'}]"),
+		"config.json: linux.seccomp.syscalls[0].action: unknown seccomp action \"allow\"");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_NOTIFY', 'listenerPath': '/run/l'"),
+		"config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default "
+		"action");
+}
+
+Test(config_errors, seccomp_errno_ret)
+{
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'defaultErrnoRet': 1"),
+		"config.json: linux.seccomp.defaultErrnoRet: only allowed with SCMP_ACT_ERRNO or "
+		"SCMP_ACT_TRACE, not SCMP_ACT_ALLOW");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': [{'names': ['read'], "
+			"'action': 'SCMP_ACT_KILL', 'errnoRet': 1}]"),
+		"config.json: linux.seccomp.syscalls[0].errnoRet: only allowed with SCMP_ACT_ERRNO "
+		"or SCMP_ACT_TRACE, not SCMP_ACT_KILL");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 65536"),
+		"config.json: linux.seccomp.defaultErrnoRet: 65536 is out of range (0..65535)");
+	parses_ok(SECCOMP("'defaultAction': 'SCMP_ACT_TRACE', 'defaultErrnoRet': 1, 'syscalls': "
+			  "[{'names': ['read'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 0}]"));
+}
+
+Test(config_errors, seccomp_architectures_and_flags)
+{
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86_64', "
+			"'SCMP_ARCH_VAX']"),
+		"config.json: linux.seccomp.architectures[1]: unknown architecture "
+		"\"SCMP_ARCH_VAX\"");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['x86_64']"),
+		"config.json: linux.seccomp.architectures[0]: unknown architecture \"x86_64\"");
+	if (seccomp_arch_resolve_name("m68k") == 0)
+		rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': "
+				"['SCMP_ARCH_M68K']"),
+			"config.json: linux.seccomp.architectures[0]: architecture "
+			"\"SCMP_ARCH_M68K\" is not supported by libseccomp");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'flags': ['SECCOMP_FILTER_FLAG_LOG', "
+			"'SECCOMP_FILTER_FLAG_FOO']"),
+		"config.json: linux.seccomp.flags[1]: unknown seccomp flag "
+		"\"SECCOMP_FILTER_FLAG_FOO\"");
+}
+
+Test(config_errors, seccomp_rules)
+{
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': [], 'action': "
+			"'SCMP_ACT_ERRNO'}]"),
+		"config.json: linux.seccomp.syscalls[0].names: must name at least one system call");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'action': "
+			"'SCMP_ACT_ERRNO'}]"),
+		"config.json: linux.seccomp.syscalls[0].names: required property is missing");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read', ''], "
+			"'action': 'SCMP_ACT_ERRNO'}]"),
+		"config.json: linux.seccomp.syscalls[0].names[1]: must not be empty");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read'], "
+			"'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 6, 'value': 1, 'op': "
+			"'SCMP_CMP_EQ'}]}]"),
+		"config.json: linux.seccomp.syscalls[0].args[0].index: 6 is out of range (0..5)");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read'], "
+			"'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': 1, 'op': "
+			"'SCMP_CMP_LIKE'}]}]"),
+		"config.json: linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator "
+		"\"SCMP_CMP_LIKE\"");
+	rejects(
+	    SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read'], "
+		    "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'op': 'SCMP_CMP_EQ'}]}]"),
+	    "config.json: linux.seccomp.syscalls[0].args[0].value: required property is missing");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read'], "
+			"'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': -1, 'op': "
+			"'SCMP_CMP_EQ'}]}]"),
+		"config.json: linux.seccomp.syscalls[0].args[0].value: expected a non-negative "
+		"integer, got -1");
+}
+
+Test(config_errors, seccomp_notify)
+{
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['mkdir'], "
+			"'action': 'SCMP_ACT_NOTIFY'}]"),
+		"config.json: linux.seccomp.listenerPath: required when a rule uses "
+		"SCMP_ACT_NOTIFY");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/l', 'syscalls': "
+			"[{'names': ['mkdir', 'write'], 'action': 'SCMP_ACT_NOTIFY'}]"),
+		"config.json: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used "
+		"for write");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': 'agent.sock'"),
+		"config.json: linux.seccomp.listenerPath: must be an absolute path");
+}
+
+/* ---- many problems at once ---- */
+
+Test(config_errors, every_problem_is_reported)
+{
+	static const char *const expected[] = {
+	    "config.json: ociVersion: required property is missing",
+	    "config.json: root.path: must not be empty",
+	    "config.json: mounts[0].destination: must be an absolute path, got \"rel\"",
+	    "config.json: process.user.uid: expected a non-negative integer, got \"abc\"",
+	    "config.json: process.args: must have at least one element",
+	    "config.json: process.env[0]: expected KEY=VALUE with a non-empty KEY",
+	    "config.json: process.cwd: must be an absolute path, got \"x\"",
+	    "config.json: process.capabilities.bounding[0]: unknown capability \"CAP_NOPE\"",
+	    "config.json: process.oomScoreAdj: 5000 is out of range (-1000..1000)",
+	    "config.json: hooks.prestart[0].path: must be an absolute path, got \"h\"",
+	    "config.json: linux.namespaces[1].type: duplicate namespace type \"uts\" (also in "
+	    "namespaces[0])",
+	    "config.json: linux.resources.memory.limit: expected an integer, got true",
+	    "config.json: linux.seccomp.defaultAction: unknown seccomp action \"X\"",
+	    "config.json: linux.rootfsPropagation: expected private, shared, slave or unbindable "
+	    "(or r*), got \"none\"",
+	};
+	char *json = hrt_json(
+	    "{'root': {'path': ''}, 'mounts': [{'destination': 'rel'}],"
+	    " 'process': {'user': {'uid': 'abc'}, 'args': [], 'env': ['x'], 'cwd': 'x',"
+	    "  'capabilities': {'bounding': ['CAP_NOPE']}, 'oomScoreAdj': 5000},"
+	    " 'hooks': {'prestart': [{'path': 'h'}]},"
+	    " 'linux': {'namespaces': [{'type': 'uts'}, {'type': 'uts'}],"
+	    "  'resources': {'memory': {'limit': true}}, 'seccomp': {'defaultAction': 'X'},"
+	    "  'rootfsPropagation': 'none'}}");
+	struct hr_diags d = {0};
+	struct hr_config *c = hrt_parse(json, &d);
+	char *text = hrt_diags_text(&d);
+	size_t n = sizeof(expected) / sizeof(expected[0]);
+
+	cr_expect_null(c);
+	cr_expect_eq(d.len, n, "expected %zu messages, got:\n%s", n, text);
+	for (size_t i = 0; i < n; i++)
+		cr_expect(hrt_diags_contain(&d, expected[i]), "missing: %s\ngot:\n%s", expected[i],
+			  text);
+	free(text);
+	free(json);
+	hr_diags_free(&d);
+}
+
+Test(config_errors, messages_are_capped)
+{
+	/* thousands of bad entries: bounded memory, the rest counted */
+	size_t n = 5000, len = 0;
+	char *json = malloc(n * 8 + 256);
+
+	cr_assert_not_null(json);
+	len += (size_t)sprintf(json, "{\"ociVersion\": \"1\", \"root\": {\"path\": \"r\"}, "
+				     "\"mounts\": [");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(json + len, "%s1", i ? "," : "");
+	strcpy(json + len, "]}");
+	struct hr_diags d = {0};
+	cr_expect_null(hrt_parse(json, &d));
+	cr_expect_eq(d.len, HR_DIAGS_MAX);
+	cr_expect_eq(d.len + d.dropped, n);
+	hr_diags_free(&d);
+	free(json);
+}
