@@ -1,4 +1,145 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef HR_SPEC_H
 #define HR_SPEC_H
+
+/*
+ * `hardrun spec`: a config.json from a profile plus overrides.
+ *
+ *   minimal      what `runc spec` writes (root, three capabilities, no seccomp).
+ *   production   the security guide: uid 1001, read-only root, no capabilities, NNP, the
+ *                embedded seccomp allowlist (spec_seccomp.c), size-limited tmpfs on /tmp and
+ *                /var/tmp, a private writable /app/temp, 512 MiB / 0.5 CPU / 256 pids.
+ *   development  production with 1 GiB and 1 CPU.
+ *
+ * The exact values are in spec.c and in hardrun-spec(8).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <yajl/yajl_gen.h>
+
+#include "config.h"
+#include "envfile.h"
+#include "error.h"
+
+enum hr_spec_profile {
+	HR_PROFILE_MINIMAL,
+	HR_PROFILE_DEVELOPMENT,
+	HR_PROFILE_PRODUCTION,
+};
+
+/* The CFS period every generated cpu quota refers to, in microseconds. */
+#define HR_SPEC_CPU_PERIOD 100000
+/* The kernel refuses a CFS quota below 1 ms. */
+#define HR_SPEC_CPU_QUOTA_MIN 1000
+#define HR_SPEC_CPUS_MAX      1024
+/* Where the profile's private writable directory lives, relative to the bundle. */
+#define HR_SPEC_APP_TEMP_DIR  "volumes/app-temp"
+#define HR_SPEC_APP_TEMP_DEST "/app/temp"
+#define HR_SPEC_DEFAULT_UID   1001
+#define HR_SPEC_DEFAULT_GID   1001
+
+struct hr_spec_volume {
+	char *source; /* absolute, no ".." component */
+	char *destination;
+	bool readonly;
+};
+
+/* A profile and the overrides given on the command line. */
+struct hr_spec_options {
+	enum hr_spec_profile profile;
+	bool has_memory;
+	int64_t memory; /* bytes: limit and swap (memory + swap) both, i.e. no swap */
+	bool has_cpu_quota;
+	int64_t cpu_quota; /* per HR_SPEC_CPU_PERIOD */
+	bool has_pids;
+	int64_t pids;
+	bool has_user;
+	uint32_t uid;
+	uint32_t gid;
+	struct hr_spec_volume *volumes; /* owned */
+	size_t n_volumes;
+	struct hr_env_list env;	 /* owned; applied over the profile's PATH/HOME/TERM */
+	const char *const *args; /* borrowed; NULL keeps the profile's */
+	size_t n_args;
+	const char *rootfs;   /* borrowed; NULL = "rootfs" */
+	const char *hostname; /* borrowed; NULL = "hardrun" */
+	bool force;	      /* replace an existing config.json */
+};
+
+void hr_spec_options_init(struct hr_spec_options *opts);
+void hr_spec_options_free(struct hr_spec_options *opts);
+
+/* Option parsers. Messages quote the bad value (callers prefix the option's name). */
+int hr_spec_parse_profile(const char *s, enum hr_spec_profile *out, struct hr_err *err);
+const char *hr_spec_profile_name(enum hr_spec_profile profile);
+/* "256M", "1g", "512K", "2T", "100": binary units, > 0, fits in int64. */
+int hr_spec_parse_size(const char *s, int64_t *bytes, struct hr_err *err);
+/* "0.25" -> 25000: a decimal CPU count to a quota per HR_SPEC_CPU_PERIOD, exactly. */
+int hr_spec_parse_cpus(const char *s, int64_t *quota, struct hr_err *err);
+/* "N", N >= 1. */
+int hr_spec_parse_pids(const char *s, int64_t *pids, struct hr_err *err);
+/* "UID:GID", numeric, each below 2^32 - 1. */
+int hr_spec_parse_user(const char *s, uint32_t *uid, uint32_t *gid, struct hr_err *err);
+/* "SRC:DST[:ro|:rw]", both absolute without "..", DST not "/" nor under /proc or /sys. */
+int hr_spec_parse_volume(const char *s, struct hr_spec_volume *out, struct hr_err *err);
+void hr_spec_volume_free(struct hr_spec_volume *vol);
+/* 1 to 64 characters of [A-Za-z0-9.-], not starting or ending with '-' or '.'. */
+int hr_spec_check_hostname(const char *s, struct hr_err *err);
+
+/* Option helpers for the command line: parse and store (the message names the option). */
+int hr_spec_add_volume(struct hr_spec_options *opts, const char *arg, struct hr_err *err);
+/* "KEY=VALUE"; the message never quotes the entry. */
+int hr_spec_add_env(struct hr_spec_options *opts, const char *arg, struct hr_err *err);
+int hr_spec_add_env_file(struct hr_spec_options *opts, const char *path, struct hr_err *err);
+
+/*
+ * Builds the document. bundle_abs is the bundle's absolute path (the /app/temp bind mount's
+ * source lives under it). Returns 0 and a malloc'd NUL-terminated text in *out.
+ */
+int hr_spec_generate(const struct hr_spec_options *opts, const char *bundle_abs, char **out,
+		     size_t *len, struct hr_err *err);
+
+/*
+ * Writes BUNDLE/config.json atomically (mode 0644, or 0600 when opts->env holds entries from
+ * --env/--env-file, presumed secret) after creating BUNDLE/volumes/app-temp
+ * (mode 0700, owned by the profile's uid:gid) for the production and development profiles.
+ * Refuses to replace an existing config.json unless opts->force.
+ */
+int hr_spec_write(const struct hr_spec_options *opts, const char *bundle, struct hr_err *err);
+
+/* Prints the document to out; creates nothing. */
+int hr_spec_print(const struct hr_spec_options *opts, const char *bundle, FILE *out,
+		  struct hr_err *err);
+
+/* The embedded seccomp profile (spec_seccomp.c). */
+enum hr_spec_cmp {
+	HR_CMP_NE,
+	HR_CMP_EQ,
+	HR_CMP_MASKED_EQ,
+};
+
+struct hr_spec_seccomp_arg {
+	uint32_t index;
+	uint64_t value;
+	uint64_t value_two;
+	enum hr_spec_cmp op;
+};
+
+struct hr_spec_seccomp_rule {
+	const char *const *names; /* NULL-terminated */
+	enum hr_seccomp_action action;
+	uint32_t errno_ret; /* 0: none */
+	const struct hr_spec_seccomp_arg *args;
+	size_t n_args;
+};
+
+/* The rules in emission order; *n gets their count. */
+const struct hr_spec_seccomp_rule *hr_spec_seccomp_rules(size_t *n);
+/* The SCMP_ARCH_* names for the architecture hardrun was built for. */
+const char *const *hr_spec_seccomp_architectures(size_t *n);
+/* Writes "seccomp": {...} into an open object. */
+void hr_spec_gen_seccomp(yajl_gen g);
+
 #endif
