@@ -21,6 +21,10 @@
 #include "sync.h"
 #include "terminal.h"
 
+/* Bytes on exec.fifo, read by `start` (container.c). */
+#define HR_START_OK     "0"
+#define HR_START_FAILED "1"
+
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
@@ -188,7 +192,7 @@ static int wait_for_start(const struct hr_init_plan *plan, struct hr_err *err)
 
 static int signal_started(int fifo, struct hr_err *err)
 {
-	if (write(fifo, "0", 1) != 1)
+	if (write(fifo, HR_START_OK, 1) != 1)
 		return hr_err_sys(err, "write exec fifo");
 	return 0;
 }
@@ -236,7 +240,10 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 		goto fail;
 	hr_process_exec(plan->process, exe, &err);
 fail:
-	/* nobody is listening on the sync socket any more: stderr is all that is left */
+	/* `start` waits on the fifo: tell it the process never ran, then stderr says why */
+	if (fifo >= 0 && write(fifo, HR_START_FAILED, 1) < 0) {
+		/* start sees end-of-file without the byte: a failure as well */
+	}
 	dprintf(STDERR_FILENO, "hardrun: %s\n", err.msg);
 	_exit(err.errnum == ENOENT ? 127 : err.errnum == EACCES ? 126 : 1);
 }

@@ -81,7 +81,7 @@ bool hr_is_secret_name(const char *name, size_t len)
 	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
 		if (strstr(upper, markers[i]) != NULL)
 			return true;
-	return len >= 4 && (strcmp(upper + len - 4, "_KEY") == 0 || strcmp(upper, "KEY") == 0);
+	return strcmp(upper, "KEY") == 0 || (len >= 4 && strcmp(upper + len - 4, "_KEY") == 0);
 }
 
 void hr_log_add_secret(const char *value)

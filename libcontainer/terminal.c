@@ -126,7 +126,7 @@ static bool pump(int from, int to)
 	return true;
 }
 
-static void forward_signal(int sigfd, int master, pid_t pid)
+static void forward_signal(int sigfd, int master, int pidfd)
 {
 	struct signalfd_siginfo si;
 
@@ -135,10 +135,10 @@ static void forward_signal(int sigfd, int master, pid_t pid)
 	if (si.ssi_signo == SIGWINCH)
 		copy_winsize(STDIN_FILENO, master);
 	else if (si.ssi_signo != SIGCHLD)
-		kill(pid, (int)si.ssi_signo);
+		syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
 }
 
-int hr_pty_relay(int master, int pidfd, pid_t pid, int sigfd, struct hr_err *err)
+int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_err *err)
 {
 	struct termios saved, raw;
 	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
@@ -169,7 +169,7 @@ int hr_pty_relay(int master, int pidfd, pid_t pid, int sigfd, struct hr_err *err
 		if ((fds[1].revents & (POLLIN | POLLHUP)) && !pump(STDIN_FILENO, master))
 			fds[1].fd = -1; /* our stdin ended: keep relaying output */
 		if (fds[3].revents & POLLIN)
-			forward_signal(sigfd, master, pid);
+			forward_signal(sigfd, master, pidfd);
 		if ((fds[2].revents & POLLIN) && !(fds[0].revents & POLLIN))
 			break;
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hardrun exec: run a new process inside a running container. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "libcontainer/arena.h"
@@ -94,6 +95,11 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 		o.id = argv[optind];
 		o.args = argv + optind + 1;
 		o.n_args = (size_t)(argc - optind - 1);
+		/* "exec ID -- CMD ARGS": the separator is not part of the command */
+		if (o.n_args > 0 && strcmp(o.args[0], "--") == 0) {
+			o.args++;
+			o.n_args--;
+		}
 		if (o.n_args > 0 && o.process_path != NULL)
 			r = hr_usage_error(&hr_cmd_exec, "--process and a command are exclusive");
 		else if (hr_container_exec(ctx, &o, &status, err) < 0)

@@ -379,3 +379,29 @@ c['hooks'] = {
 	done
 	[ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ] || fail "process $pid left"
 }
+
+@test "start fails when the process cannot be executed; an interrupted create can be deleted" {
+	make_production_bundle /bin/hostname
+	# a file with an execute bit that the kernel cannot run: found at create, fails at start
+	printf 'not an executable' >"$BUNDLE/rootfs/bin/hostname.bad"
+	chmod 755 "$BUNDLE/rootfs/bin/hostname.bad"
+	update_config 'c["process"]["args"] = ["/bin/hostname.bad"]'
+	hr_bg create --bundle "$BUNDLE" bad
+	run -1 --separate-stderr hr start bad
+	assert_stderr_contains "could not be executed"
+	hr delete --force bad
+	# a create that died half-way: a directory without state
+	mkdir -p "$HR_ROOT/half"
+	run -1 --separate-stderr hr state half
+	assert_stderr_contains "container half does not exist"
+	run -0 hr delete half
+	[ ! -e "$HR_ROOT/half" ] || fail "the interrupted create's directory is still there"
+}
+
+@test "exec ID -- CMD treats -- as the end of options" {
+	make_production_bundle sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" dd
+	run -0 hr exec dd -- sh -c 'echo through-separator'
+	assert_output_contains through-separator
+	hr delete --force dd
+}
