@@ -29,20 +29,6 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
-static int write_proc_attr(const char *file, const char *fmt, const char *value,
-			   struct hr_err *err)
-{
-	char buf[4096];
-	int n = snprintf(buf, sizeof(buf), fmt, value);
-	_cleanup_close_ int fd = open(file, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return hr_err_sys(err, "open %s", file);
-	if (n < 0 || (size_t)n >= sizeof(buf) || write(fd, buf, (size_t)n) != n)
-		return hr_err_sys(err, "write label to %s", file);
-	return 0;
-}
-
 static bool apparmor_enabled(void)
 {
 	char c = 'N';
@@ -66,18 +52,6 @@ int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, struct
 	if (selinux_label != NULL && *selinux_label && !selinux_enabled())
 		return hr_err_set(err, ENOTSUP,
 				  "process.selinuxLabel is set but SELinux is not enabled on this host");
-	return 0;
-}
-
-static int apply_lsm_labels(const struct hr_init_plan *plan, struct hr_err *err)
-{
-	if (plan->apparmor_profile != NULL && *plan->apparmor_profile &&
-	    write_proc_attr("/proc/self/attr/apparmor/exec", "exec %s", plan->apparmor_profile,
-			    err) < 0)
-		return -1;
-	if (plan->selinux_label != NULL && *plan->selinux_label &&
-	    write_proc_attr("/proc/self/attr/exec", "%s", plan->selinux_label, err) < 0)
-		return -1;
 	return 0;
 }
 
@@ -154,7 +128,7 @@ static int drop_privileges(const struct hr_init_plan *plan, char *exe, size_t ex
 	int keep[] = {plan->sync_fd, plan->fifo_fd,
 		      needs_state_after_ready(plan) ? plan->state_fd : -1};
 
-	if (apply_lsm_labels(plan, err) < 0)
+	if (hr_process_apply_labels(plan->process, err) < 0)
 		return -1;
 	/* without NNP the filter must go in while CAP_SYS_ADMIN is still held */
 	if (!plan->no_new_privileges && plan->seccomp != NULL &&

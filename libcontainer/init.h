@@ -40,8 +40,6 @@ struct hr_init_plan {
 	int state_fd;    /* memfd with the state JSON, for createContainer/startContainer hooks */
 	int join_pidfd;  /* exec: pidfd of the container's init, to setns into its namespaces */
 	int join_ns_flags; /* exec: CLONE_NEW* to join through join_pidfd */
-	const char *apparmor_profile; /* NULL or empty: none */
-	const char *selinux_label;
 };
 
 _Noreturn void hr_init_main(const struct hr_init_plan *plan);

@@ -1,0 +1,794 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "process.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "capabilities.h"
+#include "cleanup.h"
+
+/*
+ * Messages in the form Go's os/exec and syscall packages print them (lower-case errno text),
+ * because engines match substrings of runc's messages ("no such file or directory",
+ * "executable file not found", "permission denied") to choose exit codes 127 and 126.
+ * Allocation-free: the child side uses it.
+ */
+__attribute__((format(printf, 3, 4))) static int go_err(struct hr_err *err, int errnum,
+							const char *fmt, ...)
+{
+	char desc_buf[128];
+	const char *desc;
+	size_t used;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->errnum = errnum;
+	if (errnum == 0)
+		return -1;
+	desc = strerror_r(errnum, desc_buf, sizeof(desc_buf));
+	used = strnlen(err->msg, sizeof(err->msg));
+	if (used + 3 >= sizeof(err->msg))
+		return -1;
+	snprintf(err->msg + used, sizeof(err->msg) - used, ": %s", desc);
+	if (err->msg[used + 2] >= 'A' && err->msg[used + 2] <= 'Z')
+		err->msg[used + 2] = (char)(err->msg[used + 2] - 'A' + 'a');
+	return -1;
+}
+
+/* ---- personality names ---- */
+
+struct name_value {
+	const char *name;
+	unsigned long value;
+};
+
+static const struct name_value personality_domains[] = {
+    {"LINUX", PER_LINUX},
+    {"LINUX32", PER_LINUX32},
+};
+
+static const struct name_value personality_flags[] = {
+    {"UNAME26", UNAME26},
+    {"ADDR_NO_RANDOMIZE", ADDR_NO_RANDOMIZE},
+    {"FDPIC_FUNCPTRS", FDPIC_FUNCPTRS},
+    {"MMAP_PAGE_ZERO", MMAP_PAGE_ZERO},
+    {"ADDR_COMPAT_LAYOUT", ADDR_COMPAT_LAYOUT},
+    {"READ_IMPLIES_EXEC", READ_IMPLIES_EXEC},
+    {"ADDR_LIMIT_32BIT", ADDR_LIMIT_32BIT},
+    {"SHORT_INODE", SHORT_INODE},
+    {"WHOLE_SECONDS", WHOLE_SECONDS},
+    {"STICKY_TIMEOUTS", STICKY_TIMEOUTS},
+    {"ADDR_LIMIT_3GB", ADDR_LIMIT_3GB},
+};
+
+static int lookup_name(const struct name_value *table, size_t n, const char *name,
+		       unsigned long *value)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(table[i].name, name) == 0) {
+			*value = table[i].value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int hr_personality_domain(const char *name, unsigned long *value)
+{
+	return lookup_name(personality_domains,
+			   sizeof(personality_domains) / sizeof(personality_domains[0]), name,
+			   value);
+}
+
+int hr_personality_flag(const char *name, unsigned long *value)
+{
+	return lookup_name(personality_flags,
+			   sizeof(personality_flags) / sizeof(personality_flags[0]), name, value);
+}
+
+/* ---- plan (parent side) ---- */
+
+static char **copy_strv(struct hr_arena *arena, char *const *v, size_t n)
+{
+	char **out = hr_arena_array(arena, n + 1, sizeof(*out));
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = hr_arena_strdup(arena, v[i]);
+	return out;
+}
+
+/* The highest capability number the running kernel knows. */
+static int cap_last_cap(void)
+{
+	_cleanup_close_ int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+	int last = CAP_LAST_CAP;
+	char buf[16];
+
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+		if (n > 0) {
+			buf[n] = '\0';
+			last = atoi(buf);
+		}
+	}
+	if (last < 0 || last > 63)
+		return CAP_LAST_CAP;
+	return last;
+}
+
+static void plan_caps(struct hr_process_plan *plan, const struct hr_process *proc)
+{
+	uint64_t *sets[] = {&plan->caps.bounding, &plan->caps.effective, &plan->caps.permitted,
+			    &plan->caps.inheritable, &plan->caps.ambient};
+	uint64_t known;
+
+	plan->cap_last_cap = cap_last_cap();
+	known =
+	    plan->cap_last_cap >= 63 ? UINT64_MAX : (UINT64_C(1) << (plan->cap_last_cap + 1)) - 1;
+	if (!proc->has_capabilities)
+		return;
+	plan->caps = proc->caps;
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		plan->unknown_caps |= *sets[i] & ~known;
+		*sets[i] &= known;
+	}
+}
+
+static int plan_personality(struct hr_process_plan *plan, const struct hr_personality *pers,
+			    struct hr_err *err)
+{
+	unsigned long value = PER_LINUX;
+
+	if (pers == NULL)
+		return 0;
+	if (pers->domain != NULL && hr_personality_domain(pers->domain, &value) < 0)
+		return hr_err_set(err, EINVAL, "linux.personality.domain: unknown domain \"%s\"",
+				  pers->domain);
+	for (size_t i = 0; i < pers->n_flags; i++) {
+		unsigned long flag;
+
+		if (hr_personality_flag(pers->flags[i], &flag) < 0)
+			return hr_err_set(err, EINVAL,
+					  "linux.personality.flags[%zu]: unknown flag \"%s\"", i,
+					  pers->flags[i]);
+		value |= flag;
+	}
+	plan->has_personality = true;
+	plan->personality = value;
+	return 0;
+}
+
+static int plan_rlimits(struct hr_process_plan *plan, const struct hr_process *proc,
+			struct hr_arena *arena, struct hr_err *err)
+{
+	plan->rlimits = hr_arena_array(arena, proc->n_rlimits, sizeof(*plan->rlimits));
+	plan->n_rlimits = proc->n_rlimits;
+	for (size_t i = 0; i < proc->n_rlimits; i++) {
+		const struct hr_rlimit *r = &proc->rlimits[i];
+		struct hr_process_rlimit *out = &plan->rlimits[i];
+		const char *name = r->type != NULL ? r->type : "rlimit";
+
+		if (r->soft > r->hard)
+			return hr_err_set(err, EINVAL,
+					  "process.rlimits[%zu]: %s: soft limit %" PRIu64
+					  " exceeds hard limit %" PRIu64,
+					  i, name, r->soft, r->hard);
+		out->resource = r->resource;
+		out->name = hr_arena_strdup(arena, name);
+		out->soft = r->soft;
+		out->hard = r->hard;
+	}
+	return 0;
+}
+
+static void plan_env(struct hr_process_plan *plan, const struct hr_process *proc,
+		     struct hr_arena *arena)
+{
+	plan->env = copy_strv(arena, proc->env, proc->n_env);
+	plan->n_env = proc->n_env;
+	plan->path_env = HR_DEFAULT_PATH;
+	for (size_t i = 0; i < plan->n_env; i++) {
+		if (strncmp(plan->env[i], "PATH=", 5) == 0) {
+			plan->path_env = plan->env[i] + 5;
+			break;
+		}
+	}
+}
+
+int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *linux_cfg,
+			  struct hr_arena *arena, struct hr_process_plan **plan_out,
+			  struct hr_err *err)
+{
+	struct hr_process_plan *plan = hr_arena_alloc(arena, sizeof(*plan));
+
+	if (proc->n_args == 0 || proc->args == NULL || proc->args[0] == NULL)
+		return hr_err_set(err, EINVAL, "process.args: must have at least one element");
+	plan->uid = proc->user.uid;
+	plan->gid = proc->user.gid;
+	plan->n_additional_gids = proc->user.n_additional_gids;
+	plan->additional_gids =
+	    hr_arena_array(arena, plan->n_additional_gids, sizeof(*plan->additional_gids));
+	for (size_t i = 0; i < plan->n_additional_gids; i++)
+		plan->additional_gids[i] = proc->user.additional_gids[i];
+	plan->umask = proc->user.has_umask ? (mode_t)(proc->user.umask & 07777) : HR_DEFAULT_UMASK;
+	plan_caps(plan, proc);
+	plan->no_new_privileges = proc->no_new_privileges;
+	plan->args = copy_strv(arena, proc->args, proc->n_args);
+	plan->n_args = proc->n_args;
+	plan_env(plan, proc, arena);
+	plan->cwd = hr_arena_strdup(arena, proc->cwd != NULL ? proc->cwd : "/");
+	if (plan_rlimits(plan, proc, arena, err) < 0)
+		return -1;
+	plan->has_oom_score_adj = proc->has_oom_score_adj;
+	plan->oom_score_adj = proc->oom_score_adj;
+	if (linux_cfg != NULL && plan_personality(plan, linux_cfg->personality, err) < 0)
+		return -1;
+	plan->apparmor_profile = hr_arena_strdup(arena, proc->apparmor_profile);
+	plan->selinux_label = hr_arena_strdup(arena, proc->selinux_label);
+	plan->terminal = proc->terminal;
+	plan->has_console_size = proc->has_console_size;
+	plan->console_height = proc->console_height;
+	plan->console_width = proc->console_width;
+	*plan_out = plan;
+	return 0;
+}
+
+/* ---- parent side ---- */
+
+static int write_oom_score_adj(pid_t pid, int value, struct hr_err *err)
+{
+	char path[64];
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", value);
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return hr_err_sys(err, "open %s", path);
+	if (write(fd, buf, (size_t)len) != len)
+		return hr_err_sys(err, "write oom_score_adj %d to %s", value, path);
+	return 0;
+}
+
+int hr_process_apply_from_parent(const struct hr_process_plan *plan, pid_t pid, struct hr_err *err)
+{
+	for (size_t i = 0; i < plan->n_rlimits; i++) {
+		const struct hr_process_rlimit *r = &plan->rlimits[i];
+		struct rlimit rl = {.rlim_cur = (rlim_t)r->soft, .rlim_max = (rlim_t)r->hard};
+
+		if (prlimit(pid, (__rlimit_resource_t)r->resource, &rl, NULL) < 0)
+			return hr_err_sys(err,
+					  "set %s (soft %" PRIu64 ", hard %" PRIu64 ") on pid %d",
+					  r->name, r->soft, r->hard, (int)pid);
+	}
+	if (plan->has_oom_score_adj && write_oom_score_adj(pid, plan->oom_score_adj, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- child side ---- */
+
+/* Opens a /proc file for writing and checks it is on a real procfs (CVE-2019-16884). */
+static int open_procfs_attr(const char *path, struct hr_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	struct statfs sfs;
+
+	if (fd < 0)
+		return hr_err_sys(err, "open %s", path);
+	if (fstatfs(fd, &sfs) < 0)
+		return hr_err_sys(err, "fstatfs %s", path);
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return hr_err_set(err, EPERM, "%s is not on a procfs (type 0x%lx)", path,
+				  (unsigned long)sfs.f_type);
+	return steal_fd(&fd);
+}
+
+static int write_attr(const char *path, const char *value, struct hr_err *err)
+{
+	_cleanup_close_ int fd = open_procfs_attr(path, err);
+	size_t len = strlen(value);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, value, len) != (ssize_t)len)
+		return hr_err_sys(err, "write %s", path);
+	return 0;
+}
+
+static int set_apparmor_profile(const char *profile, struct hr_err *err)
+{
+	char value[4096];
+	int len = snprintf(value, sizeof(value), "exec %s", profile);
+
+	if (len < 0 || (size_t)len >= sizeof(value))
+		return hr_err_set(err, ENAMETOOLONG, "AppArmor profile \"%.64s...\"", profile);
+	/* Linux >= 5.8 has a per-LSM directory; the shared file works when AppArmor is major. */
+	if (access("/proc/thread-self/attr/apparmor/exec", F_OK) == 0) {
+		if (write_attr("/proc/thread-self/attr/apparmor/exec", value, err) < 0)
+			return hr_err_prefix(err, "set AppArmor exec profile \"%s\"", profile);
+		return 0;
+	}
+	if (write_attr("/proc/thread-self/attr/exec", value, err) < 0)
+		return hr_err_prefix(err, "set AppArmor exec profile \"%s\" (is AppArmor enabled?)",
+				     profile);
+	return 0;
+}
+
+int hr_process_apply_labels(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	if (plan->apparmor_profile != NULL && plan->apparmor_profile[0] != '\0' &&
+	    set_apparmor_profile(plan->apparmor_profile, err) < 0)
+		return -1;
+	if (plan->selinux_label != NULL && plan->selinux_label[0] != '\0' &&
+	    write_attr("/proc/thread-self/attr/exec", plan->selinux_label, err) < 0)
+		return hr_err_prefix(err, "set SELinux exec label \"%s\" (is SELinux enabled?)",
+				     plan->selinux_label);
+	return 0;
+}
+
+/* True when this user namespace forbids setgroups(2) ("deny" in /proc/self/setgroups). */
+static bool setgroups_denied(void)
+{
+	_cleanup_close_ int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	char buf[16];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strncmp(buf, "deny", 4) == 0;
+}
+
+static int set_ids(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	if (setgroups_denied()) {
+		if (plan->n_additional_gids > 0)
+			return hr_err_set(err, EPERM,
+					  "setgroups(%zu groups): /proc/self/setgroups is \"deny\"",
+					  plan->n_additional_gids);
+	} else if (setgroups(plan->n_additional_gids, plan->additional_gids) < 0) {
+		return hr_err_sys(err, "setgroups(%zu groups)", plan->n_additional_gids);
+	}
+	if (setresgid(plan->gid, plan->gid, plan->gid) < 0)
+		return hr_err_sys(err, "setresgid(%u)", (unsigned)plan->gid);
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return hr_err_sys(err, "prctl(PR_SET_KEEPCAPS, 1)");
+	if (setresuid(plan->uid, plan->uid, plan->uid) < 0)
+		return hr_err_sys(err, "setresuid(%u)", (unsigned)plan->uid);
+	return 0;
+}
+
+/*
+ * setresuid from 0 to another uid empties the effective set even with PR_SET_KEEPCAPS; the
+ * bounding set can only be lowered with CAP_SETPCAP effective, so raise effective back to the
+ * permitted set first (always allowed).
+ */
+static int raise_effective(struct hr_err *err)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return hr_err_sys(err, "apply capabilities: capget");
+	for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		data[i].effective = data[i].permitted;
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return hr_err_sys(err, "apply capabilities: raise the effective set");
+	return 0;
+}
+
+static const char *cap_name(int cap)
+{
+	const char *name = hr_cap_name(cap);
+
+	return name != NULL ? name : "an unnamed capability";
+}
+
+static int capng_load(const struct hr_capabilities *caps, struct hr_err *err)
+{
+	static const capng_type_t types[] = {CAPNG_BOUNDING_SET, CAPNG_EFFECTIVE, CAPNG_PERMITTED,
+					     CAPNG_INHERITABLE, CAPNG_AMBIENT};
+	const uint64_t masks[] = {caps->bounding, caps->effective, caps->permitted,
+				  caps->inheritable, caps->ambient};
+
+	capng_clear(CAPNG_SELECT_ALL);
+	/*
+	 * libcap-ng caches the thread id it acts on; after a raw clone3 its fork handler did not
+	 * run, so the cached id may be the parent's. 0 means "the calling thread".
+	 */
+	capng_setpid(0);
+	for (size_t s = 0; s < sizeof(types) / sizeof(types[0]); s++) {
+		for (unsigned bit = 0; bit < 64; bit++) {
+			if (!(masks[s] & (UINT64_C(1) << bit)))
+				continue;
+			if (capng_update(CAPNG_ADD, types[s], bit) < 0)
+				return hr_err_set(err, errno ? errno : EINVAL,
+						  "apply capabilities: add %s", cap_name((int)bit));
+		}
+	}
+	return 0;
+}
+
+static int capng_err(struct hr_err *err, int rc, const char *what)
+{
+	int errnum = errno ? errno : EPERM;
+
+	if (rc == -4)
+		return hr_err_set(err, EPERM,
+				  "apply capabilities: %s: CAP_SETPCAP is not effective", what);
+	return hr_err_set(err, errnum, "apply capabilities: %s (libcap-ng %d)", what, rc);
+}
+
+static int verify_bounding(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	for (int cap = 0; cap <= plan->cap_last_cap && cap < 64; cap++) {
+		int want = !!(plan->caps.bounding & (UINT64_C(1) << cap));
+		int have = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+		if (have < 0)
+			return hr_err_sys(err, "apply capabilities: read bounding set");
+		if (have != want)
+			return hr_err_set(err, EPERM, "apply capabilities: bounding set: %s is %s",
+					  cap_name(cap), have ? "still present" : "missing");
+	}
+	return 0;
+}
+
+/*
+ * Reads the sets back: libcap-ng 0.8.3's capng_apply(CAPNG_SELECT_BOUNDS) returns success
+ * without dropping anything when CAP_SETPCAP is not effective, and a silent failure here would
+ * leave the container with capabilities it must not have.
+ */
+static int verify_caps(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint64_t eff, prm, inh;
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return hr_err_sys(err, "apply capabilities: capget");
+	eff = data[0].effective | (uint64_t)data[1].effective << 32;
+	prm = data[0].permitted | (uint64_t)data[1].permitted << 32;
+	inh = data[0].inheritable | (uint64_t)data[1].inheritable << 32;
+	if (eff != plan->caps.effective || prm != plan->caps.permitted ||
+	    inh != plan->caps.inheritable)
+		return hr_err_set(err, EPERM,
+				  "apply capabilities: the kernel holds effective 0x%" PRIx64
+				  ", permitted 0x%" PRIx64 ", inheritable 0x%" PRIx64
+				  " instead of 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64,
+				  eff, prm, inh, plan->caps.effective, plan->caps.permitted,
+				  plan->caps.inheritable);
+	for (int cap = 0; cap <= plan->cap_last_cap && cap < 64; cap++) {
+		int want = !!(plan->caps.ambient & (UINT64_C(1) << cap));
+
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) != want)
+			return hr_err_set(err, EPERM, "apply capabilities: ambient set: %s is %s",
+					  cap_name(cap), want ? "missing" : "still present");
+	}
+	return verify_bounding(plan, err);
+}
+
+static int apply_caps(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	int rc;
+
+	if (raise_effective(err) < 0 || capng_load(&plan->caps, err) < 0)
+		return -1;
+	errno = 0;
+	rc = capng_apply(CAPNG_SELECT_BOUNDS);
+	if (rc != 0)
+		return capng_err(err, rc, "bounding set");
+	errno = 0;
+	rc = capng_apply(CAPNG_SELECT_CAPS);
+	if (rc != 0)
+		return capng_err(err, rc, "effective, permitted and inheritable sets");
+	errno = 0;
+	rc = capng_apply(CAPNG_SELECT_AMBIENT);
+	if (rc != 0)
+		return capng_err(err, rc, "ambient set");
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return hr_err_sys(err, "prctl(PR_SET_KEEPCAPS, 0)");
+	return verify_caps(plan, err);
+}
+
+/* A path that names an fd through procfs (/proc/self/fd/N, /proc/1/task/1/fd/N, ...). */
+static bool is_proc_fd_path(const char *path)
+{
+	size_t len = strlen(path);
+
+	if (strncmp(path, "/dev/fd/", 8) == 0 || strcmp(path, "/dev/fd") == 0)
+		return true;
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	return strstr(path, "/fd/") != NULL || (len >= 3 && strcmp(path + len - 3, "/fd") == 0);
+}
+
+static int open_cwd(const char *cwd, struct hr_err *err)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_MAGICLINKS};
+	long fd;
+
+	if (is_proc_fd_path(cwd))
+		return hr_err_set(
+		    err, EPERM, "chdir to cwd %s: refusing a file descriptor path (CVE-2024-21626)",
+		    cwd);
+	fd = syscall(SYS_openat2, AT_FDCWD, cwd, &how, sizeof(how));
+	/*
+	 * Linux < 5.6, or an outer seccomp filter that refuses openat2 with EPERM: plain open,
+	 * after which enter_cwd's getcwd check still catches a directory outside the root.
+	 */
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
+		return hr_err_sys(err, "chdir to cwd %s (magic links are refused)", cwd);
+	if (fd < 0)
+		return hr_err_sys(err, "chdir to cwd %s", cwd);
+	return (int)fd;
+}
+
+static int enter_cwd(const char *cwd, struct hr_err *err)
+{
+	_cleanup_close_ int fd = open_cwd(cwd, err);
+	char buf[PATH_MAX];
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		return hr_err_sys(err, "stat cwd %s", cwd);
+	if (!S_ISDIR(st.st_mode))
+		return hr_err_set(err, ENOTDIR, "chdir to cwd %s", cwd);
+	if (fchdir(fd) < 0)
+		return hr_err_sys(err, "chdir to cwd %s", cwd);
+	/* glibc reports a directory outside the root as ENOENT ("(unreachable)" before 2.27). */
+	if (getcwd(buf, sizeof(buf)) == NULL) {
+		if (errno != ERANGE && errno != ENAMETOOLONG)
+			return hr_err_sys(err, "cwd %s is not inside the container", cwd);
+	} else if (buf[0] != '/') {
+		return hr_err_set(err, EPERM, "cwd %s is not inside the container", cwd);
+	}
+	return 0;
+}
+
+int hr_process_drop_privileges(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	if (plan->has_personality && personality(plan->personality) < 0)
+		return hr_err_sys(err, "personality(0x%lx)", plan->personality);
+	if (set_ids(plan, err) < 0)
+		return -1;
+	if (apply_caps(plan, err) < 0)
+		return -1;
+	umask(plan->umask);
+	return enter_cwd(plan->cwd, err);
+}
+
+int hr_process_set_no_new_privs(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	if (!plan->no_new_privileges)
+		return 0;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return hr_err_sys(err, "prctl(PR_SET_NO_NEW_PRIVS)");
+	return 0;
+}
+
+/*
+ * 0 when path is a regular file with an execute bit we may use, otherwise an errno; *stat_failed
+ * tells a missing file (reported with the stat error) from an unusable one (EACCES).
+ */
+static int check_executable(const char *path, bool *stat_failed)
+{
+	struct stat st;
+
+	*stat_failed = false;
+	if (stat(path, &st) < 0) {
+		*stat_failed = true;
+		return errno;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
+		return EACCES;
+	if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
+		return errno == ENOENT ? ENOENT : EACCES;
+	return 0;
+}
+
+static int resolve_with_slash(const char *file, char *buf, size_t size, struct hr_err *err)
+{
+	bool stat_failed;
+	int rc = check_executable(file, &stat_failed);
+
+	if (rc != 0 && stat_failed)
+		return go_err(err, rc, "exec: \"%s\": stat %s", file, file);
+	if (rc != 0)
+		return go_err(err, rc, "exec: \"%s\"", file);
+	if (strlen(file) >= size)
+		return go_err(err, ENAMETOOLONG, "exec: \"%s\"", file);
+	memcpy(buf, file, strlen(file) + 1);
+	return 0;
+}
+
+int hr_process_resolve_executable(const struct hr_process_plan *plan, char *buf, size_t size,
+				  struct hr_err *err)
+{
+	const char *file = plan->args[0];
+	const char *dir = plan->path_env;
+	bool denied = false;
+	size_t flen = strlen(file);
+
+	if (strchr(file, '/') != NULL)
+		return resolve_with_slash(file, buf, size, err);
+	while (flen > 0 && dir != NULL && *dir != '\0') {
+		const char *end = strchrnul(dir, ':');
+		size_t dlen = (size_t)(end - dir);
+		bool stat_failed;
+		int rc;
+
+		/* An empty PATH entry means the current directory, as in Go. */
+		if (dlen + 1 + flen + 1 > size)
+			return go_err(err, ENAMETOOLONG, "exec: \"%s\"", file);
+		memcpy(buf, dlen ? dir : ".", dlen ? dlen : 1);
+		dlen = dlen ? dlen : 1;
+		buf[dlen] = '/';
+		memcpy(buf + dlen + 1, file, flen + 1);
+		rc = check_executable(buf, &stat_failed);
+		if (rc == 0)
+			return 0;
+		if (rc == EACCES)
+			denied = true;
+		dir = *end == ':' ? end + 1 : end;
+	}
+	if (denied)
+		return go_err(err, EACCES, "exec: \"%s\"", file);
+	go_err(err, 0, "exec: \"%s\": executable file not found in $PATH", file);
+	err->errnum = ENOENT;
+	return -1;
+}
+
+static int set_cloexec(int fd, bool on)
+{
+	int flags = fcntl(fd, F_GETFD);
+
+	if (flags < 0)
+		return -1;
+	if (on == !!(flags & FD_CLOEXEC))
+		return 0;
+	return fcntl(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC);
+}
+
+static bool is_kept(unsigned fd, const int *keep, size_t n_keep)
+{
+	for (size_t i = 0; i < n_keep; i++)
+		if (keep[i] >= 0 && (unsigned)keep[i] == fd)
+			return true;
+	return false;
+}
+
+/* The smallest kept fd >= from, UINT_MAX when there is none. */
+static unsigned next_kept(unsigned from, const int *keep, size_t n_keep)
+{
+	unsigned best = UINT_MAX;
+
+	for (size_t i = 0; i < n_keep; i++)
+		if (keep[i] >= 0 && (unsigned)keep[i] >= from && (unsigned)keep[i] < best)
+			best = (unsigned)keep[i];
+	return best;
+}
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Closes the listed fds >= first; *closed tells whether there was any. */
+static int close_dirents(int dirfd, unsigned first, const int *keep, size_t n_keep, bool *closed)
+{
+	_Alignas(8) char buf[4096];
+	long n;
+
+	while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+			char *end;
+			unsigned long fd = strtoul(d->d_name, &end, 10);
+
+			off += d->d_reclen;
+			if (*end != '\0' || end == d->d_name || fd < first || fd > INT_MAX ||
+			    (int)fd == dirfd || is_kept((unsigned)fd, keep, n_keep))
+				continue;
+			if (close((int)fd) == 0)
+				*closed = true;
+		}
+	}
+	return n < 0 ? -1 : 0;
+}
+
+int hr_process_close_from_proc(unsigned first, const int *keep, size_t n_keep, struct hr_err *err)
+{
+	_cleanup_close_ int dirfd =
+	    open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	bool closed = true;
+
+	if (dirfd < 0)
+		return hr_err_sys(err, "open /proc/self/fd");
+	/* Closing while the directory is read may skip entries: read it until nothing is left. */
+	while (closed) {
+		closed = false;
+		if (lseek(dirfd, 0, SEEK_SET) < 0 ||
+		    close_dirents(dirfd, first, keep, n_keep, &closed) < 0)
+			return hr_err_sys(err, "close fds >= %u", first);
+	}
+	return 0;
+}
+
+static int preserve(int preserve_fds, struct hr_err *err)
+{
+	for (int fd = 3; fd < 3 + preserve_fds; fd++)
+		if (set_cloexec(fd, false) < 0)
+			return hr_err_sys(err, "preserve fd %d", fd);
+	return 0;
+}
+
+int hr_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct hr_err *err)
+{
+	unsigned first;
+
+	if (preserve_fds < 0 || preserve_fds > INT_MAX - 3)
+		return hr_err_set(err, EINVAL, "preserve fds: invalid count %d", preserve_fds);
+	if (preserve(preserve_fds, err) < 0)
+		return -1;
+	first = 3 + (unsigned)preserve_fds;
+	for (;;) {
+		unsigned next = next_kept(first, keep, n_keep);
+		unsigned last = next == UINT_MAX ? UINT_MAX : next - 1;
+
+		/*
+		 * Really closed, not just close-on-exec: a descriptor kept until exec would keep
+		 * hardrun's resources (the container's lock on its state directory) while the
+		 * container waits for start.
+		 */
+		if (next > first && syscall(SYS_close_range, first, last, 0) < 0) {
+			/* Linux < 5.9 has no close_range: walk /proc/self/fd instead. */
+			if (errno == ENOSYS)
+				return hr_process_close_from_proc(3 + (unsigned)preserve_fds, keep,
+								  n_keep, err);
+			return hr_err_sys(err, "close_range(%u, %u)", first, last);
+		}
+		if (next == UINT_MAX)
+			return 0;
+		first = next + 1;
+	}
+}
+
+int hr_process_exec(const struct hr_process_plan *plan, const char *path, struct hr_err *err)
+{
+	execve(path, plan->args, plan->env);
+	return go_err(err, errno, "exec %s", path);
+}

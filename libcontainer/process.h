@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_PROCESS_H
+#define HR_PROCESS_H
+
+/*
+ * The container's process: credentials, capabilities, limits and the final execve.
+ *
+ * The plan is built in the parent from a struct hr_process (the config's, or an
+ * `exec --process` document) and holds everything the child needs, already resolved: the
+ * child side below never parses and never calls malloc. libcap-ng is the one exception we
+ * accept: capng_apply(CAPNG_SELECT_BOUNDS) re-reads the bounding set through fopen(3) of
+ * /proc/<tid>/status (one small stdio buffer), falling back to prctl when /proc is absent.
+ *
+ * Order of use (the lead's orchestration):
+ *   parent:  hr_process_plan_build, then hr_process_apply_from_parent(plan, child_pid)
+ *   child:   (after pivot_root) hr_process_apply_labels, hr_process_drop_privileges,
+ *            hr_process_resolve_executable (as the container's user, in its cwd, so that a
+ *            missing binary is a create-time error as in runc), hr_process_set_no_new_privs,
+ *            hr_process_close_fds, (wait for start), hr_seccomp_install, hr_process_exec.
+ * Installing a seccomp filter needs NNP or CAP_SYS_ADMIN: when the plan has
+ * no_new_privileges == false and the capabilities drop CAP_SYS_ADMIN, install the filter
+ * before hr_process_drop_privileges (and allow the credential syscalls in it), as runc does.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arena.h"
+#include "config.h"
+#include "error.h"
+
+#define HR_DEFAULT_PATH	 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define HR_DEFAULT_UMASK 0022
+
+struct hr_process_rlimit {
+	int resource;	  /* RLIMIT_* */
+	const char *name; /* "RLIMIT_NOFILE", for messages */
+	uint64_t soft;
+	uint64_t hard;
+};
+
+struct hr_process_plan {
+	uid_t uid;
+	gid_t gid;
+	gid_t *additional_gids;
+	size_t n_additional_gids;
+	mode_t umask; /* HR_DEFAULT_UMASK unless the config sets one */
+
+	/*
+	 * CAP_* bit masks. An absent "capabilities" object means every set is empty (hardened
+	 * default). Bits the running kernel does not know (above cap_last_cap) are removed and
+	 * recorded in unknown_caps, as runc ignores them with a warning.
+	 */
+	struct hr_capabilities caps;
+	uint64_t unknown_caps;
+	int cap_last_cap; /* of the kernel, read in the parent */
+	bool no_new_privileges;
+
+	char **args; /* NULL-terminated, n_args >= 1 */
+	size_t n_args;
+	char **env; /* NULL-terminated "KEY=VALUE", as in the config */
+	size_t n_env;
+	const char *path_env; /* PATH's value from env, HR_DEFAULT_PATH when unset */
+	const char *cwd;      /* absolute, "/" when the config has none */
+
+	struct hr_process_rlimit *rlimits;
+	size_t n_rlimits;
+	bool has_oom_score_adj;
+	int oom_score_adj;
+
+	bool has_personality;
+	unsigned long personality; /* domain | flags, for personality(2) */
+
+	const char *apparmor_profile; /* NULL when none */
+	const char *selinux_label;    /* NULL when none */
+
+	bool terminal;
+	bool has_console_size;
+	uint32_t console_height;
+	uint32_t console_width;
+};
+
+/*
+ * Builds the plan (all memory from arena; the plan does not point into proc or linux_cfg).
+ * linux_cfg may be NULL; it is only read for the personality. Fails on an unknown
+ * personality domain or flag, or an rlimit whose soft limit exceeds its hard limit.
+ */
+int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *linux_cfg,
+			  struct hr_arena *arena, struct hr_process_plan **plan,
+			  struct hr_err *err);
+
+/*
+ * Parent side, on the child's pid before it runs anything of the container: prlimit(2) every
+ * rlimit (host root can raise hard limits; the child in a user namespace could not) and write
+ * /proc/<pid>/oom_score_adj.
+ */
+int hr_process_apply_from_parent(const struct hr_process_plan *plan, pid_t pid, struct hr_err *err);
+
+/*
+ * Child side: sets the AppArmor exec profile and the SELinux exec label (both take effect at
+ * execve). The /proc they are written to must be a real procfs (checked with fstatfs, against
+ * a malicious /proc mount: CVE-2019-16884). A no-op when the plan has neither.
+ */
+int hr_process_apply_labels(const struct hr_process_plan *plan, struct hr_err *err);
+
+/*
+ * Child side, after pivot_root, still root in its namespaces, in this order: personality;
+ * setgroups (skipped when /proc/self/setgroups says "deny" and there are no additional gids);
+ * setresgid; PR_SET_KEEPCAPS; setresuid; capabilities (bounding, then effective/permitted/
+ * inheritable, then ambient, through libcap-ng); umask; chdir(cwd), refusing a cwd that is
+ * reached through a magic link (/proc/self/fd/N: CVE-2024-21626), is not a directory, or lies
+ * outside the root.
+ */
+int hr_process_drop_privileges(const struct hr_process_plan *plan, struct hr_err *err);
+
+/* PR_SET_NO_NEW_PRIVS when the plan asks for it (a no-op otherwise). */
+int hr_process_set_no_new_privs(const struct hr_process_plan *plan, struct hr_err *err);
+
+/*
+ * Resolves args[0] as runc does (Go's exec.LookPath): with a '/', the path itself; otherwise
+ * each entry of the plan's PATH in turn. The result goes to buf. Errors (engines map them to
+ * exit codes 127 and 126):
+ *   exec: "foo": executable file not found in $PATH      (ENOENT)
+ *   exec: "/x/y": stat /x/y: no such file or directory  (ENOENT)
+ *   exec: "/x/y": permission denied                      (EACCES: not a regular file with an
+ *                                                         execute bit we may use)
+ */
+int hr_process_resolve_executable(const struct hr_process_plan *plan, char *buf, size_t size,
+				  struct hr_err *err);
+
+/*
+ * Closes every fd >= 3 except [3, 3 + preserve_fds), whose FD_CLOEXEC is cleared so that they
+ * cross execve, and the fds in keep, which are left exactly as they are (their own FD_CLOEXEC
+ * decides). Closed for real, not marked close-on-exec: a container waiting for `start` must not
+ * hold hardrun's descriptors (its state directory's lock among them). No host fd reaches the
+ * container.
+ */
+int hr_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct hr_err *err);
+
+/*
+ * The fallback hr_process_close_fds uses on kernels without close_range(2) (< 5.9): closes
+ * every fd >= first listed in /proc/self/fd, except the kept ones. getdents64 into a stack
+ * buffer: no allocation.
+ */
+int hr_process_close_from_proc(unsigned first, const int *keep, size_t n_keep, struct hr_err *err);
+
+/* execve(path, plan->args, plan->env); returns (-1) only on error. */
+int hr_process_exec(const struct hr_process_plan *plan, const char *path, struct hr_err *err);
+
+/* The personality(2) value for a domain ("LINUX", "LINUX32") and flag names; -1 if unknown. */
+int hr_personality_domain(const char *name, unsigned long *value);
+int hr_personality_flag(const char *name, unsigned long *value);
+
+#endif
