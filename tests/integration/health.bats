@@ -23,6 +23,8 @@ run_bg() {
 			--log-format json run --bundle "$BUNDLE" "$@" "$id" >"$HR_TMP/$id.out" 2>&1
 		echo $? >"$HR_TMP/$id.status"
 	) &
+	# bats' own timeout runs in the background too: wait for this pid, never for all jobs
+	RUN_BG_PID=$!
 }
 
 annotation() {
@@ -49,7 +51,7 @@ wait_annotation() {
 	[[ "$last" == *"1001"* && "$last" == *"NoNewPrivs: 1"* && "$last" == *"Seccomp: 2"* ]] ||
 		fail "the check did not run as the container's process: $last"
 	hr kill h1 KILL
-	wait
+	wait "$RUN_BG_PID"
 	grep -q 'h1 is healthy' "$HR_TMP/h1.log" || fail "no log line: $(cat "$HR_TMP/h1.log")"
 }
 
@@ -76,7 +78,7 @@ wait_annotation() {
 	wait_annotation h3 status unhealthy
 	[ "$(annotation h3 last-output)" = not-yet ] || fail "last output: $(annotation h3 last-output)"
 	hr kill h3 KILL
-	wait
+	wait "$RUN_BG_PID"
 }
 
 @test "bad health options are usage errors" {

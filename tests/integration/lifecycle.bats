@@ -350,14 +350,18 @@ c['hooks'] = {
 
 @test "20 parallel creates of distinct IDs, then two racing deletes of one ID" {
 	make_production_bundle sleep 1000
+	# wait for these pids only: bats' own timeout is a background job as well
+	pids=()
 	for i in $(seq 20); do
-		hr create --bundle "$BUNDLE" "p$i" >"$HR_TMP/create.$i" 2>&1 &
+		hr create --bundle "$BUNDLE" "p$i" >"$HR_TMP/create.$i" 2>&1 </dev/null &
+		pids+=($!)
 	done
-	wait
+	wait "${pids[@]}"
 	[ "$(hr list -q | wc -l)" -eq 20 ] || fail "expected 20 containers: $(cat "$HR_TMP"/create.*)"
 	hr delete p1 >"$HR_TMP/d1" 2>&1 &
+	d1=$!
 	hr delete p1 >"$HR_TMP/d2" 2>&1 &
-	wait
+	wait "$d1" "$!" || true
 	[ "$(grep -c 'does not exist' "$HR_TMP/d1" "$HR_TMP/d2" | awk -F: '{s+=$2} END {print s}')" -le 1 ] || fail "both deletes failed"
 	[ ! -e "$HR_ROOT/p1" ] || fail "p1 survived"
 	for i in $(seq 2 20); do hr delete "p$i"; done
