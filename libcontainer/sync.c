@@ -19,22 +19,15 @@ int hr_sync_pair(int fds[2], struct hr_err *err)
 	return 0;
 }
 
-int hr_sync_send(int fd, enum hr_sync_step step, const struct hr_err *payload, int pass_fd,
-		 struct hr_err *err)
+int hr_send_with_fd(int sock, const void *data, size_t len, int pass_fd)
 {
-	struct sync_msg m = {.step = step};
-	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+	struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} control;
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 
-	if (payload != NULL) {
-		m.errnum = payload->errnum;
-		memcpy(m.msg, payload->msg, sizeof(m.msg));
-		m.msg[sizeof(m.msg) - 1] = '\0';
-	}
 	if (pass_fd >= 0) {
 		struct cmsghdr *c;
 
@@ -47,10 +40,25 @@ int hr_sync_send(int fd, enum hr_sync_step step, const struct hr_err *payload, i
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
 	}
-	while (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0) {
+	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0) {
 		if (errno != EINTR)
-			return hr_err_sys(err, "send setup step %d", (int)step);
+			return -1;
 	}
+	return 0;
+}
+
+int hr_sync_send(int fd, enum hr_sync_step step, const struct hr_err *payload, int pass_fd,
+		 struct hr_err *err)
+{
+	struct sync_msg m = {.step = step};
+
+	if (payload != NULL) {
+		m.errnum = payload->errnum;
+		memcpy(m.msg, payload->msg, sizeof(m.msg));
+		m.msg[sizeof(m.msg) - 1] = '\0';
+	}
+	if (hr_send_with_fd(fd, &m, sizeof(m), pass_fd) < 0)
+		return hr_err_sys(err, "send setup step %d", (int)step);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
  * (errno and text, from a fixed buffer: no allocation after clone) which the parent turns back
  * into its own error. A file descriptor (the pty master) can ride along with a message.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -20,6 +21,8 @@ enum hr_sync_step {
 };
 
 int hr_sync_pair(int fds[2], struct hr_err *err);
+/* One message on a unix socket, with pass_fd (if >= 0) as SCM_RIGHTS. -1 with errno. */
+int hr_send_with_fd(int sock, const void *data, size_t len, int pass_fd);
 /* Sends step (with err's errno and message for HR_SYNC_ERROR) and optionally an fd. */
 int hr_sync_send(int fd, enum hr_sync_step step, const struct hr_err *payload, int pass_fd,
 		 struct hr_err *err);

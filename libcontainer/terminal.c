@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "sync.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -74,24 +75,10 @@ int hr_console_socket_connect(const char *path, struct hr_err *err)
 
 int hr_console_socket_send(int sock, int master, struct hr_err *err)
 {
-	char name[] = "/dev/ptmx";
-	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *c;
+	/* runc sends the name of the pty with it; clients ignore it */
+	static const char name[] = "/dev/ptmx";
 
-	memset(&control, 0, sizeof(control));
-	mh.msg_control = control.buf;
-	mh.msg_controllen = sizeof(control.buf);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+	if (hr_send_with_fd(sock, name, sizeof(name) - 1, master) < 0)
 		return hr_err_sys(err, "send the pty master to the console socket");
 	return 0;
 }
