@@ -17,12 +17,12 @@ struct hr_arena {
 	struct hr_arena_chunk *head;
 };
 
-void *hr_arena_alloc(struct hr_arena *arena, size_t size);             /* zeroed */
-void *hr_arena_array(struct hr_arena *arena, size_t n, size_t size);  /* zeroed, overflow-checked */
+void *hr_arena_alloc(struct hr_arena *arena, size_t size);	     /* zeroed */
+void *hr_arena_array(struct hr_arena *arena, size_t n, size_t size); /* zeroed, overflow-checked */
 char *hr_arena_strdup(struct hr_arena *arena, const char *s);
 char *hr_arena_strndup(struct hr_arena *arena, const char *s, size_t n);
 char *hr_arena_printf(struct hr_arena *arena, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void hr_arena_free(struct hr_arena *arena);
 
 /* Reports an allocation failure on stderr and exits with status 1. */

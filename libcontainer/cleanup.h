@@ -49,11 +49,11 @@ static inline void hr_strv_freep(char ***v)
 	free(*v);
 }
 
-#define _cleanup_free_   __attribute__((cleanup(hr_freep)))
-#define _cleanup_close_  __attribute__((cleanup(hr_closep)))
+#define _cleanup_free_	 __attribute__((cleanup(hr_freep)))
+#define _cleanup_close_	 __attribute__((cleanup(hr_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(hr_fclosep)))
-#define _cleanup_dir_    __attribute__((cleanup(hr_closedirp)))
-#define _cleanup_strv_   __attribute__((cleanup(hr_strv_freep)))
+#define _cleanup_dir_	 __attribute__((cleanup(hr_closedirp)))
+#define _cleanup_strv_	 __attribute__((cleanup(hr_strv_freep)))
 
 static inline void *hr_steal_pointer(void *pp)
 {
@@ -71,6 +71,6 @@ static inline int hr_steal_fd(int *fd)
 }
 
 #define steal_pointer(pp) hr_steal_pointer(pp)
-#define steal_fd(fd)      hr_steal_fd(fd)
+#define steal_fd(fd)	  hr_steal_fd(fd)
 
 #endif

@@ -41,8 +41,8 @@ struct hr_id_mapping {
 
 struct hr_mount {
 	char *destination; /* absolute, no ".." component */
-	char *source;      /* may be NULL (e.g. tmpfs) */
-	char *type;        /* may be NULL (bind mounts) */
+	char *source;	   /* may be NULL (e.g. tmpfs) */
+	char *type;	   /* may be NULL (bind mounts) */
 	char **options;
 	size_t n_options;
 	struct hr_id_mapping *uid_mappings; /* idmapped mounts */
@@ -156,7 +156,7 @@ struct hr_device {
 
 struct hr_device_rule {
 	bool allow;
-	char type; /* 'a', 'b' or 'c' ('a' when absent) */
+	char type;	  /* 'a', 'b' or 'c' ('a' when absent) */
 	hr_opt_i64 major; /* unset means any (-1 in cgroup terms) */
 	hr_opt_i64 minor;
 	char *access; /* subset of "rwm"; NULL means "rwm" */
@@ -312,7 +312,7 @@ struct hr_linux {
 	char *cgroups_path;
 	bool has_resources;
 	struct hr_resources resources;
-	struct hr_seccomp *seccomp; /* NULL when absent */
+	struct hr_seccomp *seccomp;	  /* NULL when absent */
 	unsigned long rootfs_propagation; /* MS_PRIVATE, MS_SHARED, ... ; 0 = unset */
 	char **masked_paths;
 	size_t n_masked_paths;
@@ -321,7 +321,7 @@ struct hr_linux {
 	struct hr_kv *sysctl;
 	size_t n_sysctl;
 	char *mount_label;
-	struct hr_personality *personality; /* NULL when absent */
+	struct hr_personality *personality;    /* NULL when absent */
 	struct hr_time_offset time_offsets[2]; /* [0] boottime, [1] monotonic */
 };
 
@@ -396,7 +396,7 @@ static inline void hr_config_freep(struct hr_config **c)
 
 /* Name tables shared by the parser, `features` and `spec`. */
 const char *hr_ns_type_name(enum hr_ns_type type); /* "pid", "network", ... */
-int hr_ns_type_from_name(const char *name);        /* -1 when unknown */
+int hr_ns_type_from_name(const char *name);	   /* -1 when unknown */
 const char *hr_hook_kind_name(enum hr_hook_kind kind);
 const char *hr_seccomp_action_name(enum hr_seccomp_action action); /* "SCMP_ACT_ALLOW" */
 int hr_seccomp_action_from_name(const char *name);

@@ -20,7 +20,7 @@ struct hr_err {
 
 /* Sets the error; when errnum != 0 appends ": strerror(errnum)". Always returns -1. */
 int hr_err_set(struct hr_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Same as hr_err_set(err, errno, ...), errno read before anything else runs. */
 int hr_err_sys(struct hr_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -44,7 +44,7 @@ struct hr_diags {
 #define HR_DIAGS_MAX 256
 
 void hr_diags_add(struct hr_diags *diags, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void hr_diags_free(struct hr_diags *diags);
 
 /* Moves the first diagnostic (and the count of the others) into err; returns -1. */

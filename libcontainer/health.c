@@ -23,10 +23,10 @@
 void hr_health_opts_defaults(struct hr_health_opts *opts)
 {
 	*opts = (struct hr_health_opts){
-		.interval_ms = 30000,
-		.timeout_ms = 30000,
-		.start_period_ms = 40000,
-		.retries = 3,
+	    .interval_ms = 30000,
+	    .timeout_ms = 30000,
+	    .start_period_ms = 40000,
+	    .retries = 3,
 	};
 }
 
@@ -60,8 +60,9 @@ static int annotation_duration(const char *key, const char *value, uint64_t *ms,
 			       struct hr_err *err)
 {
 	if (hr_duration_parse(value, ms) < 0 || (*ms == 0 && !zero_ok))
-		return hr_err_set(err, EINVAL, "annotations[\"%s\"]: expected a duration like 30s, "
-					       "got \"%.32s\"",
+		return hr_err_set(err, EINVAL,
+				  "annotations[\"%s\"]: expected a duration like 30s, "
+				  "got \"%.32s\"",
 				  key, value);
 	return 0;
 }
@@ -86,7 +87,8 @@ static int apply_annotation(struct hr_health_opts *opts, const char *name, const
 	if (strcmp(name, "retries") == 0) {
 		n = strtoul(value, &end, 10);
 		if (*value == '\0' || *end != '\0' || n == 0 || n > 1000)
-			return hr_err_set(err, EINVAL, "annotations[\"%s\"]: expected 1..1000", key);
+			return hr_err_set(err, EINVAL, "annotations[\"%s\"]: expected 1..1000",
+					  key);
 		opts->retries = (unsigned)n;
 		return 0;
 	}
@@ -173,9 +175,9 @@ static void record_state(struct hr_health *h)
 	struct hr_err err;
 	char streak[16];
 	const struct hr_kv updates[] = {
-		{HR_HEALTH_ANNOTATION_PREFIX "status", (char *)hr_health_status_name(h->status)},
-		{HR_HEALTH_ANNOTATION_PREFIX "failing-streak", streak},
-		{HR_HEALTH_ANNOTATION_PREFIX "last-output", h->last_output},
+	    {HR_HEALTH_ANNOTATION_PREFIX "status", (char *)hr_health_status_name(h->status)},
+	    {HR_HEALTH_ANNOTATION_PREFIX "failing-streak", streak},
+	    {HR_HEALTH_ANNOTATION_PREFIX "last-output", h->last_output},
 	};
 	size_t n_updates = sizeof(updates) / sizeof(updates[0]);
 
@@ -183,8 +185,8 @@ static void record_state(struct hr_health *h)
 	if (hr_container_dir_open(h->ctx->root, h->id, &dir, &err) < 0)
 		return;
 	if (hr_state_read(&dir, &arena, &state, &err) == 0) {
-		struct hr_kv *kv = hr_arena_array(&arena, state.n_annotations + n_updates,
-						  sizeof(*kv));
+		struct hr_kv *kv =
+		    hr_arena_array(&arena, state.n_annotations + n_updates, sizeof(*kv));
 		size_t n = 0;
 
 		for (size_t i = 0; i < state.n_annotations; i++) {

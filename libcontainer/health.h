@@ -55,7 +55,7 @@ struct hr_health {
 	uint64_t next_ms;     /* when the next check starts */
 	pid_t check_pid;      /* the running check, 0 when none */
 	int check_pidfd;      /* -1 when none */
-	int output_fd;        /* read end of the check's output */
+	int output_fd;	      /* read end of the check's output */
 	uint64_t deadline_ms; /* the running check's timeout */
 	char last_output[256];
 };

@@ -22,7 +22,7 @@
 #include "terminal.h"
 
 /* Bytes on exec.fifo, read by `start` (container.c). */
-#define HR_START_OK     "0"
+#define HR_START_OK	"0"
 #define HR_START_FAILED "1"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -32,7 +32,8 @@
 static bool apparmor_enabled(void)
 {
 	char c = 'N';
-	_cleanup_close_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd =
+	    open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
 
 	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
 }
@@ -50,8 +51,9 @@ int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, struct
 				  "enabled on this host",
 				  apparmor_profile);
 	if (selinux_label != NULL && *selinux_label && !selinux_enabled())
-		return hr_err_set(err, ENOTSUP,
-				  "process.selinuxLabel is set but SELinux is not enabled on this host");
+		return hr_err_set(
+		    err, ENOTSUP,
+		    "process.selinuxLabel is set but SELinux is not enabled on this host");
 	return 0;
 }
 

@@ -19,7 +19,7 @@ struct hr_seccomp_program;
 
 enum hr_init_kind {
 	HR_INIT_CONTAINER, /* a new container's init: namespaces, rootfs, wait for start */
-	HR_INIT_EXEC,      /* a process joining a running container */
+	HR_INIT_EXEC,	   /* a process joining a running container */
 };
 
 struct hr_init_plan {
@@ -35,10 +35,10 @@ struct hr_init_plan {
 	bool no_pivot;
 	bool new_keyring;
 	int preserve_fds;
-	int sync_fd;     /* child end of the sync socketpair */
-	int fifo_fd;     /* O_PATH fd of exec.fifo (container only), -1 otherwise */
-	int state_fd;    /* memfd with the state JSON, for createContainer/startContainer hooks */
-	int join_pidfd;  /* exec: pidfd of the container's init, to setns into its namespaces */
+	int sync_fd;	   /* child end of the sync socketpair */
+	int fifo_fd;	   /* O_PATH fd of exec.fifo (container only), -1 otherwise */
+	int state_fd;	   /* memfd with the state JSON, for createContainer/startContainer hooks */
+	int join_pidfd;	   /* exec: pidfd of the container's init, to setns into its namespaces */
 	int join_ns_flags; /* exec: CLONE_NEW* to join through join_pidfd */
 };
 

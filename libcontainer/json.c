@@ -25,7 +25,6 @@ static void neutralize_controls(char *s)
 			*s = '?';
 }
 
-
 int hr_read_fd(int fd, const char *name, size_t max_size, char **data, size_t *len,
 	       struct hr_err *err)
 {
@@ -74,8 +73,9 @@ int hr_read_file(const char *path, size_t max_size, char **data, size_t *len, st
 	if (S_ISDIR(st.st_mode))
 		return hr_err_set(err, EISDIR, "read %s", path);
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_size)
-		return hr_err_set(err, EFBIG, "read %s: %jd bytes is larger than the limit of %zu bytes",
-				  path, (intmax_t)st.st_size, max_size);
+		return hr_err_set(err, EFBIG,
+				  "read %s: %jd bytes is larger than the limit of %zu bytes", path,
+				  (intmax_t)st.st_size, max_size);
 	return hr_read_fd(fd, path, max_size, data, len, err);
 }
 
@@ -204,7 +204,7 @@ static bool is_plain_key(const char *key)
 }
 
 static void path_append(struct hr_jctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void path_append(struct hr_jctx *ctx, const char *fmt, ...)
 {
@@ -278,7 +278,8 @@ static const char *hr_json_describe_raw(yajl_val v, char *buf, size_t size)
 	if (v == NULL)
 		snprintf(buf, size, "nothing");
 	else if (YAJL_IS_STRING(v))
-		snprintf(buf, size, "\"%.40s%s\"", v->u.string, strlen(v->u.string) > 40 ? "..." : "");
+		snprintf(buf, size, "\"%.40s%s\"", v->u.string,
+			 strlen(v->u.string) > 40 ? "..." : "");
 	else if (YAJL_IS_NUMBER(v))
 		snprintf(buf, size, "%.40s", v->u.number.r);
 	else if (YAJL_IS_OBJECT(v))
@@ -298,7 +299,8 @@ static bool type_error(struct hr_jctx *ctx, yajl_val v, const char *expected)
 {
 	char desc[64];
 
-	return hr_jerror(ctx, "expected %s, got %s", expected, hr_json_describe(v, desc, sizeof(desc)));
+	return hr_jerror(ctx, "expected %s, got %s", expected,
+			 hr_json_describe(v, desc, sizeof(desc)));
 }
 
 yajl_val hr_json_member(yajl_val obj, const char *key)
@@ -388,8 +390,8 @@ bool hr_jread_int_range(struct hr_jctx *ctx, yajl_val v, int64_t min, int64_t ma
 	if (!hr_jread_i64(ctx, v, &value))
 		return false;
 	if (value < min || value > max)
-		return hr_jerror(ctx, "%" PRId64 " is out of range (%" PRId64 "..%" PRId64 ")", value,
-				 min, max);
+		return hr_jerror(ctx, "%" PRId64 " is out of range (%" PRId64 "..%" PRId64 ")",
+				 value, min, max);
 	*out = value;
 	return true;
 }

@@ -31,10 +31,10 @@ static struct {
 } logger = {.fd = -1};
 
 static const char *const level_names[] = {
-	[HR_LOG_DEBUG] = "debug",
-	[HR_LOG_INFO] = "info",
-	[HR_LOG_WARNING] = "warning",
-	[HR_LOG_ERROR] = "error",
+    [HR_LOG_DEBUG] = "debug",
+    [HR_LOG_INFO] = "info",
+    [HR_LOG_WARNING] = "warning",
+    [HR_LOG_ERROR] = "error",
 };
 
 static int open_log(const char *path)
@@ -182,17 +182,16 @@ static void rotate_if_needed(size_t incoming)
 		if (rename(from, to) < 0 && errno != ENOENT)
 			return;
 	}
-reopen:
-	{
-		int fd = open_log(logger.path);
+reopen : {
+	int fd = open_log(logger.path);
 
-		if (fd < 0)
-			return;
-		flock(fd, LOCK_EX);
-		flock(logger.fd, LOCK_UN);
-		close(logger.fd);
-		logger.fd = fd;
-	}
+	if (fd < 0)
+		return;
+	flock(fd, LOCK_EX);
+	flock(logger.fd, LOCK_UN);
+	close(logger.fd);
+	logger.fd = fd;
+}
 }
 
 static size_t format_line(char *out, size_t size, enum hr_log_level level, const char *msg)
@@ -242,7 +241,8 @@ static void write_stderr(const char *prefix, const char *msg)
 	int n = snprintf(line, sizeof(line), "hardrun: %s%s\n", prefix, msg);
 
 	if (n > 0)
-		write_all(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		write_all(STDERR_FILENO, line,
+			  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 void hr_log(enum hr_log_level level, const char *fmt, ...)

@@ -42,8 +42,8 @@ bool hr_is_secret_name(const char *name, size_t len);
 /* RFC 3339 UTC timestamp with nanoseconds, e.g. 2026-11-28T02:33:45.123456789Z. */
 void hr_format_rfc3339(char *buf, size_t size, long sec, long nsec);
 
-#define hr_debug(...)   hr_log(HR_LOG_DEBUG, __VA_ARGS__)
-#define hr_info(...)    hr_log(HR_LOG_INFO, __VA_ARGS__)
+#define hr_debug(...)	hr_log(HR_LOG_DEBUG, __VA_ARGS__)
+#define hr_info(...)	hr_log(HR_LOG_INFO, __VA_ARGS__)
 #define hr_warning(...) hr_log(HR_LOG_WARNING, __VA_ARGS__)
 
 #endif

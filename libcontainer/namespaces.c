@@ -18,10 +18,10 @@ static const struct {
 	unsigned long flag;
 	const char *proc_name;
 } ns_info[HR_NS__COUNT] = {
-	[HR_NS_PID] = {CLONE_NEWPID, "pid"},	   [HR_NS_NETWORK] = {CLONE_NEWNET, "net"},
-	[HR_NS_MOUNT] = {CLONE_NEWNS, "mnt"},	   [HR_NS_IPC] = {CLONE_NEWIPC, "ipc"},
-	[HR_NS_UTS] = {CLONE_NEWUTS, "uts"},	   [HR_NS_USER] = {CLONE_NEWUSER, "user"},
-	[HR_NS_CGROUP] = {CLONE_NEWCGROUP, "cgroup"}, [HR_NS_TIME] = {CLONE_NEWTIME, "time"},
+    [HR_NS_PID] = {CLONE_NEWPID, "pid"},	  [HR_NS_NETWORK] = {CLONE_NEWNET, "net"},
+    [HR_NS_MOUNT] = {CLONE_NEWNS, "mnt"},	  [HR_NS_IPC] = {CLONE_NEWIPC, "ipc"},
+    [HR_NS_UTS] = {CLONE_NEWUTS, "uts"},	  [HR_NS_USER] = {CLONE_NEWUSER, "user"},
+    [HR_NS_CGROUP] = {CLONE_NEWCGROUP, "cgroup"}, [HR_NS_TIME] = {CLONE_NEWTIME, "time"},
 };
 
 unsigned long hr_ns_clone_flag(enum hr_ns_type type)
@@ -57,7 +57,8 @@ int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, 
 		}
 		plan->join_fds[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (plan->join_fds[ns->type] < 0) {
-			hr_err_sys(err, "open %s namespace %s", hr_ns_type_name(ns->type), ns->path);
+			hr_err_sys(err, "open %s namespace %s", hr_ns_type_name(ns->type),
+				   ns->path);
 			hr_ns_plan_close(plan);
 			return -1;
 		}
@@ -105,12 +106,12 @@ int hr_ns_enter_for_children(const struct hr_ns_plan *plan, const struct hr_linu
 	bool new_time = false;
 
 	for (size_t i = 0; linux_cfg != NULL && i < linux_cfg->n_namespaces; i++)
-		if (linux_cfg->namespaces[i].type == HR_NS_TIME && linux_cfg->namespaces[i].path == NULL)
+		if (linux_cfg->namespaces[i].type == HR_NS_TIME &&
+		    linux_cfg->namespaces[i].path == NULL)
 			new_time = true;
 	if (plan->join_fds[HR_NS_PID] >= 0 && setns(plan->join_fds[HR_NS_PID], CLONE_NEWPID) < 0)
 		return hr_err_sys(err, "join pid namespace");
-	if (plan->join_fds[HR_NS_TIME] >= 0 &&
-	    setns(plan->join_fds[HR_NS_TIME], CLONE_NEWTIME) < 0)
+	if (plan->join_fds[HR_NS_TIME] >= 0 && setns(plan->join_fds[HR_NS_TIME], CLONE_NEWTIME) < 0)
 		return hr_err_sys(err, "join time namespace");
 	if (new_time) {
 		if (unshare(CLONE_NEWTIME) < 0)
@@ -153,8 +154,8 @@ int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_e
 
 int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err)
 {
-	static const enum hr_ns_type order[] = {HR_NS_USER, HR_NS_MOUNT,  HR_NS_NETWORK,
-						HR_NS_IPC,  HR_NS_UTS,	  HR_NS_CGROUP};
+	static const enum hr_ns_type order[] = {HR_NS_USER, HR_NS_MOUNT, HR_NS_NETWORK,
+						HR_NS_IPC,  HR_NS_UTS,	 HR_NS_CGROUP};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		enum hr_ns_type t = order[i];

@@ -16,9 +16,10 @@
 
 struct hr_ns_plan {
 	unsigned long clone_flags; /* CLONE_NEW* given to clone3 */
-	unsigned long unshare_flags; /* created by the child with unshare (after joining a user ns) */
+	unsigned long
+	    unshare_flags; /* created by the child with unshare (after joining a user ns) */
 	int join_fds[HR_NS__COUNT]; /* -1 when not joined */
-	bool new_user;              /* a user namespace is created: the parent writes the maps */
+	bool new_user;		    /* a user namespace is created: the parent writes the maps */
 };
 
 unsigned long hr_ns_clone_flag(enum hr_ns_type type);

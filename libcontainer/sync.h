@@ -14,10 +14,10 @@
 #include "error.h"
 
 enum hr_sync_step {
-	HR_SYNC_GO = 1,        /* parent → child: maps written, runtime hooks ran; set up */
-	HR_SYNC_PTY,           /* child → parent: the pty master travels with this message */
-	HR_SYNC_READY,         /* child → parent: set up, waiting for start (or exec'ing) */
-	HR_SYNC_ERROR,         /* child → parent: setup failed; the message says why */
+	HR_SYNC_GO = 1, /* parent → child: maps written, runtime hooks ran; set up */
+	HR_SYNC_PTY,	/* child → parent: the pty master travels with this message */
+	HR_SYNC_READY,	/* child → parent: set up, waiting for start (or exec'ing) */
+	HR_SYNC_ERROR,	/* child → parent: setup failed; the message says why */
 };
 
 int hr_sync_pair(int fds[2], struct hr_err *err);

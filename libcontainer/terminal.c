@@ -130,10 +130,10 @@ int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_err *err)
 	struct termios saved, raw;
 	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
 	struct pollfd fds[4] = {
-		{.fd = master, .events = POLLIN},
-		{.fd = STDIN_FILENO, .events = POLLIN},
-		{.fd = pidfd, .events = POLLIN},
-		{.fd = sigfd, .events = POLLIN},
+	    {.fd = master, .events = POLLIN},
+	    {.fd = STDIN_FILENO, .events = POLLIN},
+	    {.fd = pidfd, .events = POLLIN},
+	    {.fd = sigfd, .events = POLLIN},
 	};
 
 	if (is_tty) {

@@ -6,33 +6,33 @@
 #include "libcontainer/container.h"
 
 static const char usage[] =
-	"Usage: hardrun create [OPTIONS] ID\n"
-	"\n"
-	"Create a container from a bundle: namespaces, rootfs, privilege drop, all done; its\n"
-	"init waits for `hardrun start ID` before it executes process.args.\n"
-	"\n"
-	"Options:\n"
-	"  -b, --bundle DIR         the bundle (default: current directory)\n"
-	"  -f, --config FILE        the config file, relative to the bundle (default config.json)\n"
-	"      --pid-file FILE      write the init's pid to FILE (digits, no newline)\n"
-	"      --console-socket S   send the pty master to the unix socket S (process.terminal)\n"
-	"      --no-pivot           use MS_MOVE + chroot instead of pivot_root\n"
-	"      --no-new-keyring     keep the caller's session keyring\n"
-	"      --preserve-fds N     pass N extra file descriptors (from fd 3) to the container\n"
-	"  -h, --help               print this help\n";
+    "Usage: hardrun create [OPTIONS] ID\n"
+    "\n"
+    "Create a container from a bundle: namespaces, rootfs, privilege drop, all done; its\n"
+    "init waits for `hardrun start ID` before it executes process.args.\n"
+    "\n"
+    "Options:\n"
+    "  -b, --bundle DIR         the bundle (default: current directory)\n"
+    "  -f, --config FILE        the config file, relative to the bundle (default config.json)\n"
+    "      --pid-file FILE      write the init's pid to FILE (digits, no newline)\n"
+    "      --console-socket S   send the pty master to the unix socket S (process.terminal)\n"
+    "      --no-pivot           use MS_MOVE + chroot instead of pivot_root\n"
+    "      --no-new-keyring     keep the caller's session keyring\n"
+    "      --preserve-fds N     pass N extra file descriptors (from fd 3) to the container\n"
+    "  -h, --help               print this help\n";
 
 enum { OPT_PID_FILE = 0x100, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE };
 
 const struct option hr_create_options[] = {
-	{"bundle", required_argument, NULL, 'b'},
-	{"config", required_argument, NULL, 'f'},
-	{"pid-file", required_argument, NULL, OPT_PID_FILE},
-	{"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},
-	{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-	{"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
-	{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-	HR_HELP_OPTION,
-	{NULL, 0, NULL, 0},
+    {"bundle", required_argument, NULL, 'b'},
+    {"config", required_argument, NULL, 'f'},
+    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+    {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},
+    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+    {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
+    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+    HR_HELP_OPTION,
+    {NULL, 0, NULL, 0},
 };
 
 int hr_parse_create_option(const struct hr_command *cmd, int c, struct hr_create_opts *opts)
@@ -90,9 +90,9 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 }
 
 const struct hr_command hr_cmd_create = {
-	.name = "create",
-	.summary = "create a container, its process waiting for start",
-	.usage = usage,
-	.run = run,
-	.enters_containers = true,
+    .name = "create",
+    .summary = "create a container, its process waiting for start",
+    .usage = usage,
+    .run = run,
+    .enters_containers = true,
 };

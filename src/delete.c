@@ -4,21 +4,21 @@
 #include "libcontainer/container.h"
 
 static const char usage[] =
-	"Usage: hardrun delete [--force] ID\n"
-	"\n"
-	"Delete a created or stopped container: its waiting init is killed, poststop hooks run,\n"
-	"its state is removed.\n"
-	"\n"
-	"Options:\n"
-	"  -f, --force  also delete a running container (its processes are killed)\n"
-	"  -h, --help   print this help\n";
+    "Usage: hardrun delete [--force] ID\n"
+    "\n"
+    "Delete a created or stopped container: its waiting init is killed, poststop hooks run,\n"
+    "its state is removed.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --force  also delete a running container (its processes are killed)\n"
+    "  -h, --help   print this help\n";
 
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {
 	static const struct option opts[] = {
-		{"force", no_argument, NULL, 'f'},
-		HR_HELP_OPTION,
-		{NULL, 0, NULL, 0},
+	    {"force", no_argument, NULL, 'f'},
+	    HR_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
 	};
 	bool force = false;
 	int c;
@@ -32,13 +32,12 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 	}
 	if (!hr_expect_args(&hr_cmd_delete, argc - optind, 1, 1))
 		return HR_EXIT_USAGE;
-	return hr_container_delete(ctx, argv[optind], force, err) < 0 ? HR_EXIT_ERROR
-								       : HR_EXIT_OK;
+	return hr_container_delete(ctx, argv[optind], force, err) < 0 ? HR_EXIT_ERROR : HR_EXIT_OK;
 }
 
 const struct hr_command hr_cmd_delete = {
-	.name = "delete",
-	.summary = "delete a container",
-	.usage = usage,
-	.run = run,
+    .name = "delete",
+    .summary = "delete a container",
+    .usage = usage,
+    .run = run,
 };

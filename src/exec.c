@@ -8,26 +8,26 @@
 #include "libcontainer/container.h"
 
 static const char usage[] =
-	"Usage: hardrun exec [OPTIONS] ID [--] COMMAND [ARGS...]\n"
-	"       hardrun exec [OPTIONS] --process FILE ID\n"
-	"\n"
-	"Run a process in a running container. It joins all the container's namespaces and gets\n"
-	"the same privilege drop as the container's process (user, capabilities, no_new_privs,\n"
-	"seccomp), unless the process file or the options say otherwise.\n"
-	"\n"
-	"Options:\n"
-	"  -p, --process FILE       the process as an OCI process JSON object (- for stdin)\n"
-	"  -d, --detach             return once the process has started\n"
-	"      --pid-file FILE      write the process's pid to FILE\n"
-	"  -t, --tty                allocate a pseudo-terminal\n"
-	"      --console-socket S   send the pty master to the unix socket S\n"
-	"  -e, --env KEY=VALUE      set an environment variable (repeatable)\n"
-	"      --cwd DIR            working directory inside the container\n"
-	"  -u, --user UID[:GID]     run as this user\n"
-	"  -c, --cap CAP            add a capability (repeatable), e.g. CAP_NET_ADMIN\n"
-	"      --no-new-privs       set no_new_privs even if the config does not\n"
-	"      --preserve-fds N     pass N extra file descriptors (from fd 3)\n"
-	"  -h, --help               print this help\n";
+    "Usage: hardrun exec [OPTIONS] ID [--] COMMAND [ARGS...]\n"
+    "       hardrun exec [OPTIONS] --process FILE ID\n"
+    "\n"
+    "Run a process in a running container. It joins all the container's namespaces and gets\n"
+    "the same privilege drop as the container's process (user, capabilities, no_new_privs,\n"
+    "seccomp), unless the process file or the options say otherwise.\n"
+    "\n"
+    "Options:\n"
+    "  -p, --process FILE       the process as an OCI process JSON object (- for stdin)\n"
+    "  -d, --detach             return once the process has started\n"
+    "      --pid-file FILE      write the process's pid to FILE\n"
+    "  -t, --tty                allocate a pseudo-terminal\n"
+    "      --console-socket S   send the pty master to the unix socket S\n"
+    "  -e, --env KEY=VALUE      set an environment variable (repeatable)\n"
+    "      --cwd DIR            working directory inside the container\n"
+    "  -u, --user UID[:GID]     run as this user\n"
+    "  -c, --cap CAP            add a capability (repeatable), e.g. CAP_NET_ADMIN\n"
+    "      --no-new-privs       set no_new_privs even if the config does not\n"
+    "      --preserve-fds N     pass N extra file descriptors (from fd 3)\n"
+    "  -h, --help               print this help\n";
 
 enum { OPT_PID_FILE = 0x100, OPT_CONSOLE_SOCKET, OPT_CWD, OPT_NNP, OPT_PRESERVE };
 
@@ -37,24 +37,45 @@ static int parse_option(int c, struct hr_exec_opts *o, size_t argc)
 	long n;
 
 	switch (c) {
-	case 'p': o->process_path = optarg; break;
-	case 'd': o->detach = true; break;
-	case OPT_PID_FILE: o->pid_file = optarg; break;
-	case 't': o->tty = true; break;
-	case OPT_CONSOLE_SOCKET: o->console_socket = optarg; break;
-	case 'e': o->env[o->n_env++] = optarg; break;
-	case OPT_CWD: o->cwd = optarg; break;
-	case 'u': o->user = optarg; break;
-	case 'c': o->caps[o->n_caps++] = optarg; break;
-	case OPT_NNP: o->no_new_privs = true; break;
+	case 'p':
+		o->process_path = optarg;
+		break;
+	case 'd':
+		o->detach = true;
+		break;
+	case OPT_PID_FILE:
+		o->pid_file = optarg;
+		break;
+	case 't':
+		o->tty = true;
+		break;
+	case OPT_CONSOLE_SOCKET:
+		o->console_socket = optarg;
+		break;
+	case 'e':
+		o->env[o->n_env++] = optarg;
+		break;
+	case OPT_CWD:
+		o->cwd = optarg;
+		break;
+	case 'u':
+		o->user = optarg;
+		break;
+	case 'c':
+		o->caps[o->n_caps++] = optarg;
+		break;
+	case OPT_NNP:
+		o->no_new_privs = true;
+		break;
 	case OPT_PRESERVE:
 		n = strtol(optarg, &end, 10);
 		if (*optarg == '\0' || *end != '\0' || n < 0 || n > 65536)
-			return hr_usage_error(&hr_cmd_exec,
-					      "--preserve-fds: expected a number, got \"%s\"", optarg);
+			return hr_usage_error(
+			    &hr_cmd_exec, "--preserve-fds: expected a number, got \"%s\"", optarg);
 		o->preserve_fds = (int)n;
 		break;
-	default: return HR_EXIT_USAGE;
+	default:
+		return HR_EXIT_USAGE;
 	}
 	(void)argc;
 	return 0;
@@ -63,19 +84,19 @@ static int parse_option(int c, struct hr_exec_opts *o, size_t argc)
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {
 	static const struct option opts[] = {
-		{"process", required_argument, NULL, 'p'},
-		{"detach", no_argument, NULL, 'd'},
-		{"pid-file", required_argument, NULL, OPT_PID_FILE},
-		{"tty", no_argument, NULL, 't'},
-		{"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},
-		{"env", required_argument, NULL, 'e'},
-		{"cwd", required_argument, NULL, OPT_CWD},
-		{"user", required_argument, NULL, 'u'},
-		{"cap", required_argument, NULL, 'c'},
-		{"no-new-privs", no_argument, NULL, OPT_NNP},
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-		HR_HELP_OPTION,
-		{NULL, 0, NULL, 0},
+	    {"process", required_argument, NULL, 'p'},
+	    {"detach", no_argument, NULL, 'd'},
+	    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+	    {"tty", no_argument, NULL, 't'},
+	    {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},
+	    {"env", required_argument, NULL, 'e'},
+	    {"cwd", required_argument, NULL, OPT_CWD},
+	    {"user", required_argument, NULL, 'u'},
+	    {"cap", required_argument, NULL, 'c'},
+	    {"no-new-privs", no_argument, NULL, OPT_NNP},
+	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+	    HR_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
 	};
 	struct hr_exec_opts o = {0};
 	int c, status = 0, r;
@@ -115,9 +136,9 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 }
 
 const struct hr_command hr_cmd_exec = {
-	.name = "exec",
-	.summary = "run a process in a running container",
-	.usage = usage,
-	.run = run,
-	.enters_containers = true,
+    .name = "exec",
+    .summary = "run a process in a running container",
+    .usage = usage,
+    .run = run,
+    .enters_containers = true,
 };

@@ -56,10 +56,10 @@ static int print_one(const struct hr_state *state, enum hr_status status, void *
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {
 	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'},
-		{"format", required_argument, NULL, 'f'},
-		HR_HELP_OPTION,
-		{NULL, 0, NULL, 0},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"format", required_argument, NULL, 'f'},
+	    HR_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
 	};
 	struct list_out out = {0};
 	_cleanup_yajl_gen_ yajl_gen g = NULL;
@@ -73,10 +73,10 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 		else if (c == 'f' && strcmp(optarg, "json") == 0)
 			out.json = true;
 		else if (c != 'f' || strcmp(optarg, "table") != 0)
-			return c == 'f' ? hr_usage_error(&hr_cmd_list,
-							 "--format: table or json, not \"%s\"",
-							 optarg)
-					: HR_EXIT_USAGE;
+			return c == 'f'
+				   ? hr_usage_error(&hr_cmd_list,
+						    "--format: table or json, not \"%s\"", optarg)
+				   : HR_EXIT_USAGE;
 	}
 	if (!hr_expect_args(&hr_cmd_list, argc - optind, 0, 0))
 		return HR_EXIT_USAGE;
@@ -84,8 +84,8 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 		g = out.gen = hr_jgen_new(false);
 		yajl_gen_array_open(g);
 	} else if (!out.quiet) {
-		printf("%-20s %-8s %-9s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
-		       "OWNER");
+		printf("%-20s %-8s %-9s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+		       "CREATED", "OWNER");
 	}
 	if (hr_state_foreach(ctx->root, print_one, &out, err) < 0)
 		return HR_EXIT_ERROR;
@@ -97,8 +97,8 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 }
 
 const struct hr_command hr_cmd_list = {
-	.name = "list",
-	.summary = "list containers",
-	.usage = usage,
-	.run = run,
+    .name = "list",
+    .summary = "list containers",
+    .usage = usage,
+    .run = run,
 };

@@ -41,9 +41,9 @@ static void print_row(pid_t pid)
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		HR_HELP_OPTION,
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'},
+	    HR_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false;
 	pid_t *pids = NULL;
@@ -80,8 +80,8 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 }
 
 const struct hr_command hr_cmd_ps = {
-	.name = "ps",
-	.summary = "list the processes of a container",
-	.usage = usage,
-	.run = run,
+    .name = "ps",
+    .summary = "list the processes of a container",
+    .usage = usage,
+    .run = run,
 };

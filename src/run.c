@@ -7,31 +7,31 @@
 #include "libcontainer/container.h"
 
 static const char usage[] =
-	"Usage: hardrun run [OPTIONS] ID\n"
-	"\n"
-	"Create and start a container. In the foreground, signals are forwarded to it, a terminal\n"
-	"is relayed when process.terminal is set, its exit status becomes hardrun's (128+N when\n"
-	"killed by signal N) and it is deleted afterwards.\n"
-	"\n"
-	"Options:\n"
-	"  -b, --bundle DIR         the bundle (default: current directory)\n"
-	"  -f, --config FILE        the config file, relative to the bundle (default config.json)\n"
-	"  -d, --detach             return once started\n"
-	"      --keep               do not delete the container after it exits\n"
-	"      --pid-file FILE      write the init's pid to FILE (digits, no newline)\n"
-	"      --console-socket S   send the pty master to the unix socket S\n"
-	"      --no-pivot           use MS_MOVE + chroot instead of pivot_root\n"
-	"      --no-new-keyring     keep the caller's session keyring\n"
-	"      --preserve-fds N     pass N extra file descriptors (from fd 3) to the container\n"
-	"\n"
-	"Health check (foreground only; also from org.hardrun.health.* annotations):\n"
-	"      --health-cmd CMD           run CMD (with /bin/sh -c) inside, like exec\n"
-	"      --health-interval D        between checks (default 30s; D like 500ms, 30s, 2m)\n"
-	"      --health-timeout D         a check running longer fails (default 30s)\n"
-	"      --health-start-period D    failures do not count before (default 40s)\n"
-	"      --health-retries N         consecutive failures to be unhealthy (default 3)\n"
-	"      --health-on-unhealthy A    kill the container when unhealthy, or none (default)\n"
-	"  -h, --help               print this help\n";
+    "Usage: hardrun run [OPTIONS] ID\n"
+    "\n"
+    "Create and start a container. In the foreground, signals are forwarded to it, a terminal\n"
+    "is relayed when process.terminal is set, its exit status becomes hardrun's (128+N when\n"
+    "killed by signal N) and it is deleted afterwards.\n"
+    "\n"
+    "Options:\n"
+    "  -b, --bundle DIR         the bundle (default: current directory)\n"
+    "  -f, --config FILE        the config file, relative to the bundle (default config.json)\n"
+    "  -d, --detach             return once started\n"
+    "      --keep               do not delete the container after it exits\n"
+    "      --pid-file FILE      write the init's pid to FILE (digits, no newline)\n"
+    "      --console-socket S   send the pty master to the unix socket S\n"
+    "      --no-pivot           use MS_MOVE + chroot instead of pivot_root\n"
+    "      --no-new-keyring     keep the caller's session keyring\n"
+    "      --preserve-fds N     pass N extra file descriptors (from fd 3) to the container\n"
+    "\n"
+    "Health check (foreground only; also from org.hardrun.health.* annotations):\n"
+    "      --health-cmd CMD           run CMD (with /bin/sh -c) inside, like exec\n"
+    "      --health-interval D        between checks (default 30s; D like 500ms, 30s, 2m)\n"
+    "      --health-timeout D         a check running longer fails (default 30s)\n"
+    "      --health-start-period D    failures do not count before (default 40s)\n"
+    "      --health-retries N         consecutive failures to be unhealthy (default 3)\n"
+    "      --health-on-unhealthy A    kill the container when unhealthy, or none (default)\n"
+    "  -h, --help               print this help\n";
 
 extern const struct option hr_create_options[];
 int hr_parse_create_option(const struct hr_command *cmd, int c, struct hr_create_opts *opts);
@@ -47,13 +47,13 @@ enum {
 };
 
 static const struct option health_options[] = {
-	{"health-cmd", required_argument, NULL, OPT_HEALTH_CMD},
-	{"health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL},
-	{"health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT},
-	{"health-start-period", required_argument, NULL, OPT_HEALTH_START},
-	{"health-retries", required_argument, NULL, OPT_HEALTH_RETRIES},
-	{"health-on-unhealthy", required_argument, NULL, OPT_HEALTH_ON_UNHEALTHY},
-	{NULL, 0, NULL, 0},
+    {"health-cmd", required_argument, NULL, OPT_HEALTH_CMD},
+    {"health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL},
+    {"health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT},
+    {"health-start-period", required_argument, NULL, OPT_HEALTH_START},
+    {"health-retries", required_argument, NULL, OPT_HEALTH_RETRIES},
+    {"health-on-unhealthy", required_argument, NULL, OPT_HEALTH_ON_UNHEALTHY},
+    {NULL, 0, NULL, 0},
 };
 
 /* Returns 0, or the usage status when the value is bad, or -1 when c is not a health option. */
@@ -79,14 +79,14 @@ static int parse_health_option(int c, struct hr_health_opts *h)
 	case OPT_HEALTH_RETRIES:
 		n = strtoul(optarg, &end, 10);
 		if (*optarg == '\0' || *end != '\0' || n == 0 || n > 1000)
-			return hr_usage_error(&hr_cmd_run, "--health-retries: expected 1..1000, got \"%s\"",
-					      optarg);
+			return hr_usage_error(
+			    &hr_cmd_run, "--health-retries: expected 1..1000, got \"%s\"", optarg);
 		h->retries = (unsigned)n;
 		return 0;
 	case OPT_HEALTH_ON_UNHEALTHY:
 		if (strcmp(optarg, "kill") != 0 && strcmp(optarg, "none") != 0)
-			return hr_usage_error(&hr_cmd_run,
-					      "--health-on-unhealthy: kill or none, not \"%s\"", optarg);
+			return hr_usage_error(
+			    &hr_cmd_run, "--health-on-unhealthy: kill or none, not \"%s\"", optarg);
 		h->on_unhealthy_kill = strcmp(optarg, "kill") == 0;
 		return 0;
 	default:
@@ -94,7 +94,8 @@ static int parse_health_option(int c, struct hr_health_opts *h)
 	}
 	if (hr_duration_parse(optarg, duration) < 0 ||
 	    (*duration == 0 && duration != &h->start_period_ms))
-		return hr_usage_error(&hr_cmd_run, "expected a duration like 30s, got \"%s\"", optarg);
+		return hr_usage_error(&hr_cmd_run, "expected a duration like 30s, got \"%s\"",
+				      optarg);
 	return 0;
 }
 
@@ -137,9 +138,9 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 }
 
 const struct hr_command hr_cmd_run = {
-	.name = "run",
-	.summary = "create and start a container, wait for it in the foreground",
-	.usage = usage,
-	.run = run,
-	.enters_containers = true,
+    .name = "run",
+    .summary = "create and start a container, wait for it in the foreground",
+    .usage = usage,
+    .run = run,
+    .enters_containers = true,
 };

@@ -18,8 +18,8 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 }
 
 const struct hr_command hr_cmd_start = {
-	.name = "start",
-	.summary = "start a created container",
-	.usage = usage,
-	.run = run,
+    .name = "start",
+    .summary = "start a created container",
+    .usage = usage,
+    .run = run,
 };

@@ -6,11 +6,12 @@
 #include "cli.h"
 #include "libcontainer/container.h"
 
-static const char usage[] = "Usage: hardrun state ID\n"
-			    "\n"
-			    "Print the container's state as the OCI runtime-spec defines it (JSON):\n"
-			    "ociVersion, id, status (created, running, paused or stopped), pid (0 once\n"
-			    "stopped), bundle, rootfs, created, owner and annotations.\n";
+static const char usage[] =
+    "Usage: hardrun state ID\n"
+    "\n"
+    "Print the container's state as the OCI runtime-spec defines it (JSON):\n"
+    "ociVersion, id, status (created, running, paused or stopped), pid (0 once\n"
+    "stopped), bundle, rootfs, created, owner and annotations.\n";
 
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {
@@ -27,8 +28,8 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 }
 
 const struct hr_command hr_cmd_state = {
-	.name = "state",
-	.summary = "print the state of a container",
-	.usage = usage,
-	.run = run,
+    .name = "state",
+    .summary = "print the state of a container",
+    .usage = usage,
+    .run = run,
 };

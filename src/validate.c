@@ -6,23 +6,23 @@
 #include "libcontainer/config.h"
 
 static const char usage[] =
-	"Usage: hardrun validate [--bundle DIR | --config FILE]\n"
-	"\n"
-	"Parse and validate an OCI runtime configuration. Prints \"ok\" and exits 0 when it is\n"
-	"valid; otherwise prints every problem found, each with its JSON path, and exits 1.\n"
-	"\n"
-	"Options:\n"
-	"  -b, --bundle DIR    validate DIR/config.json (default: the current directory)\n"
-	"  -f, --config FILE   validate FILE\n"
-	"  -h, --help          print this help\n";
+    "Usage: hardrun validate [--bundle DIR | --config FILE]\n"
+    "\n"
+    "Parse and validate an OCI runtime configuration. Prints \"ok\" and exits 0 when it is\n"
+    "valid; otherwise prints every problem found, each with its JSON path, and exits 1.\n"
+    "\n"
+    "Options:\n"
+    "  -b, --bundle DIR    validate DIR/config.json (default: the current directory)\n"
+    "  -f, --config FILE   validate FILE\n"
+    "  -h, --help          print this help\n";
 
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {
 	static const struct option opts[] = {
-		{"bundle", required_argument, NULL, 'b'},
-		{"config", required_argument, NULL, 'f'},
-		HR_HELP_OPTION,
-		{NULL, 0, NULL, 0},
+	    {"bundle", required_argument, NULL, 'b'},
+	    {"config", required_argument, NULL, 'f'},
+	    HR_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *bundle = NULL, *config_path = NULL;
 	char path_buf[4096];
@@ -71,8 +71,8 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 }
 
 const struct hr_command hr_cmd_validate = {
-	.name = "validate",
-	.summary = "check a config.json and report every problem",
-	.usage = usage,
-	.run = run,
+    .name = "validate",
+    .summary = "check a config.json and report every problem",
+    .usage = usage,
+    .run = run,
 };
