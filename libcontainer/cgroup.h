@@ -3,15 +3,104 @@
 #define HR_CGROUP_H
 
 /*
- * cgroup v2 resource control. With --cgroup-manager=disabled nothing is created and a config
- * that asks for limits gets one warning. Otherwise hardrun requires a pure cgroup2 mount at
- * /sys/fs/cgroup and refuses a hybrid/v1 host with a message naming both ways out.
+ * cgroup v2 resource control (the cgroupfs manager; cgroup v2 only).
+ *
+ * With --cgroup-manager=disabled nothing is created and a config that asks for limits gets one
+ * warning. Otherwise hardrun requires a pure cgroup2 mount at /sys/fs/cgroup and refuses a
+ * hybrid/v1 host with a message naming both ways out.
+ *
+ * Where a container's cgroup lives (relative to /sys/fs/cgroup):
+ *   linux.cgroupsPath absolute ("/a/b")  that path;
+ *   linux.cgroupsPath relative ("a/b")   below hardrun's own cgroup (/proc/self/cgroup), as runc;
+ *   absent                               "/<id>", as crun.
+ *
+ * Data flows one way: the resources become a plan (the files to write with their values, the
+ * controllers to enable, a compiled BPF device filter) that unit tests inspect without cgroups;
+ * executing it creates the directory, enables the controllers in the ancestors'
+ * cgroup.subtree_control, writes the files and attaches the filter. A value the kernel refuses
+ * fails with the file and the value in the message, and nothing is left behind.
  */
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
+#include "arena.h"
 #include "config.h"
 #include "context.h"
 #include "error.h"
+
+#define HR_CGROUP_ROOT "/sys/fs/cgroup"
+
+enum hr_cgroup_controller {
+	HR_CTRL_CPU = 1 << 0,
+	HR_CTRL_CPUSET = 1 << 1,
+	HR_CTRL_MEMORY = 1 << 2,
+	HR_CTRL_IO = 1 << 3,
+	HR_CTRL_PIDS = 1 << 4,
+	HR_CTRL_HUGETLB = 1 << 5,
+	HR_CTRL_RDMA = 1 << 6,
+	HR_CTRL_MISC = 1 << 7,
+};
+
+/* "memory" for HR_CTRL_MEMORY; NULL for anything else. */
+const char *hr_cgroup_controller_name(unsigned controller);
+/* The controller a cgroup file belongs to ("memory.max" -> HR_CTRL_MEMORY); 0 for core files. */
+unsigned hr_cgroup_controller_of(const char *file);
+
+/* One file to write; `what` names the config field for messages ("memory.limit"). */
+struct hr_cgroup_write {
+	const char *file;
+	const char *value;
+	const char *what;
+};
+
+struct bpf_insn;
+
+struct hr_cgroup_plan {
+	struct hr_cgroup_write *writes; /* in order; linux.resources.unified last */
+	size_t n_writes;
+	unsigned controllers;	   /* HR_CTRL_* to enable in the ancestors */
+	struct bpf_insn *dev_prog; /* NULL when there are no device rules */
+	size_t dev_prog_len;
+};
+
+/* Turns resources into a plan (everything in arena). Fails on values cgroup v2 cannot express. */
+int hr_cgroup_plan_build(const struct hr_resources *r, struct hr_arena *arena,
+			 struct hr_cgroup_plan *plan, struct hr_err *err);
+
+/* ---- value conversions (pure, exposed for the unit tests) ---- */
+
+/* cpu.weight from cpu.shares, as runc and crun: 1 + ((shares - 2) * 9999) / 262142. */
+uint64_t hr_cgroup_shares_to_weight(uint64_t shares);
+/* io.weight from a blkio weight (10..1000), as runc: 1 + ((weight - 10) * 9999) / 990. */
+uint64_t hr_cgroup_blkio_to_io_weight(uint64_t weight);
+/* memory.max: "max" for -1, the number otherwise. */
+void hr_cgroup_memory_value(int64_t limit, char *buf, size_t size);
+/*
+ * memory.swap.max from the spec's memory+swap and memory limits, as runc: -1 -> "max"; swap
+ * unset with an unlimited memory -> "max"; otherwise swap - limit (0 when equal). Returns 1 when
+ * there is a value to write, 0 when none, -1 (err) when it cannot be expressed.
+ */
+int hr_cgroup_swap_value(const hr_opt_i64 *swap, const hr_opt_i64 *limit, char *buf, size_t size,
+			 struct hr_err *err);
+/* cpu.max: "QUOTA PERIOD", "max PERIOD" for quota <= 0/unset, "QUOTA" without a period. */
+bool hr_cgroup_cpu_max_value(const struct hr_cpu *cpu, char *buf, size_t size);
+/* A linux.resources.unified key: a file name without '/', not "." or "..", not empty. */
+bool hr_cgroup_unified_key_valid(const char *key);
+
+/* ---- the cgroup path ---- */
+
+/* hardrun's own cgroup v2 path ("/user.slice/x.scope") from a /proc/self/cgroup text. */
+int hr_cgroup_parse_self(const char *proc_self_cgroup, char *out, size_t size, struct hr_err *err);
+/*
+ * The container's cgroup path relative to /sys/fs/cgroup ("/a/b", never "/"): see the header
+ * comment for the rules. own is hardrun's own cgroup (needed for a relative cgroupsPath only).
+ */
+int hr_cgroup_derive_path(const char *cgroups_path, const char *id, const char *own, char *out,
+			  size_t size, struct hr_err *err);
+
+/* ---- the host ---- */
 
 /* Checks that the host can serve the chosen manager; warns once for disabled + limits. */
 int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *config,
@@ -19,5 +108,101 @@ int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *c
 
 /* Whether the config sets any resource limit. */
 bool hr_cgroup_config_has_limits(const struct hr_config *config);
+
+/* The systemd manager needs systemd as PID 1 and a build with sd-bus (cgroup_systemd.c). */
+int hr_cgroup_systemd_check(struct hr_err *err);
+/* "slice:prefix:name" -> slice "slice" (default system.slice), unit "prefix-name.scope". */
+int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, char *slice, size_t slice_size,
+			   char *unit, size_t unit_size, struct hr_err *err);
+struct hr_cgroup;
+/* A transient scope (Delegate=yes) from "slice:prefix:name", then the cgroupfs plan in it. */
+int hr_cgroup_systemd_create(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
+			     struct hr_err *err);
+
+/* ---- a container's cgroup ---- */
+
+struct hr_cgroup {
+	char path[4096]; /* absolute: /sys/fs/cgroup/... ; "" when none */
+	int fd;		 /* O_PATH | O_DIRECTORY of path, for CLONE_INTO_CGROUP; -1 when none */
+	int n_created;	 /* trailing path components this hardrun created (removed on failure) */
+	char own[4096];	 /* systemd: hardrun's own cgroup, to go back to once the init is born */
+	bool leave_own;	 /* systemd: hardrun is in the container's scope until hr_cgroup_leave */
+};
+
+void hr_cgroup_init(struct hr_cgroup *cg);
+void hr_cgroup_close(struct hr_cgroup *cg);
+
+/*
+ * Creates the container's cgroup and applies config's linux.resources. On failure removes what
+ * it created. Does nothing (cg->path stays "") with the manager disabled.
+ */
+int hr_cgroup_create(const struct hr_context *ctx, const struct hr_config *config, const char *id,
+		     struct hr_cgroup *cg, struct hr_err *err);
+/* Uses an existing cgroup directory (rel below the root) and applies r to it. */
+int hr_cgroup_adopt(struct hr_cgroup *cg, const char *rel, const struct hr_resources *r,
+		    struct hr_err *err);
+/* systemd: moves hardrun back to its own cgroup once the init is born in the scope. */
+void hr_cgroup_leave(struct hr_cgroup *cg);
+/* Moves pid into the cgroup (cgroup.procs): the fallback when clone3 cannot do it. */
+int hr_cgroup_enter(const char *path, pid_t pid, struct hr_err *err);
+/*
+ * Kills what is left in the cgroup, waits for it to empty (bounded) and removes it, with
+ * retries on EBUSY for about a second. A cgroup that does not exist is not an error.
+ */
+int hr_cgroup_destroy(const char *path, struct hr_err *err);
+/* Removes an empty cgroup and the n_created - 1 ancestors this hardrun created, if empty. */
+void hr_cgroup_remove_created(struct hr_cgroup *cg);
+
+/* Applies resources to an existing cgroup (update): enables what controllers they need. */
+int hr_cgroup_apply(const char *path, const struct hr_resources *r, struct hr_err *err);
+
+/* cgroup.freeze: writes it and waits until cgroup.events says frozen 1/0 (bounded). */
+int hr_cgroup_freeze(const char *path, bool frozen, struct hr_err *err);
+/* 1 when cgroup.freeze is 1, 0 when not, -1 when it cannot be read. */
+int hr_cgroup_is_frozen(const char *path);
+/* SIGKILL through cgroup.kill (or each pid), other signals to every pid of cgroup.procs. */
+int hr_cgroup_signal(const char *path, int signal, struct hr_err *err);
+/* The pids of cgroup.procs; caller frees *pids. */
+int hr_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct hr_err *err);
+
+/* Reads a cgroup file into buf (NUL-terminated, trailing newline removed). */
+int hr_cgroup_read(const char *path, const char *file, char *buf, size_t size, struct hr_err *err);
+/* Writes value to a cgroup file; the message names the file and the value. */
+int hr_cgroup_write(const char *path, const char *file, const char *value, struct hr_err *err);
+/* "key value" lines (cgroup.events, memory.events, cpu.stat): the value of key, or -1. */
+int64_t hr_cgroup_keyed(const char *text, const char *key);
+
+/* ---- update options (runc's flags) ---- */
+
+/*
+ * Sets one `update` option into r: name is the long option without dashes ("memory",
+ * "memory-swap", "memory-reservation", "cpu-quota", "cpu-period", "cpu-shares", "cpuset-cpus",
+ * "cpuset-mems", "pids-limit", "blkio-weight"). Sizes accept K, M, G, T suffixes (binary) and
+ * -1 for unlimited. Strings are stored by pointer (value must outlive r).
+ */
+int hr_resources_set_option(struct hr_resources *r, const char *name, const char *value,
+			    struct hr_err *err);
+
+/* ---- the BPF device filter (cgroup_devices.c) ---- */
+
+/*
+ * Compiles OCI device rules into a BPF_PROG_TYPE_CGROUP_DEVICE program, as runc's devicefilter:
+ * rules are reduced as the cgroup v1 controller would (a later rule overrides an earlier one;
+ * an "a" rule resets to allow-all or deny-all; the default is deny), then one block per
+ * remaining exception, then the default verdict.
+ */
+int hr_devfilter_build(const struct hr_device_rule *rules, size_t n, struct hr_arena *arena,
+		       struct bpf_insn **prog, size_t *len, struct hr_err *err);
+/* Loads the program and attaches it to the cgroup directory fd (BPF_F_ALLOW_MULTI). */
+int hr_devfilter_attach(int cgroup_fd, const struct bpf_insn *prog, size_t len, struct hr_err *err);
+
+/* ---- statistics (cgroup_stats.c) ---- */
+
+/*
+ * runc's stats event, one line: {"type":"stats","id":ID,"data":{"cpu":{...},"memory":{...},
+ * "pids":{...},"blkio":{...},"hugetlb":{...}}} with runc's field names (types/events.go);
+ * "max" reads as 18446744073709551615 as in runc. Caller frees.
+ */
+char *hr_cgroup_stats_event(const char *id, const char *path, struct hr_err *err);
 
 #endif

@@ -29,6 +29,7 @@
 #include "json.h"
 #include "log.h"
 #include "namespaces.h"
+#include "policy.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
@@ -51,6 +52,8 @@ struct create_job {
 	struct hr_process_plan *process;
 	struct hr_seccomp_program *seccomp;
 	struct hr_state state;
+	struct hr_cgroup cgroup;
+	bool enter_cgroup; /* clone3 could not place the init: write cgroup.procs */
 	char bundle[PATH_MAX];
 	char rootfs_path[PATH_MAX];
 	char created[64];
@@ -74,6 +77,7 @@ static void job_init(struct create_job *job, const struct hr_context *ctx,
 	job->fifo_fd = job->state_fd = job->console_sock = job->pidfd = job->pty_master = -1;
 	for (int i = 0; i < HR_NS__COUNT; i++)
 		job->ns.join_fds[i] = -1;
+	hr_cgroup_init(&job->cgroup);
 }
 
 static void close_fd(int *fd)
@@ -91,6 +95,9 @@ static void job_release(struct create_job *job, bool failed)
 			syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
 		waitpid(job->pid, NULL, 0);
 	}
+	if (failed)
+		hr_cgroup_remove_created(&job->cgroup);
+	hr_cgroup_close(&job->cgroup);
 	if (failed && job->dir_created) {
 		struct hr_err ignored;
 
@@ -255,8 +262,6 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 	plan->fifo_fd = job->fifo_fd;
 	plan->state_fd = job->state_fd;
 	plan->join_pidfd = -1;
-	plan->apparmor_profile = proc->apparmor_profile;
-	plan->selinux_label = proc->selinux_label;
 }
 
 pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd)
@@ -282,7 +287,12 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 	init_plan_fill(job, &plan);
 	if (hr_ns_enter_for_children(&job->ns, linux_cfg, err) < 0)
 		return -1;
-	job->pid = hr_clone3(job->ns.clone_flags, &job->pidfd, -1);
+	job->pid = hr_clone3(job->ns.clone_flags, &job->pidfd, job->cgroup.fd);
+	if (job->pid < 0 && job->cgroup.fd >= 0 && (errno == EINVAL || errno == ENOSYS)) {
+		/* no CLONE_INTO_CGROUP (Linux < 5.7): cgroup.procs before the init runs anything */
+		job->enter_cgroup = true;
+		job->pid = hr_clone3(job->ns.clone_flags, &job->pidfd, -1);
+	}
 	if (job->pid < 0) {
 		job->pid = 0;
 		return hr_err_sys(err, "clone3 the container's init");
@@ -291,6 +301,7 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 		close(job->sync[0]);
 		hr_init_main(&plan);
 	}
+	hr_cgroup_leave(&job->cgroup);
 	close_fd(&job->sync[1]);
 	return 0;
 }
@@ -300,8 +311,9 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 {
 	const struct hr_config *config = job->config;
 	_cleanup_free_ char *state_json = NULL;
-	int master = -1;
 
+	if (job->enter_cgroup && hr_cgroup_enter(job->cgroup.path, job->pid, err) < 0)
+		return -1;
 	if (job->ns.new_user && hr_ns_write_id_maps(job->pid, &config->linux_cfg, err) < 0)
 		return -1;
 	if (hr_process_apply_from_parent(job->process, job->pid, err) < 0)
@@ -317,25 +329,92 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 		return -1;
 	if (hr_sync_send(job->sync[0], HR_SYNC_GO, NULL, -1, err) < 0)
 		return -1;
-	if (config->process.terminal) {
-		if (hr_sync_wait(job->sync[0], HR_SYNC_PTY, &master, err) < 0)
+	return hr_wait_ready(job->sync[0], config->process.terminal, job->console_sock,
+			     &job->pty_master, err);
+}
+
+int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
+		  struct hr_err *err)
+{
+	int master = -1;
+
+	if (terminal) {
+		if (hr_sync_wait(sync_fd, HR_SYNC_PTY, &master, err) < 0)
 			return -1;
-		if (job->console_sock >= 0) {
-			int r = hr_console_socket_send(job->console_sock, master, err);
+		if (console_sock >= 0) {
+			int r = hr_console_socket_send(console_sock, master, err);
 
 			close(master);
 			if (r < 0)
 				return -1;
 		} else {
-			job->pty_master = master;
+			*pty_master = master;
 		}
 	}
-	return hr_sync_wait(job->sync[0], HR_SYNC_READY, NULL, err);
+	return hr_sync_wait(sync_fd, HR_SYNC_READY, NULL, err);
+}
+
+/*
+ * The devices every container may use, as runc appends them after the config's own rules (so
+ * they win): Docker's configs count on it and list only the rest, and a terminal needs
+ * /dev/pts/ptmx. runc's mknod-anything ("c *:* m", "b *:* m") and /dev/net/tun rules are
+ * left out.
+ */
+static const struct {
+	int64_t major, minor; /* minor -1: any */
+} default_devices[] = {
+	{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, /* null, zero, full, random, urandom */
+	{5, 0}, {5, 2}, {136, -1},              /* tty, ptmx, the pty slaves */
+};
+
+static void add_default_device_rules(struct hr_config *config)
+{
+	const size_t n_default = sizeof(default_devices) / sizeof(default_devices[0]);
+	struct hr_resources *r = &config->linux_cfg.resources;
+	struct hr_device_rule *rules;
+
+	/* no rule at all: no device filter, nothing to add */
+	if (!config->has_linux || !config->linux_cfg.has_resources || r->n_devices == 0)
+		return;
+	rules = hr_arena_array(&config->arena, r->n_devices + n_default, sizeof(*rules));
+	memcpy(rules, r->devices, r->n_devices * sizeof(*rules));
+	for (size_t i = 0; i < n_default; i++)
+		rules[r->n_devices + i] = (struct hr_device_rule){
+			.allow = true,
+			.type = 'c',
+			.major = {.set = true, .value = default_devices[i].major},
+			.minor = {.set = default_devices[i].minor >= 0,
+				  .value = default_devices[i].minor},
+		};
+	r->devices = rules;
+	r->n_devices += n_default;
+}
+
+/* The init is born in its cgroup (CLONE_INTO_CGROUP), limits and device filter in place. */
+static int prepare_cgroup(struct create_job *job, struct hr_err *err)
+{
+	add_default_device_rules(job->config);
+	if (hr_cgroup_create(job->ctx, job->config, job->opts->id, &job->cgroup, err) < 0)
+		return -1;
+	if (job->cgroup.path[0] == '\0')
+		return 0;
+	job->state.cgroup_path = job->cgroup.path;
+	job->state.systemd_cgroup = job->ctx->cgroup_manager == HR_CGROUP_SYSTEMD;
+	/*
+	 * A cgroup namespace made by clone3 is rooted where the parent is, not in the cgroup the
+	 * child is born in: the child creates it itself, after GO, from inside its cgroup.
+	 */
+	if (job->ns.clone_flags & CLONE_NEWCGROUP) {
+		job->ns.clone_flags &= ~(unsigned long)CLONE_NEWCGROUP;
+		job->ns.unshare_flags |= CLONE_NEWCGROUP;
+	}
+	return 0;
 }
 
 static int create_with_job(struct create_job *job, struct hr_err *err)
 {
-	if (load_config(job, err) < 0 || resolve_rootfs(job, err) < 0)
+	if (load_config(job, err) < 0 || hr_policy_apply(job->ctx, job->config, err) < 0 ||
+	    resolve_rootfs(job, err) < 0)
 		return -1;
 	if (hr_lsm_check(job->config->process.apparmor_profile,
 			 job->config->process.selinux_label, err) < 0)
@@ -348,6 +427,8 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 	if (build_plans(job, err) < 0 || make_exec_fifo(job, err) < 0 || prepare_fds(job, err) < 0)
 		return -1;
 	fill_state(job);
+	if (prepare_cgroup(job, err) < 0)
+		return -1;
 	if (spawn_init(job, err) < 0 || drive_init(job, err) < 0)
 		return -1;
 	if (job->opts->pid_file != NULL && hr_write_pid_file(job->opts->pid_file, job->pid, err) < 0)
@@ -405,9 +486,9 @@ static int poll_fifo(int fifo, int pidfd, const char *id, struct hr_err *err)
 }
 
 /*
- * Opening the fifo for reading releases the init blocked on its write side. It writes one byte
- * after the startContainer hooks, and its write end closes on a successful execve: end-of-file
- * means the user process runs (see init.c).
+ * Opening the fifo for reading releases the init blocked on its write side. It writes "0" after
+ * the startContainer hooks, and its write end closes on a successful execve: end-of-file means
+ * the user process runs. A "1" means the seccomp install or the execve failed (see init.c).
  */
 static int release_init(const struct hr_container_dir *dir, const struct hr_state *state,
 			struct hr_err *err)
@@ -430,6 +511,11 @@ static int release_init(const struct hr_container_dir *dir, const struct hr_stat
 		if (poll_fifo(fifo, pidfd, state->id, err) < 0)
 			return -1;
 		n = read(fifo, buf, sizeof(buf));
+		if (n > 0 && memchr(buf, '1', (size_t)n) != NULL)
+			return hr_err_set(err, ECANCELED,
+					  "container %s: its process could not be executed (see its "
+					  "standard error)",
+					  state->id);
 		if (n > 0)
 			started = true;
 		else if (n == 0)
@@ -494,7 +580,7 @@ int hr_supervise(const struct hr_created *created, int sigfd, struct hr_health *
 				{.fd = -1, .events = POLLIN}};
 
 	if (created->pty_master >= 0 &&
-	    hr_pty_relay(created->pty_master, created->pidfd, created->pid, sigfd, err) < 0)
+	    hr_pty_relay(created->pty_master, created->pidfd, sigfd, err) < 0)
 		return -1;
 	for (;;) {
 		int timeout = health ? hr_health_poll_timeout(health) : -1;

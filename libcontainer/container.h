@@ -68,7 +68,8 @@ struct hr_exec_opts {
 	size_t n_env;
 	const char *cwd;
 	const char *user; /* "UID[:GID]" */
-	char **caps;      /* --cap, added to the five sets like runc */
+	char **caps;      /* --cap: added to bounding, effective and permitted (not inheritable or
+			   * ambient, which stay as the process asks) */
 	size_t n_caps;
 	bool tty;
 	bool no_new_privs;
@@ -79,6 +80,25 @@ struct hr_exec_opts {
 };
 int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *opts, int *status,
 		      struct hr_err *err);
+
+/*
+ * cgroup operations (container_cgroup.c). Each fails with "container ID has no cgroup" for a
+ * container created with --cgroup-manager=disabled.
+ */
+int hr_container_pause(const struct hr_context *ctx, const char *id, struct hr_err *err);
+int hr_container_resume(const struct hr_context *ctx, const char *id, struct hr_err *err);
+/* Applies resources live (created, running or paused containers). */
+int hr_container_update(const struct hr_context *ctx, const char *id,
+			const struct hr_resources *resources, struct hr_err *err);
+
+struct hr_events_opts {
+	const char *id;
+	bool stats;       /* print one stats event and return */
+	int interval_ms;  /* stats period while streaming; default 5000 */
+};
+/* Writes runc-compatible event lines to stdout until the container stops. */
+int hr_container_events(const struct hr_context *ctx, const struct hr_events_opts *opts,
+			struct hr_err *err);
 
 /* Signal names with or without SIG, and numbers: "TERM", "SIGKILL", "9". */
 int hr_signal_parse(const char *name, int *signal);

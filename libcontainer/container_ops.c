@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "container_internal.h"
 #include "hooks.h"
@@ -259,8 +260,13 @@ int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids
 	*n = 0;
 	if (hr_container_open(ctx, id, &opened, err) < 0)
 		return -1;
-	if (opened.status != HR_STATUS_STOPPED)
+	if (opened.state.cgroup_path != NULL) {
+		r = hr_cgroup_pids(opened.state.cgroup_path, pids, n, err);
+		if (r < 0 && err->errnum == ENOENT && opened.status == HR_STATUS_STOPPED)
+			r = 0;
+	} else if (opened.status != HR_STATUS_STOPPED) {
 		r = collect_pids(opened.state.pid, pids, n, err);
+	}
 	hr_container_close(&opened);
 	return r;
 }
@@ -288,6 +294,8 @@ static int signal_all(const struct hr_state *state, int signal, struct hr_err *e
 
 	if (r == -ESRCH)
 		return hr_err_set(err, ESRCH, "container %s is not running", state->id);
+	if (r == 0 && state->cgroup_path != NULL)
+		return hr_cgroup_signal(state->cgroup_path, signal, err);
 	if (r < 0 || collect_pids(state->pid, &pids, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -344,14 +352,33 @@ static int kill_and_wait(const struct hr_state *state, struct hr_err *err)
 	return 0;
 }
 
+/* What an interrupted create left: a directory without state (its init died with it). */
+static int remove_incomplete(const struct hr_context *ctx, const char *id, struct hr_err *err)
+{
+	struct hr_container_dir dir;
+	int r;
+
+	if (hr_container_dir_open(ctx->root, id, &dir, err) < 0)
+		return -1;
+	r = hr_container_dir_remove(&dir, err);
+	hr_container_dir_close(&dir);
+	return r;
+}
+
 int hr_container_delete(const struct hr_context *ctx, const char *id, bool force,
 			struct hr_err *err)
 {
 	struct hr_opened opened;
 	int r = 0;
 
-	if (hr_container_open(ctx, id, &opened, err) < 0)
+	if (hr_container_open(ctx, id, &opened, err) < 0) {
+		if (err->errnum == ENODATA)
+			return remove_incomplete(ctx, id, err);
+		/* runc's --force: already gone is done (containerd's shim cleanup relies on it) */
+		if (force && err->errnum == ENOENT)
+			return 0;
 		return -1;
+	}
 	if ((opened.status == HR_STATUS_RUNNING || opened.status == HR_STATUS_PAUSED) && !force) {
 		r = hr_err_set(err, EBUSY,
 			       "cannot delete container %s: it is %s (stop it first, or use "
@@ -361,6 +388,11 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
 	}
 	if (opened.status != HR_STATUS_STOPPED && kill_and_wait(&opened.state, err) < 0) {
 		r = -1;
+		goto out;
+	}
+	/* also what a failed or stopped container left in its cgroup */
+	if (hr_cgroup_destroy(opened.state.cgroup_path, err) < 0) {
+		r = hr_err_prefix(err, "delete container %s", id);
 		goto out;
 	}
 	hr_container_run_hooks(&opened, HR_HOOK_POSTSTOP, HR_STATUS_STOPPED);

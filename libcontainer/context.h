@@ -25,6 +25,7 @@ struct hr_context {
 	enum hr_log_format log_format;
 	bool debug;
 	enum hr_cgroup_manager cgroup_manager;
+	const char *policy_path; /* --policy FILE; NULL: $HARDRUN_POLICY or the default (policy.h) */
 	const char *argv0;
 };
 

@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "capabilities.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "container_internal.h"
 #include "init.h"
 #include "json.h"
 #include "log.h"
 #include "namespaces.h"
+#include "policy.h"
 #include "process.h"
 #include "seccomp_filter.h"
 #include "sync.h"
@@ -37,6 +39,8 @@ struct exec_job {
 	struct hr_process_plan *plan;
 	struct hr_seccomp_program *seccomp;
 	int init_pidfd;
+	int cgroup_fd; /* the container's cgroup, to be born in it; -1 without one */
+	bool enter_cgroup;
 	int sync[2];
 	int console_sock;
 	int pidfd;
@@ -173,6 +177,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 	}
 	hr_log_add_config_secrets(job->process.env, job->process.n_env, job->config->annotations,
 				  job->config->n_annotations);
+	if (hr_policy_apply_exec(ctx, job->config, &job->process, err) < 0)
+		return -1;
 	if (job->process.terminal && job->opts->console_socket != NULL) {
 		job->console_sock = hr_console_socket_connect(job->opts->console_socket, err);
 		if (job->console_sock < 0)
@@ -191,6 +197,12 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 	if (hr_pidfd_open_verified(job->opened.state.pid, job->opened.state.pid_start_time,
 				   &job->init_pidfd, err) < 0)
 		return hr_err_set(err, ESRCH, "container %s is not running", job->opts->id);
+	if (job->opened.state.cgroup_path != NULL) {
+		job->cgroup_fd =
+		    open(job->opened.state.cgroup_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (job->cgroup_fd < 0)
+			return hr_err_sys(err, "open cgroup %s", job->opened.state.cgroup_path);
+	}
 	return hr_sync_pair(job->sync, err);
 }
 
@@ -221,8 +233,6 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 		.state_fd = -1,
 		.join_pidfd = job->init_pidfd,
 		.join_ns_flags = join_flags(job->config),
-		.apparmor_profile = job->process.apparmor_profile,
-		.selinux_label = job->process.selinux_label,
 	};
 	int children_flags = CLONE_NEWPID;
 
@@ -232,7 +242,11 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 	/* pid and time namespaces apply to children: enter them here, be born there */
 	if (setns(job->init_pidfd, children_flags) < 0)
 		return hr_err_sys(err, "join the pid namespace of container %s", job->opts->id);
-	job->pid = hr_clone3(0, &job->pidfd, -1);
+	job->pid = hr_clone3(0, &job->pidfd, job->cgroup_fd);
+	if (job->pid < 0 && job->cgroup_fd >= 0 && (errno == EINVAL || errno == ENOSYS)) {
+		job->enter_cgroup = true;
+		job->pid = hr_clone3(0, &job->pidfd, -1);
+	}
 	if (job->pid < 0) {
 		job->pid = 0;
 		return hr_err_sys(err, "clone3 the exec process");
@@ -248,25 +262,13 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 
 static int drive(struct exec_job *job, struct hr_err *err)
 {
-	int master = -1;
-
+	if (job->enter_cgroup && hr_cgroup_enter(job->opened.state.cgroup_path, job->pid, err) < 0)
+		return -1;
 	if (hr_process_apply_from_parent(job->plan, job->pid, err) < 0 ||
 	    hr_sync_send(job->sync[0], HR_SYNC_GO, NULL, -1, err) < 0)
 		return -1;
-	if (job->process.terminal) {
-		if (hr_sync_wait(job->sync[0], HR_SYNC_PTY, &master, err) < 0)
-			return -1;
-		if (job->console_sock >= 0) {
-			int r = hr_console_socket_send(job->console_sock, master, err);
-
-			close(master);
-			if (r < 0)
-				return -1;
-		} else {
-			job->pty_master = master;
-		}
-	}
-	if (hr_sync_wait(job->sync[0], HR_SYNC_READY, NULL, err) < 0)
+	if (hr_wait_ready(job->sync[0], job->process.terminal, job->console_sock, &job->pty_master,
+			  err) < 0)
 		return -1;
 	if (job->opts->pid_file != NULL)
 		return hr_write_pid_file(job->opts->pid_file, job->pid, err);
@@ -279,8 +281,8 @@ static void release(struct exec_job *job, bool failed)
 		syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
 		waitpid(job->pid, NULL, 0);
 	}
-	int *fds[] = {&job->init_pidfd, &job->sync[0], &job->sync[1], &job->console_sock,
-		      &job->pidfd, &job->pty_master};
+	int *fds[] = {&job->init_pidfd,	  &job->cgroup_fd, &job->sync[0],   &job->sync[1],
+		      &job->console_sock, &job->pidfd,	   &job->pty_master};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -304,7 +306,7 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 	int sigfd = -1, r;
 
 	*status = 0;
-	job.init_pidfd = job.sync[0] = job.sync[1] = -1;
+	job.init_pidfd = job.cgroup_fd = job.sync[0] = job.sync[1] = -1;
 	job.console_sock = job.pidfd = job.pty_master = -1;
 	if (!opts->detach) {
 		sigfd = hr_signalfd_for_forwarding(&old, err);

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "json.h"
 
@@ -270,8 +271,11 @@ int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
 	snprintf(name, sizeof(name), "%s/%s", dir->path, STATE_FILE);
 	memset(state, 0, sizeof(*state));
 	if (fd < 0) {
+		/* we hold the lock, so no create is running: one was interrupted */
 		if (errno == ENOENT)
-			return hr_err_set(err, ENOENT, "container %s is being created",
+			return hr_err_set(err, ENODATA,
+					  "container %s does not exist: an interrupted create left "
+					  "its directory (hardrun delete removes it)",
 					  strrchr(dir->path, '/') + 1);
 		return hr_err_sys(err, "open %s", name);
 	}
@@ -349,6 +353,8 @@ enum hr_status hr_state_status(const struct hr_container_dir *dir, const struct 
 		return HR_STATUS_STOPPED;
 	if (faccessat(dir->fd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return HR_STATUS_CREATED;
+	if (state->cgroup_path != NULL && hr_cgroup_is_frozen(state->cgroup_path) == 1)
+		return HR_STATUS_PAUSED;
 	return HR_STATUS_RUNNING;
 }
 

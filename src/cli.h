@@ -35,7 +35,10 @@ const struct hr_command *hr_find_command(const char *name);
  *   HR_OPT_ERROR  after printing a usage error (the command returns HR_EXIT_USAGE).
  * Parsing stops at the first non-option argument, as runc's does.
  */
-#define HR_HELP_OPTION {"help", no_argument, NULL, 'h'}
+#define HR_HELP_OPTION                                                                             \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
 #define HR_OPT_HELP  0x10000
 #define HR_OPT_ERROR 0x10001
 int hr_getopt(const struct hr_command *cmd, int argc, char **argv, const struct option *opts,
@@ -43,7 +46,7 @@ int hr_getopt(const struct hr_command *cmd, int argc, char **argv, const struct 
 
 /* Prints "hardrun CMD: <message>" and a hint to stderr; returns HR_EXIT_USAGE. */
 int hr_usage_error(const struct hr_command *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Checks the number of positional arguments left after options. */
 bool hr_expect_args(const struct hr_command *cmd, int argc, int min, int max);
@@ -59,6 +62,7 @@ int hr_parse_no_options(const struct hr_command *cmd, int argc, char **argv, int
 
 HR_DECLARE_COMMAND(hr_cmd_spec);
 HR_DECLARE_COMMAND(hr_cmd_validate);
+HR_DECLARE_COMMAND(hr_cmd_audit);
 HR_DECLARE_COMMAND(hr_cmd_features);
 HR_DECLARE_COMMAND(hr_cmd_create);
 HR_DECLARE_COMMAND(hr_cmd_start);
@@ -69,5 +73,9 @@ HR_DECLARE_COMMAND(hr_cmd_delete);
 HR_DECLARE_COMMAND(hr_cmd_list);
 HR_DECLARE_COMMAND(hr_cmd_ps);
 HR_DECLARE_COMMAND(hr_cmd_exec);
+HR_DECLARE_COMMAND(hr_cmd_pause);
+HR_DECLARE_COMMAND(hr_cmd_resume);
+HR_DECLARE_COMMAND(hr_cmd_update);
+HR_DECLARE_COMMAND(hr_cmd_events);
 
 #endif

@@ -21,8 +21,13 @@ const struct hr_command *const hr_commands[] = {
 	&hr_cmd_list,
 	&hr_cmd_ps,
 	&hr_cmd_exec,
+	&hr_cmd_pause,
+	&hr_cmd_resume,
+	&hr_cmd_update,
+	&hr_cmd_events,
 	&hr_cmd_spec,
 	&hr_cmd_validate,
+	&hr_cmd_audit,
 	&hr_cmd_features,
 	NULL,
 };
@@ -40,6 +45,8 @@ static const char global_usage[] =
 	"  --systemd-cgroup           same as --cgroup-manager systemd\n"
 	"  --cgroup-manager cgroupfs|systemd|disabled\n"
 	"                             who manages the container's cgroup (default cgroupfs)\n"
+	"  --policy FILE              the policy for create, run and exec (default\n"
+	"                             $HARDRUN_POLICY, else /etc/hardrun/policy.json)\n"
 	"  -v, --version              print the version and the compiled-in features\n"
 	"  -h, --help                 print this help\n"
 	"\n"
@@ -62,6 +69,7 @@ enum {
 	OPT_DEBUG,
 	OPT_SYSTEMD_CGROUP,
 	OPT_CGROUP_MANAGER,
+	OPT_POLICY,
 };
 
 static const struct option global_options[] = {
@@ -71,6 +79,7 @@ static const struct option global_options[] = {
 	{"debug", no_argument, NULL, OPT_DEBUG},
 	{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
 	{"cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER},
+	{"policy", required_argument, NULL, OPT_POLICY},
 	{"version", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -124,6 +133,11 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 				return global_usage_error(
 					"unknown --cgroup-manager (cgroupfs, systemd or disabled):",
 					optarg);
+			break;
+		case OPT_POLICY:
+			if (optarg[0] == '\0')
+				return global_usage_error("--policy needs a file name", NULL);
+			ctx->policy_path = optarg;
 			break;
 		case 'v':
 			hr_print_version(stdout);

@@ -1,0 +1,62 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The systemd cgroup manager in a guest booted with systemd as PID 1 (hence not among
+# tests/vm/*.bats, which check.sh runs in a shell-init guest):
+#
+#   tests/vm/run-in-vm.sh --systemd "$(command -v bats)" --tap tests/vm/systemd/cgroup.bats
+
+# shellcheck disable=SC2154
+: "${HARDRUN:=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)/hardrun}"
+: "${HR_SCHEMA_DIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)/shared/runtime-spec/schema}"
+export HARDRUN HR_SCHEMA_DIR
+export HR_CGROUP_MANAGER=systemd
+export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-${HR_TEST_TIMEOUT:-300}}
+
+load ../../integration/lib
+
+CG=/sys/fs/cgroup
+
+setup_file() {
+	if ! grep -q HARDRUN_VM_CMD /proc/cmdline || [ ! -d /run/systemd/system ]; then
+		echo "tests/vm/systemd/cgroup.bats runs only in a guest booted with --systemd" >&2
+		return 1
+	fi
+}
+
+mini_bundle() {
+	local applet
+	mkdir -p "$BUNDLE"/rootfs/{bin,dev,proc,sys,tmp,etc}
+	cp "${HR_BUSYBOX:-/bin/busybox}" "$BUNDLE/rootfs/bin/busybox"
+	for applet in sh cat sleep; do ln -s busybox "$BUNDLE/rootfs/bin/$applet"; done
+	"$HARDRUN" spec --force --bundle "$BUNDLE" --profile production --args "$@" >/dev/null
+	cd "$BUNDLE" || return 1
+}
+
+@test "a transient scope with Delegate=yes holds the container, with its limits" {
+	mini_bundle sleep 1000
+	update_config 'c["linux"]["cgroupsPath"] = "system.slice:hardrun:c1"'
+	hr run -d c1 </dev/null >"$HR_TMP/log" 2>&1 || fail "$(cat "$HR_TMP/log")"
+	scope=$CG/system.slice/hardrun-c1.scope
+	[ "$(cat $scope/memory.max)" = 536870912 ] || fail "memory.max $(cat $scope/memory.max)"
+	[ "$(cat $scope/cpu.max)" = "50000 100000" ] || fail "cpu.max $(cat $scope/cpu.max)"
+	[ "$(cat $scope/pids.max)" = 256 ] || fail "pids.max"
+	# only the init is in the scope: hardrun went back to its own cgroup
+	[ "$(wc -l <$scope/cgroup.procs)" -eq 1 ] || fail "procs: $(cat $scope/cgroup.procs)"
+	run -0 systemctl show -p Delegate -p MemoryMax -p TasksMax hardrun-c1.scope
+	assert_output_contains "Delegate=yes"
+	assert_output_contains "MemoryMax=536870912"
+	assert_output_contains "TasksMax=256"
+	run -0 hr pause c1
+	[ "$(cat $scope/cgroup.freeze)" = 1 ] || fail "not frozen"
+	run -0 hr resume c1
+	run -0 hr delete --force c1
+	for _ in $(seq 50); do [ -e $scope ] || break; sleep 0.1; done
+	[ ! -e $scope ] || fail "$scope left"
+}
+
+@test "a cgroupsPath that is not slice:prefix:name is refused" {
+	mini_bundle true
+	update_config 'c["linux"]["cgroupsPath"] = "/not/systemd"'
+	run -1 hr run c1
+	assert_output_contains 'the systemd cgroup manager expects "slice:prefix:name"'
+}
