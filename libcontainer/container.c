@@ -367,27 +367,56 @@ static const struct {
 	{5, 0}, {5, 2}, {136, -1},              /* tty, ptmx, the pty slaves */
 };
 
+static bool rule_has_all_access(const struct hr_device_rule *r)
+{
+	return r->access == NULL ||
+	       (strchr(r->access, 'r') && strchr(r->access, 'w') && strchr(r->access, 'm'));
+}
+
+/* Whether the rules already allow every access to the device(s) d (minor -1: any). */
+static bool device_allowed(const struct hr_device_rule *rules, size_t n, int64_t major,
+			   int64_t minor)
+{
+	/* the last rule touching d decides (the filter tests the rules from the end) */
+	for (size_t i = n; i-- > 0;) {
+		const struct hr_device_rule *r = &rules[i];
+
+		if (r->type == 'b' || (r->major.set && r->major.value != major) ||
+		    (r->minor.set && minor >= 0 && r->minor.value != minor))
+			continue;
+		return r->allow && rule_has_all_access(r) && (!r->minor.set || minor >= 0);
+	}
+	return false;
+}
+
 static void add_default_device_rules(struct hr_config *config)
 {
 	const size_t n_default = sizeof(default_devices) / sizeof(default_devices[0]);
 	struct hr_resources *r = &config->linux_cfg.resources;
 	struct hr_device_rule *rules;
+	size_t n;
 
 	/* no rule at all: no device filter, nothing to add */
 	if (!config->has_linux || !config->linux_cfg.has_resources || r->n_devices == 0)
 		return;
 	rules = hr_arena_array(&config->arena, r->n_devices + n_default, sizeof(*rules));
 	memcpy(rules, r->devices, r->n_devices * sizeof(*rules));
-	for (size_t i = 0; i < n_default; i++)
-		rules[r->n_devices + i] = (struct hr_device_rule){
+	n = r->n_devices;
+	/* only what the rules do not allow yet: the BPF program stays short */
+	for (size_t i = 0; i < n_default; i++) {
+		int64_t major = default_devices[i].major, minor = default_devices[i].minor;
+
+		if (device_allowed(rules, n, major, minor))
+			continue;
+		rules[n++] = (struct hr_device_rule){
 			.allow = true,
 			.type = 'c',
-			.major = {.set = true, .value = default_devices[i].major},
-			.minor = {.set = default_devices[i].minor >= 0,
-				  .value = default_devices[i].minor},
+			.major = {.set = true, .value = major},
+			.minor = {.set = minor >= 0, .value = minor},
 		};
+	}
 	r->devices = rules;
-	r->n_devices += n_default;
+	r->n_devices = n;
 }
 
 /* The init is born in its cgroup (CLONE_INTO_CGROUP), limits and device filter in place. */

@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers of the integration tests. Load with `load lib` from a .bats file.
+#
+# The environment comes from run.sh: HARDRUN (the binary under test, absolute) and
+# HR_SCHEMA_DIR (the runtime-spec JSON schemas). Every test gets its own temporary directory
+# HR_TMP holding a state directory HR_ROOT and a bundle directory BUNDLE; teardown removes
+# containers, mounts and files left in it.
+#
+# A .bats file that defines its own setup/teardown calls hr_setup/hr_teardown from them.
+
+# status, output, lines and stderr are set by bats' `run`.
+# shellcheck disable=SC2154
+bats_require_minimum_version 1.5.0
+
+: "${HARDRUN:?HARDRUN is not set: run the tests through tests/integration/run.sh}"
+: "${HR_SCHEMA_DIR:?HR_SCHEMA_DIR is not set: run the tests through tests/integration/run.sh}"
+
+# Debian's python3 has python3-jsonschema; the python3 on PATH may be another interpreter.
+HR_PYTHON=${HR_PYTHON:-/usr/bin/python3}
+
+hr_setup() {
+	HR_TMP=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/hardrun-test.XXXXXX")
+	HR_ROOT=$HR_TMP/state
+	BUNDLE=$HR_TMP/bundle
+	mkdir -p "$HR_ROOT" "$BUNDLE"
+	export HR_TMP HR_ROOT BUNDLE
+}
+
+hr_teardown() {
+	[ -n "${HR_TMP:-}" ] && [ -d "$HR_TMP" ] || return 0
+	local dir mnt
+	# Containers a test left behind, then anything still mounted below HR_TMP (deepest first),
+	# so that removing the directory can never reach into a bind-mounted host directory.
+	for dir in "$HR_ROOT"/*/; do
+		[ -d "$dir" ] || continue
+		dir=${dir%/}
+		"$HARDRUN" --root "$HR_ROOT" delete --force "${dir##*/}" >/dev/null 2>&1 || true
+	done
+	while read -r mnt; do
+		umount -l "$mnt" 2>/dev/null || true
+	done < <(awk -v p="$HR_TMP" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+	rm -rf --one-file-system "$HR_TMP"
+	unset HR_TMP HR_ROOT BUNDLE
+}
+
+setup() {
+	hr_setup
+}
+
+teardown() {
+	hr_teardown
+}
+
+# hardrun with this test's state directory. On the host, cgroups belong to the machine:
+# containers run with --cgroup-manager disabled unless HR_CGROUP_MANAGER says otherwise.
+hr() {
+	"$HARDRUN" --root "$HR_ROOT" --cgroup-manager "${HR_CGROUP_MANAGER:-disabled}" "$@"
+}
+
+# make_busybox_rootfs DIR: a minimal root filesystem with busybox-static and its applets.
+make_busybox_rootfs() {
+	local dir=$1 busybox=${HR_BUSYBOX:-/bin/busybox} applet
+	# The rootfs has no libraries: busybox must be the static build.
+	if [ ! -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+		echo "make_busybox_rootfs: $busybox is not a static busybox: apt-get install busybox-static" >&2
+		return 1
+	fi
+	mkdir -p "$dir"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc,root,run,var/tmp}
+	chmod 1777 "$dir/tmp" "$dir/var/tmp"
+	cp "$busybox" "$dir/bin/busybox"
+	for applet in $("$dir/bin/busybox" --list-full); do
+		[ -e "$dir/$applet" ] || ln -s /bin/busybox "$dir/$applet"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
+		>"$dir/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/etc/group"
+}
+
+# make_bundle [DIR]: DIR (default BUNDLE) with a busybox rootfs and the config.json of
+# `hardrun spec`, running "sh" as its process.
+make_bundle() {
+	local dir=${1:-$BUNDLE}
+	mkdir -p "$dir"
+	make_busybox_rootfs "$dir/rootfs"
+	(cd "$dir" && "$HARDRUN" spec) || {
+		echo "make_bundle: hardrun spec failed in $dir" >&2
+		return 1
+	}
+}
+
+# update_config PYTHON [DIR]: edits DIR/config.json (default BUNDLE) in place; the statement
+# sees the document as `c`, e.g.  update_config 'c["process"]["args"] = ["true"]'
+update_config() {
+	local code=$1 file=${2:-$BUNDLE}/config.json
+	"$HR_PYTHON" - "$file" "$code" <<-'EOF'
+		import json, sys
+		path, code = sys.argv[1], sys.argv[2]
+		with open(path) as f:
+		    c = json.load(f)
+		exec(code, {"c": c})
+		with open(path + ".tmp", "w") as f:
+		    json.dump(c, f, indent=2)
+		import os
+		os.replace(path + ".tmp", path)
+	EOF
+}
+
+# json_get FILE EXPR: prints the Python expression EXPR evaluated on the document `d`
+# (strings as is, other values as JSON).
+json_get() {
+	"$HR_PYTHON" - "$1" "$2" <<-'EOF'
+		import json, sys
+		with open(sys.argv[1]) as f:
+		    d = json.load(f)
+		v = eval(sys.argv[2], {"d": d})
+		print(v if isinstance(v, str) else json.dumps(v))
+	EOF
+}
+
+# validate_schema SCHEMA FILE: validates FILE against HR_SCHEMA_DIR/SCHEMA (e.g.
+# config-schema.json), resolving the schema's relative $refs in HR_SCHEMA_DIR; prints every
+# violation and fails when there is one.
+validate_schema() {
+	"$HR_PYTHON" - "$HR_SCHEMA_DIR" "$1" "$2" <<-'EOF'
+		import json, os, sys
+		import jsonschema
+		schema_dir, schema_name, doc_path = sys.argv[1:4]
+		with open(os.path.join(schema_dir, schema_name)) as f:
+		    schema = json.load(f)
+		with open(doc_path) as f:
+		    doc = json.load(f)
+		resolver = jsonschema.RefResolver("file://" + os.path.abspath(schema_dir) + "/", schema)
+		validator = jsonschema.Draft4Validator(schema, resolver=resolver)
+		errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+		for e in errors:
+		    print("%s: %s: %s" % (doc_path, "/".join(str(p) for p in e.path) or "(root)", e.message))
+		sys.exit(1 if errors else 0)
+	EOF
+}
+
+# Assertions on the result of `run`: they print what was expected and what came out.
+fail() {
+	printf '%s\n' "$@" >&2
+	printf -- '--- status: %s\n--- output:\n%s\n' "${status:-}" "${output:-}" >&2
+	if [ -n "${stderr+x}" ]; then
+		printf -- '--- stderr:\n%s\n' "$stderr" >&2
+	fi
+	return 1
+}
+
+assert_status() {
+	[ "$status" -eq "$1" ] || fail "expected exit status $1, got $status"
+}
+
+# assert_output_contains TEXT (fixed string, in $output)
+assert_output_contains() {
+	[[ "$output" == *"$1"* ]] || fail "expected the output to contain: $1"
+}
+
+assert_output_not_contains() {
+	[[ "$output" != *"$1"* ]] || fail "expected the output not to contain: $1"
+}
+
+# assert_stderr_contains TEXT (with `run --separate-stderr`)
+assert_stderr_contains() {
+	[[ "$stderr" == *"$1"* ]] || fail "expected stderr to contain: $1"
+}
+
+# assert_line_matches REGEX: some line of $output matches the extended regular expression.
+assert_line_matches() {
+	local line
+	for line in "${lines[@]}"; do
+		[[ "$line" =~ $1 ]] && return 0
+	done
+	fail "expected a line matching: $1"
+}

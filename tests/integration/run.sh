@@ -1,0 +1,168 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The integration tests: the real hardrun binary on the host, as root.
+#
+#   tests/integration/run.sh HARDRUN_BINARY [TEST.bats|TEST.sh ...]
+#
+# Runs every tests/integration/*.bats with bats (or only the files given), and every
+# tests/integration/*.sh that takes the binary as $1 and that no .bats file wraps, counting
+# each such script as one test. Everything runs inside `unshare --mount --propagation private`
+# so that a runtime bug can never leave a mount behind on the host.
+#
+# Each file also runs in a PID namespace of its own (with its own /proc), so that a container
+# or a process a test leaves behind is killed when the file ends, and under a time limit: a
+# test that hangs (a container holding bats' output pipe open, say) fails instead of stalling
+# the run.
+#
+# Environment: HR_SCHEMA_DIR (the runtime-spec schemas; default ../shared/runtime-spec/schema
+# next to the repository), HR_TEST_TIMEOUT (seconds per test, default 120), HR_FILE_TIMEOUT
+# (seconds per file, default 600), CI (when set, a skipped test counts as failed).
+# Ends with the line "integration: N passed, N failed"; exits non-zero when a test failed or
+# when none ran.
+set -u
+
+me=integration
+here=$(cd "$(dirname "$0")" && pwd)
+
+if [ $# -lt 1 ]; then
+	echo "usage: $0 HARDRUN_BINARY [TEST.bats|TEST.sh ...]" >&2
+	exit 2
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "$me: the integration tests create containers and must run as root (CI does); rerun with sudo" >&2
+	exit 1
+fi
+binary=$1
+shift
+case $binary in
+/*) ;;
+*) binary=$PWD/$binary ;;
+esac
+if [ ! -x "$binary" ]; then
+	echo "$me: $binary is not an executable: build hardrun first (make)" >&2
+	exit 2
+fi
+for tool in bats unshare; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "$me: $tool not found: apt-get install ${tool/unshare/util-linux}" >&2
+		exit 2
+	fi
+done
+
+HR_SCHEMA_DIR=${HR_SCHEMA_DIR:-$(cd "$here/../../.." && pwd)/shared/runtime-spec/schema}
+if [ ! -f "$HR_SCHEMA_DIR/config-schema.json" ]; then
+	echo "$me: no runtime-spec schemas in $HR_SCHEMA_DIR: set HR_SCHEMA_DIR" >&2
+	exit 2
+fi
+export HARDRUN=$binary HR_SCHEMA_DIR
+export BATS_TEST_TIMEOUT=${HR_TEST_TIMEOUT:-120}
+file_timeout=${HR_FILE_TIMEOUT:-600}
+
+# Re-run this script in a private mount namespace; the inner run does the work.
+if [ -z "${HR_INTEGRATION_NS:-}" ]; then
+	exec unshare --mount --propagation private env HR_INTEGRATION_NS=1 "$0" "$binary" "$@"
+fi
+
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=()
+	for f in "$here"/*.bats "$here"/*.sh; do
+		[ -e "$f" ] || continue
+		case $(basename "$f") in
+		run.sh) continue ;;
+		esac
+		# A script that a .bats file runs is counted there, not once more here.
+		if [[ $f == *.sh ]] && grep -qsF "$(basename "$f")" "$here"/*.bats; then
+			continue
+		fi
+		tests+=("$f")
+	done
+fi
+
+passed=0
+failed=0
+skipped=()
+failures=()
+tap=$(mktemp "${TMPDIR:-/tmp}/hardrun-tap.XXXXXX")
+trap 'rm -f "$tap"' EXIT
+
+# isolated CMD...: CMD in a new PID namespace (everything in it dies with it) under the file
+# time limit; its status, 124 when the limit was hit.
+isolated() {
+	unshare --pid --fork --kill-child --mount-proc \
+		timeout --foreground --kill-after=10 "$file_timeout" "$@"
+}
+
+run_bats() {
+	local file=$1 rc n_ok=0 n_fail=0 line n_skipped_before=${#skipped[@]}
+	isolated bats --tap "$file" | tee "$tap"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		n_fail=$((n_fail + 1))
+		failures+=("$(basename "$file"): killed after ${file_timeout}s (HR_FILE_TIMEOUT)")
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"not ok "*)
+			n_fail=$((n_fail + 1))
+			failures+=("$(basename "$file"): ${line#not ok }")
+			;;
+		"ok "*"# skip"*)
+			skipped+=("$(basename "$file"): ${line#ok }")
+			if [ -n "${CI:-}" ]; then
+				n_fail=$((n_fail + 1))
+				failures+=("$(basename "$file"): skipped in CI: ${line#ok }")
+			else
+				n_ok=$((n_ok + 1))
+			fi
+			;;
+		"ok "*) n_ok=$((n_ok + 1)) ;;
+		esac
+	done <"$tap"
+	# bats failing outside any test (a syntax error, a failing setup_file) is a failure too,
+	# and so is a file in which no test ran.
+	if [ "$rc" -ne 0 ] && [ "$n_fail" -eq 0 ]; then
+		n_fail=1
+		failures+=("$(basename "$file"): bats exited with status $rc")
+	elif [ $((n_ok + n_fail)) -eq 0 ] && [ ${#skipped[@]} -eq "$n_skipped_before" ]; then
+		n_fail=1
+		failures+=("$(basename "$file"): no test ran")
+	fi
+	passed=$((passed + n_ok))
+	failed=$((failed + n_fail))
+}
+
+run_script() {
+	local file=$1 rc
+	echo "# $(basename "$file")"
+	isolated "$file" "$binary"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("$(basename "$file"): exited with status $rc")
+	fi
+}
+
+for t in "${tests[@]}"; do
+	case $t in
+	*.bats) run_bats "$t" ;;
+	*.sh) run_script "$t" ;;
+	*)
+		echo "$me: $t: neither a .bats file nor a .sh script" >&2
+		failed=$((failed + 1))
+		;;
+	esac
+done
+
+echo
+for s in "${skipped[@]}"; do
+	echo "$me: skipped: $s"
+done
+for f in "${failures[@]}"; do
+	echo "$me: FAILED: $f"
+done
+echo "$me: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The test suite of the guest kernel; check.sh runs it inside the guest (run-in-vm.sh):
+#
+#   tests/vm/guest-suite.sh HARDRUN_BINARY [TEST.bats...]
+#
+# Runs tests/vm/*.bats (or only the files given), then the integration suite
+# (tests/integration) with the cgroupfs manager, both through tests/integration/run.sh (private
+# mount namespace, PID namespace and time limit per file). HR_VM_INTEGRATION=no leaves the
+# integration suite out (said loudly); so does naming files.
+# Ends with "vm-guest: N passed, N failed"; exits non-zero when a test failed or none ran.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+if [ $# -lt 1 ]; then
+	echo "usage: $0 HARDRUN_BINARY [TEST.bats...]" >&2
+	exit 2
+fi
+binary=$1
+shift
+export HR_CGROUP_MANAGER=cgroupfs
+
+passed=0
+failed=0
+failures=()
+
+# part NAME TEST...: one run of run.sh; its "integration: N passed, N failed" line is added up.
+part() {
+	local name=$1 log line p f rc
+	shift
+	echo "== $name"
+	log=$(mktemp)
+	"$here/../integration/run.sh" "$binary" "$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -aE '^integration: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	rm -f "$log"
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		failures+=("$name: run.sh exited with status $rc without a summary")
+		return
+	fi
+	p=${line#integration: }
+	p=${p%% *}
+	f=${line#*passed, }
+	f=${f%% *}
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ] || failures+=("$name: $f failed")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		failed=$((failed + 1))
+		failures+=("$name: run.sh exited with status $rc")
+	fi
+}
+
+echo "vm-guest: kernel $(uname -r), cgroup controllers: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
+if [ $# -gt 0 ]; then
+	part "guest tests: $*" "$@"
+else
+	part "guest tests (tests/vm)" "$here"/*.bats
+fi
+if [ $# -gt 0 ] || [ "${HR_VM_INTEGRATION:-yes}" = no ]; then
+	echo "vm-guest: NOT RUN: the integration suite with the cgroupfs manager (only some files asked for)"
+else
+	part "integration tests (cgroupfs manager)"
+fi
+
+echo
+for f in "${failures[@]}"; do
+	echo "vm-guest: FAILED: $f"
+done
+echo "vm-guest: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
