@@ -179,7 +179,8 @@ static int build_plans(struct create_job *job, struct hr_err *err)
 		return -1;
 	if (linux_cfg != NULL && linux_cfg->seccomp != NULL) {
 		snprintf(cache, sizeof(cache), "%s/.seccomp-cache", job->ctx->root);
-		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) < 0)
+		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) <
+		    0)
 			return -1;
 	}
 	return hr_ns_plan_build(linux_cfg, &job->ns, err);
@@ -204,7 +205,8 @@ static int prepare_fds(struct create_job *job, struct hr_err *err)
 
 	if (proc->terminal) {
 		if (job->opts->console_socket != NULL) {
-			job->console_sock = hr_console_socket_connect(job->opts->console_socket, err);
+			job->console_sock =
+			    hr_console_socket_connect(job->opts->console_socket, err);
 			if (job->console_sock < 0)
 				return -1;
 		} else if (!job->relay_pty) {
@@ -267,9 +269,9 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd)
 {
 	struct clone_args args = {
-		.flags = flags | CLONE_PIDFD,
-		.pidfd = (uint64_t)(uintptr_t)pidfd,
-		.exit_signal = SIGCHLD,
+	    .flags = flags | CLONE_PIDFD,
+	    .pidfd = (uint64_t)(uintptr_t)pidfd,
+	    .exit_signal = SIGCHLD,
 	};
 
 	if (cgroup_fd >= 0) {
@@ -333,8 +335,7 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 			     &job->pty_master, err);
 }
 
-int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
-		  struct hr_err *err)
+int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master, struct hr_err *err)
 {
 	int master = -1;
 
@@ -363,8 +364,8 @@ int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
 static const struct {
 	int64_t major, minor; /* minor -1: any */
 } default_devices[] = {
-	{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, /* null, zero, full, random, urandom */
-	{5, 0}, {5, 2}, {136, -1},              /* tty, ptmx, the pty slaves */
+    {1, 3}, {1, 5}, {1, 7},    {1, 8}, {1, 9}, /* null, zero, full, random, urandom */
+    {5, 0}, {5, 2}, {136, -1},		       /* tty, ptmx, the pty slaves */
 };
 
 static bool rule_has_all_access(const struct hr_device_rule *r)
@@ -409,10 +410,10 @@ static void add_default_device_rules(struct hr_config *config)
 		if (device_allowed(rules, n, major, minor))
 			continue;
 		rules[n++] = (struct hr_device_rule){
-			.allow = true,
-			.type = 'c',
-			.major = {.set = true, .value = major},
-			.minor = {.set = minor >= 0, .value = minor},
+		    .allow = true,
+		    .type = 'c',
+		    .major = {.set = true, .value = major},
+		    .minor = {.set = minor >= 0, .value = minor},
 		};
 	}
 	r->devices = rules;
@@ -445,8 +446,8 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 	if (load_config(job, err) < 0 || hr_policy_apply(job->ctx, job->config, err) < 0 ||
 	    resolve_rootfs(job, err) < 0)
 		return -1;
-	if (hr_lsm_check(job->config->process.apparmor_profile,
-			 job->config->process.selinux_label, err) < 0)
+	if (hr_lsm_check(job->config->process.apparmor_profile, job->config->process.selinux_label,
+			 err) < 0)
 		return -1;
 	if (hr_cgroup_check_host(job->ctx, job->config, err) < 0)
 		return -1;
@@ -460,7 +461,8 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 		return -1;
 	if (spawn_init(job, err) < 0 || drive_init(job, err) < 0)
 		return -1;
-	if (job->opts->pid_file != NULL && hr_write_pid_file(job->opts->pid_file, job->pid, err) < 0)
+	if (job->opts->pid_file != NULL &&
+	    hr_write_pid_file(job->opts->pid_file, job->pid, err) < 0)
 		return -1;
 	return hr_state_write(&job->dir, &job->state, err);
 }
@@ -510,7 +512,8 @@ static int poll_fifo(int fifo, int pidfd, const char *id, struct hr_err *err)
 		if (fds[0].revents & (POLLIN | POLLHUP))
 			return 0;
 		if (fds[1].revents & POLLIN)
-			return hr_err_set(err, ESRCH, "container %s: its init exited during start", id);
+			return hr_err_set(err, ESRCH, "container %s: its init exited during start",
+					  id);
 	}
 }
 
@@ -541,10 +544,11 @@ static int release_init(const struct hr_container_dir *dir, const struct hr_stat
 			return -1;
 		n = read(fifo, buf, sizeof(buf));
 		if (n > 0 && memchr(buf, '1', (size_t)n) != NULL)
-			return hr_err_set(err, ECANCELED,
-					  "container %s: its process could not be executed (see its "
-					  "standard error)",
-					  state->id);
+			return hr_err_set(
+			    err, ECANCELED,
+			    "container %s: its process could not be executed (see its "
+			    "standard error)",
+			    state->id);
 		if (n > 0)
 			started = true;
 		else if (n == 0)
@@ -554,7 +558,8 @@ static int release_init(const struct hr_container_dir *dir, const struct hr_stat
 	}
 	if (!started)
 		return hr_err_set(err, ECANCELED,
-				  "container %s failed to start (see its standard error)", state->id);
+				  "container %s failed to start (see its standard error)",
+				  state->id);
 	return 0;
 }
 

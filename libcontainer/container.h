@@ -16,7 +16,7 @@
 
 struct hr_create_opts {
 	const char *id;
-	const char *bundle;      /* default: the current directory */
+	const char *bundle;	 /* default: the current directory */
 	const char *config_path; /* default: <bundle>/config.json */
 	const char *pid_file;
 	const char *console_socket;
@@ -62,13 +62,13 @@ int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids
 struct hr_exec_opts {
 	const char *id;
 	const char *process_path; /* --process FILE ("-" for stdin), or NULL */
-	char **args;              /* when no process file */
+	char **args;		  /* when no process file */
 	size_t n_args;
 	char **env; /* --env K=V, added to (or replacing) the config's */
 	size_t n_env;
 	const char *cwd;
 	const char *user; /* "UID[:GID]" */
-	char **caps;      /* --cap: added to bounding, effective and permitted (not inheritable or
+	char **caps;	  /* --cap: added to bounding, effective and permitted (not inheritable or
 			   * ambient, which stay as the process asks) */
 	size_t n_caps;
 	bool tty;
@@ -93,8 +93,8 @@ int hr_container_update(const struct hr_context *ctx, const char *id,
 
 struct hr_events_opts {
 	const char *id;
-	bool stats;       /* print one stats event and return */
-	int interval_ms;  /* stats period while streaming; default 5000 */
+	bool stats;	 /* print one stats event and return */
+	int interval_ms; /* stats period while streaming; default 5000 */
 };
 /* Writes runc-compatible event lines to stdout until the container stops. */
 int hr_container_events(const struct hr_context *ctx, const struct hr_events_opts *opts,

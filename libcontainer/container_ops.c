@@ -46,8 +46,8 @@ void hr_container_close(struct hr_opened *opened)
 
 struct hr_config *hr_container_load_config(struct hr_opened *opened, struct hr_err *err)
 {
-	_cleanup_close_ int fd = openat(opened->dir.fd, HR_CONFIG_COPY,
-					O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int fd =
+	    openat(opened->dir.fd, HR_CONFIG_COPY, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_free_ char *data = NULL;
 	struct hr_diags diags = {0};
 	struct hr_config *config;
@@ -66,8 +66,7 @@ struct hr_config *hr_container_load_config(struct hr_opened *opened, struct hr_e
 	return config;
 }
 
-void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind,
-			    enum hr_status status)
+void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind, enum hr_status status)
 {
 	_cleanup_config_ struct hr_config *config = NULL;
 	_cleanup_free_ char *json = NULL;
@@ -88,11 +87,10 @@ void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind,
 		hr_warning("container %s: %s", opened->state.id, err.msg);
 }
 
-int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len,
-		     struct hr_err *err)
+int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len, struct hr_err *err)
 {
 	_cleanup_close_ int fd =
-		openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	    openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd < 0)
 		return hr_err_sys(err, "create %s", name);

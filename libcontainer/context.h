@@ -25,7 +25,8 @@ struct hr_context {
 	enum hr_log_format log_format;
 	bool debug;
 	enum hr_cgroup_manager cgroup_manager;
-	const char *policy_path; /* --policy FILE; NULL: $HARDRUN_POLICY or the default (policy.h) */
+	const char
+	    *policy_path; /* --policy FILE; NULL: $HARDRUN_POLICY or the default (policy.h) */
 	const char *argv0;
 };
 

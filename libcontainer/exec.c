@@ -129,7 +129,8 @@ static int apply_overrides(struct exec_job *job, struct hr_err *err)
 			return hr_err_set(err, EINVAL, "--env #%zu: expected KEY=VALUE", i + 1);
 	if (o->cwd != NULL) {
 		if (o->cwd[0] != '/')
-			return hr_err_set(err, EINVAL, "--cwd %s: must be an absolute path", o->cwd);
+			return hr_err_set(err, EINVAL, "--cwd %s: must be an absolute path",
+					  o->cwd);
 		p->cwd = (char *)o->cwd;
 	}
 	if (o->user != NULL && parse_user(o->user, &p->user, err) < 0)
@@ -159,7 +160,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 		return -1;
 	job->opened_ok = true;
 	if (job->opened.status != HR_STATUS_RUNNING)
-		return hr_err_set(err, EINVAL, "cannot exec in container %s: it is not running (%s)",
+		return hr_err_set(err, EINVAL,
+				  "cannot exec in container %s: it is not running (%s)",
 				  job->opts->id, hr_status_name(job->opened.status));
 	job->config = hr_container_load_config(&job->opened, err);
 	if (job->config == NULL)
@@ -191,7 +193,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 		return -1;
 	if (linux_cfg != NULL && linux_cfg->seccomp != NULL) {
 		snprintf(cache, sizeof(cache), "%s/.seccomp-cache", ctx->root);
-		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) < 0)
+		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) <
+		    0)
 			return -1;
 	}
 	if (hr_pidfd_open_verified(job->opened.state.pid, job->opened.state.pid_start_time,
@@ -219,20 +222,20 @@ static int join_flags(const struct hr_config *config)
 static int spawn(struct exec_job *job, struct hr_err *err)
 {
 	struct hr_init_plan plan = {
-		.kind = HR_INIT_EXEC,
-		.config = job->config,
-		.process = job->plan,
-		.seccomp = job->seccomp,
-		.no_new_privileges = job->process.no_new_privileges,
-		.terminal = job->process.terminal,
-		.console_height = job->process.console_height,
-		.console_width = job->process.console_width,
-		.preserve_fds = job->opts->preserve_fds,
-		.sync_fd = job->sync[1],
-		.fifo_fd = -1,
-		.state_fd = -1,
-		.join_pidfd = job->init_pidfd,
-		.join_ns_flags = join_flags(job->config),
+	    .kind = HR_INIT_EXEC,
+	    .config = job->config,
+	    .process = job->plan,
+	    .seccomp = job->seccomp,
+	    .no_new_privileges = job->process.no_new_privileges,
+	    .terminal = job->process.terminal,
+	    .console_height = job->process.console_height,
+	    .console_width = job->process.console_width,
+	    .preserve_fds = job->opts->preserve_fds,
+	    .sync_fd = job->sync[1],
+	    .fifo_fd = -1,
+	    .state_fd = -1,
+	    .join_pidfd = job->init_pidfd,
+	    .join_ns_flags = join_flags(job->config),
 	};
 	int children_flags = CLONE_NEWPID;
 
@@ -325,7 +328,7 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 	}
 	if (r == 0 && !opts->detach) {
 		struct hr_created created = {
-			.pid = job.pid, .pidfd = job.pidfd, .pty_master = job.pty_master};
+		    .pid = job.pid, .pidfd = job.pidfd, .pty_master = job.pty_master};
 
 		r = hr_supervise(&created, sigfd, NULL, err);
 		if (r >= 0) {

@@ -225,8 +225,8 @@ static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_stat
 	ok = (v = hr_json_member(root, "id")) && hr_jread_string(ctx, v, &state->id) && ok;
 	ok = (v = hr_json_member(root, "bundle")) && hr_jread_string(ctx, v, &state->bundle) && ok;
 	ok = (v = hr_json_member(root, "rootfs")) && hr_jread_string(ctx, v, &state->rootfs) && ok;
-	ok = (v = hr_json_member(root, "created")) && hr_jread_string(ctx, v, &state->created) &&
-	     ok;
+	ok =
+	    (v = hr_json_member(root, "created")) && hr_jread_string(ctx, v, &state->created) && ok;
 	ok = (v = hr_json_member(root, "pid")) && hr_jread_int_range(ctx, v, 0, INT32_MAX, &pid) &&
 	     ok;
 	ok = (v = hr_json_member(root, "owner")) &&
@@ -249,9 +249,9 @@ static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_stat
 			if (!YAJL_IS_STRING(value))
 				continue;
 			state->annotations[state->n_annotations].key =
-				hr_arena_strdup(ctx->arena, annotations->u.object.keys[i]);
+			    hr_arena_strdup(ctx->arena, annotations->u.object.keys[i]);
 			state->annotations[state->n_annotations++].value =
-				hr_arena_strdup(ctx->arena, value->u.string);
+			    hr_arena_strdup(ctx->arena, value->u.string);
 		}
 	}
 	return ok;
@@ -361,9 +361,9 @@ enum hr_status hr_state_status(const struct hr_container_dir *dir, const struct 
 const char *hr_status_name(enum hr_status status)
 {
 	static const char *const names[] = {
-		[HR_STATUS_CREATING] = "creating", [HR_STATUS_CREATED] = "created",
-		[HR_STATUS_RUNNING] = "running",   [HR_STATUS_PAUSED] = "paused",
-		[HR_STATUS_STOPPED] = "stopped",
+	    [HR_STATUS_CREATING] = "creating", [HR_STATUS_CREATED] = "created",
+	    [HR_STATUS_RUNNING] = "running",   [HR_STATUS_PAUSED] = "paused",
+	    [HR_STATUS_STOPPED] = "stopped",
 	};
 	return names[status];
 }
@@ -391,7 +391,8 @@ int hr_state_foreach(const char *root,
 			continue;
 		if (set_dir_path(&dir, root, de->d_name, &ignored) < 0)
 			continue;
-		dir.fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		dir.fd =
+		    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 		if (dir.fd >= 0 && hr_state_read(&dir, &arena, &state, &ignored) == 0)
 			r = fn(&state, hr_state_status(&dir, &state), data);
 		hr_container_dir_close(&dir);

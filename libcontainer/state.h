@@ -35,7 +35,7 @@ struct hr_state {
 	char *rootfs;
 	pid_t pid;
 	uint64_t pid_start_time; /* /proc/<pid>/stat field 22: guards against pid reuse */
-	char *created;           /* RFC 3339 */
+	char *created;		 /* RFC 3339 */
 	uid_t owner;
 	struct hr_kv *annotations;
 	size_t n_annotations;

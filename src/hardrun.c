@@ -12,45 +12,31 @@
 #include "libcontainer/version.h"
 
 const struct hr_command *const hr_commands[] = {
-	&hr_cmd_create,
-	&hr_cmd_start,
-	&hr_cmd_run,
-	&hr_cmd_state,
-	&hr_cmd_kill,
-	&hr_cmd_delete,
-	&hr_cmd_list,
-	&hr_cmd_ps,
-	&hr_cmd_exec,
-	&hr_cmd_pause,
-	&hr_cmd_resume,
-	&hr_cmd_update,
-	&hr_cmd_events,
-	&hr_cmd_spec,
-	&hr_cmd_validate,
-	&hr_cmd_audit,
-	&hr_cmd_features,
-	NULL,
+    &hr_cmd_create, &hr_cmd_start,    &hr_cmd_run,    &hr_cmd_state, &hr_cmd_kill,
+    &hr_cmd_delete, &hr_cmd_list,     &hr_cmd_ps,     &hr_cmd_exec,  &hr_cmd_pause,
+    &hr_cmd_resume, &hr_cmd_update,   &hr_cmd_events, &hr_cmd_spec,  &hr_cmd_validate,
+    &hr_cmd_audit,  &hr_cmd_features, NULL,
 };
 
 static const char global_usage[] =
-	"Usage: hardrun [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
-	"\n"
-	"A minimal, hardened OCI container runtime.\n"
-	"\n"
-	"Global options:\n"
-	"  --root DIR                 state directory (default " HR_DEFAULT_ROOT ")\n"
-	"  --log FILE                 append log messages and errors to FILE\n"
-	"  --log-format text|json     format of the log file (default text)\n"
-	"  --debug                    log debug messages\n"
-	"  --systemd-cgroup           same as --cgroup-manager systemd\n"
-	"  --cgroup-manager cgroupfs|systemd|disabled\n"
-	"                             who manages the container's cgroup (default cgroupfs)\n"
-	"  --policy FILE              the policy for create, run and exec (default\n"
-	"                             $HARDRUN_POLICY, else /etc/hardrun/policy.json)\n"
-	"  -v, --version              print the version and the compiled-in features\n"
-	"  -h, --help                 print this help\n"
-	"\n"
-	"Commands:\n";
+    "Usage: hardrun [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "A minimal, hardened OCI container runtime.\n"
+    "\n"
+    "Global options:\n"
+    "  --root DIR                 state directory (default " HR_DEFAULT_ROOT ")\n"
+    "  --log FILE                 append log messages and errors to FILE\n"
+    "  --log-format text|json     format of the log file (default text)\n"
+    "  --debug                    log debug messages\n"
+    "  --systemd-cgroup           same as --cgroup-manager systemd\n"
+    "  --cgroup-manager cgroupfs|systemd|disabled\n"
+    "                             who manages the container's cgroup (default cgroupfs)\n"
+    "  --policy FILE              the policy for create, run and exec (default\n"
+    "                             $HARDRUN_POLICY, else /etc/hardrun/policy.json)\n"
+    "  -v, --version              print the version and the compiled-in features\n"
+    "  -h, --help                 print this help\n"
+    "\n"
+    "Commands:\n";
 
 static void print_usage(FILE *out)
 {
@@ -73,22 +59,22 @@ enum {
 };
 
 static const struct option global_options[] = {
-	{"root", required_argument, NULL, OPT_ROOT},
-	{"log", required_argument, NULL, OPT_LOG},
-	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-	{"debug", no_argument, NULL, OPT_DEBUG},
-	{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
-	{"cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER},
-	{"policy", required_argument, NULL, OPT_POLICY},
-	{"version", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+    {"debug", no_argument, NULL, OPT_DEBUG},
+    {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
+    {"cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"version", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int global_usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "hardrun: %s%s%s\nRun 'hardrun --help' for usage.\n", what,
-		arg ? " " : "", arg ? arg : "");
+	fprintf(stderr, "hardrun: %s%s%s\nRun 'hardrun --help' for usage.\n", what, arg ? " " : "",
+		arg ? arg : "");
 	return HR_EXIT_USAGE;
 }
 
@@ -102,7 +88,8 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 		switch (c) {
 		case OPT_ROOT:
 			if (optarg[0] != '/')
-				return global_usage_error("--root must be an absolute path:", optarg);
+				return global_usage_error("--root must be an absolute path:",
+							  optarg);
 			ctx->root = optarg;
 			break;
 		case OPT_LOG:
@@ -114,7 +101,8 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 			else if (strcmp(optarg, "json") == 0)
 				ctx->log_format = HR_LOG_JSON;
 			else
-				return global_usage_error("unknown --log-format (text or json):", optarg);
+				return global_usage_error("unknown --log-format (text or json):",
+							  optarg);
 			break;
 		case OPT_DEBUG:
 			ctx->debug = true;
@@ -131,8 +119,8 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 				ctx->cgroup_manager = HR_CGROUP_DISABLED;
 			else
 				return global_usage_error(
-					"unknown --cgroup-manager (cgroupfs, systemd or disabled):",
-					optarg);
+				    "unknown --cgroup-manager (cgroupfs, systemd or disabled):",
+				    optarg);
 			break;
 		case OPT_POLICY:
 			if (optarg[0] == '\0')
@@ -172,10 +160,10 @@ static int run_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct hr_context ctx = {
-		.root = HR_DEFAULT_ROOT,
-		.log_format = HR_LOG_TEXT,
-		.cgroup_manager = HR_CGROUP_CGROUPFS,
-		.argv0 = argv[0],
+	    .root = HR_DEFAULT_ROOT,
+	    .log_format = HR_LOG_TEXT,
+	    .cgroup_manager = HR_CGROUP_CGROUPFS,
+	    .argv0 = argv[0],
 	};
 	struct hr_err err = {0};
 	const struct hr_command *cmd;
