@@ -40,7 +40,7 @@ echo "== building a busybox rootfs in $bundle/rootfs"
 mkdir -p "$bundle/rootfs"/{bin,dev,proc,sys,tmp,var/tmp,etc,app,mnt}
 cp /bin/busybox "$bundle/rootfs/bin/busybox"
 for applet in $("$bundle/rootfs/bin/busybox" --list); do
-	ln -sf busybox "$bundle/rootfs/bin/$applet"
+	[ "$applet" = busybox ] || ln -sf busybox "$bundle/rootfs/bin/$applet"
 done
 echo 'bot:x:1001:1001:bot:/app:/bin/sh' >"$bundle/rootfs/etc/passwd"
 echo 'bot:x:1001:' >"$bundle/rootfs/etc/group"
