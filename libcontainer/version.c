@@ -12,5 +12,5 @@ void hr_print_version(FILE *out)
 	fprintf(out, "commit: %s\n", HR_GIT_COMMIT);
 	fprintf(out, "spec: %s\n", HR_OCI_VERSION);
 	fprintf(out, "libseccomp: %u.%u.%u\n", scmp->major, scmp->minor, scmp->micro);
-	fprintf(out, "+SECCOMP +CAP +YAJL +CGROUPV2 +USERNS +IDMAP -SYSTEMD -SELINUX -APPARMOR\n");
+	fprintf(out, "+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS -IDMAP -SELINUX -APPARMOR\n");
 }
