@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `make check-clients`: real clients run their containers through hardrun: containerd 1.6
+# (ctr and the runc shim), Docker 20.10 (cgroupfs and systemd cgroup drivers) and Podman 4.3
+# (conmon). Each group boots its own guest kernel (run-in-vm.sh, where the engines may start
+# and own cgroups; never on the host) and runs tests/vm/clients/GROUP tests there through
+# tests/vm/clients/guest.sh.
+#
+#   tests/vm/check-clients.sh [HARDRUN_BINARY]      (default: the hardrun of this checkout)
+#
+# Environment: HR_CLIENTS (the groups, default "containerd docker docker-systemd podman"),
+# HR_CLIENTS_TIMEOUT (seconds per boot, default 900), HR_VM_MEM (MiB, default 3072),
+# HR_SCHEMA_DIR (as for tests/integration/run.sh), CI (a skipped test fails).
+# Ends with "clients: N passed, N failed"; exits non-zero when a test failed.
+set -u
+
+me=clients
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+binary=${1:-$repo/hardrun}
+case $binary in
+/*) ;;
+*) binary=$PWD/$binary ;;
+esac
+if [ ! -x "$binary" ]; then
+	echo "$me: $binary is not an executable: build hardrun first (make)" >&2
+	exit 2
+fi
+case $binary in
+/tmp/* | /run/*)
+	echo "$me: $binary is under /tmp or /run, which the guest covers with a tmpfs" >&2
+	exit 2
+	;;
+esac
+HR_SCHEMA_DIR=${HR_SCHEMA_DIR:-$(cd "$repo/.." && pwd)/shared/runtime-spec/schema}
+if [ ! -f "$HR_SCHEMA_DIR/config-schema.json" ]; then
+	echo "$me: no runtime-spec schemas in $HR_SCHEMA_DIR: set HR_SCHEMA_DIR" >&2
+	exit 2
+fi
+groups=${HR_CLIENTS:-containerd docker docker-systemd podman}
+timeout_s=${HR_CLIENTS_TIMEOUT:-900}
+mem=${HR_VM_MEM:-3072}
+
+passed=0
+failed=0
+report=()
+start_all=$(date +%s)
+
+# What each group needs on the host (the guest runs the host's binaries). A missing one is a
+# failure, not a skip: CI must install them (.ci/run).
+need_for() {
+	case $1 in
+	containerd) echo "containerd:containerd ctr:containerd containerd-shim-runc-v2:containerd" ;;
+	docker | docker-systemd)
+		echo "containerd:containerd dockerd:docker.io /usr/bin/docker:docker.io docker-compose:docker-compose"
+		[ "$1" = docker ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus"
+		;;
+	podman) echo "podman:podman conmon:conmon" ;;
+	esac
+	echo "bats:bats script:bsdutils python3:python3 qemu-system-x86_64:qemu-system-x86"
+}
+
+missing_for() {
+	local item tool pkg out=""
+	for item in $(need_for "$1"); do
+		tool=${item%%:*} pkg=${item#*:}
+		command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || out="$out $pkg"
+	done
+	echo "$out"
+}
+
+# The image: a static busybox with /app/temp owned by 1001 (the production volume takes the
+# owner of the image's directory), as a directory (ctr --rootfs) and a tarball (import).
+work=$(mktemp -d /var/tmp/hardrun-clients.XXXXXX) || exit 2
+trap 'rm -rf --one-file-system "$work"' EXIT
+make_image() {
+	local dir=$work/rootfs busybox=${HR_BUSYBOX:-/bin/busybox} applet
+	if [ ! -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+		echo "$me: $busybox is not a static busybox: apt-get install busybox-static" >&2
+		return 1
+	fi
+	mkdir -p "$dir"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc,root,run,var/tmp,app/temp}
+	chmod 1777 "$dir/tmp" "$dir/var/tmp"
+	chown 1001:1001 "$dir/app/temp"
+	chmod 0700 "$dir/app/temp"
+	cp "$busybox" "$dir/bin/busybox"
+	for applet in $("$dir/bin/busybox" --list-full); do
+		[ -e "$dir/$applet" ] || ln -s /bin/busybox "$dir/$applet"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1001:1001:app:/app:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$dir/etc/passwd"
+	printf 'root:x:0:\napp:x:1001:\nnogroup:x:65534:\n' >"$dir/etc/group"
+	tar --numeric-owner -C "$dir" -cf "$work/rootfs.tar" .
+}
+if ! make_image; then
+	echo "$me: 0 passed, 1 failed"
+	exit 1
+fi
+export HARDRUN=$binary HR_SCHEMA_DIR HR_CLIENTS_ROOTFS=$work/rootfs HR_CLIENTS_TAR=$work/rootfs.tar
+
+for group in $groups; do
+	echo "== $me: $group"
+	missing=$(missing_for "$group")
+	if [ -n "$missing" ]; then
+		echo "$me: FAILED: $group needs, on the host: apt-get install$missing"
+		failed=$((failed + 1))
+		report+=("$group: not run, missing$missing")
+		continue
+	fi
+	opts=(--mem "$mem" --timeout "$timeout_s")
+	[ "$group" != docker-systemd ] || opts+=(--systemd)
+	log=$work/$group.log
+	start=$(date +%s)
+	"$here/run-in-vm.sh" "${opts[@]}" "$here/clients/guest.sh" "$group" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	took=$(($(date +%s) - start))
+	line=$(grep -aE "^clients-guest\[$group\]: [0-9]+ passed, [0-9]+ failed\$" "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "$me: FAILED: $group: the guest did not finish (run-in-vm.sh status $rc, see above)"
+		failed=$((failed + 1))
+		report+=("$group: did not finish (status $rc) after ${took}s")
+		continue
+	fi
+	p=${line#*: }
+	p=${p%% *}
+	f=${line#*passed, }
+	f=${f%% *}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "$me: FAILED: $group: the guest exited with status $rc"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	report+=("$group: $p passed, $f failed in ${took}s")
+done
+
+echo
+for r in "${report[@]}"; do
+	echo "$me: $r"
+done
+echo "$me: took $(($(date +%s) - start_all))s"
+echo "$me: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Inside the guest kernel (check-clients.sh boots it with run-in-vm.sh): starts the engine of
+# GROUP as a real client of hardrun, runs GROUP's tests against it, prints the summary.
+#
+#   tests/vm/clients/guest.sh GROUP
+#
+# GROUP: containerd (runtime.bats, then containerd.bats), docker (docker.bats: containerd,
+# then dockerd with the cgroupfs driver), docker-systemd (docker-systemd.bats: the same with
+# the systemd cgroup driver; the guest must run systemd), podman (podman.bats).
+# Environment (from check-clients.sh): HARDRUN, HR_CLIENTS_ROOTFS (a busybox root
+# filesystem), HR_CLIENTS_TAR (the same as a tarball), HR_SCHEMA_DIR, HR_CLIENTS_TEST_TIMEOUT
+# (seconds per test, default 300), CI (a skipped test counts as failed).
+# Ends with "clients-guest[GROUP]: N passed, N failed"; exits non-zero when a test failed or
+# none ran.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+group=${1:?usage: guest.sh containerd|docker|docker-systemd|podman}
+: "${HARDRUN:?}" "${HR_CLIENTS_ROOTFS:?}" "${HR_CLIENTS_TAR:?}"
+logs=/run/hardrun-clients
+mkdir -p "$logs"
+export HR_CLIENTS_LOGS=$logs HR_CLIENTS_REPO=$repo
+
+# the engines' own binaries, never another docker CLI that PATH may hold first
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export BATS_TEST_TIMEOUT=${HR_CLIENTS_TEST_TIMEOUT:-300}
+
+say() { echo "clients-guest[$group]: $*"; }
+
+# wait_for SECONDS WHAT COMMAND...: polls COMMAND every second
+wait_for() {
+	local limit=$1 what=$2 start=$SECONDS
+	shift 2
+	while ! "$@" >/dev/null 2>&1; do
+		if [ $((SECONDS - start)) -ge "$limit" ]; then
+			say "FAILED: $what not ready after ${limit}s"
+			return 1
+		fi
+		sleep 1
+	done
+	say "$what ready after $((SECONDS - start))s"
+}
+
+# containerd with contrib/containerd/config.toml (its BinaryName pointed at the hardrun under
+# test), so that the shipped snippet is what containerd loads.
+start_containerd() {
+	local conf=$logs/containerd.toml
+	sed "s|/usr/local/sbin/hardrun|$HARDRUN|" "$repo/contrib/containerd/config.toml" >"$conf"
+	mkdir -p /run/containerd /var/lib/containerd
+	containerd --config "$conf" >"$logs/containerd.log" 2>&1 &
+	export HR_CLIENTS_CONTAINERD_CONFIG=$conf
+	wait_for 90 containerd ctr version
+}
+
+# dockerd on that containerd, with contrib/docker/daemon.json plus what the guest needs (no
+# network, vfs storage) and the cgroup driver asked for.
+start_dockerd() {
+	local driver=$1 conf=$logs/daemon.json
+	/usr/bin/python3 - "$repo/contrib/docker/daemon.json" "$HARDRUN" "$driver" >"$conf" <<-'EOF'
+		import json, sys
+		conf = json.load(open(sys.argv[1]))
+		conf["runtimes"]["hardrun"]["path"] = sys.argv[2]
+		conf.update({"iptables": False, "bridge": "none", "storage-driver": "vfs",
+		             "exec-opts": ["native.cgroupdriver=" + sys.argv[3]]})
+		print(json.dumps(conf))
+	EOF
+	dockerd --config-file "$conf" --containerd=/run/containerd/containerd.sock \
+		>"$logs/dockerd.log" 2>&1 &
+	wait_for 180 dockerd /usr/bin/docker version
+}
+
+daemon_logs() {
+	local f
+	for f in "$logs"/*.log; do
+		[ -s "$f" ] || continue
+		echo "---- last lines of $f"
+		grep -v 'loading plugin\|\[core\]' "$f" | tail -n 40
+	done
+}
+
+files=()
+case $group in
+containerd)
+	start_containerd || { daemon_logs; say "0 passed, 1 failed"; exit 1; }
+	files=("$here/runtime.bats" "$here/containerd.bats")
+	;;
+docker | docker-systemd)
+	driver=cgroupfs
+	if [ "$group" = docker-systemd ]; then
+		driver=systemd
+		if [ ! -d /run/systemd/system ]; then
+			say "FAILED: systemd is not PID 1 (boot with run-in-vm.sh --systemd)"
+			say "0 passed, 1 failed"
+			exit 1
+		fi
+	fi
+	{ start_containerd && start_dockerd "$driver"; } ||
+		{ daemon_logs; say "0 passed, 1 failed"; exit 1; }
+	files=("$here/$group.bats")
+	;;
+podman)
+	files=("$here/podman.bats")
+	;;
+*)
+	echo "guest.sh: unknown group $group" >&2
+	exit 2
+	;;
+esac
+
+say "kernel $(uname -r), $(nproc) cpu, hardrun $("$HARDRUN" --version | head -n 1)"
+tap=$logs/tap
+bats --formatter tap "${files[@]}" 2>&1 | tee "$tap"
+passed=$(grep '^ok ' "$tap" | grep -vc '# skip' || true)
+skipped=$(grep '^ok ' "$tap" | grep -c '# skip' || true)
+failed=$(grep -c '^not ok ' "$tap" || true)
+if [ "$skipped" -gt 0 ]; then
+	say "$skipped test(s) skipped"
+	[ -z "${CI:-}" ] || failed=$((failed + skipped))
+fi
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)
+if [ -z "$planned" ] || [ $((passed + failed + skipped)) -lt "$planned" ]; then
+	say "FAILED: bats stopped before the end (planned ${planned:-?})"
+	failed=$((failed + 1))
+fi
+[ "$failed" -eq 0 ] || daemon_logs
+say "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
