@@ -193,6 +193,8 @@ int hr_resources_set_option(struct hr_resources *r, const char *name, const char
  */
 int hr_devfilter_build(const struct hr_device_rule *rules, size_t n, struct hr_arena *arena,
 		       struct bpf_insn **prog, size_t *len, struct hr_err *err);
+/* Loads the program (the kernel's verifier checks it) and returns its fd. */
+int hr_devfilter_load(const struct bpf_insn *prog, size_t len, struct hr_err *err);
 /* Loads the program and attaches it to the cgroup directory fd (BPF_F_ALLOW_MULTI). */
 int hr_devfilter_attach(int cgroup_fd, const struct bpf_insn *prog, size_t len, struct hr_err *err);
 

@@ -138,26 +138,49 @@ static int bpf(int cmd, union bpf_attr *attr)
 	return (int)syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
-int hr_devfilter_attach(int cgroup_fd, const struct bpf_insn *prog, size_t len, struct hr_err *err)
+/* The verifier's log is asked for only after a failure: with a log, a large but valid program
+ * fails with ENOSPC when the log does not fit, and the kernel spends time writing it. */
+static int load_devfilter(const struct bpf_insn *prog, size_t len, char *log, size_t log_size)
 {
-	static char log[4096];
 	union bpf_attr attr;
-	_cleanup_close_ int prog_fd = -1;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (uint64_t)(uintptr_t)prog;
 	attr.insn_cnt = (uint32_t)len;
 	attr.license = (uint64_t)(uintptr_t) "GPL";
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = sizeof(log);
-	attr.log_level = 1;
-	prog_fd = bpf(BPF_PROG_LOAD, &attr);
-	if (prog_fd < 0) {
-		hr_err_sys(err, "load the BPF device filter (%zu instructions)", len);
-		hr_debug("BPF verifier: %s", log);
-		return -1;
+	if (log != NULL) {
+		log[0] = '\0';
+		attr.log_buf = (uint64_t)(uintptr_t)log;
+		attr.log_size = (uint32_t)log_size;
+		attr.log_level = 1;
 	}
+	return bpf(BPF_PROG_LOAD, &attr);
+}
+
+int hr_devfilter_load(const struct bpf_insn *prog, size_t len, struct hr_err *err)
+{
+	static char log[1 << 16];
+	int prog_fd = load_devfilter(prog, len, NULL, 0);
+
+	if (prog_fd < 0) {
+		int saved = errno;
+
+		if (load_devfilter(prog, len, log, sizeof(log)) < 0)
+			hr_debug("BPF verifier: %s", log);
+		errno = saved;
+		return hr_err_sys(err, "load the BPF device filter (%zu instructions)", len);
+	}
+	return prog_fd;
+}
+
+int hr_devfilter_attach(int cgroup_fd, const struct bpf_insn *prog, size_t len, struct hr_err *err)
+{
+	union bpf_attr attr;
+	_cleanup_close_ int prog_fd = hr_devfilter_load(prog, len, err);
+
+	if (prog_fd < 0)
+		return -1;
 	memset(&attr, 0, sizeof(attr));
 	attr.target_fd = (uint32_t)cgroup_fd;
 	attr.attach_bpf_fd = (uint32_t)prog_fd;

@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libcontainer/cgroup.h"
 #include "libcontainer/config.h"
@@ -460,6 +461,26 @@ Test(devfilter, rules_equal_to_the_default_are_dropped)
 
 	build(&p, rules, 2);
 	cr_assert_eq(p.len, 8, "prologue and default deny only");
+	hr_arena_free(&p.arena);
+}
+
+/* Docker's --device and Kubernetes' device plugins add many rules: the kernel must accept the
+ * program whatever its size (a verifier log too small for it once made the load fail). */
+Test(devfilter, the_kernel_loads_a_filter_of_many_rules)
+{
+	struct hr_device_rule rules[65];
+	struct hr_err err = {0};
+	struct prog p;
+	int fd;
+
+	rules[0] = rule(false, 'a', -1, -1, "rwm");
+	for (int i = 1; i < 65; i++)
+		rules[i] = rule(true, i % 2 ? 'c' : 'b', 240 + i % 8, i, i % 3 ? "rw" : "rwm");
+	build(&p, rules, 65);
+	cr_assert_gt(p.len, 64 * 5);
+	fd = hr_devfilter_load(p.insns, p.len, &err);
+	cr_assert_geq(fd, 0, "%s", err.msg);
+	close(fd);
 	hr_arena_free(&p.arena);
 }
 
