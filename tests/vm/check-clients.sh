@@ -52,8 +52,8 @@ need_for() {
 	case $1 in
 	containerd) echo "containerd:containerd ctr:containerd containerd-shim-runc-v2:containerd" ;;
 	docker | docker-systemd)
-		echo "containerd:containerd dockerd:docker.io /usr/bin/docker:docker.io docker-compose:docker-compose"
-		[ "$1" = docker ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus"
+		echo "containerd:containerd /usr/sbin/dockerd:docker.io /usr/bin/docker:docker.io docker-compose:docker-compose"
+		[ "$1" = docker ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus /usr/sbin/apparmor_parser:apparmor"
 		;;
 	podman) echo "podman:podman conmon:conmon" ;;
 	esac

@@ -26,7 +26,7 @@ failures=()
 
 # part NAME TEST...: one run of run.sh; its "integration: N passed, N failed" line is added up.
 part() {
-	local name=$1 log line p f rc
+	local name=$1 log line p f rc t0=$SECONDS
 	shift
 	echo "== $name"
 	log=$(mktemp)
@@ -34,6 +34,7 @@ part() {
 	rc=${PIPESTATUS[0]}
 	line=$(grep -aE '^integration: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
 	rm -f "$log"
+	echo "== $name: $((SECONDS - t0))s"
 	if [ -z "$line" ]; then
 		failed=$((failed + 1))
 		failures+=("$name: run.sh exited with status $rc without a summary")

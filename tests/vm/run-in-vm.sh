@@ -16,12 +16,14 @@
 # Defaults: --mem 2048, --cpus 1, --timeout 1200 (the whole boot, seconds).
 # Environment: HARDRUN_VM_KERNEL (a vmlinuz; default the newest /boot/vmlinuz-*, its modules
 # from /lib/modules/VERSION), HARDRUN_VM_CACHE (where the initramfs is built, default
-# /var/tmp/hardrun-vm; rebuilt when the kernel, busybox or tests/vm/init change).
+# /var/tmp/hardrun-vm; rebuilt when the kernel, busybox or tests/vm/init change),
+# HARDRUN_VM_APPEND (more kernel parameters, e.g. loglevel=7 to see the boot),
+# HARDRUN_VM_CPU_MODEL (qemu's -cpu, default max).
 # Exit status: SCRIPT's; 124 on timeout; 125 when the guest failed before reporting one.
 set -euo pipefail
 shopt -s extglob
 
-me=run-in-vm
+me="run-in-vm"
 here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
@@ -209,7 +211,9 @@ esac
 # --- boot ------------------------------------------------------------------------------------
 # no_timer_check: a busy host can make the emulated timer look broken (a panic at boot)
 append="console=ttyS0 quiet loglevel=3 panic=-1 no_timer_check HARDRUN_VM_CMD=$run/cmd.sh HARDRUN_VM_MODE=$mode"
+[ -z "${HARDRUN_VM_APPEND:-}" ] || append="$append $HARDRUN_VM_APPEND"
 [ "$mode" = shell ] || append="$append systemd.unit=hardrun-vm.target systemd.show_status=error"
+# shellcheck disable=SC2054 # the commas are qemu's
 qemu=(qemu-system-x86_64 -accel tcg -cpu "${HARDRUN_VM_CPU_MODEL:-max}" -smp "$cpus" -m "$mem" -nographic -no-reboot
 	-nic none -kernel "$boot_image" -initrd "$initrd" -append "$append"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
@@ -221,7 +225,7 @@ echo "$me: booting $kernel (tcg, ${mem} MiB, $cpus cpu, $mode init, limit ${time
 # The serial console, line by line: echoed to stdout, markers noted in $run/result. A marker
 # may follow output that did not end its line (the firmware's, the script's).
 watch_console() {
-	local line done= ready=
+	local line done="" ready=""
 	while IFS= read -r line || [ -n "$line" ]; do
 		line=${line%$'\r'}
 		# the firmware's terminal resets and banner are noise

@@ -43,6 +43,11 @@ state_of() {
 	[ "$output" = 536870912 ] || fail "memory.max inside: $output"
 }
 
+@test "AppArmor (systemd mounts securityfs): Docker's docker-default profile confines the process" {
+	run -0 d exec s1 cat /proc/1/attr/current
+	[ "$output" = "docker-default (enforce)" ] || fail "the init's AppArmor label: $output"
+}
+
 @test "docker pause / unpause and update with the systemd driver" {
 	id=$(cat "$BATS_FILE_TMPDIR/s1.id")
 	run -0 d pause s1
