@@ -100,7 +100,7 @@ bool hr_cfg_i64(struct hr_jctx *ctx, yajl_val obj, const char *key, hr_opt_i64 *
 
 	if (v == NULL)
 		return true;
-	out->set = hr_cfg_read_i64(ctx, v, &out->value);
+	out->set = hr_jread_i64(ctx, v, &out->value);
 	hr_jpath_pop(ctx, saved);
 	return out->set;
 }
@@ -152,33 +152,6 @@ static const char *type_name(yajl_val v)
 	if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
 		return "a boolean";
 	return "null";
-}
-
-static bool is_integer_text(const char *r)
-{
-	if (*r == '-')
-		r++;
-	if (*r == '\0')
-		return false;
-	for (; *r; r++)
-		if (*r < '0' || *r > '9')
-			return false;
-	return true;
-}
-
-bool hr_cfg_read_i64(struct hr_jctx *ctx, yajl_val v, int64_t *out)
-{
-	long long value;
-	char *end;
-
-	if (!YAJL_IS_NUMBER(v) || !is_integer_text(v->u.number.r))
-		return type_error(ctx, v, "an integer");
-	errno = 0;
-	value = strtoll(v->u.number.r, &end, 10);
-	if (errno == ERANGE || *end != '\0')
-		return hr_jerror(ctx, "%.40s is out of range for a 64-bit integer", v->u.number.r);
-	*out = value;
-	return true;
 }
 
 bool hr_cfg_read_u64_range(struct hr_jctx *ctx, yajl_val v, uint64_t min, uint64_t max,

@@ -36,7 +36,6 @@ bool hr_cfg_u64(struct hr_jctx *ctx, yajl_val obj, const char *key, hr_opt_u64 *
 bool hr_cfg_strv(struct hr_jctx *ctx, yajl_val obj, const char *key, char ***out, size_t *n);
 
 /* Value readers with the full int64 range (hr_jread_i64 does not take INT64_MIN). */
-bool hr_cfg_read_i64(struct hr_jctx *ctx, yajl_val v, int64_t *out);
 /* An int64 field that must not be negative (device numbers). */
 bool hr_cfg_read_nonneg_i64(struct hr_jctx *ctx, yajl_val v, int64_t *out);
 bool hr_cfg_read_u64_range(struct hr_jctx *ctx, yajl_val v, uint64_t min, uint64_t max,

@@ -217,7 +217,7 @@ static void read_time_offset(struct hr_jctx *ctx, yajl_val obj, const char *key,
 
 		off->set = true;
 		if ((m = hr_cfg_enter(ctx, v, "secs", false, &at)) != NULL) {
-			hr_cfg_read_i64(ctx, m, &off->secs);
+			hr_jread_i64(ctx, m, &off->secs);
 			hr_jpath_pop(ctx, at);
 		}
 		if ((m = hr_cfg_enter(ctx, v, "nanosecs", false, &at)) != NULL) {

@@ -20,7 +20,7 @@ static void read_rule_number(struct hr_jctx *ctx, yajl_val item, const char *key
 
 	if (v == NULL)
 		return;
-	if (hr_cfg_read_i64(ctx, v, &n)) {
+	if (hr_jread_i64(ctx, v, &n)) {
 		if (n < -1)
 			hr_jerror(ctx, "expected -1 (any) or a non-negative integer, got %" PRId64,
 				  n);
@@ -369,7 +369,7 @@ static void pids_fn(struct hr_jctx *ctx, yajl_val v, void *out)
 
 	if (m == NULL)
 		return;
-	limit->set = hr_cfg_read_i64(ctx, m, &limit->value);
+	limit->set = hr_jread_i64(ctx, m, &limit->value);
 	hr_jpath_pop(ctx, saved);
 }
 
