@@ -614,7 +614,7 @@ int hr_supervise(const struct hr_created *created, int sigfd, struct hr_health *
 				{.fd = -1, .events = POLLIN}};
 
 	if (created->pty_master >= 0 &&
-	    hr_pty_relay(created->pty_master, created->pidfd, sigfd, err) < 0)
+	    hr_pty_relay(created->pty_master, created->pidfd, sigfd, health, err) < 0)
 		return -1;
 	for (;;) {
 		int timeout = health ? hr_health_poll_timeout(health) : -1;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "health.h"
 #include "sync.h"
 
 #ifndef TIOCGPTPEER
@@ -125,15 +126,14 @@ static void forward_signal(int sigfd, int master, int pidfd)
 		syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
 }
 
-int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_err *err)
+int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_health *health, struct hr_err *err)
 {
 	struct termios saved, raw;
 	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
-	struct pollfd fds[4] = {
-	    {.fd = master, .events = POLLIN},
-	    {.fd = STDIN_FILENO, .events = POLLIN},
-	    {.fd = pidfd, .events = POLLIN},
-	    {.fd = sigfd, .events = POLLIN},
+	struct pollfd fds[5] = {
+	    {.fd = master, .events = POLLIN}, {.fd = STDIN_FILENO, .events = POLLIN},
+	    {.fd = pidfd, .events = POLLIN},  {.fd = sigfd, .events = POLLIN},
+	    {.fd = -1, .events = POLLIN},
 	};
 
 	if (is_tty) {
@@ -143,7 +143,8 @@ int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_err *err)
 		copy_winsize(STDIN_FILENO, master);
 	}
 	for (;;) {
-		if (poll(fds, 4, -1) < 0) {
+		fds[4].fd = health ? hr_health_poll_fd(health) : -1;
+		if (poll(fds, 5, health ? hr_health_poll_timeout(health) : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			hr_err_sys(err, "poll terminal");
@@ -159,6 +160,8 @@ int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_err *err)
 			forward_signal(sigfd, master, pidfd);
 		if ((fds[2].revents & POLLIN) && !(fds[0].revents & POLLIN))
 			break;
+		if (health != NULL)
+			hr_health_step(health);
 	}
 	if (is_tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);

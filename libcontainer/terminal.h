@@ -28,8 +28,10 @@ int hr_console_socket_send(int sock, int master, struct hr_err *err);
 /*
  * Foreground relay between our stdin/stdout and the master until the process behind pidfd
  * exits; our terminal (if stdin is one) is put in raw mode and restored, and its size follows
- * ours (SIGWINCH). Signals in sigfd (a signalfd, may be -1) are forwarded through pidfd.
+ * ours (SIGWINCH). Signals in sigfd (a signalfd, may be -1) are forwarded through pidfd. A
+ * health check (may be NULL) keeps running meanwhile.
  */
-int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_err *err);
+struct hr_health;
+int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_health *health, struct hr_err *err);
 
 #endif

@@ -81,6 +81,20 @@ wait_annotation() {
 	wait "$RUN_BG_PID"
 }
 
+@test "checks keep running while run relays the container's terminal" {
+	make_bundle_running sh -c 'echo tty-says-hello; sleep 1000'
+	update_config "c['process']['terminal'] = True"
+	run_bg h4 --health-cmd 'tty; test -t 0 || echo check-has-no-tty' --health-interval 200ms \
+		--health-start-period 0s </dev/null
+	wait_annotation h4 status healthy
+	# the check gets no terminal of its own: its output is captured (lines joined), not relayed
+	[ "$(annotation h4 last-output)" = "not a tty check-has-no-tty" ] || fail "last output: $(annotation h4 last-output)"
+	hr kill h4 KILL
+	wait "$RUN_BG_PID"
+	grep -q 'tty-says-hello' "$HR_TMP/h4.out" || fail "the terminal was not relayed: $(cat "$HR_TMP/h4.out")"
+	grep -q 'h4 is healthy' "$HR_TMP/h4.log" || fail "no log line: $(cat "$HR_TMP/h4.log")"
+}
+
 @test "bad health options are usage errors" {
 	run -2 --separate-stderr "$HARDRUN" run --health-interval soon x
 	assert_stderr_contains 'expected a duration like 30s, got "soon"'
