@@ -177,8 +177,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 		if (apply_overrides(job, err) < 0)
 			return -1;
 	}
-	hr_log_add_config_secrets(job->process.env, job->process.n_env, job->config->annotations,
-				  job->config->n_annotations);
+	hr_log_add_config_secrets(job->opts->id, job->process.env, job->process.n_env,
+				  job->config->annotations, job->config->n_annotations);
 	if (hr_policy_apply_exec(ctx, job->config, &job->process, err) < 0)
 		return -1;
 	if (job->process.terminal && job->opts->console_socket != NULL) {

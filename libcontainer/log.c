@@ -86,7 +86,7 @@ bool hr_is_secret_name(const char *name, size_t len)
 
 void hr_log_add_secret(const char *value)
 {
-	if (value == NULL || strlen(value) < 4 || logger.n_secrets == MAX_SECRETS)
+	if (value == NULL || strlen(value) < HR_SECRET_MIN_LEN || logger.n_secrets == MAX_SECRETS)
 		return;
 	for (size_t i = 0; i < logger.n_secrets; i++)
 		if (strcmp(logger.secrets[i], value) == 0)
@@ -94,18 +94,52 @@ void hr_log_add_secret(const char *value)
 	logger.secrets[logger.n_secrets++] = hr_xstrdup(value);
 }
 
-void hr_log_add_config_secrets(char *const *env, size_t n_env, const struct hr_kv *annotations,
-			       size_t n_annotations)
+/*
+ * Variables that engines, images and shells set to values that are no secret: redacting them
+ * would only mangle messages (Docker's HOSTNAME is the start of the container ID, HOME a prefix of
+ * many paths). Names are case-sensitive, as in the environment.
+ */
+static bool is_public_env_name(const char *name, size_t len)
+{
+	static const char *const names[] = {"PATH",	"HOME",	 "HOSTNAME", "TERM",	"LANG",
+					    "LANGUAGE", "TZ",	 "USER",     "LOGNAME", "SHELL",
+					    "PWD",	"SHLVL", "container"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+			return true;
+	return len > 3 && memcmp(name, "LC_", 3) == 0;
+}
+
+static void add_config_value(const char *id, const char *value, size_t min_len)
+{
+	if (strlen(value) < min_len)
+		return;
+	/* The ID is public (state directory, `list`, the engine): a value within it hides
+	 * nothing, and redacting it would mangle the ID in every message. */
+	if (id != NULL && strstr(id, value) != NULL)
+		return;
+	hr_log_add_secret(value);
+}
+
+void hr_log_add_config_secrets(const char *id, char *const *env, size_t n_env,
+			       const struct hr_kv *annotations, size_t n_annotations)
 {
 	for (size_t i = 0; i < n_env; i++) {
 		const char *eq = strchr(env[i], '=');
+		size_t len;
 
-		if (eq != NULL)
-			hr_log_add_secret(eq + 1);
+		if (eq == NULL)
+			continue;
+		len = (size_t)(eq - env[i]);
+		if (hr_is_secret_name(env[i], len))
+			add_config_value(id, eq + 1, HR_SECRET_MIN_LEN);
+		else if (!is_public_env_name(env[i], len))
+			add_config_value(id, eq + 1, HR_ENV_SECRET_MIN_LEN);
 	}
 	for (size_t i = 0; i < n_annotations; i++)
 		if (hr_is_secret_name(annotations[i].key, strlen(annotations[i].key)))
-			hr_log_add_secret(annotations[i].value);
+			add_config_value(id, annotations[i].value, HR_SECRET_MIN_LEN);
 }
 
 /* Replaces every registered secret in msg (in place, bounded by size). */

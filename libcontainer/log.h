@@ -30,13 +30,24 @@ void hr_log(enum hr_log_level level, const char *fmt, ...) __attribute__((format
 void hr_log_error_report(const struct hr_err *err);
 void hr_log_close(void);
 
-/* Redaction: values that must never be printed (shorter than 4 bytes are ignored). */
+/* Redaction: values that must never be printed (shorter than HR_SECRET_MIN_LEN are ignored). */
+#define HR_SECRET_MIN_LEN 4
 void hr_log_add_secret(const char *value);
-/* Registers the values of env ("KEY=VALUE" entries) and of secret-looking annotations. */
+/*
+ * Registers the values of a container's configuration, id being its (public) ID:
+ *  - every env ("KEY=VALUE") value, but those of the public variables (PATH, HOME, HOSTNAME,
+ *    TERM, LANG, LANGUAGE, LC_*, TZ, USER, LOGNAME, SHELL, PWD, SHLVL, container) and values
+ *    shorter than HR_ENV_SECRET_MIN_LEN;
+ *  - whatever its length (from HR_SECRET_MIN_LEN), the value of an env variable or annotation
+ *    whose name looks secret (hr_is_secret_name);
+ *  - never a value that occurs within id.
+ */
+#define HR_ENV_SECRET_MIN_LEN 8
 struct hr_kv;
-void hr_log_add_config_secrets(char *const *env, size_t n_env, const struct hr_kv *annotations,
-			       size_t n_annotations);
-/* Names like *TOKEN*, *SECRET*, *PASSWORD*, *PASSWD*, *CREDENTIAL*, *_KEY, *APIKEY*. */
+void hr_log_add_config_secrets(const char *id, char *const *env, size_t n_env,
+			       const struct hr_kv *annotations, size_t n_annotations);
+/* Names like *TOKEN*, *SECRET*, *PASSWORD*, *PASSWD*, *CREDENTIAL*, *APIKEY*, *API_KEY*,
+ * *PRIVATE*, KEY and *_KEY, in any case. */
 bool hr_is_secret_name(const char *name, size_t len);
 
 /* RFC 3339 UTC timestamp with nanoseconds, e.g. 2026-11-28T02:33:45.123456789Z. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # hardrun's own log: JSON lines as containerd reads them, rotation at 10 MiB keeping 3 files,
-# and no secret (process.env values, secret-looking annotations) in any line or error.
+# and no secret (process.env values, secret-looking annotations) in any line or error, while
+# the container ID stays readable.
 
 load lib
 
@@ -50,6 +51,31 @@ c.setdefault('annotations', {})['org.example.api-key'] = 'annot-$SECRET'"
 	run -1 --separate-stderr hr validate --bundle "$BUNDLE"
 	assert_stderr_contains 'process.env['
 	[[ "$stderr" != *"$SECRET"* ]] || fail "validate printed the env entry"
+}
+
+@test "the container ID stays intact with Docker's HOSTNAME, a secret is still redacted" {
+	# a Docker container ID: Docker sets HOSTNAME to its first 12 characters
+	local id=d3f0a1b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef0123456789abcd
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile production >/dev/null
+	# the token is the name of the (missing) program: the error names it and the ID
+	update_config "
+c['process']['args'] = ['$SECRET']
+c['process']['env'] += ['HOSTNAME=${id:0:12}', 'API_TOKEN=$SECRET']"
+	run -1 --separate-stderr hr --log "$HR_TMP/log.json" --log-format json run --bundle "$BUNDLE" "$id"
+	assert_stderr_contains "create container $id: exec: \"[REDACTED]\": executable file not found"
+	run "$HR_PYTHON" - "$HR_TMP/log.json" "$id" "$SECRET" <<-'EOF'
+		import json, sys
+		path, cid, secret = sys.argv[1:]
+		text = open(path).read()
+		assert secret not in text, "the token is in the log"
+		lines = [json.loads(l) for l in text.splitlines()]
+		errors = [l["msg"] for l in lines if l["level"] == "error"]
+		want = 'create container %s: exec: "[REDACTED]": executable file not found in $PATH' % cid
+		assert errors == [want], errors
+		print("ok")
+	EOF
+	assert_output_contains ok
 }
 
 @test "the log rotates at 10 MiB and keeps 3 older files" {
