@@ -296,6 +296,11 @@ void hr_log(enum hr_log_level level, const char *fmt, ...)
 		write_stderr(level == HR_LOG_WARNING ? "warning: " : "", msg);
 }
 
+bool hr_log_keeps_quiet(void)
+{
+	return logger.fd < 0 && !logger.debug;
+}
+
 void hr_log_error_report(const struct hr_err *err)
 {
 	char msg[HR_ERR_MSG_MAX];

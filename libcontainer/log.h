@@ -26,6 +26,12 @@ enum hr_log_level {
 #define HR_LOG_ROTATE_KEEP 3
 int hr_log_init(const char *path, enum hr_log_format format, bool debug, struct hr_err *err);
 void hr_log(enum hr_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * True when there is neither --log nor --debug: then messages nobody asked for (the findings
+ * of the implicit audit-mode policy) are dropped rather than written on stderr, which for run
+ * and exec is the container's.
+ */
+bool hr_log_keeps_quiet(void);
 /* Reports an error once: to the log file if any, and always to stderr. */
 void hr_log_error_report(const struct hr_err *err);
 void hr_log_close(void);

@@ -392,7 +392,9 @@ struct hr_policy *hr_policy_load(const char *path, bool explicit, struct hr_err 
 			hr_warning("policy %s: no such file: auditing only", path);
 		else
 			hr_debug("policy %s: no such file: auditing only", path);
-		return policy_new(path, HR_POLICY_AUDIT);
+		p = policy_new(path, HR_POLICY_AUDIT);
+		p->implicit = !explicit;
+		return p;
 	}
 	p = hr_policy_parse(data, len, path, &diags);
 	if (p == NULL)
@@ -794,6 +796,9 @@ static int check_required(const struct hr_policy *p, const struct hr_audit_repor
 
 static void log_findings(const struct hr_policy *p, const struct hr_audit_report *report, bool exec)
 {
+	/* Nobody asked for these: without --log, stderr is the container's (run, exec). */
+	if (p->implicit && hr_log_keeps_quiet())
+		return;
 	for (size_t i = 0; i < report->n; i++) {
 		const struct hr_audit_finding *f = &report->findings[i];
 

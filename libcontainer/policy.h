@@ -18,7 +18,9 @@
  *   audit    log every FAIL and WARN, one warning each
  *   off      nothing
  *
- * No file means audit mode. A file that cannot be read or parsed refuses every container:
+ * No file means audit mode; when none was configured either, its findings are written only
+ * to the log file, or with --debug (never into the stderr of run and exec, the container's).
+ * A file that cannot be read or parsed refuses every container:
  * the policy fails closed. At exec only the process rules apply (audit.h's HR_AUDIT_PROCESS),
  * and harden rewrites the exec'd process (no_new_privs, capabilities) and adds the default
  * seccomp profile when the container has none.
@@ -54,6 +56,9 @@ struct hr_policy {
 	struct hr_arena arena;
 	char *path;
 	bool from_file; /* false: there was no file (audit mode) */
+	/* No file was configured (no --policy nor $HARDRUN_POLICY, and no default file): its
+	 * findings go to the log file, and to stderr only with --debug (hr_log_keeps_quiet). */
+	bool implicit;
 	enum hr_policy_mode mode;
 	struct hr_policy_rule *rules; /* indexed like hr_audit_rules() */
 	size_t n_rules;

@@ -58,6 +58,24 @@ wait_exec() {
 	fail "process $1 did not execute $2"
 }
 
+# hr_unconfigured ARGS...: hardrun with no policy configured: no --policy, no $HARDRUN_POLICY
+# and no /etc/hardrun/policy.json (a host's own is hidden under an empty tmpfs, in a mount
+# namespace of this command's).
+hr_unconfigured() {
+	local mask='[ ! -e /etc/hardrun ] || mount -t tmpfs hr-no-policy /etc/hardrun || exit 125
+exec "$@"'
+	env -u HARDRUN_POLICY unshare --mount --propagation private sh -c "$mask" sh \
+		"$HARDRUN" --root "$HR_ROOT" --cgroup-manager "${HR_CGROUP_MANAGER:-disabled}" "$@"
+}
+
+# quiet_bundle: the Docker-like config running a process that writes "out" on stdout and "err"
+# on stderr. Its device rules go: with cgroups disabled they would be warned about, which is
+# not what the tests of stderr are about.
+quiet_bundle() {
+	docker_bundle sh -c 'echo out; echo err >&2'
+	update_config "del c['linux']['resources']"
+}
+
 # log_lines FILE LEVEL: the msg of each JSON line of FILE at LEVEL, one a line.
 log_lines() {
 	"$HR_PYTHON" - "$1" "$2" <<-'EOF'
@@ -200,4 +218,47 @@ log_lines() {
 	assert_stderr_contains "policy $HR_TMP/enforce.json (enforce) refuses the container: 1 required rule failed: CIS-5.25"
 	HARDRUN_POLICY=$HR_TMP/enforce.json hr_bg --policy "$HR_TMP/none.json" create --bundle "$BUNDLE" n3
 	hr delete --force n3
+}
+
+@test "without a configured policy, run and exec keep the findings off the container's stderr" {
+	quiet_bundle
+	run -0 --separate-stderr hr_unconfigured run --bundle "$BUNDLE" q1
+	[ "$output" = out ] || fail "stdout: $output"
+	[ "$stderr" = err ] || fail "stderr is not just the container's: $stderr"
+	# exec'd processes are judged too: their stderr is the same
+	update_config "c['process']['args'] = ['sleep', '1000']"
+	write_policy off '{"mode": "off"}'
+	hr_bg --policy "$HR_TMP/off.json" run -d --bundle "$BUNDLE" q2
+	run -0 --separate-stderr hr_unconfigured exec q2 sh -c 'echo out; echo err >&2'
+	[ "$output" = out ] || fail "stdout: $output"
+	[ "$stderr" = err ] || fail "stderr is not just the exec'd process's: $stderr"
+	hr delete --force q2
+}
+
+@test "without a configured policy, the findings go to the --log file, and on stderr with --debug" {
+	quiet_bundle
+	run -0 --separate-stderr hr_unconfigured --log "$HR_TMP/log.json" --log-format json \
+		run --bundle "$BUNDLE" q3
+	[ "$stderr" = err ] || fail "stderr is not just the container's: $stderr"
+	run -0 log_lines "$HR_TMP/log.json" warning
+	assert_output_contains "policy /etc/hardrun/policy.json (audit): CIS-4.1 FAIL: the process runs as a non-root user"
+	[ "$(grep -c '(audit): ' <<<"$output")" -eq 11 ] || fail "expected 11 findings"
+	run -0 --separate-stderr hr_unconfigured --debug run --bundle "$BUNDLE" q4
+	assert_stderr_contains "hardrun: warning: policy /etc/hardrun/policy.json (audit): CIS-4.1 FAIL: the process runs as a non-root user"
+	[ "$(grep -c '(audit): ' <<<"$stderr")" -eq 11 ] || fail "expected 11 findings"
+	[ "${stderr_lines[-1]}" = err ] || fail "the container's stderr is missing"
+}
+
+@test "a configured policy in audit mode warns on stderr without --log" {
+	quiet_bundle
+	write_policy audit '{"mode": "audit"}'
+	run -0 --separate-stderr hr --policy "$HR_TMP/audit.json" run --bundle "$BUNDLE" w1
+	assert_stderr_contains "hardrun: warning: policy $HR_TMP/audit.json (audit): CIS-4.1 FAIL: the process runs as a non-root user"
+	[ "$(grep -c "^hardrun: warning: policy $HR_TMP/audit.json (audit): " <<<"$stderr")" -eq 11 ] ||
+		fail "expected 11 findings: $stderr"
+	[ "${stderr_lines[-1]}" = err ] || fail "the container's stderr is missing"
+	# named through $HARDRUN_POLICY, even missing: the operator asked for a policy
+	HARDRUN_POLICY=$HR_TMP/none.json run -0 --separate-stderr hr run --bundle "$BUNDLE" w2
+	assert_stderr_contains "hardrun: warning: policy $HR_TMP/none.json: no such file: auditing only"
+	assert_stderr_contains "hardrun: warning: policy $HR_TMP/none.json (audit): CIS-4.1 FAIL"
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hardrun's own log: which values of a configuration are redacted (every env value that may be
- * a secret, never the container ID nor the public variables engines set).
+ * a secret, never the container ID nor the public variables engines set), and when messages
+ * nobody asked for are kept off stderr.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -111,4 +112,21 @@ Test(log, secret_names_are_redacted_from_4_bytes)
 
 	cr_expect(strstr(log, "[REDACTED] [REDACTED] abc xyz [REDACTED] visible-note\n"), "%s",
 		  log);
+}
+
+Test(log, keeps_quiet_without_a_log_file_nor_debug)
+{
+	struct hr_err err = {0};
+	_cleanup_free_ char *path = NULL;
+
+	cr_assert_eq(hr_log_init(NULL, HR_LOG_TEXT, false, &err), 0);
+	cr_expect(hr_log_keeps_quiet());
+	hr_log_close();
+	cr_assert_eq(hr_log_init(NULL, HR_LOG_TEXT, true, &err), 0);
+	cr_expect(!hr_log_keeps_quiet(), "--debug asks for everything");
+	hr_log_close();
+	path = log_to_temp(false);
+	cr_expect(!hr_log_keeps_quiet(), "a log file takes everything");
+	hr_log_close();
+	unlink(path);
 }

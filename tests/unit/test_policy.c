@@ -5,6 +5,7 @@
  * decision of each mode.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -630,6 +631,86 @@ Test(policy, audit_logs_each_finding_without_secrets)
 	unlink(log_path);
 	hr_policy_free(p);
 	hr_config_free(c);
+}
+
+/* What applying p to the Docker fixture (or to its process, at exec) prints on stderr, without
+ * --log. */
+static char *stderr_of_apply(const struct hr_policy *p, bool debug, bool exec)
+{
+	_cleanup_free_ char *path = hrt_write_temp("", 0);
+	struct hr_config *c = fixture("docker-run.json");
+	struct hr_process proc = c->process;
+	struct hr_err err = {0};
+	int saved = dup(STDERR_FILENO), fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), r;
+	size_t len;
+	char *out;
+
+	cr_assert(saved >= 0 && fd >= 0);
+	hr_log_close();
+	cr_assert_eq(hr_log_init(NULL, HR_LOG_TEXT, debug, &err), 0, "%s", err.msg);
+	cr_assert_eq(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	r = hr_policy_apply_loaded(p, c, exec ? &proc : NULL, &err);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	cr_expect_eq(r, 0, "audit never refuses: %s", err.msg);
+	out = hrt_read_file(path, &len);
+	unlink(path);
+	hr_config_free(c);
+	return out;
+}
+
+#define MISSING "/nonexistent/hardrun/policy.json"
+
+Test(policy, implicit_audit_keeps_off_stderr)
+{
+	struct hr_err err = {0};
+	_cleanup_policy_ struct hr_policy *p = hr_policy_load(MISSING, false, &err);
+	_cleanup_free_ char *quiet = NULL, *quiet_exec = NULL, *debug = NULL, *log = NULL;
+	_cleanup_free_ char *log_path = NULL;
+	struct hr_config *c = fixture("docker-run.json");
+
+	cr_assert_not_null(p, "%s", err.msg);
+	cr_expect(p->implicit);
+	/* run and exec: hardrun's stderr is the container's */
+	quiet = stderr_of_apply(p, false, false);
+	cr_expect_str_eq(quiet, "", "the implicit policy wrote on stderr");
+	quiet_exec = stderr_of_apply(p, false, true);
+	cr_expect_str_eq(quiet_exec, "", "the implicit policy wrote on stderr at exec");
+	debug = stderr_of_apply(p, true, false);
+	cr_expect(strstr(debug, "hardrun: warning: policy " MISSING " (audit): CIS-4.1 FAIL: "),
+		  "--debug shows the findings: %s", debug);
+	/* a log file takes them, as every warning */
+	log_path = log_to_temp();
+	cr_expect_eq(hr_policy_apply_loaded(p, c, NULL, &err), 0, "%s", err.msg);
+	log = read_log(log_path);
+	cr_expect(strstr(log, "warning: policy " MISSING " (audit): CIS-4.1 FAIL: "), "%s", log);
+	unlink(log_path);
+	hr_config_free(c);
+}
+
+Test(policy, configured_audit_warns_on_stderr)
+{
+	struct hr_err err = {0};
+	/* a file named by --policy or $HARDRUN_POLICY that is missing, and an audit-mode file */
+	_cleanup_policy_ struct hr_policy *named = hr_policy_load(MISSING, true, &err);
+	struct hr_policy *file = parses("{'mode': 'audit'}");
+	_cleanup_free_ char *from_named = NULL, *from_file = NULL, *at_exec = NULL;
+
+	cr_assert_not_null(named, "%s", err.msg);
+	cr_expect(!named->implicit && !file->implicit);
+	from_named = stderr_of_apply(named, false, false);
+	cr_expect(
+	    strstr(from_named, "hardrun: warning: policy " MISSING " (audit): CIS-4.1 FAIL: "),
+	    "%s", from_named);
+	from_file = stderr_of_apply(file, false, false);
+	cr_expect(strstr(from_file, "hardrun: warning: policy " NAME " (audit): CIS-4.1 FAIL: "),
+		  "%s", from_file);
+	at_exec = stderr_of_apply(file, false, true);
+	cr_expect(
+	    strstr(at_exec, "hardrun: warning: policy " NAME " (audit, exec): CIS-4.1 FAIL: "),
+	    "%s", at_exec);
+	hr_policy_free(file);
 }
 
 Test(policy, off_does_nothing)
