@@ -67,6 +67,17 @@ void hr_log_close(void)
 	logger.n_secrets = 0;
 }
 
+/* word is one of the '_'-separated words of name (both in upper case) */
+static bool has_word(const char *name, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = strstr(name, word); p != NULL; p = strstr(p + 1, word))
+		if ((p == name || p[-1] == '_') && (p[n] == '\0' || p[n] == '_'))
+			return true;
+	return false;
+}
+
 bool hr_is_secret_name(const char *name, size_t len)
 {
 	static const char *const markers[] = {"TOKEN",	    "SECRET", "PASSWORD", "PASSWD",
@@ -81,7 +92,8 @@ bool hr_is_secret_name(const char *name, size_t len)
 	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
 		if (strstr(upper, markers[i]) != NULL)
 			return true;
-	return strcmp(upper, "KEY") == 0 || (len >= 4 && strcmp(upper + len - 4, "_KEY") == 0);
+	/* KEY and PASS only as whole words (DB_PASS, SSH_KEY): not MONKEY, BYPASS, COMPASS */
+	return has_word(upper, "KEY") || has_word(upper, "PASS");
 }
 
 void hr_log_add_secret(const char *value)

@@ -114,6 +114,20 @@ Test(log, secret_names_are_redacted_from_4_bytes)
 		  log);
 }
 
+Test(log, which_names_look_secret)
+{
+	static const char *const secret[] = {
+	    "DB_PASSWORD",	 "api_key", "TOKEN",	"DB_PASS",     "PASS",	     "SSH_KEY",
+	    "AWS_ACCESS_KEY_ID", "KEY",	    "GH_TOKEN", "PASSWD_FILE", "private_pem"};
+	static const char *const plain[] = {"PATH",	"MONKEY",  "BYPASS_PROXY", "COMPASS",
+					    "KEYBOARD", "PASSAGE", "HOSTNAME",	   "LANG"};
+
+	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+		cr_expect(hr_is_secret_name(secret[i], strlen(secret[i])), "%s", secret[i]);
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		cr_expect(!hr_is_secret_name(plain[i], strlen(plain[i])), "%s", plain[i]);
+}
+
 Test(log, keeps_quiet_without_a_log_file_nor_debug)
 {
 	struct hr_err err = {0};
