@@ -83,6 +83,7 @@ static const struct hr_mountopt options[] = {
     ATIME_CLEAR("nostrictatime", MS_STRICTATIME, MOUNT_ATTR_RELATIME),
     FLAG("nosuid", MS_NOSUID, MOUNT_ATTR_NOSUID),
     FLAG("nosymfollow", MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW),
+    {.name = "notmpcopyup", .kind = HR_MOUNTOPT_TMPCOPYUP, .clear = true},
     PROPAGATION("private", MS_PRIVATE),
     REC_ATIME("ratime", MOUNT_ATTR_RELATIME),
     {.name = "rbind", .kind = HR_MOUNTOPT_BIND, .flag = MS_BIND | MS_REC},
@@ -119,7 +120,7 @@ static const struct hr_mountopt options[] = {
     CLEAR("suid", MS_NOSUID, MOUNT_ATTR_NOSUID),
     CLEAR("symfollow", MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW),
     SB("sync", MS_SYNCHRONOUS, "sync"),
-    REFUSED("tmpcopyup", "tmpcopyup is not supported: populate the tmpfs from the process"),
+    {.name = "tmpcopyup", .kind = HR_MOUNTOPT_TMPCOPYUP},
     PROPAGATION("unbindable", MS_UNBINDABLE),
 };
 
@@ -180,6 +181,9 @@ static void apply_option(struct hr_mountopts *out, const struct hr_mountopt *o)
 		break;
 	case HR_MOUNTOPT_RECURSIVE:
 		merge_attr(&out->rec_attr_set, &out->rec_attr_clr, o);
+		break;
+	case HR_MOUNTOPT_TMPCOPYUP:
+		out->tmpcopyup = !o->clear;
 		break;
 	case HR_MOUNTOPT_REFUSED:
 		break;

@@ -21,6 +21,7 @@ enum hr_mountopt_kind {
 	HR_MOUNTOPT_PROPAGATION, /* MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE [| MS_REC] */
 	HR_MOUNTOPT_BIND,	 /* bind, rbind (MS_REC) */
 	HR_MOUNTOPT_RECURSIVE,	 /* rro, rnosuid...: MOUNT_ATTR_* applied with AT_RECURSIVE */
+	HR_MOUNTOPT_TMPCOPYUP,	 /* tmpcopyup, notmpcopyup (.clear): copy the directory up */
 	HR_MOUNTOPT_REFUSED,	 /* known to the spec, refused by hardrun with a clear message */
 };
 
@@ -60,6 +61,7 @@ struct hr_mountopts {
 	uint64_t rec_attr_clr;
 	bool bind;
 	bool recursive;		   /* rbind */
+	bool tmpcopyup;		   /* fill the tmpfs with what the directory held (crun, runc) */
 	const char *data;	   /* the non-flag options joined with ',', NULL when none */
 	struct hr_fsparam *params; /* data options, then superblock flags (sync, dirsync...) */
 	size_t n_params;
@@ -68,7 +70,8 @@ struct hr_mountopts {
 /*
  * Translate options[0..n). Unknown names become data ("mode=1777", "size=64m"); options
  * starting with "x-" are userspace-only (mount(8) ignores them) and dropped. Refused options
- * (idmap, ridmap, tmpcopyup) fail with a message naming the option. Later options win.
+ * (idmap, ridmap) fail with a message naming the option. Later options win (notmpcopyup
+ * after tmpcopyup turns the copy off again).
  */
 int hr_mountopts_parse(char *const *options, size_t n, struct hr_arena *arena,
 		       struct hr_mountopts *out, struct hr_err *err);

@@ -134,6 +134,18 @@ static int plan_fs(const struct hr_mount *cm, struct hr_rootfs_mount *m, struct 
 	return 0;
 }
 
+/* As crun: the copy fills a new tmpfs, and nothing else (a bind would copy onto its source). */
+static int plan_tmpcopyup(struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	if (m->kind != HR_ROOTFS_MOUNT_FS || strcmp(m->fstype, "tmpfs") != 0)
+		return hr_err_set(err, EINVAL,
+				  "mount to %s: mount option tmpcopyup: only a new tmpfs can be "
+				  "filled with a copy",
+				  m->display);
+	m->tmpcopyup = true;
+	return 0;
+}
+
 static int plan_mount(const struct hr_mount *cm, const char *bundle, struct hr_arena *arena,
 		      struct hr_rootfs_mount *m, struct hr_err *err)
 {
@@ -169,6 +181,8 @@ static int plan_mount(const struct hr_mount *cm, const char *bundle, struct hr_a
 	}
 	if (m->flags & MS_REMOUNT)
 		m->kind = HR_ROOTFS_MOUNT_REMOUNT;
+	if (o.tmpcopyup && plan_tmpcopyup(m, err) < 0)
+		return -1;
 	return check_proc_destination(m, err);
 }
 

@@ -8,7 +8,8 @@
  * in its new mount namespace and still privileged, executes it without allocating:
  *
  *   hr_rootfs_prepare       propagation of /, the rootfs bound onto itself, every mount in
- *                           config order, /dev devices and symlinks
+ *                           config order (a tmpcopyup tmpfs filled before it is attached),
+ *                           /dev devices and symlinks
  *   hr_rootfs_pivot         pivot_root(".", ".") (or MS_MOVE + chroot)
  *   hr_rootfs_bind_console  (terminal only) the pty slave onto /dev/console; after the pivot,
  *                           because the pty comes from the container's own devpts
@@ -66,6 +67,7 @@ struct hr_rootfs_mount {
 	bool readonly_bind;  /* a bind with ro: MOUNT_ATTR_RDONLY set on the clone */
 	bool defer_readonly; /* tmpfs or /dev with ro: mounted rw, made ro in finalize */
 	bool under_proc_ok;  /* one of the few files under /proc that may be covered (lxcfs) */
+	bool tmpcopyup;	     /* tmpfs only: filled with the destination's contents (copyup.h) */
 };
 
 struct hr_rootfs_device {
@@ -117,7 +119,8 @@ struct hr_rootfs_plan {
  * Parent side, before clone: everything the child needs, allocated in arena (released with
  * it; there is no separate free). bundle is the bundle directory (relative root.path and
  * bind sources are resolved against it). Fails when the rootfs is not a directory, a mount
- * is not allowed (into /proc, onto "/", a refused option) or a device is malformed.
+ * is not allowed (into /proc, onto "/", a refused option, tmpcopyup on anything but a new
+ * tmpfs) or a device is malformed.
  */
 int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, struct hr_arena *arena,
 			 struct hr_rootfs_plan **plan, struct hr_err *err);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "copyup.h"
 #include "paths.h"
 
 #define MNT_ATTR_HARDEN (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
@@ -218,6 +219,22 @@ static int check_magic(int mnt, const struct hr_rootfs_mount *m, struct hr_err *
 	return 0;
 }
 
+/*
+ * tmpcopyup: the new tmpfs, still detached, gets what target holds before anyone can see it.
+ * Its root takes the directory's owner unless uid=/gid= say otherwise (the mode came through
+ * configure_fs already, unless mode= was given).
+ */
+static int copy_up(int target, int mnt, const struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	unsigned int flags = 0;
+
+	if (!has_param(m, "uid"))
+		flags |= HR_COPYUP_ROOT_UID;
+	if (!has_param(m, "gid"))
+		flags |= HR_COPYUP_ROOT_GID;
+	return hr_copyup(target, mnt, flags, m->destination, err);
+}
+
 /* The filesystem itself, onto an already resolved and checked target. */
 static int mount_fs_at(int target, const struct hr_rootfs_mount *m, const char *fstype,
 		       mode_t dir_mode, struct hr_err *err)
@@ -236,6 +253,8 @@ static int mount_fs_at(int target, const struct hr_rootfs_mount *m, const char *
 	if (mnt < 0)
 		return hr_err_sys(err, "fsmount");
 	if (check_magic(mnt, m, err) < 0)
+		return -1;
+	if (m->tmpcopyup && copy_up(target, mnt, m, err) < 0)
 		return -1;
 	if (attach(mnt, target) < 0)
 		return hr_err_sys(err, "move_mount");

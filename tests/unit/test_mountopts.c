@@ -43,7 +43,7 @@ Test(mountopts, every_documented_option_is_known)
 	    "nolazytime", "bind",     "rbind",	    "private",	   "rprivate",	    "shared",
 	    "rshared",	  "slave",    "rslave",	    "unbindable",  "runbindable",   "nosymfollow",
 	    "silent",	  "loud",     "iversion",   "noiversion",  "idmap",	    "ridmap",
-	    "tmpcopyup",  "rro",      "rrw",	    "rnosuid",	   "rnoexec",
+	    "tmpcopyup",  "rro",      "rrw",	    "rnosuid",	   "rnoexec",	    "notmpcopyup",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -156,14 +156,39 @@ Test(mountopts, superblock_flags_become_fsconfig_flags)
 
 Test(mountopts, refused_options_name_the_option)
 {
-	cr_assert_lt(hr_mountopts_parse(OPTS("rw", "tmpcopyup"), &arena, &mo, &err), 0);
+	cr_assert_lt(hr_mountopts_parse(OPTS("rw", "idmap"), &arena, &mo, &err), 0);
 	cr_assert_eq(err.errnum, EINVAL);
-	cr_assert(strstr(err.msg, "mount option tmpcopyup: tmpcopyup is not supported") == err.msg,
-		  "%s", err.msg);
-	cr_assert_lt(hr_mountopts_parse(OPTS("idmap"), &arena, &mo, &err), 0);
-	cr_assert(strstr(err.msg, "mount option idmap: idmapped mounts are not supported") != NULL,
+	cr_assert(strstr(err.msg, "mount option idmap: idmapped mounts are not supported") ==
+		      err.msg,
 		  "%s", err.msg);
 	cr_assert_lt(hr_mountopts_parse(OPTS("ridmap"), &arena, &mo, &err), 0);
+}
+
+Test(mountopts, tmpcopyup_is_accepted_and_notmpcopyup_turns_it_off)
+{
+	const struct hr_mountopt *o = hr_mountopt_lookup("tmpcopyup");
+
+	cr_assert_not_null(o);
+	cr_assert_neq(o->kind, HR_MOUNTOPT_REFUSED);
+	cr_assert_eq(hr_mountopts_parse(OPTS("size=1m", "tmpcopyup", "nosuid"), &arena, &mo, &err),
+		     0, "%s", err.msg);
+	cr_assert(mo.tmpcopyup);
+	/* an option of hardrun, never data for the filesystem */
+	cr_assert_str_eq(mo.data, "size=1m");
+	cr_assert_eq(mo.n_params, 1);
+	cr_assert_eq(mo.flags, MS_NOSUID);
+
+	cr_assert_eq(hr_mountopts_parse(OPTS("tmpcopyup", "notmpcopyup"), &arena, &mo, &err), 0);
+	cr_assert_not(mo.tmpcopyup, "the later notmpcopyup wins");
+	cr_assert_null(mo.data);
+	cr_assert_eq(mo.n_params, 0);
+	cr_assert_eq(hr_mountopts_parse(OPTS("notmpcopyup", "tmpcopyup"), &arena, &mo, &err), 0);
+	cr_assert(mo.tmpcopyup, "the later tmpcopyup wins");
+	cr_assert_eq(hr_mountopts_parse(OPTS("notmpcopyup"), &arena, &mo, &err), 0);
+	cr_assert_not(mo.tmpcopyup);
+	cr_assert_null(mo.data, "notmpcopyup is not passed to the filesystem");
+	cr_assert_eq(hr_mountopts_parse(OPTS("size=1m"), &arena, &mo, &err), 0);
+	cr_assert_not(mo.tmpcopyup, "off unless asked for");
 }
 
 Test(mountopts, userspace_and_empty_options_are_dropped)

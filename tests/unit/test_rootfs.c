@@ -265,7 +265,9 @@ Test(rootfs, plan_mount_errors)
 	struct hr_mount dotdot[] = {MNT0("/a/../b", "tmpfs", "tmpfs")};
 	struct hr_mount notype[] = {MNT("/a", NULL, "x", "ro")};
 	struct hr_mount nosrc[] = {MNT0("/a", "bind", NULL)};
-	struct hr_mount copyup[] = {MNT("/a", "tmpfs", "tmpfs", "tmpcopyup")};
+	struct hr_mount copyup_bind[] = {MNT("/a", "bind", "/etc", "rbind", "tmpcopyup")};
+	struct hr_mount copyup_proc[] = {MNT("/proc", "proc", "proc", "tmpcopyup")};
+	struct hr_mount copyup_remount[] = {MNT("/a", "tmpfs", "tmpfs", "remount", "tmpcopyup")};
 	struct hr_mount in_proc[] = {MNT0("/proc/sys/kernel", "tmpfs", "tmpfs")};
 	struct hr_mount on_proc[] = {MNT0("/proc", "tmpfs", "tmpfs")};
 
@@ -277,12 +279,40 @@ Test(rootfs, plan_mount_errors)
 	build_fails(&c, "mount to /a: no type and no bind option");
 	SET_MOUNTS(&c, nosrc);
 	build_fails(&c, "bind mount to /a: the source is missing");
-	SET_MOUNTS(&c, copyup);
-	build_fails(&c, "mount to /a: mount option tmpcopyup: tmpcopyup is not supported");
+	SET_MOUNTS(&c, copyup_bind);
+	build_fails(&c, "mount to /a: mount option tmpcopyup: only a new tmpfs can be filled");
+	SET_MOUNTS(&c, copyup_proc);
+	build_fails(&c, "mount to /proc: mount option tmpcopyup: only a new tmpfs can be filled");
+	SET_MOUNTS(&c, copyup_remount);
+	build_fails(&c, "mount to /a: mount option tmpcopyup: only a new tmpfs can be filled");
 	SET_MOUNTS(&c, in_proc);
 	build_fails(&c, "mount to /proc/sys/kernel: mounts inside /proc are not allowed");
 	SET_MOUNTS(&c, on_proc);
 	build_fails(&c, "mount to /proc: only a proc filesystem may be mounted there");
+}
+
+Test(rootfs, plan_tmpcopyup_on_a_tmpfs)
+{
+	struct hr_config c = base_config();
+	struct hr_mount mounts[] = {
+	    MNT("/run", "tmpfs", "tmpfs", "rw", "tmpcopyup", "nosuid", "mode=755"),
+	    MNT("/tmp", "tmpfs", "tmpfs", "tmpcopyup", "notmpcopyup"),
+	    MNT("/var/tmp", "tmpfs", "tmpfs", "size=1m"),
+	    MNT("/ro", "tmpfs", "tmpfs", "ro", "tmpcopyup"),
+	};
+	struct hr_rootfs_plan *p;
+
+	SET_MOUNTS(&c, mounts);
+	p = build_ok(&c);
+	cr_assert(p->mounts[0].tmpcopyup);
+	cr_assert_eq(p->mounts[0].kind, HR_ROOTFS_MOUNT_FS);
+	cr_assert_str_eq(p->mounts[0].data, "mode=755", "tmpcopyup is not filesystem data");
+	cr_assert_not(p->mounts[1].tmpcopyup, "notmpcopyup, later, wins");
+	cr_assert_null(p->mounts[1].data);
+	cr_assert_not(p->mounts[2].tmpcopyup);
+	/* filled while writable, read-only once the whole tree is in place */
+	cr_assert(p->mounts[3].tmpcopyup);
+	cr_assert(p->mounts[3].defer_readonly);
 }
 
 Test(rootfs, plan_lxcfs_files_may_cover_proc)

@@ -92,17 +92,36 @@ full_id() {
 	assert_output_contains "does not exist"
 }
 
-@test "the production settings with Podman (tmpfs without copy-up), verified inside" {
+@test "the production settings with Podman (tmpfs with its default copy-up), verified inside" {
 	run -0 --separate-stderr p run --rm "${NET[@]}" --read-only --read-only-tmpfs=false \
-		--tmpfs /tmp:notmpcopyup --tmpfs /var/tmp:notmpcopyup --user 1001:1001 --memory 512m \
+		--tmpfs /tmp --tmpfs /var/tmp --user 1001:1001 --memory 512m \
 		--memory-swap 512m --cpus 0.5 --security-opt no-new-privileges --cap-drop ALL \
 		-v apptemp:/app/temp bb:1 sh -c "$PRODUCTION_PROBE"
 	assert_production
 }
 
-@test "podman --tmpfs with its default copy-up: hardrun refuses tmpcopyup, the user reads why" {
-	run -126 --separate-stderr p run --rm "${NET[@]}" --tmpfs /tmp bb:1 true
-	assert_stderr_contains 'mount option tmpcopyup: tmpcopyup is not supported'
+# Podman adds tmpcopyup to --tmpfs and to --read-only's own /run, /tmp and /var/tmp: each
+# tmpfs starts with the image's directory (the image has /etc/passwd, /tmp 1777 and /app/temp
+# 0700 owned by 1001), and what is written there stays in the tmpfs.
+@test "podman --tmpfs and --read-only with their default copy-up: the image's files are in the tmpfs" {
+	run -0 --separate-stderr p run --rm "${NET[@]}" --read-only --tmpfs /etc --tmpfs /app \
+		bb:1 sh -c '
+		for d in /etc /app /run /tmp /var/tmp; do
+			echo "mount $d=$(awk -v d=$d '"'"'$2 == d { print $3 }'"'"' /proc/mounts)"
+		done
+		grep "^app:" /etc/passwd
+		stat -c "app/temp=%a %u %g" /app/temp
+		stat -c "tmp=%a" /tmp
+		touch /tmp/probe /app/new && echo "write=ok"'
+	for want in "mount /etc=tmpfs" "mount /app=tmpfs" "mount /run=tmpfs" "mount /tmp=tmpfs" \
+		"mount /var/tmp=tmpfs" "app:x:1001:1001:app:/app:/bin/false" "app/temp=700 1001 1001" \
+		"tmp=1777" "write=ok"; do
+		assert_line_matches "^${want}\$"
+	done
+	# a second container of the image: the files written in the first one's tmpfs are gone
+	run -0 --separate-stderr p run --rm "${NET[@]}" --read-only --tmpfs /app bb:1 \
+		sh -c 'ls -A /app'
+	[ "$output" = temp ] || fail "/app of a new container: $output"
 }
 
 @test "podman run of a missing binary: the message and exit status 127" {
