@@ -152,6 +152,12 @@ int hr_cgroup_enter(const char *path, pid_t pid, struct hr_err *err);
 int hr_cgroup_destroy(const char *path, struct hr_err *err);
 /* Removes an empty cgroup and the n_created - 1 ancestors this hardrun created, if empty. */
 void hr_cgroup_remove_created(struct hr_cgroup *cg);
+/*
+ * Removes up to n ancestors of path (the ones create made), nearest first, stopping at the
+ * first that is not empty: another container may live there (its create retries when this
+ * races with it).
+ */
+void hr_cgroup_remove_parents(const char *path, int n);
 
 /* Applies resources to an existing cgroup (update): enables what controllers they need. */
 int hr_cgroup_apply(const char *path, const struct hr_resources *r, struct hr_err *err);

@@ -282,24 +282,34 @@ static bool has_processes(const char *path)
 	       buf[0] != '\0';
 }
 
-/* mkdir of every component of rel below the root; counts those created. */
+/*
+ * mkdir of every component of rel below the root; counts those created. A parent that
+ * existed may vanish under us (another container's delete removes the parents it made once
+ * they are empty): start again, a few times.
+ */
 static int make_dirs(struct hr_cgroup *cg, const char *rel, struct hr_err *err)
 {
 	size_t root_len = strlen(HR_CGROUP_ROOT);
+	int tries = 0;
 
 	if ((size_t)snprintf(cg->path, sizeof(cg->path), "%s%s", HR_CGROUP_ROOT, rel) >=
 	    sizeof(cg->path))
 		return hr_err_set(err, ENAMETOOLONG, "cgroup path %s", rel);
+again:
 	for (char *p = cg->path + root_len + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char saved = *p;
 
 		*p = '\0';
-		if (mkdir(cg->path, 0755) == 0)
+		if (mkdir(cg->path, 0755) == 0) {
 			cg->n_created++;
-		else if (errno != EEXIST || cg->n_created > 0)
+		} else if (errno == ENOENT && cg->n_created == 0 && ++tries < 5) {
+			*p = saved;
+			goto again;
+		} else if (errno != EEXIST || cg->n_created > 0) {
 			return hr_err_sys(err, "create cgroup %s", cg->path);
+		}
 		*p = saved;
 		if (saved == '\0')
 			break;
@@ -570,10 +580,26 @@ int hr_cgroup_destroy(const char *path, struct hr_err *err)
 	return 0;
 }
 
+void hr_cgroup_remove_parents(const char *path, int n)
+{
+	char up[PATH_MAX];
+	char *slash;
+
+	if (path == NULL || (size_t)snprintf(up, sizeof(up), "%s", path) >= sizeof(up))
+		return;
+	for (int i = 0; i < n; i++) {
+		slash = strrchr(up, '/');
+		if (slash == NULL || (size_t)(slash - up) <= strlen(HR_CGROUP_ROOT))
+			return;
+		*slash = '\0';
+		if (rmdir(up) < 0)
+			return;
+	}
+}
+
 void hr_cgroup_remove_created(struct hr_cgroup *cg)
 {
 	struct hr_err err;
-	char *slash;
 
 	if (cg->path[0] == '\0' || cg->n_created == 0)
 		return;
@@ -581,17 +607,7 @@ void hr_cgroup_remove_created(struct hr_cgroup *cg)
 		hr_warning("%s", err.msg);
 		return;
 	}
-	/* the ancestors this create made, while empty */
-	for (int i = 1; i < cg->n_created; i++) {
-		char up[sizeof(cg->path)];
-
-		snprintf(up, sizeof(up), "%s", cg->path);
-		for (int j = 0; j < i; j++)
-			if ((slash = strrchr(up, '/')) != NULL)
-				*slash = '\0';
-		if (rmdir(up) < 0)
-			break;
-	}
+	hr_cgroup_remove_parents(cg->path, cg->n_created - 1);
 	cg->n_created = 0;
 }
 

@@ -431,6 +431,8 @@ static int prepare_cgroup(struct create_job *job, struct hr_err *err)
 		return 0;
 	job->state.cgroup_path = job->cgroup.path;
 	job->state.systemd_cgroup = job->ctx->cgroup_manager == HR_CGROUP_SYSTEMD;
+	if (job->cgroup.n_created > 1)
+		job->state.cgroup_parents_created = job->cgroup.n_created - 1;
 	/*
 	 * A cgroup namespace made by clone3 is rooted where the parent is, not in the cgroup the
 	 * child is born in: the child creates it itself, after GO, from inside its cgroup.

@@ -393,6 +393,7 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
 		r = hr_err_prefix(err, "delete container %s", id);
 		goto out;
 	}
+	hr_cgroup_remove_parents(opened.state.cgroup_path, opened.state.cgroup_parents_created);
 	hr_container_run_hooks(&opened, HR_HOOK_POSTSTOP, HR_STATUS_STOPPED);
 	r = hr_container_dir_remove(&opened.dir, err);
 out:

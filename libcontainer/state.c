@@ -181,6 +181,8 @@ static char *state_to_json(const struct hr_state *state, const char *status, boo
 		if (state->cgroup_path != NULL)
 			hr_jgen_kv_str(g, "cgroupPath", state->cgroup_path);
 		hr_jgen_kv_bool(g, "systemdCgroup", state->systemd_cgroup);
+		if (state->cgroup_parents_created > 0)
+			hr_jgen_kv_i64(g, "cgroupParentsCreated", state->cgroup_parents_created);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
@@ -219,7 +221,7 @@ static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_stat
 	yajl_val hr = hr_json_member(root, "hardrun");
 	yajl_val annotations = hr_json_member(root, "annotations");
 	yajl_val v;
-	int64_t pid = 0, owner = 0;
+	int64_t pid = 0, owner = 0, parents = 0;
 	bool ok = true;
 
 	ok = (v = hr_json_member(root, "id")) && hr_jread_string(ctx, v, &state->id) && ok;
@@ -237,6 +239,9 @@ static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_stat
 		ok = hr_jread_string(ctx, v, &state->cgroup_path) && ok;
 	if ((v = hr_json_member(hr, "systemdCgroup")) != NULL)
 		ok = hr_jread_bool(ctx, v, &state->systemd_cgroup) && ok;
+	if ((v = hr_json_member(hr, "cgroupParentsCreated")) != NULL &&
+	    hr_jread_int_range(ctx, v, 0, 2048, &parents))
+		state->cgroup_parents_created = (int)parents;
 	state->pid = (pid_t)pid;
 	state->owner = (uid_t)owner;
 	if (YAJL_IS_OBJECT(annotations)) {

@@ -41,6 +41,7 @@ struct hr_state {
 	size_t n_annotations;
 	char *cgroup_path; /* absolute path of the container's cgroup directory, or NULL */
 	bool systemd_cgroup;
+	int cgroup_parents_created; /* ancestors of cgroup_path that create made (delete removes) */
 };
 
 /* A locked container directory. */

@@ -342,20 +342,30 @@ assert_file() { # assert_file FILE EXPECTED
 	assert_no_cgroup c1
 }
 
-@test "cgroupsPath: absolute and relative paths" {
+@test "cgroupsPath: absolute and relative paths; delete removes the parents create made" {
 	bundle production -- sleep 1000
 	update_config 'c["linux"]["cgroupsPath"] = "/hardrun-test/nested/c1"'
 	hr_bg run -d c1
 	assert_file $CG/hardrun-test/nested/c1/memory.max 536870912
+	# a sibling in the parent c1's create made: the parent stays while it is there
+	update_config 'c["linux"]["cgroupsPath"] = "/hardrun-test/nested/c1b"'
+	hr_bg run -d c1b
 	run -0 hr delete --force c1
 	[ ! -e $CG/hardrun-test/nested/c1 ] || fail "leaf left"
+	[ -d $CG/hardrun-test/nested/c1b ] || fail "the sibling's cgroup is gone"
+	run -0 hr delete --force c1b
+	# c1b found the parents c1 made, so its delete leaves them; a lone container cleans up
 	rmdir $CG/hardrun-test/nested $CG/hardrun-test
+	update_config 'c["linux"]["cgroupsPath"] = "/hardrun-test/nested/c1"'
+	hr_bg run -d c1
+	run -0 hr delete --force c1
+	[ ! -e $CG/hardrun-test ] || fail "the parents create made are left: $(find $CG/hardrun-test)"
 	update_config 'c["linux"]["cgroupsPath"] = "rel/c2"'
 	hr_bg run -d c2
 	# relative to hardrun's own cgroup, the guest's root here
 	assert_file $CG/rel/c2/memory.max 536870912
 	run -0 hr delete --force c2
-	rmdir $CG/rel
+	[ ! -e $CG/rel ] || fail "the parent rel is left"
 	update_config 'c["linux"]["cgroupsPath"] = "/../x"'
 	run -1 hr run --bundle "$BUNDLE" c3
 	assert_output_contains '"/../x": "." and ".." are not allowed'
