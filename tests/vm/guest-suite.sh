@@ -62,7 +62,21 @@ fi
 if [ $# -gt 0 ] || [ "${HR_VM_INTEGRATION:-yes}" = no ]; then
 	echo "vm-guest: NOT RUN: the integration suite with the cgroupfs manager (only some files asked for)"
 else
+	# every cgroup hardrun created must be gone after the suite: the lifecycle tests create,
+	# kill and delete containers with the cgroupfs manager (a test of its own, counted)
+	before=$(find /sys/fs/cgroup -mindepth 1 -type d | sort)
 	part "integration tests (cgroupfs manager)"
+	after=$(find /sys/fs/cgroup -mindepth 1 -type d | sort)
+	left=$(comm -13 <(echo "$before") <(echo "$after"))
+	if [ -n "$left" ]; then
+		echo "not ok - no cgroup is left after the integration suite:"
+		echo "$left" | sed 's/^/#   /'
+		failed=$((failed + 1))
+		failures+=("cgroups left after the integration suite: $(echo "$left" | tr '\n' ' ')")
+	else
+		echo "ok - no cgroup is left after the integration suite"
+		passed=$((passed + 1))
+	fi
 fi
 
 echo
