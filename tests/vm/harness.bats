@@ -56,3 +56,17 @@ cgroup_tree() {
 	[ -z "$output" ] || fail "cgroups left behind: $output"
 	[ -z "$(ls "$HR_ROOT")" ] || fail "state left behind: $(ls "$HR_ROOT")"
 }
+
+@test "the demo (contrib/demo.sh, README's first command) shows the production limits applied" {
+	before=$(cgroup_tree)
+	run -0 "$BATS_TEST_DIRNAME/../../contrib/demo.sh" "$HARDRUN"
+	assert_output_contains "cgroup manager: cgroupfs"
+	assert_line_matches '^memory\.max: +536870912$'
+	assert_line_matches '^cpu\.max: +50000 100000$'
+	assert_line_matches '^NoNewPrivs: 1$'
+	assert_line_matches '^root fs: +read-only$'
+	assert_output_contains "done: nothing left behind"
+	after=$(cgroup_tree)
+	[ "$before" = "$after" ] ||
+		fail "cgroups changed across the demo:" "$(diff <(echo "$before") <(echo "$after"))"
+}
