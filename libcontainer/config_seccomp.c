@@ -158,6 +158,23 @@ static void read_names(struct hr_jctx *ctx, yajl_val item, struct hr_seccomp_rul
 	hr_jpath_pop(ctx, saved);
 }
 
+/*
+ * System calls hardrun itself makes between loading a filter with SCMP_ACT_NOTIFY rules and the
+ * execve of the user program: write (runc's rule: the exec fifo, the failure message), sendmsg
+ * (the listener fd travelling to hardrun's parent: nobody could answer yet, a deadlock), close
+ * (the listener fd and the sync socket) and execve itself. A notification for them would stall
+ * the container's start on the agent, or forever.
+ */
+static const char *const notify_refused[] = {"write", "sendmsg", "close", "execve"};
+
+static bool notify_refused_for(const char *name)
+{
+	for (size_t i = 0; i < sizeof(notify_refused) / sizeof(notify_refused[0]); i++)
+		if (strcmp(name, notify_refused[i]) == 0)
+			return true;
+	return false;
+}
+
 static void read_rule(struct hr_jctx *ctx, yajl_val item, void *elem)
 {
 	struct hr_seccomp_rule *r = elem;
@@ -170,13 +187,15 @@ static void read_rule(struct hr_jctx *ctx, yajl_val item, void *elem)
 	r->args = hr_cfg_array(ctx, item, "args", sizeof(*r->args), read_arg, &r->n_args);
 	if (!action_ok || r->action != HR_SECCOMP_NOTIFY)
 		return;
-	/* runc's rule: the runtime itself must be able to write to the notify socket */
 	for (size_t i = 0; i < r->n_names; i++) {
-		if (r->names[i] != NULL && strcmp(r->names[i], "write") == 0) {
+		if (r->names[i] != NULL && notify_refused_for(r->names[i])) {
 			size_t saved = hr_jpath_key(ctx, "names");
 
 			hr_jpath_index(ctx, i);
-			hr_jerror(ctx, "SCMP_ACT_NOTIFY cannot be used for write");
+			hr_jerror(ctx,
+				  "SCMP_ACT_NOTIFY cannot be used for %s (hardrun calls it after "
+				  "loading the filter, before execve)",
+				  r->names[i]);
 			hr_jpath_pop(ctx, saved);
 		}
 	}

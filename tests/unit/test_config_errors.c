@@ -643,7 +643,21 @@ Test(config_errors, seccomp_notify)
 	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/l', 'syscalls': "
 			"[{'names': ['mkdir', 'write'], 'action': 'SCMP_ACT_NOTIFY'}]"),
 		"config.json: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used "
-		"for write");
+		"for write (hardrun calls it after loading the filter, before execve)");
+	/* the listener fd goes to hardrun with sendmsg: a notification there would deadlock */
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/l', 'syscalls': "
+			"[{'names': ['mkdir'], 'action': 'SCMP_ACT_NOTIFY'}, {'names': ['getpid', "
+			"'sendmsg'], 'action': 'SCMP_ACT_NOTIFY'}]"),
+		"config.json: linux.seccomp.syscalls[1].names[1]: SCMP_ACT_NOTIFY cannot be used "
+		"for sendmsg (hardrun calls it after loading the filter, before execve)");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/l', 'syscalls': "
+			"[{'names': ['close'], 'action': 'SCMP_ACT_NOTIFY'}]"),
+		"config.json: linux.seccomp.syscalls[0].names[0]: SCMP_ACT_NOTIFY cannot be used "
+		"for close");
+	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/l', 'syscalls': "
+			"[{'names': ['execve'], 'action': 'SCMP_ACT_NOTIFY'}]"),
+		"config.json: linux.seccomp.syscalls[0].names[0]: SCMP_ACT_NOTIFY cannot be used "
+		"for execve");
 	rejects(SECCOMP("'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': 'agent.sock'"),
 		"config.json: linux.seccomp.listenerPath: must be an absolute path");
 }
