@@ -151,13 +151,8 @@ int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err)
 	return 0;
 }
 
-static char *state_to_json(const struct hr_state *state, const char *status, bool internal,
-			   bool pretty)
+static void gen_state(yajl_gen g, const struct hr_state *state, const char *status, bool internal)
 {
-	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(pretty);
-	const char *buf;
-	size_t len;
-
 	yajl_gen_map_open(g);
 	hr_jgen_kv_str(g, "ociVersion", HR_OCI_VERSION);
 	hr_jgen_kv_str(g, "id", state->id);
@@ -186,6 +181,21 @@ static char *state_to_json(const struct hr_state *state, const char *status, boo
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
+}
+
+void hr_state_gen_oci(yajl_gen g, const struct hr_state *state, enum hr_status status)
+{
+	gen_state(g, state, hr_status_name(status), false);
+}
+
+static char *state_to_json(const struct hr_state *state, const char *status, bool internal,
+			   bool pretty)
+{
+	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(pretty);
+	const char *buf;
+	size_t len;
+
+	gen_state(g, state, status, internal);
 	buf = hr_jgen_buf(g, &len);
 	char *out = hr_xmalloc(len + 1);
 	memcpy(out, buf, len);

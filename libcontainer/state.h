@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <yajl/yajl_gen.h>
 
 #include "arena.h"
 #include "config.h"
@@ -74,6 +75,8 @@ const char *hr_status_name(enum hr_status status);
 
 /* The OCI state document (runtime.md "State"), pid 0 once stopped. Caller frees. */
 char *hr_state_oci_json(const struct hr_state *state, enum hr_status status, bool pretty);
+/* The same document, generated into g (as a value: inside a map, after its key). */
+void hr_state_gen_oci(yajl_gen g, const struct hr_state *state, enum hr_status status);
 
 /* Calls fn for every container under root that has a readable state (unlocked snapshot). */
 int hr_state_foreach(const char *root,
