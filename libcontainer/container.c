@@ -309,11 +309,28 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 	return 0;
 }
 
-/* Parent side between clone and ready: maps, limits, runtime hooks, go, pty, ready. */
+/* The init's listener fd goes to listenerPath with the state "creating", as runc sends it. */
+static const struct hr_seccomp_listener *listener_for(const struct create_job *job,
+						      struct hr_seccomp_listener *l)
+{
+	const struct hr_seccomp *sc = job->config->linux_cfg.seccomp;
+
+	if (!hr_seccomp_has_listener(job->seccomp))
+		return NULL;
+	*l = (struct hr_seccomp_listener){.path = sc->listener_path,
+					  .metadata = sc->listener_metadata,
+					  .state = &job->state,
+					  .status = HR_STATUS_CREATING,
+					  .pid = job->pid};
+	return l;
+}
+
+/* Parent side between clone and ready: maps, limits, runtime hooks, go, pty, seccomp, ready. */
 static int drive_init(struct create_job *job, struct hr_err *err)
 {
 	const struct hr_config *config = job->config;
 	_cleanup_free_ char *state_json = NULL;
+	struct hr_seccomp_listener listener;
 
 	if (job->enter_cgroup && hr_cgroup_enter(job->cgroup.path, job->pid, err) < 0)
 		return -1;
@@ -333,10 +350,25 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 	if (hr_sync_send(job->sync[0], HR_SYNC_GO, NULL, -1, err) < 0)
 		return -1;
 	return hr_wait_ready(job->sync[0], config->process.terminal, job->console_sock,
-			     &job->pty_master, err);
+			     &job->pty_master, listener_for(job, &listener), err);
 }
 
-int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master, struct hr_err *err)
+static int receive_seccomp_fd(int sync_fd, const struct hr_seccomp_listener *listener,
+			      struct hr_err *err)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (hr_sync_wait(sync_fd, HR_SYNC_SECCOMP, &fd, err) < 0)
+		return -1;
+	if (fd < 0)
+		return hr_err_set(err, EPROTO,
+				  "the seccomp listener fd did not come with its "
+				  "message");
+	return hr_seccomp_listener_send(listener, fd, err);
+}
+
+int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
+		  const struct hr_seccomp_listener *listener, struct hr_err *err)
 {
 	int master = -1;
 
@@ -353,6 +385,8 @@ int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
 			*pty_master = master;
 		}
 	}
+	if (listener != NULL && receive_seccomp_fd(sync_fd, listener, err) < 0)
+		return -1;
 	return hr_sync_wait(sync_fd, HR_SYNC_READY, NULL, err);
 }
 

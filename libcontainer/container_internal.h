@@ -10,6 +10,7 @@
 #include "config.h"
 #include "container.h"
 #include "health.h"
+#include "seccomp_notify.h"
 #include "state.h"
 
 #define HR_EXEC_FIFO   "exec.fifo"
@@ -39,10 +40,12 @@ int hr_signalfd_for_forwarding(sigset_t *old, struct hr_err *err);
 
 /*
  * Parent side of the last setup steps: receive the pty master (process.terminal) and hand it to
- * the console socket, or keep it in *pty_master for a foreground relay; then wait for READY.
+ * the console socket, or keep it in *pty_master for a foreground relay; with a listener (the
+ * filter has SCMP_ACT_NOTIFY rules), receive the seccomp listener fd and send it there; then
+ * wait for READY.
  */
 int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
-		  struct hr_err *err);
+		  const struct hr_seccomp_listener *listener, struct hr_err *err);
 
 /* Foreground supervision: forward signals, relay the pty, return the exit status (>= 0). */
 int hr_supervise(const struct hr_created *created, int sigfd, struct hr_health *health,

@@ -265,13 +265,24 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 
 static int drive(struct exec_job *job, struct hr_err *err)
 {
+	/* exec's listener fd goes with the state "running" and the new process's pid */
+	const struct hr_seccomp *sc = job->config->linux_cfg.seccomp;
+	struct hr_seccomp_listener listener;
+
 	if (job->enter_cgroup && hr_cgroup_enter(job->opened.state.cgroup_path, job->pid, err) < 0)
 		return -1;
 	if (hr_process_apply_from_parent(job->plan, job->pid, err) < 0 ||
 	    hr_sync_send(job->sync[0], HR_SYNC_GO, NULL, -1, err) < 0)
 		return -1;
+	if (hr_seccomp_has_listener(job->seccomp)) {
+		listener = (struct hr_seccomp_listener){.path = sc->listener_path,
+							.metadata = sc->listener_metadata,
+							.state = &job->opened.state,
+							.status = HR_STATUS_RUNNING,
+							.pid = job->pid};
+	}
 	if (hr_wait_ready(job->sync[0], job->process.terminal, job->console_sock, &job->pty_master,
-			  err) < 0)
+			  hr_seccomp_has_listener(job->seccomp) ? &listener : NULL, err) < 0)
 		return -1;
 	if (job->opts->pid_file != NULL)
 		return hr_write_pid_file(job->opts->pid_file, job->pid, err);

@@ -123,6 +123,36 @@ static bool needs_state_after_ready(const struct hr_init_plan *plan)
 	       plan->config->hooks[HR_HOOK_START_CONTAINER].len > 0;
 }
 
+/*
+ * Loads the filter; a listener fd goes to the parent at once (sendmsg is never notified, see
+ * config_seccomp.c), which hands it to the agent before it waits for READY, and our copy is
+ * closed: nothing past fd 2 but the planned ones survives to execve.
+ */
+static int install_seccomp(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	int listener = -1, r;
+
+	if (hr_seccomp_install(plan->seccomp, &listener, err) < 0)
+		return -1;
+	if (listener < 0)
+		return 0;
+	r = hr_sync_send(plan->sync_fd, HR_SYNC_SECCOMP, NULL, listener, err);
+	if (close(listener) < 0 && r == 0)
+		r = hr_err_sys(err, "close the seccomp listener fd");
+	return r;
+}
+
+/*
+ * With NNP the filter goes in as late as possible: right before execve; but a listener fd must
+ * reach the hardrun that set us up, which is gone once start releases us, so a filter with
+ * SCMP_ACT_NOTIFY rules goes in before READY (as runc does), after everything else here.
+ */
+static bool seccomp_before_ready(const struct hr_init_plan *plan)
+{
+	return plan->seccomp != NULL &&
+	       (!plan->no_new_privileges || hr_seccomp_has_listener(plan->seccomp));
+}
+
 static int drop_privileges(const struct hr_init_plan *plan, char *exe, size_t exe_size,
 			   struct hr_err *err)
 {
@@ -133,8 +163,7 @@ static int drop_privileges(const struct hr_init_plan *plan, char *exe, size_t ex
 	if (hr_process_apply_labels(plan->process, err) < 0)
 		return -1;
 	/* without NNP the filter must go in while CAP_SYS_ADMIN is still held */
-	if (!plan->no_new_privileges && plan->seccomp != NULL &&
-	    hr_seccomp_install(plan->seccomp, err) < 0)
+	if (!plan->no_new_privileges && plan->seccomp != NULL && install_seccomp(plan, err) < 0)
 		return -1;
 	if (hr_process_drop_privileges(plan->process, err) < 0)
 		return -1;
@@ -142,7 +171,11 @@ static int drop_privileges(const struct hr_init_plan *plan, char *exe, size_t ex
 		return -1;
 	if (plan->no_new_privileges && hr_process_set_no_new_privs(plan->process, err) < 0)
 		return -1;
-	return hr_process_close_fds(plan->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]), err);
+	if (hr_process_close_fds(plan->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]), err) < 0)
+		return -1;
+	if (plan->no_new_privileges && seccomp_before_ready(plan))
+		return install_seccomp(plan, err);
+	return 0;
 }
 
 /*
@@ -211,8 +244,7 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	}
 	if (needs_state_after_ready(plan))
 		close(plan->state_fd);
-	if (plan->no_new_privileges && plan->seccomp != NULL &&
-	    hr_seccomp_install(plan->seccomp, &err) < 0)
+	if (!seccomp_before_ready(plan) && install_seccomp(plan, &err) < 0)
 		goto fail;
 	hr_process_exec(plan->process, exe, &err);
 fail:

@@ -20,6 +20,8 @@
  * Installing a seccomp filter needs NNP or CAP_SYS_ADMIN: when the plan has
  * no_new_privileges == false and the capabilities drop CAP_SYS_ADMIN, install the filter
  * before hr_process_drop_privileges (and allow the credential syscalls in it), as runc does.
+ * A filter with SCMP_ACT_NOTIFY rules goes in before READY rather than after start (init.c):
+ * its listener fd must reach the parent over the sync socket.
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -70,30 +70,44 @@ static int action_value(enum hr_seccomp_action action, bool has_errno, uint32_t 
 		*out = SCMP_ACT_LOG;
 		return 0;
 	case HR_SECCOMP_NOTIFY:
-		return hr_err_set(err, EOPNOTSUPP,
-				  "seccomp: %s: SCMP_ACT_NOTIFY (seccomp user notification with "
-				  "listenerPath) is not supported by hardrun",
-				  where);
+		*out = SCMP_ACT_NOTIFY;
+		return 0;
 	default:
 		return hr_err_set(err, EINVAL, "seccomp: %s: unknown action %d", where,
 				  (int)action);
 	}
 }
 
+static bool uses_notify(const struct hr_seccomp *sc)
+{
+	for (size_t i = 0; i < sc->n_syscalls; i++)
+		if (sc->syscalls[i].action == HR_SECCOMP_NOTIFY)
+			return true;
+	return false;
+}
+
+/*
+ * A profile with SCMP_ACT_NOTIFY rules is installed with NEW_LISTENER. WAIT_KILLABLE_RECV is
+ * only valid with a listener (the kernel refuses it alone), so without one it is dropped; and
+ * TSYNC with a listener needs TSYNC_ESRCH (the kernel cannot report a thread id and an fd).
+ */
 static int filter_flags(const struct hr_seccomp *sc, unsigned int *flags, struct hr_err *err)
 {
-	*flags = 0;
+	bool listener = uses_notify(sc);
+
+	*flags = listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
 	for (size_t i = 0; i < sc->n_flags; i++) {
 		unsigned int bit = hr_seccomp_flag_value(sc->flags[i]);
 
 		if (bit == 0)
 			return hr_err_set(err, EINVAL, "seccomp: flags[%zu]: unknown flag \"%s\"",
 					  i, sc->flags[i]);
-		/* Only meaningful with a user-notification listener, which hardrun refuses. */
-		if (bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+		if (bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV && !listener)
 			continue;
 		*flags |= bit;
 	}
+	if (listener && (*flags & SECCOMP_FILTER_FLAG_TSYNC))
+		*flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
 	return 0;
 }
 
@@ -640,11 +654,17 @@ static long install_with_prctl(struct sock_fprog *fprog, unsigned int flags)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, fprog, 0, 0);
 }
 
-int hr_seccomp_install(const struct hr_seccomp_program *prog, struct hr_err *err)
+bool hr_seccomp_has_listener(const struct hr_seccomp_program *prog)
+{
+	return prog != NULL && (prog->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+}
+
+int hr_seccomp_install(const struct hr_seccomp_program *prog, int *listener_fd, struct hr_err *err)
 {
 	struct sock_fprog fprog;
 	long rc;
 
+	*listener_fd = -1;
 	if (prog == NULL)
 		return 0;
 	fprog.len = prog->len;
@@ -655,9 +675,16 @@ int hr_seccomp_install(const struct hr_seccomp_program *prog, struct hr_err *err
 	if (rc < 0 && errno == EACCES)
 		return hr_err_sys(err, "install seccomp filter: no_new_privs is not set and "
 				       "CAP_SYS_ADMIN is not held");
+	if (rc < 0 && errno == ESRCH && (prog->flags & SECCOMP_FILTER_FLAG_TSYNC_ESRCH))
+		return hr_err_set(err, EBUSY,
+				  "install seccomp filter: a thread could not be synchronized");
 	if (rc < 0)
 		return hr_err_sys(err, "install seccomp filter (%u instructions, flags 0x%x)",
 				  (unsigned)prog->len, prog->flags);
+	if (prog->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+		*listener_fd = (int)rc;
+		return 0;
+	}
 	if (rc > 0)
 		return hr_err_set(
 		    err, EBUSY, "install seccomp filter: thread %ld could not be synchronized", rc);

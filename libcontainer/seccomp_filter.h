@@ -11,7 +11,9 @@
  * is the default action is skipped; arguments of one rule are ANDed, except when two of them
  * name the same argument index, in which case each becomes a rule of its own (ORed); errnoRet
  * defaults to EPERM for SCMP_ACT_ERRNO and SCMP_ACT_TRACE; SCMP_ACT_KILL is KILL_THREAD.
- * SCMP_ACT_NOTIFY (seccomp user notification, listenerPath) is refused for now.
+ * A profile with SCMP_ACT_NOTIFY rules (seccomp user notification) is installed with
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER: the install returns the listener fd, which init.c hands to
+ * the parent and the parent to linux.seccomp.listenerPath (seccomp_notify.h).
  *
  * The cache: <cache_dir>/<fnv1a64>.bpf holds the canonical serialization of the input (the
  * profile, libseccomp's version, the native architecture and the kernel API level) followed by
@@ -48,12 +50,16 @@ int hr_seccomp_compile(const struct hr_seccomp *sc, const char *cache_dir, struc
 int hr_seccomp_cache_path(const struct hr_seccomp *sc, const char *cache_dir, char *buf,
 			  size_t size);
 
+/* Whether prog has SCMP_ACT_NOTIFY rules, so that its install yields a listener fd. */
+bool hr_seccomp_has_listener(const struct hr_seccomp_program *prog);
+
 /*
  * Child side, right before execve: seccomp(SECCOMP_SET_MODE_FILTER, prog->flags, &fprog).
  * Needs no_new_privs or CAP_SYS_ADMIN. prog may be NULL (no filter: a no-op). No allocation.
  * Without seccomp(2) (Linux < 3.17, valgrind) falls back to prctl(PR_SET_SECCOMP) when the
- * flags allow it (none, or TSYNC in a single-threaded process).
+ * flags allow it (none, or TSYNC in a single-threaded process). *listener_fd gets the user-
+ * notification fd when hr_seccomp_has_listener(prog), -1 otherwise; the caller closes it.
  */
-int hr_seccomp_install(const struct hr_seccomp_program *prog, struct hr_err *err);
+int hr_seccomp_install(const struct hr_seccomp_program *prog, int *listener_fd, struct hr_err *err);
 
 #endif

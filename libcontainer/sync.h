@@ -6,7 +6,8 @@
  * The channel between hardrun and a container process it is setting up: a SOCK_SEQPACKET
  * socketpair carrying numbered steps. The child reports its first failure as an ERROR message
  * (errno and text, from a fixed buffer: no allocation after clone) which the parent turns back
- * into its own error. A file descriptor (the pty master) can ride along with a message.
+ * into its own error. A file descriptor (the pty master, the seccomp listener) can ride along
+ * with a message.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,10 +15,11 @@
 #include "error.h"
 
 enum hr_sync_step {
-	HR_SYNC_GO = 1, /* parent → child: maps written, runtime hooks ran; set up */
-	HR_SYNC_PTY,	/* child → parent: the pty master travels with this message */
-	HR_SYNC_READY,	/* child → parent: set up, waiting for start (or exec'ing) */
-	HR_SYNC_ERROR,	/* child → parent: setup failed; the message says why */
+	HR_SYNC_GO = 1,	 /* parent → child: maps written, runtime hooks ran; set up */
+	HR_SYNC_PTY,	 /* child → parent: the pty master travels with this message */
+	HR_SYNC_READY,	 /* child → parent: set up, waiting for start (or exec'ing) */
+	HR_SYNC_ERROR,	 /* child → parent: setup failed; the message says why */
+	HR_SYNC_SECCOMP, /* child → parent: the seccomp listener fd travels with this message */
 };
 
 int hr_sync_pair(int fds[2], struct hr_err *err);

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -90,6 +92,20 @@ static struct hr_seccomp test_profile(void)
 	return sc;
 }
 
+/* Installs a program that has no SCMP_ACT_NOTIFY rule. */
+static int install(const struct hr_seccomp_program *prog, struct hr_err *err)
+{
+	int listener = -1;
+
+	if (hr_seccomp_install(prog, &listener, err) < 0)
+		return -1;
+	if (listener >= 0) {
+		close(listener);
+		return hr_err_set(err, EINVAL, "a listener fd came without SCMP_ACT_NOTIFY rules");
+	}
+	return 0;
+}
+
 static struct hr_seccomp_program *compile_ok(const struct hr_seccomp *sc, const char *cache,
 					     struct hr_arena *arena)
 {
@@ -121,25 +137,27 @@ Test(seccomp_filter, compile_basic)
 	struct hr_seccomp_program *prog = compile_ok(&sc, NULL, &arena);
 	struct hr_err err = {0};
 
+	int listener = 0;
+
 	cr_assert_eq(prog->flags, 0);
+	cr_assert_not(hr_seccomp_has_listener(prog));
 	cr_assert_not(prog->from_cache);
 	cr_assert_leq(prog->len, BPF_MAXINSNS);
 	cr_assert_eq(hr_seccomp_compile(NULL, NULL, &arena, &prog, &err), 0);
 	cr_assert_null(prog, "no seccomp object, no program");
-	cr_assert_eq(hr_seccomp_install(NULL, &err), 0);
+	cr_assert_eq(hr_seccomp_install(NULL, &listener, &err), 0);
+	cr_assert_eq(listener, -1);
 }
 
 Test(seccomp_filter, refused_inputs)
 {
 	static char *names[] = {"getpid"};
-	struct hr_seccomp_rule rule = {.names = names, .n_names = 1, .action = HR_SECCOMP_NOTIFY};
+	struct hr_seccomp_rule rule = {.names = names, .n_names = 1, .action = HR_SECCOMP_LOG};
 	struct hr_seccomp_arg bad_arg = {.index = 6, .op = SCMP_CMP_EQ};
 	char *bad_flags[] = {"SECCOMP_FILTER_FLAG_BOGUS"};
 	struct hr_seccomp sc = {
 	    .default_action = HR_SECCOMP_ALLOW, .syscalls = &rule, .n_syscalls = 1};
 
-	compile_fails(&sc, "syscalls[0]: SCMP_ACT_NOTIFY (seccomp user notification with "
-			   "listenerPath) is not supported");
 	rule.action = HR_SECCOMP_LOG;
 	rule.has_errno_ret = true;
 	compile_fails(&sc, "seccomp: syscalls[0]: errnoRet is not valid with SCMP_ACT_LOG");
@@ -203,7 +221,7 @@ static int child_install(char **flags, size_t n_flags, char *msg, size_t size)
 	sc.flags = flags;
 	sc.n_flags = n_flags;
 	if (hr_seccomp_compile(&sc, NULL, &arena, &prog, &err) < 0 ||
-	    hr_process_set_no_new_privs(&plan, &err) < 0 || hr_seccomp_install(prog, &err) < 0)
+	    hr_process_set_no_new_privs(&plan, &err) < 0 || install(prog, &err) < 0)
 		return hrc_fail(msg, size, "%s", err.msg);
 	if (hrc_status_field("Seccomp", field, sizeof(field)) < 0 || strcmp(field, "2") != 0)
 		return hrc_fail(msg, size, "Seccomp: %s", field);
@@ -314,7 +332,7 @@ static int child_without_nnp(const char *arg, char *msg, size_t size)
 	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
 	    setresuid(65534, 65534, 65534) < 0)
 		return hrc_fail(msg, size, "setup: %s", strerror(errno));
-	if (hr_seccomp_install(prog, &err) == 0)
+	if (install(prog, &err) == 0)
 		return hrc_fail(msg, size, "installed without NNP or CAP_SYS_ADMIN");
 	if (err.errnum != EACCES || strstr(err.msg, "no_new_privs is not set") == NULL)
 		return hrc_fail(msg, size, "unexpected error: %s", err.msg);
@@ -495,7 +513,7 @@ static int child_production(const char *arg, char *msg, size_t size)
 	if (config == NULL)
 		return -1;
 	if (hr_seccomp_compile(config->linux_cfg.seccomp, NULL, &arena, &prog, &err) < 0 ||
-	    hr_process_set_no_new_privs(&plan, &err) < 0 || hr_seccomp_install(prog, &err) < 0)
+	    hr_process_set_no_new_privs(&plan, &err) < 0 || install(prog, &err) < 0)
 		return hrc_fail(msg, size, "%s", err.msg);
 	if (getpid() <= 0 || personality(0xffffffff) < 0)
 		return hrc_fail(msg, size, "getpid or personality(query) refused");
@@ -522,10 +540,124 @@ Test(seccomp_filter, production_profile_installed)
 	hrc_expect_ok("seccomp/production", "");
 }
 
+/* ---- user notification ---- */
+
+static char *notify_names[] = {"mkdir", "mkdirat"};
+static struct hr_seccomp_rule notify_rules[] = {
+    {.names = notify_names, .n_names = 2, .action = HR_SECCOMP_NOTIFY},
+};
+
+static struct hr_seccomp notify_profile(void)
+{
+	return (struct hr_seccomp){.default_action = HR_SECCOMP_ALLOW,
+				   .listener_path = "/run/agent.sock",
+				   .syscalls = notify_rules,
+				   .n_syscalls = 1};
+}
+
+Test(seccomp_filter, notify_flags)
+{
+	char *flags[] = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "SECCOMP_FILTER_FLAG_TSYNC"};
+	_cleanup_arena_ struct hr_arena arena = {0};
+	struct hr_seccomp sc = notify_profile();
+	struct hr_seccomp_program *prog;
+
+	if (seccomp_api_get() < 6) {
+		/* valgrind does not implement seccomp(2): libseccomp sees API level 1. */
+		fprintf(stderr, "warning: seccomp API level %u: checking the refusal only\n",
+			seccomp_api_get());
+		compile_fails(&sc, "seccomp: syscalls[0]: add rule for mkdir");
+		return;
+	}
+	prog = compile_ok(&sc, NULL, &arena);
+	cr_assert(hr_seccomp_has_listener(prog));
+	cr_assert_eq(prog->flags, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	/* WAIT_KILLABLE_RECV goes to the kernel only with a listener; TSYNC then needs ESRCH */
+	sc.flags = flags;
+	sc.n_flags = 2;
+	prog = compile_ok(&sc, NULL, &arena);
+	cr_assert_eq(prog->flags, SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV |
+				      SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH);
+	notify_rules[0].action = HR_SECCOMP_ERRNO;
+	prog = compile_ok(&sc, NULL, &arena);
+	notify_rules[0].action = HR_SECCOMP_NOTIFY;
+	cr_assert_eq(prog->flags, SECCOMP_FILTER_FLAG_TSYNC, "flags 0x%x", prog->flags);
+	cr_assert_not(hr_seccomp_has_listener(prog));
+}
+
+/* A grandchild, under the filter, calls mkdir; the child answers it on the listener fd. */
+static int answer_one(int listener, pid_t pid, char *msg, size_t size)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+		return hrc_fail(msg, size, "SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(errno));
+	if ((pid_t)req.pid != pid || (req.data.nr != SYS_mkdir && req.data.nr != SYS_mkdirat))
+		return hrc_fail(msg, size, "notified of syscall %d from %d", req.data.nr,
+				(int)req.pid);
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.error = -ENOTSUP;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+		return hrc_fail(msg, size, "SECCOMP_IOCTL_NOTIF_SEND: %s", strerror(errno));
+	return 0;
+}
+
+static int child_notify(const char *dir, char *msg, size_t size)
+{
+	_cleanup_arena_ struct hr_arena arena = {0};
+	struct hr_seccomp sc = notify_profile();
+	struct hr_process_plan plan = {.no_new_privileges = true};
+	struct hr_seccomp_program *prog = NULL;
+	_cleanup_close_ int listener = -1;
+	struct hr_err err = {0};
+	char path[256];
+	int status;
+	pid_t pid;
+
+	if (hr_seccomp_compile(&sc, NULL, &arena, &prog, &err) < 0 ||
+	    hr_process_set_no_new_privs(&plan, &err) < 0 ||
+	    hr_seccomp_install(prog, &listener, &err) < 0)
+		return hrc_fail(msg, size, "%s", err.msg);
+	if (listener < 0)
+		return hrc_fail(msg, size, "no listener fd");
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	pid = fork();
+	if (pid == 0)
+		_exit(mkdir(path, 0755) < 0 && errno == ENOTSUP ? 0 : 1);
+	if (pid < 0)
+		return hrc_fail(msg, size, "fork: %s", strerror(errno));
+	if (answer_one(listener, pid, msg, size) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return -1;
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return hrc_fail(msg, size, "mkdir did not fail with the agent's ENOTSUP");
+	return 0;
+}
+
+Test(seccomp_filter, notify_listener_answers)
+{
+	char dir[] = "/tmp/hr-seccomp-XXXXXX";
+
+	if (seccomp_api_get() < 6) {
+		fprintf(stderr, "warning: seccomp API level %u: no listener to test\n",
+			seccomp_api_get());
+		return;
+	}
+	cr_assert_not_null(mkdtemp(dir));
+	hrc_expect_ok("seccomp/notify", dir);
+	cr_assert_eq(rmdir(dir), 0, "the agent's answer, not the kernel, made mkdir fail");
+}
+
 static const struct hrc_case seccomp_cases[] = {
     {"seccomp/mkdir", child_mkdir},	      {"seccomp/mkdir_tsync", child_mkdir_tsync},
     {"seccomp/arguments", child_arguments},   {"seccomp/without_nnp", child_without_nnp},
-    {"seccomp/production", child_production},
+    {"seccomp/production", child_production}, {"seccomp/notify", child_notify},
 };
 
 __attribute__((constructor)) static void seccomp_children(void)
