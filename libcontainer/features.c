@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "features.h"
 
+#include <errno.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "capabilities.h"
@@ -43,10 +47,20 @@ static void gen_enabled(yajl_gen g, const char *key, bool enabled)
 }
 
 /*
+ * The kernel's answer to a filter flag, without installing anything: with a NULL program
+ * seccomp(2) fails with EFAULT once the flags are accepted, EINVAL when they are not.
+ */
+static bool kernel_takes_flags(unsigned long flags)
+{
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, NULL) < 0 && errno == EFAULT;
+}
+
+/*
  * hardrun installs the filter with seccomp(2) itself, so the kernel decides which flags work;
  * libseccomp's API level is its probe of the kernel (2: TSYNC, 3: LOG, 4: SPEC_ALLOW).
- * WAIT_KILLABLE_RECV only matters to a user-notification listener, which hardrun refuses, so
- * it is accepted in a config but not reported as supported.
+ * WAIT_KILLABLE_RECV only matters to a user-notification listener (seccomp_filter.c passes it
+ * only with SCMP_ACT_NOTIFY rules, which add NEW_LISTENER): it is supported when the kernel
+ * (5.19+) takes it with NEW_LISTENER, which libseccomp before 2.6 does not probe.
  */
 static bool seccomp_flag_supported(const char *name, unsigned int api)
 {
@@ -56,15 +70,22 @@ static bool seccomp_flag_supported(const char *name, unsigned int api)
 		return api >= 3;
 	if (strcmp(name, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
 		return api >= 4;
+	if (strcmp(name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+		return api >= 5 && kernel_takes_flags(SECCOMP_FILTER_FLAG_NEW_LISTENER |
+						      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 	return false;
 }
 
-/* seccomp_filter.c refuses SCMP_ACT_NOTIFY (user notification needs a listener hardrun lacks). */
+/*
+ * SCMP_ACT_NOTIFY (user notification, listenerPath) needs SECCOMP_FILTER_FLAG_NEW_LISTENER,
+ * which libseccomp finds in the kernel at API level 5 (Linux 5.0); without it the compilation
+ * of a profile that uses it fails, so it is not advertised.
+ */
 static const char *seccomp_action_at(size_t i)
 {
 	const char *name = hr_seccomp_action_at(i);
 
-	if (name != NULL && strcmp(name, "SCMP_ACT_NOTIFY") == 0)
+	if (name != NULL && strcmp(name, "SCMP_ACT_NOTIFY") == 0 && seccomp_api_get() < 5)
 		return NULL;
 	return name;
 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The features document and the mount option table. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <yajl/yajl_tree.h>
 
 #include "libcontainer/capabilities.h"
@@ -136,8 +140,10 @@ Test(features, seccomp)
 	expect_bool(get("linux", "seccomp", "enabled", NULL), true, "seccomp.enabled");
 	cr_expect(array_has(get("linux", "seccomp", "actions", NULL), "SCMP_ACT_ALLOW"));
 	cr_expect(array_has(get("linux", "seccomp", "actions", NULL), "SCMP_ACT_KILL_PROCESS"));
-	/* hardrun refuses user notification: advertising it would be a lie */
-	cr_expect(!array_has(get("linux", "seccomp", "actions", NULL), "SCMP_ACT_NOTIFY"));
+	/* user notification needs the kernel's NEW_LISTENER (libseccomp API level 5) */
+	cr_expect_eq(array_has(get("linux", "seccomp", "actions", NULL), "SCMP_ACT_NOTIFY"),
+		     seccomp_api_get() >= 5, "SCMP_ACT_NOTIFY listed iff API level %u >= 5",
+		     seccomp_api_get());
 	cr_expect(array_has(get("linux", "seccomp", "operators", NULL), "SCMP_CMP_MASKED_EQ"));
 	cr_expect(array_has(get("linux", "seccomp", "archs", NULL), "SCMP_ARCH_X86_64"));
 	cr_expect(array_has(get("linux", "seccomp", "archs", NULL), "SCMP_ARCH_AARCH64"));
@@ -157,7 +163,14 @@ Test(features, seccomp_supported_flags_are_known)
 		cr_assert_not_null(flag);
 		cr_expect(array_has(known, flag), "supported flag %s is not a known flag", flag);
 	}
-	cr_expect(!array_has(supported, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
+	/* with a listener, the kernel takes WAIT_KILLABLE_RECV since Linux 5.19 */
+	cr_expect_eq(
+	    array_has(supported, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
+	    seccomp_api_get() >= 5 &&
+		syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+			NULL) < 0 &&
+		errno == EFAULT);
 }
 
 Test(features, cgroup_and_disabled_features)
