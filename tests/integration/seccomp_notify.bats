@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Seccomp user notification (linux.seccomp listenerPath, SCMP_ACT_NOTIFY): hardrun hands each
+# process's listener fd, with the ContainerProcessState JSON, to an agent (tests/helpers/
+# seccomp-agent, built by `make check`) that answers mkdir/mkdirat with ENOTSUP.
+
+load lib
+
+AGENT=${HR_SECCOMP_AGENT:-$(dirname "$HARDRUN")/tests/helpers/seccomp-agent}
+
+setup() {
+	hr_setup
+	[ -x "$AGENT" ] || fail "$AGENT is missing: make tests/helpers/seccomp-agent (make check builds it)"
+	# a unix socket path has 108 bytes at most: not under the (long) bats tmpdir
+	AGENT_DIR=$(mktemp -d /tmp/hr-agent.XXXXXX)
+	SOCK=$AGENT_DIR/agent.sock
+	"$AGENT" "$SOCK" "$HR_TMP/agent.json" </dev/null >"$HR_TMP/agent.log" 2>&1 &
+	AGENT_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$SOCK" ] && break
+		sleep 0.1
+	done
+	[ -S "$SOCK" ] || fail "the agent did not listen on $SOCK: $(cat "$HR_TMP/agent.log")"
+	make_bundle
+}
+
+teardown() {
+	[ -n "${AGENT_PID:-}" ] && kill "$AGENT_PID" 2>/dev/null
+	hr_teardown
+	[ -n "${AGENT_DIR:-}" ] && rm -rf "$AGENT_DIR"
+	return 0
+}
+
+# notify_config ARGS...: the container runs ARGS; mkdir and mkdirat go to the agent.
+notify_config() {
+	local args_json
+	args_json=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	update_config "c['process']['args'] = $args_json
+c['process']['terminal'] = False
+c['root']['readonly'] = False
+c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$SOCK',
+    'listenerMetadata': 'team=blue',
+    'syscalls': [{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+}
+
+hr_bg() {
+	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
+}
+
+wait_for_file() {
+	for _ in $(seq 50); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "$1 did not appear (agent log: $(cat "$HR_TMP/agent.log"))"
+}
+
+wait_for_log() {
+	for _ in $(seq 50); do
+		grep -q "$1" "$HR_TMP/container.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "'$1' not in the container's output: $(cat "$HR_TMP/container.log")"
+}
+
+agent_json() {
+	json_get "$HR_TMP/agent.json.$1" "$2"
+}
+
+# The processes whose root is the bundle's rootfs: a container's, alive.
+rootfs_processes() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$BUNDLE/rootfs" ] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+@test "seccomp notify: the agent gets the state and the fd, and answers mkdir for the container" {
+	notify_config sh -c 'mkdir /tmp/x; [ -d /tmp/x ] && echo x-exists || echo x-absent; touch /tmp/y && echo touch-ok; echo done; sleep 1000'
+	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" nc1
+	pid=$(cat "$HR_TMP/pid")
+	# the fd went to the agent during create, with the state "creating"
+	wait_for_file "$HR_TMP/agent.json.1"
+	[ "$(agent_json 1 'd["ociVersion"]')" = "$(json_get <(hr state nc1) 'd["ociVersion"]')" ] || fail "ociVersion"
+	[ "$(agent_json 1 'd["fds"]')" = '["seccompFd"]' ] || fail "fds: $(cat "$HR_TMP/agent.json.1")"
+	[ "$(agent_json 1 'd["pid"]')" = "$pid" ] || fail "pid: $(cat "$HR_TMP/agent.json.1") vs $pid"
+	[ "$(agent_json 1 'd["pid"]')" = "$(json_get <(hr state nc1) 'd["pid"]')" ] || fail "pid != state pid"
+	[ "$(agent_json 1 'd["metadata"]')" = team=blue ] || fail "metadata"
+	[ "$(agent_json 1 'd["state"]["id"]')" = nc1 ] || fail "state.id"
+	[ "$(agent_json 1 'd["state"]["status"]')" = creating ] || fail "state.status"
+	[ "$(agent_json 1 'd["state"]["bundle"]')" = "$BUNDLE" ] || fail "state.bundle"
+	# hardrun kept no copy of the listener: the init holds only 0-2 and the exec fifo
+	for fd in /proc/$pid/fd/*; do
+		n=${fd##*/}
+		case $n in
+		0 | 1 | 2) ;;
+		*) [[ "$(readlink "$fd")" == */nc1/exec.fifo ]] || fail "init fd $n -> $(readlink "$fd")" ;;
+		esac
+	done
+	hr start nc1
+	wait_for_log done
+	# ENOTSUP (EOPNOTSUPP): "Not supported" with musl, "Operation not supported" with glibc
+	grep -qi "mkdir: can't create directory '/tmp/x': .*not supported" "$HR_TMP/container.log" ||
+		fail "mkdir was not answered by the agent: $(cat "$HR_TMP/container.log")"
+	grep -q x-absent "$HR_TMP/container.log" || fail "/tmp/x exists"
+	grep -q touch-ok "$HR_TMP/container.log" || fail "other system calls were affected"
+	hr delete --force nc1
+}
+
+@test "seccomp notify: exec sends a second fd, with the state running" {
+	notify_config sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" nc2
+	wait_for_file "$HR_TMP/agent.json.1"
+	run -1 hr exec nc2 mkdir /tmp/z
+	[[ "$output" == *"can't create directory '/tmp/z': "*"ot supported"* ]] || fail "exec's mkdir: $output"
+	wait_for_file "$HR_TMP/agent.json.2"
+	[ "$(agent_json 2 'd["state"]["status"]')" = running ] || fail "state.status: $(cat "$HR_TMP/agent.json.2")"
+	[ "$(agent_json 2 'd["state"]["id"]')" = nc2 ] || fail "state.id"
+	[ "$(agent_json 2 'd["state"]["pid"]')" = "$(cat "$HR_TMP/pid")" ] || fail "state.pid is the init's"
+	[ "$(agent_json 2 'd["pid"]')" != "$(cat "$HR_TMP/pid")" ] || fail "pid must be the exec'd process"
+	[ "$(agent_json 2 'd["metadata"]')" = team=blue ] || fail "metadata"
+	[ "$(agent_json 2 'd["fds"]')" = '["seccompFd"]' ] || fail "fds"
+	run -0 hr exec nc2 sh -c 'mkdir -p /tmp; echo ok'
+	hr delete --force nc2
+}
+
+@test "seccomp notify without noNewPrivileges: the filter goes in before the privilege drop" {
+	notify_config sh -c 'mkdir /tmp/x; echo done'
+	update_config 'c["process"]["noNewPrivileges"] = False'
+	run -0 hr run --bundle "$BUNDLE" nc3 </dev/null
+	[[ "$output" == *"can't create directory '/tmp/x': "*"ot supported"* ]] || fail "$output"
+	wait_for_file "$HR_TMP/agent.json.1"
+	[ "$(agent_json 1 'd["state"]["status"]')" = creating ] || fail "state.status"
+}
+
+@test "seccomp notify: a missing listener fails create, leaving no state and no process" {
+	notify_config sleep 1000
+	update_config "c['linux']['seccomp']['listenerPath'] = '$AGENT_DIR/none.sock'"
+	run -1 --separate-stderr hr create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" nc4 </dev/null
+	assert_stderr_contains "seccomp listener $AGENT_DIR/none.sock: connect: No such file or directory"
+	[ ! -e "$HR_ROOT/nc4" ] || fail "the failed create left $HR_ROOT/nc4"
+	[ ! -e "$HR_TMP/pid" ] || fail "the failed create wrote a pid file"
+	[ -z "$(rootfs_processes)" ] || fail "processes left in the container: $(rootfs_processes)"
+}
+
+@test "seccomp notify: sendmsg, close and execve cannot be notified (the start would deadlock)" {
+	notify_config true
+	update_config "c['linux']['seccomp']['syscalls'].append({'names': ['sendmsg', 'close'], 'action': 'SCMP_ACT_NOTIFY'})"
+	run -1 --separate-stderr hr create --bundle "$BUNDLE" nc5 </dev/null
+	assert_stderr_contains "linux.seccomp.syscalls[1].names[0]: SCMP_ACT_NOTIFY cannot be used for sendmsg"
+	assert_stderr_contains "(and 1 more problem)"
+	[ ! -e "$HR_ROOT/nc5" ] || fail "a refused config left state"
+	[ ! -e "$HR_TMP/agent.json.1" ] || fail "a refused config reached the agent"
+}
