@@ -326,6 +326,12 @@ static int add_rule(scmp_filter_ctx ctx, const struct hr_seccomp_rule *rule, siz
 		0 ||
 	    make_conditions(rule, where, cmps, &separate, err) < 0)
 		return -1;
+	/* libseccomp would only say EINVAL: the kernel (< 5.0) or valgrind has no listener */
+	if (rule->action == HR_SECCOMP_NOTIFY && seccomp_api_get() < 5)
+		return hr_err_set(err, EOPNOTSUPP,
+				  "seccomp: %s: SCMP_ACT_NOTIFY is not supported here (seccomp API "
+				  "level %u, user notification needs 5)",
+				  where, seccomp_api_get());
 	if (action == default_action) {
 		hr_debug("seccomp: %s has the default action, skipped", where);
 		return 0;
