@@ -1148,9 +1148,6 @@ char *hr_audit_json(const struct hr_audit_report *report, const char *config_nam
 		    const char *profile, size_t *len)
 {
 	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(true);
-	const char *buf;
-	char *out;
-	size_t n;
 
 	yajl_gen_map_open(g);
 	hr_jgen_kv_str(g, "config", config_name);
@@ -1182,12 +1179,5 @@ char *hr_audit_json(const struct hr_audit_report *report, const char *config_nam
 	}
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
-	buf = hr_jgen_buf(g, &n);
-	out = hr_xmalloc(n + 2);
-	memcpy(out, buf, n);
-	out[n++] = '\n';
-	out[n] = '\0';
-	if (len != NULL)
-		*len = n;
-	return out;
+	return hr_jgen_dup(g, true, len);
 }

@@ -221,9 +221,6 @@ static void gen_hugetlb(yajl_gen g, const char *path)
 char *hr_cgroup_stats_event(const char *id, const char *path, struct hr_err *err)
 {
 	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(false);
-	const char *buf;
-	size_t len;
-	char *out;
 
 	if (access(path, F_OK) < 0)
 		return hr_err_sys(err, "cgroup %s", path), NULL;
@@ -239,9 +236,5 @@ char *hr_cgroup_stats_event(const char *id, const char *path, struct hr_err *err
 	gen_hugetlb(g, path);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
-	buf = hr_jgen_buf(g, &len);
-	out = hr_xmalloc(len + 1);
-	memcpy(out, buf, len);
-	out[len] = '\0';
-	return out;
+	return hr_jgen_dup(g, false, NULL);
 }

@@ -187,9 +187,6 @@ static void gen_annotations(yajl_gen g)
 char *hr_features_json(void)
 {
 	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(true);
-	const char *text;
-	size_t len;
-	char *out;
 
 	yajl_gen_map_open(g);
 	hr_jgen_kv_str(g, "ociVersionMin", HR_OCI_VERSION_MIN);
@@ -206,11 +203,5 @@ char *hr_features_json(void)
 	gen_annotations(g);
 	yajl_gen_map_close(g);
 
-	text = hr_jgen_buf(g, &len);
-	out = hr_xmalloc(len + 2);
-	memcpy(out, text, len);
-	if (len == 0 || out[len - 1] != '\n')
-		out[len++] = '\n';
-	out[len] = '\0';
-	return out;
+	return hr_jgen_dup(g, true, NULL);
 }

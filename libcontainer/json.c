@@ -513,3 +513,18 @@ const char *hr_jgen_buf(yajl_gen g, size_t *len)
 		*len = n;
 	return (const char *)buf;
 }
+
+char *hr_jgen_dup(yajl_gen g, bool newline, size_t *len)
+{
+	size_t n;
+	const char *text = hr_jgen_buf(g, &n);
+	char *out = hr_xmalloc(n + 2);
+
+	memcpy(out, text, n);
+	if (newline && (n == 0 || out[n - 1] != '\n'))
+		out[n++] = '\n';
+	out[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return out;
+}

@@ -85,6 +85,9 @@ void hr_jgen_u64(yajl_gen g, uint64_t value);
 void hr_jgen_strv(yajl_gen g, const char *key, const char *const *values, size_t n);
 /* The generated text (owned by g). */
 const char *hr_jgen_buf(yajl_gen g, size_t *len);
+/* A NUL-terminated copy of the generated text, ending with a newline if asked; its length
+ * (without the NUL) in *len when len is not NULL. Free with free(). */
+char *hr_jgen_dup(yajl_gen g, bool newline, size_t *len);
 
 static inline void hr_yajl_tree_freep(yajl_val *v)
 {

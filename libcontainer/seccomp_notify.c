@@ -18,9 +18,6 @@ char *hr_seccomp_process_state_json(const struct hr_seccomp_listener *l)
 {
 	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(false);
 	const char *fds[] = {SECCOMP_FD_NAME};
-	const char *buf;
-	size_t len;
-	char *out;
 
 	yajl_gen_map_open(g);
 	hr_jgen_kv_str(g, "ociVersion", HR_OCI_VERSION);
@@ -30,11 +27,7 @@ char *hr_seccomp_process_state_json(const struct hr_seccomp_listener *l)
 	hr_jgen_key(g, "state");
 	hr_state_gen_oci(g, l->state, l->status);
 	yajl_gen_map_close(g);
-	buf = hr_jgen_buf(g, &len);
-	out = hr_xmalloc(len + 1);
-	memcpy(out, buf, len);
-	out[len] = '\0';
-	return out;
+	return hr_jgen_dup(g, false, NULL);
 }
 
 static int listener_connect(const char *path, struct hr_err *err)

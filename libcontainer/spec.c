@@ -695,8 +695,6 @@ int hr_spec_generate(const struct hr_spec_options *opts, const char *bundle_abs,
 	const struct profile *prof = profile_of(opts);
 	_cleanup_yajl_gen_ yajl_gen g = NULL;
 	_cleanup_free_ char *app_temp = NULL;
-	const char *text;
-	size_t n;
 
 	if (prof->hardened) {
 		if (bundle_abs == NULL || bundle_abs[0] != '/')
@@ -720,12 +718,7 @@ int hr_spec_generate(const struct hr_spec_options *opts, const char *bundle_abs,
 	gen_annotations(g, prof);
 	gen_linux(g, opts);
 	yajl_gen_map_close(g);
-	text = hr_jgen_buf(g, &n);
-	*out = hr_xmalloc(n + 1);
-	memcpy(*out, text, n);
-	(*out)[n] = '\0';
-	if (len != NULL)
-		*len = n;
+	*out = hr_jgen_dup(g, false, len);
 	return 0;
 }
 

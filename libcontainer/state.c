@@ -192,15 +192,9 @@ static char *state_to_json(const struct hr_state *state, const char *status, boo
 			   bool pretty)
 {
 	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(pretty);
-	const char *buf;
-	size_t len;
 
 	gen_state(g, state, status, internal);
-	buf = hr_jgen_buf(g, &len);
-	char *out = hr_xmalloc(len + 1);
-	memcpy(out, buf, len);
-	out[len] = '\0';
-	return out;
+	return hr_jgen_dup(g, false, NULL);
 }
 
 char *hr_state_oci_json(const struct hr_state *state, enum hr_status status, bool pretty)
