@@ -14,7 +14,8 @@ setup() {
 	# a unix socket path has 108 bytes at most: not under the (long) bats tmpdir
 	AGENT_DIR=$(mktemp -d /tmp/hr-agent.XXXXXX)
 	SOCK=$AGENT_DIR/agent.sock
-	"$AGENT" "$SOCK" "$HR_TMP/agent.json" </dev/null >"$HR_TMP/agent.log" 2>&1 &
+	# fd 3 is bats' own: an agent holding it would keep the file from ending
+	"$AGENT" "$SOCK" "$HR_TMP/agent.json" </dev/null >"$HR_TMP/agent.log" 2>&1 3>&- &
 	AGENT_PID=$!
 	for _ in $(seq 50); do
 		[ -S "$SOCK" ] && break
@@ -25,7 +26,13 @@ setup() {
 }
 
 teardown() {
-	[ -n "${AGENT_PID:-}" ] && kill "$AGENT_PID" 2>/dev/null
+	# the agent serves each listener fd in a child of its own, which lives until no process
+	# uses the filter; a container's killed init that nobody reaps (the pid namespace of
+	# run.sh has no reaping init) still does: stop the servers with the agent
+	if [ -n "${AGENT_PID:-}" ]; then
+		pkill -KILL -P "$AGENT_PID" 2>/dev/null
+		kill -KILL "$AGENT_PID" 2>/dev/null
+	fi
 	hr_teardown
 	[ -n "${AGENT_DIR:-}" ] && rm -rf "$AGENT_DIR"
 	return 0
