@@ -35,6 +35,8 @@ char *hrt_base_with(const char *sq);
 char *hrt_read_file(const char *path, size_t *len);
 /* Writes data to a new temporary file; returns its malloc'd path (unlink it, then free). */
 char *hrt_write_temp(const void *data, size_t len);
+/* rm -rf of a test's scratch tree, not crossing into mounts below it. */
+void hrt_rm_tree(const char *path);
 
 /* All messages, one a line (malloc'd), for failure reports. */
 char *hrt_diags_text(const struct hr_diags *d);

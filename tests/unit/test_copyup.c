@@ -11,7 +11,6 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -27,20 +26,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "libcontainer/copyup.h"
 
 static char base[PATH_MAX];
 static char src[PATH_MAX];
 static struct hr_err err;
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
 
 static void setup(void)
 {
@@ -55,7 +46,7 @@ static void setup(void)
 static void teardown(void)
 {
 	if (base[0] != '\0')
-		nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		hrt_rm_tree(base);
 }
 
 #define COPYUP_TEST(name)                                                                          \

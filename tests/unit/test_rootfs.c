@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <sched.h>
@@ -24,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "libcontainer/paths.h"
 #include "libcontainer/rootfs.h"
 
@@ -46,20 +46,6 @@
 static struct hr_arena arena;
 static struct hr_err err;
 static char bundle[PATH_MAX];
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void rm_rf(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-}
 
 static void write_file(const char *path, const char *content)
 {
@@ -101,7 +87,7 @@ static void plan_teardown(void)
 {
 	hr_arena_free(&arena);
 	if (bundle[0] != '\0')
-		rm_rf(bundle);
+		hrt_rm_tree(bundle);
 	if (registered != NULL)
 		fixture_cleanup(registered);
 	free(registered);
@@ -650,7 +636,7 @@ static void check_outside_untouched(struct report *r, const struct fixture *f)
 static void fixture_cleanup(const struct fixture *f)
 {
 	umount2(pathf("%s/vol/sub", f->base), MNT_DETACH);
-	rm_rf(f->base);
+	hrt_rm_tree(f->base);
 	rmdir(f->outside);
 	rmdir(f->outside2);
 }
