@@ -56,10 +56,7 @@ static int load_process_file(struct exec_job *job, struct hr_err *err)
 	size_t len;
 	int r;
 
-	if (strcmp(path, "-") == 0)
-		r = hr_read_fd(STDIN_FILENO, "stdin", HR_CONFIG_MAX_SIZE, &data, &len, err);
-	else
-		r = hr_read_file(path, HR_CONFIG_MAX_SIZE, &data, &len, err);
+	r = hr_read_path_or_stdin(path, HR_CONFIG_MAX_SIZE, &data, &len, err);
 	if (r < 0)
 		return -1;
 	job->process_doc = hr_process_parse(data, len, path, &diags);

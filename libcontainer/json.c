@@ -61,6 +61,14 @@ int hr_read_fd(int fd, const char *name, size_t max_size, char **data, size_t *l
 	return 0;
 }
 
+int hr_read_path_or_stdin(const char *path, size_t max_size, char **data, size_t *len,
+			  struct hr_err *err)
+{
+	if (strcmp(path, "-") == 0)
+		return hr_read_fd(STDIN_FILENO, "stdin", max_size, data, len, err);
+	return hr_read_file(path, max_size, data, len, err);
+}
+
 int hr_read_file(const char *path, size_t max_size, char **data, size_t *len, struct hr_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);

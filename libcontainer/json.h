@@ -21,6 +21,9 @@ int hr_read_file(const char *path, size_t max_size, char **data, size_t *len, st
 /* Same for an open fd (a pipe or stdin included). */
 int hr_read_fd(int fd, const char *name, size_t max_size, char **data, size_t *len,
 	       struct hr_err *err);
+/* hr_read_file, or hr_read_fd of stdin when path is "-" (--process -, --resources -). */
+int hr_read_path_or_stdin(const char *path, size_t max_size, char **data, size_t *len,
+			  struct hr_err *err);
 
 /*
  * Parses a JSON document. On error adds "name: line L, column C: <problem>" to diags and

@@ -59,10 +59,7 @@ static struct hr_resources_doc *load_resources(const char *path, struct hr_err *
 	size_t len;
 	int r;
 
-	if (strcmp(path, "-") == 0)
-		r = hr_read_fd(STDIN_FILENO, "stdin", HR_CONFIG_MAX_SIZE, &data, &len, err);
-	else
-		r = hr_read_file(path, HR_CONFIG_MAX_SIZE, &data, &len, err);
+	r = hr_read_path_or_stdin(path, HR_CONFIG_MAX_SIZE, &data, &len, err);
 	if (r < 0)
 		return NULL;
 	doc = hr_resources_parse(data, len, strcmp(path, "-") == 0 ? "stdin" : path, &diags);

@@ -292,6 +292,9 @@ c["hooks"] = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c",
 	assert_output_contains "0000000000000400"
 	run -1 --separate-stderr hr exec ex /no/such/program
 	assert_stderr_contains "no such file or directory"
+	# the process as OCI JSON on stdin (containerd's shim passes a file; - is stdin)
+	run -0 hr exec --process - ex <<<'{"args":["sh","-c","echo from-stdin $(id -u) $(pwd)"],"cwd":"/tmp","user":{"uid":1001,"gid":1001}}'
+	[ "$output" = "from-stdin 1001 /tmp" ] || fail "exec --process -: $output"
 	hr delete --force ex
 }
 
