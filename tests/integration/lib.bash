@@ -18,6 +18,9 @@ bats_require_minimum_version 1.5.0
 # Debian's python3 has python3-jsonschema; the python3 on PATH may be another interpreter.
 HR_PYTHON=${HR_PYTHON:-/usr/bin/python3}
 
+# this directory, whichever .bats file loaded it
+HR_LIB_DIR=${BASH_SOURCE[0]%/*}
+
 hr_setup() {
 	HR_TMP=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/hardrun-test.XXXXXX")
 	HR_ROOT=$HR_TMP/state
@@ -57,23 +60,18 @@ hr() {
 	"$HARDRUN" --root "$HR_ROOT" --cgroup-manager "${HR_CGROUP_MANAGER:-disabled}" "$@"
 }
 
-# make_busybox_rootfs DIR: a minimal root filesystem with busybox-static and its applets.
+# make_busybox_rootfs DIR: a minimal root filesystem with busybox-static and its applets
+# (helpers/busybox-rootfs.sh): a copy of the one run.sh built for the run (HR_ROOTFS_TEMPLATE),
+# or of one built on first use in this bats run's directory.
 make_busybox_rootfs() {
-	local dir=$1 busybox=${HR_BUSYBOX:-/bin/busybox} applet
-	# The rootfs has no libraries: busybox must be the static build.
-	if [ ! -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
-		echo "make_busybox_rootfs: $busybox is not a static busybox: apt-get install busybox-static" >&2
-		return 1
+	local dir=$1 template=${HR_ROOTFS_TEMPLATE:-${BATS_RUN_TMPDIR:?}/busybox-rootfs} tmp
+	if [ ! -d "$template" ]; then
+		tmp=$(mktemp -d "${template%/*}/.busybox-rootfs.XXXXXX") &&
+			"$HR_LIB_DIR/helpers/busybox-rootfs.sh" "$tmp" || return 1
+		# a concurrent test may have built one first: either copy serves
+		mv -T "$tmp" "$template" 2>/dev/null || rm -rf "$tmp"
 	fi
-	mkdir -p "$dir"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc,root,run,var/tmp}
-	chmod 1777 "$dir/tmp" "$dir/var/tmp"
-	cp "$busybox" "$dir/bin/busybox"
-	for applet in $("$dir/bin/busybox" --list-full); do
-		[ -e "$dir/$applet" ] || ln -s /bin/busybox "$dir/$applet"
-	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
-		>"$dir/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/etc/group"
+	mkdir -p "$dir" && cp -a "$template/." "$dir/"
 }
 
 # make_bundle [DIR]: DIR (default BUNDLE) with a busybox rootfs and the config.json of

@@ -15,7 +15,8 @@
 # the run.
 #
 # Environment: HR_SCHEMA_DIR (the runtime-spec schemas; default ../shared/runtime-spec/schema
-# next to the repository), HR_TEST_TIMEOUT (seconds per test, default 120), HR_FILE_TIMEOUT
+# next to the repository), HR_ROOTFS_TEMPLATE (a busybox rootfs that every test bundle copies;
+# default: one built for this run by helpers/busybox-rootfs.sh), HR_TEST_TIMEOUT (seconds per test, default 120), HR_FILE_TIMEOUT
 # (seconds per file, default 600), CI (when set, a skipped test counts as failed).
 # Ends with the line "integration: N passed, N failed"; exits non-zero when a test failed or
 # when none ran.
@@ -85,7 +86,15 @@ failed=0
 skipped=()
 failures=()
 tap=$(mktemp "${TMPDIR:-/tmp}/hardrun-tap.XXXXXX")
-trap 'rm -f "$tap"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/hardrun-integration.XXXXXX")
+trap 'rm -f "$tap"; rm -rf --one-file-system "$work"' EXIT
+
+# The busybox rootfs every bundle copies (lib.bash's make_busybox_rootfs), built once per run.
+if [ -z "${HR_ROOTFS_TEMPLATE:-}" ]; then
+	HR_ROOTFS_TEMPLATE=$work/busybox-rootfs
+	"$here/helpers/busybox-rootfs.sh" "$HR_ROOTFS_TEMPLATE" || exit 2
+fi
+export HR_ROOTFS_TEMPLATE
 
 # isolated CMD...: CMD in a new PID namespace (everything in it dies with it) under the file
 # time limit; its status, 124 when the limit was hit.
@@ -146,7 +155,9 @@ run_script() {
 	fi
 }
 
+times=()
 for t in "${tests[@]}"; do
+	t0=$SECONDS
 	case $t in
 	*.bats) run_bats "$t" ;;
 	*.sh) run_script "$t" ;;
@@ -155,9 +166,11 @@ for t in "${tests[@]}"; do
 		failed=$((failed + 1))
 		;;
 	esac
+	times+=("$(basename "$t"): $((SECONDS - t0))s")
 done
 
 echo
+echo "$me: time per file: ${times[*]}"
 for s in "${skipped[@]}"; do
 	echo "$me: skipped: $s"
 done

@@ -74,19 +74,11 @@ missing_for() {
 work=$(mktemp -d /var/tmp/hardrun-clients.XXXXXX) || exit 2
 trap 'rm -rf --one-file-system "$work"' EXIT
 make_image() {
-	local dir=$work/rootfs busybox=${HR_BUSYBOX:-/bin/busybox} applet
-	if [ ! -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
-		echo "$me: $busybox is not a static busybox: apt-get install busybox-static" >&2
-		return 1
-	fi
-	mkdir -p "$dir"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc,root,run,var/tmp,app/temp}
-	chmod 1777 "$dir/tmp" "$dir/var/tmp"
+	local dir=$work/rootfs
+	"$repo/tests/integration/helpers/busybox-rootfs.sh" "$dir" || return 1
+	mkdir -p "$dir/app/temp"
 	chown 1001:1001 "$dir/app/temp"
 	chmod 0700 "$dir/app/temp"
-	cp "$busybox" "$dir/bin/busybox"
-	for applet in $("$dir/bin/busybox" --list-full); do
-		[ -e "$dir/$applet" ] || ln -s /bin/busybox "$dir/$applet"
-	done
 	printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1001:1001:app:/app:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$dir/etc/passwd"
 	printf 'root:x:0:\napp:x:1001:\nnogroup:x:65534:\n' >"$dir/etc/group"
 	tar --numeric-owner -C "$dir" -cf "$work/rootfs.tar" .
