@@ -15,7 +15,7 @@
 # HR_VM_MEM (MiB, default 2048), HR_VM_CPUS (default 1), HR_VM_INTEGRATION=no (only the
 # tests/vm files), HR_TEST_TIMEOUT / HR_FILE_TIMEOUT (run.sh's limits; in the guest, where every
 # process start is emulated, 600 s per test and 2400 s per file unless set), CI (a skipped test
-# fails). Ends with "vm: N passed, N failed (SECONDS)".
+# fails). Prints each boot's counts and wall time; ends with "vm: N passed, N failed (SECONDS)".
 set -u
 
 me=vm
@@ -107,14 +107,26 @@ systemd_boot() {
 	failed=$((failed + f))
 }
 
-echo "== $me: shell-init guest"
-shell_boot
+# timed NAME FUNCTION: runs the boot, then prints and records its wall time and counts.
+report=()
+timed() {
+	local t0=$SECONDS p0=$passed f0=$failed
+	echo "== $me: $1"
+	"$2"
+	echo "== $me: $1: $((passed - p0)) passed, $((failed - f0)) failed in $((SECONDS - t0))s"
+	report+=("$1: $((passed - p0)) passed, $((failed - f0)) failed in $((SECONDS - t0))s")
+}
+
+timed "shell-init guest" shell_boot
 if [ ${#tests[@]} -eq 0 ]; then
-	echo "== $me: systemd guest"
-	systemd_boot
+	timed "systemd guest" systemd_boot
 else
 	echo "$me: NOT RUN: the systemd guest (only some files asked for)"
 fi
 took=$(($(date +%s) - start))
+echo
+for r in "${report[@]}"; do
+	echo "$me: $r"
+done
 echo "$me: $passed passed, $failed failed (${took}s)"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
