@@ -9,7 +9,7 @@ make_bundle_running() {
 	make_busybox_rootfs "$BUNDLE/rootfs"
 	"$HARDRUN" spec --bundle "$BUNDLE" --profile production >/dev/null
 	local args_json
-	args_json=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	args_json=$(json_array "$@")
 	update_config "c['process']['args'] = $args_json"
 }
 
@@ -29,7 +29,7 @@ run_bg() {
 
 annotation() {
 	hr state "$1" 2>/dev/null |
-		"$HR_PYTHON" -c "import json,sys; print(json.load(sys.stdin).get('annotations', {}).get('org.hardrun.health.$2', ''))"
+		json_eval "d.get('annotations', {}).get('org.hardrun.health.$2', '')"
 }
 
 # wait_annotation ID KEY VALUE: up to 60 s (a deadline, not a count of polls: under emulation
@@ -78,8 +78,7 @@ wait_annotation() {
 	sleep 0.5
 	# one read of the state: under emulation (tests/vm) two reads can straddle the period's end;
 	# the period is long enough for a guest that shares its core with other work (CI)
-	both=$(hr state h3 | "$HR_PYTHON" -c "import json,sys; a = json.load(sys.stdin)['annotations']
-print(a['org.hardrun.health.status'], a['org.hardrun.health.failing-streak'])")
+	both=$(hr state h3 | json_eval "d['annotations']['org.hardrun.health.status'] + ' ' + d['annotations']['org.hardrun.health.failing-streak']")
 	[ "$both" = "starting 0" ] || fail "in the start period, status and streak: $both"
 	wait_annotation h3 status unhealthy
 	[ "$(annotation h3 last-output)" = not-yet ] || fail "last output: $(annotation h3 last-output)"

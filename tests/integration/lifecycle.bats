@@ -11,7 +11,7 @@ make_production_bundle() {
 	make_busybox_rootfs "$BUNDLE/rootfs"
 	"$HARDRUN" spec --bundle "$BUNDLE" --profile production >/dev/null
 	local args_json
-	args_json=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	args_json=$(json_array "$@")
 	update_config "c['process']['args'] = $args_json"
 }
 
@@ -23,7 +23,7 @@ hr_bg() {
 }
 
 state_field() {
-	hr state "$1" | "$HR_PYTHON" -c "import json,sys; print(json.load(sys.stdin)['$2'])"
+	hr state "$1" | json_eval "d['$2']"
 }
 
 wait_status() {
@@ -338,7 +338,7 @@ c['hooks'] = {
 	hr_bg run -d --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" ka
 	sleep 0.5
 	run -0 hr ps --format json ka
-	n=$(echo "$output" | "$HR_PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	n=$(json_eval 'len(d)' <<<"$output")
 	[ "$n" -eq 3 ] || fail "expected 3 processes, got $n"
 	run -0 hr ps ka
 	assert_output_contains "sleep 1000"
@@ -347,7 +347,7 @@ c['hooks'] = {
 	run -0 hr list -q
 	[ "$output" = ka ] || fail "list -q"
 	run -0 hr list --format json
-	[ "$(echo "$output" | "$HR_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["status"])')" = running ]
+	[ "$(json_eval 'd[0]["status"]' <<<"$output")" = running ]
 	pids=$(hr ps --format json ka | tr -d '[]' | tr ',' ' ')
 	run -0 hr kill --all ka KILL
 	wait_status ka stopped

@@ -24,7 +24,7 @@ docker_bundle() {
 	make_busybox_rootfs "$BUNDLE/rootfs"
 	cp "$DOCKER_CONFIG" "$BUNDLE/config.json"
 	local args_json
-	args_json=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	args_json=$(json_array "$@")
 	update_config "c['process']['args'] = $args_json"
 }
 
@@ -40,7 +40,7 @@ hr_bg() {
 }
 
 state_field() {
-	hr state "$1" | "$HR_PYTHON" -c "import json,sys; print(json.load(sys.stdin)$2)"
+	hr state "$1" | json_eval "d$2"
 }
 
 # status_of PID FIELD: the value of FIELD in /proc/PID/status

@@ -41,7 +41,7 @@ teardown() {
 # notify_config ARGS...: the container runs ARGS; mkdir and mkdirat go to the agent.
 notify_config() {
 	local args_json
-	args_json=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	args_json=$(json_array "$@")
 	update_config "c['process']['args'] = $args_json
 c['process']['terminal'] = False
 c['root']['readonly'] = False

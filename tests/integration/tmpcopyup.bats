@@ -10,7 +10,7 @@ load lib
 # tmpfs_on_data OPTION...: the config mounts a tmpfs on /data with these options.
 tmpfs_on_data() {
 	local opts
-	opts=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	opts=$(json_array "$@")
 	update_config "c['mounts'].append({'destination': '/data', 'type': 'tmpfs',
 		'source': 'tmpfs', 'options': $opts})"
 }
@@ -18,7 +18,7 @@ tmpfs_on_data() {
 # in_container SCRIPT: the process runs sh -c SCRIPT, without a terminal (its output as is).
 in_container() {
 	local args
-	args=$("$HR_PYTHON" -c 'import json,sys; print(json.dumps(["sh", "-c", sys.argv[1]]))' "$1")
+	args=$(json_array sh -c "$1")
 	update_config "c['process']['args'] = $args; c['process']['terminal'] = False"
 }
 
