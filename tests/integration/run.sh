@@ -16,8 +16,10 @@
 #
 # Environment: HR_SCHEMA_DIR (the runtime-spec schemas; default ../shared/runtime-spec/schema
 # next to the repository), HR_ROOTFS_TEMPLATE (a busybox rootfs that every test bundle copies;
-# default: one built for this run by helpers/busybox-rootfs.sh), HR_TEST_TIMEOUT (seconds per test, default 120), HR_FILE_TIMEOUT
-# (seconds per file, default 600), CI (when set, a skipped test counts as failed).
+# default: one built for this run by helpers/busybox-rootfs.sh), HR_TEST_TIMEOUT (seconds per
+# test, default 120), HR_FILE_TIMEOUT (seconds per file, default 600), HR_INTEGRATION_JOBS
+# (files run side by side, default the number of CPUs; with one, each file's output streams as
+# it runs), CI (when set, a skipped test counts as failed).
 # Ends with the line "integration: N passed, N failed"; exits non-zero when a test failed or
 # when none ran.
 set -u
@@ -85,9 +87,10 @@ passed=0
 failed=0
 skipped=()
 failures=()
-tap=$(mktemp "${TMPDIR:-/tmp}/hardrun-tap.XXXXXX")
 work=$(mktemp -d "${TMPDIR:-/tmp}/hardrun-integration.XXXXXX")
-trap 'rm -f "$tap"; rm -rf --one-file-system "$work"' EXIT
+trap 'rm -rf --one-file-system "$work"' EXIT
+jobs=${HR_INTEGRATION_JOBS:-$(nproc)}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || jobs=1
 
 # The busybox rootfs every bundle copies (lib.bash's make_busybox_rootfs), built once per run.
 if [ -z "${HR_ROOTFS_TEMPLATE:-}" ]; then
@@ -103,10 +106,30 @@ isolated() {
 		timeout --foreground --kill-after=10 "$file_timeout" "$@"
 }
 
-run_bats() {
-	local file=$1 rc n_ok=0 n_fail=0 line n_skipped_before=${#skipped[@]}
-	isolated bats --tap "$file" | tee "$tap"
-	rc=${PIPESTATUS[0]}
+# execute I FILE: runs test file I (bats or script) into $work/I.out, its status into
+# $work/I.rc and its wall time into $work/I.secs; streamed to stdout too when one file runs at
+# a time.
+execute() {
+	local i=$1 file=$2 t0=$SECONDS rc
+	case $file in
+	*.bats) set -- bats --tap "$file" ;;
+	*) set -- "$file" "$binary" ;;
+	esac
+	if [ "$jobs" -eq 1 ]; then
+		[[ $file == *.bats ]] || echo "# $(basename "$file")"
+		isolated "$@" 2>&1 | tee "$work/$i.out"
+		rc=${PIPESTATUS[0]}
+	else
+		isolated "$@" >"$work/$i.out" 2>&1
+		rc=$?
+	fi
+	echo "$rc" >"$work/$i.rc"
+	echo $((SECONDS - t0)) >"$work/$i.secs"
+}
+
+# tally_bats FILE OUT RC: counts the TAP lines of OUT.
+tally_bats() {
+	local file=$1 out=$2 rc=$3 n_ok=0 n_fail=0 line n_skipped_before=${#skipped[@]}
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		n_fail=$((n_fail + 1))
 		failures+=("$(basename "$file"): killed after ${file_timeout}s (HR_FILE_TIMEOUT)")
@@ -128,7 +151,7 @@ run_bats() {
 			;;
 		"ok "*) n_ok=$((n_ok + 1)) ;;
 		esac
-	done <"$tap"
+	done <"$out"
 	# bats failing outside any test (a syntax error, a failing setup_file) is a failure too,
 	# and so is a file in which no test ran.
 	if [ "$rc" -ne 0 ] && [ "$n_fail" -eq 0 ]; then
@@ -142,11 +165,9 @@ run_bats() {
 	failed=$((failed + n_fail))
 }
 
-run_script() {
-	local file=$1 rc
-	echo "# $(basename "$file")"
-	isolated "$file" "$binary"
-	rc=$?
+# A script counts as one test.
+tally_script() {
+	local file=$1 rc=$3
 	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
 	else
@@ -155,18 +176,44 @@ run_script() {
 	fi
 }
 
+# The files run $jobs at a time, each in its own PID namespace with its own temporary
+# directories: they share no state. Their results count in list order.
+for i in "${!tests[@]}"; do
+	case ${tests[$i]} in
+	*.bats | *.sh) ;;
+	*) continue ;;
+	esac
+	if [ "$jobs" -eq 1 ]; then
+		execute "$i" "${tests[$i]}"
+		continue
+	fi
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	execute "$i" "${tests[$i]}" &
+done
+wait
 times=()
-for t in "${tests[@]}"; do
-	t0=$SECONDS
+for i in "${!tests[@]}"; do
+	t=${tests[$i]}
 	case $t in
-	*.bats) run_bats "$t" ;;
-	*.sh) run_script "$t" ;;
+	*.bats | *.sh) ;;
 	*)
 		echo "$me: $t: neither a .bats file nor a .sh script" >&2
 		failed=$((failed + 1))
+		continue
 		;;
 	esac
-	times+=("$(basename "$t"): $((SECONDS - t0))s")
+	if [ "$jobs" -gt 1 ]; then
+		[[ $t == *.bats ]] || echo "# $(basename "$t")"
+		cat "$work/$i.out"
+	fi
+	rc=$(cat "$work/$i.rc" 2>/dev/null || echo 125)
+	case $t in
+	*.bats) tally_bats "$t" "$work/$i.out" "$rc" ;;
+	*) tally_script "$t" "$work/$i.out" "$rc" ;;
+	esac
+	times+=("$(basename "$t"): $(cat "$work/$i.secs" 2>/dev/null)s")
 done
 
 echo
