@@ -4,8 +4,9 @@
 #
 #   tests/valgrind.sh HARDRUN UNIT_TESTS
 #
-# Runs `HARDRUN validate --config F` for every example config of the runtime-spec
-# ($HR_SCHEMA_DIR/test/config/{good,bad}) and of tests/unit/data (expected exit 0 or 1), each
+# Runs `HARDRUN validate --config F` for every example config of tests/unit/data (config/good,
+# config/bad and the fixtures; expected exit 0 or 1), and, when HR_SCHEMA_DIR is set to a
+# runtime-spec checkout's schema directory holding test/config/{good,bad}, for those too, each
 # counted as one test, and the criterion unit tests (expected to pass), each suite counted as
 # one test. A test fails on any memcheck error, definite/indirect/possible leaks included.
 # Criterion runs every test in a worker process: valgrind follows them (--trace-children) and
@@ -34,9 +35,8 @@ if ! command -v valgrind >/dev/null; then
 	echo "$me: valgrind not found: apt-get install valgrind" >&2
 	exit 2
 fi
-HR_SCHEMA_DIR=${HR_SCHEMA_DIR:-$(cd "$here/../.." && pwd)/shared/runtime-spec/schema}
-if [ ! -d "$HR_SCHEMA_DIR/test/config" ]; then
-	echo "$me: no example configs in $HR_SCHEMA_DIR/test/config: set HR_SCHEMA_DIR" >&2
+if [ ! -d "$here/unit/data/config/good" ] || [ ! -d "$here/unit/data/config/bad" ]; then
+	echo "$me: no example configs in $here/unit/data/config" >&2
 	exit 2
 fi
 
@@ -156,12 +156,21 @@ names=()
 cmds=()
 
 # validate: the parser and validator over every example, valid or not.
-n=0
-for config in "$HR_SCHEMA_DIR"/test/config/good/*.json "$HR_SCHEMA_DIR"/test/config/bad/*.json \
+configs=()
+for f in "$here"/unit/data/config/good/*.json "$here"/unit/data/config/bad/*.json \
 	"$here"/unit/data/*.json; do
-	[ -f "$config" ] || continue
+	[ -f "$f" ] && configs+=("$f")
+done
+if [ -n "${HR_SCHEMA_DIR:-}" ]; then
+	for f in "$HR_SCHEMA_DIR"/test/config/good/*.json "$HR_SCHEMA_DIR"/test/config/bad/*.json; do
+		[ -f "$f" ] && configs+=("$f")
+	done
+fi
+n=0
+for config in "${configs[@]}"; do
 	n=$((n + 1))
-	name="validate ${config#"$HR_SCHEMA_DIR"/test/config/}"
+	name="validate $config"
+	[ -n "${HR_SCHEMA_DIR:-}" ] && name="validate ${config#"$HR_SCHEMA_DIR"/test/config/}"
 	name=${name/#"validate $here"\//validate tests/}
 	names+=("$name")
 	cmds+=("validate_one $n $(printf '%q' "$config")")

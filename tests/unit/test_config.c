@@ -18,8 +18,9 @@
 #include "libcontainer/config.h"
 #include "libcontainer/seccomp.h"
 
-#define GOOD_DIR     HR_SCHEMA_DIR "/test/config/good"
-#define BAD_DIR	     HR_SCHEMA_DIR "/test/config/bad"
+/* the project's own example configs (tests/unit/data/config), also run by tests/valgrind.sh */
+#define GOOD_DIR     HR_TEST_DATA "/config/good"
+#define BAD_DIR	     HR_TEST_DATA "/config/bad"
 #define SPEC_EXAMPLE GOOD_DIR "/spec-example.json"
 
 static struct hr_config *load_or_fail(const char *path)
@@ -35,16 +36,14 @@ static struct hr_config *load_or_fail(const char *path)
 	return c;
 }
 
-Test(config_good, every_schema_example_parses)
+Test(config_good, every_good_example_parses)
 {
 	DIR *dir = opendir(GOOD_DIR);
 	struct dirent *e;
 	size_t n = 0;
 
-	cr_assert_not_null(dir,
-			   "the runtime-spec examples are missing: cannot open %s (%s); they come "
-			   "from ../shared/runtime-spec next to the source tree",
-			   GOOD_DIR, strerror(errno));
+	cr_assert_not_null(dir, "the example configs are missing: cannot open %s (%s)", GOOD_DIR,
+			   strerror(errno));
 	while ((e = readdir(dir)) != NULL) {
 		size_t len = strlen(e->d_name);
 		char path[4096];
@@ -56,17 +55,30 @@ Test(config_good, every_schema_example_parses)
 		n++;
 	}
 	closedir(dir);
-	cr_expect_geq(n, 9, "expected at least the 9 examples of runtime-spec 1.3, found %zu", n);
+	cr_expect_geq(n, 10,
+		      "expected at least the 10 examples of tests/unit/data/config/good, "
+		      "found %zu",
+		      n);
 }
 
-Test(config_good, schema_bad_examples_we_check_are_refused)
+Test(config_good, bad_examples_are_refused_with_their_message)
 {
-	static const char *const files[] = {"invalid-json.json", "linux-hugepage.json"};
+	static const char *const files[] = {
+	    "invalid-json.json",	 "linux-hugepage.json",
+	    "linux-namespace-type.json", "linux-seccomp-action.json",
+	    "process-rlimit-type.json",	 "mount-relative-destination.json",
+	    "missing-oci-version.json"};
 	static const char *const needles[] = {
-	    "line 1, column", "linux.resources.hugepageLimits[0].pageSize: "
-			      "expected a size like \"2MB\" or \"1GB\", got \"64kB\""};
+	    "line 1, column",
+	    "linux.resources.hugepageLimits[0].pageSize: "
+	    "expected a size like \"2MB\" or \"1GB\", got \"64kB\"",
+	    "linux.namespaces[1].type: unknown namespace type \"net\"",
+	    "linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_DENY\"",
+	    "process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"",
+	    "mounts[0].destination: must be an absolute path, got \"proc\"",
+	    "ociVersion: required property is missing"};
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[4096];
 		struct hr_diags d = {0};
 		struct hr_config *c;
@@ -81,6 +93,38 @@ Test(config_good, schema_bad_examples_we_check_are_refused)
 			hr_config_free(c);
 		hr_diags_free(&d);
 	}
+}
+
+Test(config_good, every_bad_example_is_refused)
+{
+	DIR *dir = opendir(BAD_DIR);
+	struct dirent *e;
+	size_t n = 0;
+
+	cr_assert_not_null(dir, "the example configs are missing: cannot open %s (%s)", BAD_DIR,
+			   strerror(errno));
+	while ((e = readdir(dir)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char path[4096];
+		struct hr_diags d = {0};
+		struct hr_config *c;
+
+		if (len < 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", BAD_DIR, e->d_name);
+		c = hr_config_load_file(path, &d);
+		cr_expect_null(c, "%s was accepted", path);
+		cr_expect(hrt_diags_contain(&d, path), "no message names %s", path);
+		if (c != NULL)
+			hr_config_free(c);
+		hr_diags_free(&d);
+		n++;
+	}
+	closedir(dir);
+	cr_expect_geq(n, 7,
+		      "expected at least the 7 examples of tests/unit/data/config/bad, "
+		      "found %zu",
+		      n);
 }
 
 Test(config_good, minimal_has_no_process_nor_linux)
@@ -108,45 +152,45 @@ static uint64_t bit(int cap)
 static void check_spec_process(const struct hr_process *p)
 {
 	cr_expect(p->terminal);
-	cr_expect_eq(p->user.uid, 1);
-	cr_expect_eq(p->user.gid, 1);
+	cr_expect_eq(p->user.uid, 1000);
+	cr_expect_eq(p->user.gid, 1000);
 	cr_assert_eq(p->user.n_additional_gids, 2);
-	cr_expect_eq(p->user.additional_gids[0], 5);
-	cr_expect_eq(p->user.additional_gids[1], 6);
+	cr_expect_eq(p->user.additional_gids[0], 10);
+	cr_expect_eq(p->user.additional_gids[1], 100);
 	cr_expect(!p->user.has_umask);
 	cr_assert_eq(p->n_args, 1);
-	cr_expect_str_eq(p->args[0], "sh");
+	cr_expect_str_eq(p->args[0], "/bin/sh");
 	cr_expect_null(p->args[1], "args is NULL-terminated");
 	cr_assert_eq(p->n_env, 2);
-	cr_expect_str_eq(p->env[1], "TERM=xterm");
+	cr_expect_str_eq(p->env[1], "LANG=C.UTF-8");
 	cr_expect_null(p->env[2]);
-	cr_expect_str_eq(p->cwd, "/");
+	cr_expect_str_eq(p->cwd, "/home/app");
 	cr_expect(p->has_capabilities);
-	uint64_t three = bit(CAP_AUDIT_WRITE) | bit(CAP_KILL) | bit(CAP_NET_BIND_SERVICE);
+	uint64_t three = bit(CAP_CHOWN) | bit(CAP_SETUID) | bit(CAP_NET_BIND_SERVICE);
 	cr_expect_eq(p->caps.bounding, three);
 	cr_expect_eq(p->caps.permitted, three);
 	cr_expect_eq(p->caps.inheritable, three);
-	cr_expect_eq(p->caps.effective, bit(CAP_AUDIT_WRITE) | bit(CAP_KILL));
+	cr_expect_eq(p->caps.effective, bit(CAP_CHOWN) | bit(CAP_SETUID));
 	cr_expect_eq(p->caps.ambient, bit(CAP_NET_BIND_SERVICE));
 	cr_assert_eq(p->n_rlimits, 2);
-	cr_expect_eq(p->rlimits[0].resource, RLIMIT_CORE);
-	cr_expect_str_eq(p->rlimits[0].type, "RLIMIT_CORE");
-	cr_expect_eq(p->rlimits[1].resource, RLIMIT_NOFILE);
-	cr_expect_eq(p->rlimits[1].soft, 1024);
-	cr_expect_eq(p->rlimits[1].hard, 1024);
-	cr_expect_str_eq(p->apparmor_profile, "acme_secure_profile");
-	cr_expect_str_eq(p->selinux_label, "system_u:system_r:svirt_lxc_net_t:s0:c124,c675");
+	cr_expect_eq(p->rlimits[0].resource, RLIMIT_NOFILE);
+	cr_expect_str_eq(p->rlimits[0].type, "RLIMIT_NOFILE");
+	cr_expect_eq(p->rlimits[1].resource, RLIMIT_NPROC);
+	cr_expect_eq(p->rlimits[1].soft, 256);
+	cr_expect_eq(p->rlimits[1].hard, 512);
+	cr_expect_str_eq(p->apparmor_profile, "hardrun-example");
+	cr_expect_str_eq(p->selinux_label, "system_u:system_r:container_t:s0:c10,c20");
 	cr_expect(p->no_new_privileges);
 	cr_expect(!p->has_oom_score_adj);
 }
 
 static void check_spec_top(const struct hr_config *c)
 {
-	cr_expect_str_eq(c->oci_version, "0.5.0-dev");
+	cr_expect_str_eq(c->oci_version, "1.2.0");
 	cr_expect_str_eq(c->root_path, "rootfs");
 	cr_expect(c->root_readonly);
-	cr_expect_str_eq(c->hostname, "slartibartfast");
-	cr_expect_str_eq(c->domainname, "foobarbaz.test");
+	cr_expect_str_eq(c->hostname, "hardrun-example");
+	cr_expect_str_eq(c->domainname, "example.test");
 	cr_assert_eq(c->n_mounts, 7);
 	cr_expect_str_eq(c->mounts[0].destination, "/proc");
 	cr_expect_str_eq(c->mounts[0].type, "proc");
@@ -155,27 +199,29 @@ static void check_spec_top(const struct hr_config *c)
 	cr_expect_str_eq(c->mounts[2].destination, "/dev/pts");
 	cr_assert_eq(c->mounts[2].n_options, 6);
 	cr_expect_str_eq(c->mounts[2].options[5], "gid=5");
-	cr_expect_str_eq(c->mounts[6].source, "cgroup");
+	cr_expect_str_eq(c->mounts[6].source, "/var/lib/hardrun-example/data");
 	cr_expect_eq(c->hooks[HR_HOOK_PRESTART].len, 2);
 	cr_assert_eq(c->hooks[HR_HOOK_PRESTART].items[0].n_args, 3);
-	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[0].args[2], "arg2");
-	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[0].env[0], "key1=value1");
-	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[1].path, "/usr/bin/setup-network");
+	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[0].args[2], ".");
+	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[0].env[0], "STAGE=prestart");
+	cr_expect_str_eq(c->hooks[HR_HOOK_PRESTART].items[1].path,
+			 "/usr/libexec/hardrun-example/network");
 	cr_expect_eq(c->hooks[HR_HOOK_CREATE_RUNTIME].len, 2);
-	cr_expect_str_eq(c->hooks[HR_HOOK_CREATE_CONTAINER].items[0].path, "/usr/bin/mount-hook");
+	cr_expect_str_eq(c->hooks[HR_HOOK_CREATE_CONTAINER].items[0].path,
+			 "/usr/libexec/hardrun-example/volumes");
 	cr_expect_eq(c->hooks[HR_HOOK_START_CONTAINER].len, 1);
 	cr_expect(c->hooks[HR_HOOK_POSTSTART].items[0].has_timeout);
-	cr_expect_eq(c->hooks[HR_HOOK_POSTSTART].items[0].timeout, 5);
+	cr_expect_eq(c->hooks[HR_HOOK_POSTSTART].items[0].timeout, 10);
 	cr_expect(!c->hooks[HR_HOOK_POSTSTOP].items[0].has_timeout);
 	cr_assert_eq(c->n_annotations, 2);
-	cr_expect_str_eq(c->annotations[0].key, "com.example.key1");
-	cr_expect_str_eq(c->annotations[1].value, "value2");
+	cr_expect_str_eq(c->annotations[0].key, "org.example.build");
+	cr_expect_str_eq(c->annotations[1].value, "hardrun-tests");
 }
 
 static void check_spec_linux(const struct hr_linux *l)
 {
-	static const enum hr_ns_type ns[] = {HR_NS_PID,	  HR_NS_NETWORK, HR_NS_IPC,    HR_NS_UTS,
-					     HR_NS_MOUNT, HR_NS_USER,	 HR_NS_CGROUP, HR_NS_TIME};
+	static const enum hr_ns_type ns[] = {HR_NS_MOUNT, HR_NS_PID,  HR_NS_NETWORK, HR_NS_IPC,
+					     HR_NS_UTS,	  HR_NS_USER, HR_NS_CGROUP,  HR_NS_TIME};
 
 	cr_assert_eq(l->n_namespaces, 8);
 	for (size_t i = 0; i < 8; i++) {
@@ -183,61 +229,62 @@ static void check_spec_linux(const struct hr_linux *l)
 		cr_expect_null(l->namespaces[i].path);
 	}
 	cr_assert_eq(l->n_uid_mappings, 1);
-	cr_expect_eq(l->uid_mappings[0].host_id, 1000);
-	cr_expect_eq(l->uid_mappings[0].size, 32000);
+	cr_expect_eq(l->uid_mappings[0].host_id, 100000);
+	cr_expect_eq(l->uid_mappings[0].size, 65536);
 	cr_assert_eq(l->n_gid_mappings, 1);
 	cr_assert_eq(l->n_devices, 2);
-	cr_expect_str_eq(l->devices[0].path, "/dev/fuse");
+	cr_expect_str_eq(l->devices[0].path, "/dev/net/tun");
 	cr_expect_eq(l->devices[0].type, 'c');
 	cr_expect_eq(l->devices[0].major, 10);
-	cr_expect_eq(l->devices[0].minor, 229);
+	cr_expect_eq(l->devices[0].minor, 200);
 	cr_expect(l->devices[0].has_file_mode);
 	cr_expect_eq(l->devices[0].file_mode, 0666);
 	cr_expect(l->devices[1].has_uid);
 	cr_expect_eq(l->devices[1].type, 'b');
 	cr_assert_eq(l->n_sysctl, 2);
-	cr_expect_str_eq(l->sysctl[0].key, "net.ipv4.ip_forward");
-	cr_expect_str_eq(l->sysctl[0].value, "1");
-	cr_expect_str_eq(l->cgroups_path, "/myRuntime/myContainer");
+	cr_expect_str_eq(l->sysctl[0].key, "net.ipv4.ping_group_range");
+	cr_expect_str_eq(l->sysctl[0].value, "0 0");
+	cr_expect_str_eq(l->cgroups_path, "/hardrun/example");
 	cr_expect_eq(l->rootfs_propagation, MS_SLAVE);
-	cr_assert_eq(l->n_masked_paths, 4);
-	cr_expect_str_eq(l->masked_paths[3], "/proc/sched_debug");
-	cr_assert_eq(l->n_readonly_paths, 6);
-	cr_expect_str_eq(l->mount_label, "system_u:object_r:svirt_sandbox_file_t:s0:c715,c811");
+	cr_assert_eq(l->n_masked_paths, 5);
+	cr_expect_str_eq(l->masked_paths[3], "/sys/firmware");
+	cr_assert_eq(l->n_readonly_paths, 5);
+	cr_expect_str_eq(l->mount_label, "system_u:object_r:container_file_t:s0:c10,c20");
 	cr_expect_null(l->personality);
 	cr_expect(l->time_offsets[0].set);
-	cr_expect_eq(l->time_offsets[0].secs, 604800);
+	cr_expect_eq(l->time_offsets[0].secs, 86400);
 	cr_expect(l->time_offsets[1].set);
-	cr_expect_eq(l->time_offsets[1].secs, 172800);
+	cr_expect_eq(l->time_offsets[1].secs, 3600);
 }
 
 static void check_spec_resources(const struct hr_resources *r)
 {
 	cr_expect(r->has_pids);
 	cr_expect(r->pids_limit.set);
-	cr_expect_eq(r->pids_limit.value, 32771);
+	cr_expect_eq(r->pids_limit.value, 512);
 	cr_assert_eq(r->n_hugepage_limits, 2);
 	cr_expect_str_eq(r->hugepage_limits[0].page_size, "2MB");
-	cr_expect_eq(r->hugepage_limits[0].limit, UINT64_C(9223372036854772000));
-	cr_expect_eq(r->hugepage_limits[1].limit, 1000000);
+	cr_expect_eq(r->hugepage_limits[0].limit, UINT64_C(209715200));
+	cr_expect_eq(r->hugepage_limits[1].limit, 1073741824);
 	cr_assert(r->has_memory);
-	cr_expect_eq(r->memory.limit.value, 536870912);
+	cr_expect_eq(r->memory.limit.value, 268435456);
 	cr_expect(r->memory.kernel.set);
 	cr_expect_eq(r->memory.kernel.value, -1);
 	cr_expect_eq(r->memory.kernel_tcp.value, -1);
 	cr_expect(r->memory.swappiness.set);
-	cr_expect_eq(r->memory.swappiness.value, 0);
+	cr_expect_eq(r->memory.swappiness.value, 10);
 	cr_expect(r->memory.has_disable_oom_killer);
 	cr_expect(!r->memory.disable_oom_killer);
 	cr_assert(r->has_cpu);
-	cr_expect_eq(r->cpu.shares.value, 1024);
-	cr_expect_eq(r->cpu.quota.value, 1000000);
-	cr_expect_eq(r->cpu.burst.value, 1000000);
-	cr_expect_eq(r->cpu.period.value, 500000);
-	cr_expect_eq(r->cpu.realtime_runtime.value, 950000);
-	cr_expect_eq(r->cpu.realtime_period.value, 1000000);
-	cr_expect_str_eq(r->cpu.cpus, "2-3");
-	cr_expect_str_eq(r->cpu.mems, "0-7");
+	cr_expect_eq(r->cpu.shares.value, 512);
+	cr_expect_eq(r->cpu.quota.value, 50000);
+	cr_expect_eq(r->cpu.burst.value, 10000);
+	cr_expect_eq(r->cpu.period.value, 100000);
+	cr_expect(r->cpu.realtime_runtime.set);
+	cr_expect_eq(r->cpu.realtime_runtime.value, 0);
+	cr_expect_eq(r->cpu.realtime_period.value, 0);
+	cr_expect_str_eq(r->cpu.cpus, "0-1");
+	cr_expect_str_eq(r->cpu.mems, "0");
 	cr_expect(!r->cpu.idle.set);
 	cr_assert_eq(r->n_devices, 3);
 	cr_expect(!r->devices[0].allow);
@@ -246,20 +293,22 @@ static void check_spec_resources(const struct hr_resources *r)
 	cr_expect_str_eq(r->devices[0].access, "rwm");
 	cr_expect_eq(r->devices[1].type, 'c');
 	cr_expect_eq(r->devices[1].major.value, 10);
-	cr_expect_eq(r->devices[1].minor.value, 229);
+	cr_expect_eq(r->devices[1].minor.value, 200);
+	cr_expect_str_eq(r->devices[1].access, "rw");
+	cr_expect_eq(r->devices[2].type, 'b');
 	cr_assert(r->has_block_io);
 	cr_expect(r->block_io.has_weight);
-	cr_expect_eq(r->block_io.weight, 10);
-	cr_expect_eq(r->block_io.leaf_weight, 10);
+	cr_expect_eq(r->block_io.weight, 500);
+	cr_expect_eq(r->block_io.leaf_weight, 400);
 	cr_assert_eq(r->block_io.n_weight_devices, 2);
-	cr_expect_eq(r->block_io.weight_devices[0].leaf_weight, 300);
+	cr_expect_eq(r->block_io.weight_devices[0].leaf_weight, 200);
 	cr_expect(!r->block_io.weight_devices[1].has_leaf_weight);
-	cr_expect_eq(r->block_io.weight_devices[1].minor, 16);
+	cr_expect_eq(r->block_io.weight_devices[1].minor, 32);
 	cr_assert_eq(r->block_io.n_throttle[HR_THROTTLE_READ_BPS], 1);
-	cr_expect_eq(r->block_io.throttle[HR_THROTTLE_READ_BPS][0].rate, 600);
+	cr_expect_eq(r->block_io.throttle[HR_THROTTLE_READ_BPS][0].rate, 1048576);
 	cr_expect_eq(r->block_io.n_throttle[HR_THROTTLE_WRITE_BPS], 0);
 	cr_assert_eq(r->block_io.n_throttle[HR_THROTTLE_WRITE_IOPS], 1);
-	cr_expect_eq(r->block_io.throttle[HR_THROTTLE_WRITE_IOPS][0].rate, 300);
+	cr_expect_eq(r->block_io.throttle[HR_THROTTLE_WRITE_IOPS][0].rate, 250);
 	cr_expect_eq(r->n_unified, 0);
 }
 
@@ -269,11 +318,11 @@ static void check_spec_seccomp(const struct hr_seccomp *s)
 	cr_expect_eq(s->default_action, HR_SECCOMP_ALLOW);
 	cr_expect(!s->has_default_errno_ret);
 	cr_assert_eq(s->n_architectures, 2);
-	cr_expect_eq(s->architectures[0], SCMP_ARCH_X86);
-	cr_expect_eq(s->architectures[1], SCMP_ARCH_X32);
+	cr_expect_eq(s->architectures[0], SCMP_ARCH_X86_64);
+	cr_expect_eq(s->architectures[1], SCMP_ARCH_X86);
 	cr_assert_eq(s->n_syscalls, 1);
 	cr_assert_eq(s->syscalls[0].n_names, 2);
-	cr_expect_str_eq(s->syscalls[0].names[1], "chmod");
+	cr_expect_str_eq(s->syscalls[0].names[1], "open_by_handle_at");
 	cr_expect_eq(s->syscalls[0].action, HR_SECCOMP_ERRNO);
 	cr_expect(!s->syscalls[0].has_errno_ret);
 	cr_expect_eq(s->syscalls[0].n_args, 0);
