@@ -14,12 +14,13 @@
 # test that hangs (a container holding bats' output pipe open, say) fails instead of stalling
 # the run.
 #
-# Environment: HR_SCHEMA_DIR (the runtime-spec schemas; default ../shared/runtime-spec/schema
-# next to the repository), HR_ROOTFS_TEMPLATE (a busybox rootfs that every test bundle copies;
-# default: one built for this run by helpers/busybox-rootfs.sh), HR_TEST_TIMEOUT (seconds per
-# test, default 120), HR_FILE_TIMEOUT (seconds per file, default 600), HR_INTEGRATION_JOBS
-# (files run side by side, default the number of CPUs; with one, each file's output streams as
-# it runs), CI (when set, a skipped test counts as failed).
+# Environment: HR_SCHEMA_DIR (the runtime-spec schemas; default: Debian's
+# golang-github-opencontainers-specs-dev, see tests/schema/schema-dir.sh), HR_ROOTFS_TEMPLATE
+# (a busybox rootfs that every test bundle copies; default: one built for this run by
+# helpers/busybox-rootfs.sh), HR_TEST_TIMEOUT (seconds per test, default 120), HR_FILE_TIMEOUT
+# (seconds per file, default 600), HR_INTEGRATION_JOBS (files run side by side, default the
+# number of CPUs; with one, each file's output streams as it runs), CI (when set, a skipped
+# test counts as failed).
 # Ends with the line "integration: N passed, N failed"; exits non-zero when a test failed or
 # when none ran.
 set -u
@@ -52,11 +53,9 @@ for tool in bats unshare; do
 	fi
 done
 
-HR_SCHEMA_DIR=${HR_SCHEMA_DIR:-$(cd "$here/../../.." && pwd)/shared/runtime-spec/schema}
-if [ ! -f "$HR_SCHEMA_DIR/config-schema.json" ]; then
-	echo "$me: no runtime-spec schemas in $HR_SCHEMA_DIR: set HR_SCHEMA_DIR" >&2
-	exit 2
-fi
+# shellcheck source=tests/schema/schema-dir.sh
+. "$here/../schema/schema-dir.sh"
+hr_schema_dir_check "$me" || exit 2
 export HARDRUN=$binary HR_SCHEMA_DIR
 export BATS_TEST_TIMEOUT=${HR_TEST_TIMEOUT:-120}
 file_timeout=${HR_FILE_TIMEOUT:-600}

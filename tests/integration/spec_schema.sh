@@ -8,8 +8,8 @@
 # spec creates in the bundle. Prints one "ok - ..." or "not ok - ..." line per check and exits
 # 1 when any check failed.
 #
-# The schema directory is $HR_SCHEMA_DIR, or ../../../shared/runtime-spec/schema relative to
-# this script. Needs /usr/bin/python3 with python3-jsonschema. Runs as any user: without root,
+# The schema directory is $HR_SCHEMA_DIR, by default the copy of Debian's
+# golang-github-opencontainers-specs-dev (tests/schema/schema-dir.sh). Needs /usr/bin/python3 with python3-jsonschema. Runs as any user: without root,
 # the hardened profiles get --user with the caller's own ids (spec chowns volumes/app-temp).
 set -u
 
@@ -19,15 +19,16 @@ if [ $# -ne 1 ]; then
 fi
 HARDRUN=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
-SCHEMA_DIR=${HR_SCHEMA_DIR:-$HERE/../../../shared/runtime-spec/schema}
+# shellcheck source=tests/schema/schema-dir.sh
+. "$HERE/../schema/schema-dir.sh"
+SCHEMA_DIR=$HR_SCHEMA_DIR
 PYTHON=/usr/bin/python3
 
 if [ ! -x "$HARDRUN" ]; then
 	echo "not ok - $HARDRUN is not an executable" >&2
 	exit 2
 fi
-if [ ! -f "$SCHEMA_DIR/config-schema.json" ]; then
-	echo "not ok - no config-schema.json in $SCHEMA_DIR (set HR_SCHEMA_DIR)" >&2
+if ! hr_schema_dir_check "not ok - spec_schema.sh"; then
 	exit 2
 fi
 if ! $PYTHON -c 'import jsonschema' 2>/dev/null; then

@@ -8,13 +8,13 @@
 #   tests/vm/check.sh ./hardrun tests/vm/cgroup.bats
 #   tests/vm/run-in-vm.sh "$(command -v bats)" --tap tests/vm/cgroup.bats
 #
-# Environment: HARDRUN (default: the hardrun built in this checkout), HR_SCHEMA_DIR.
+# Environment: HARDRUN (default: the hardrun built in this checkout), HR_SCHEMA_DIR (default:
+# Debian's copy, see tests/schema/schema-dir.sh, which ../integration/lib loads).
 
 # status, output and lines are set by bats' `run`.
 # shellcheck disable=SC2154
 : "${HARDRUN:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/hardrun}"
-: "${HR_SCHEMA_DIR:=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)/shared/runtime-spec/schema}"
-export HARDRUN HR_SCHEMA_DIR
+export HARDRUN
 export HR_CGROUP_MANAGER=cgroupfs
 # a guest under TCG is slow, but no test may hang the boot
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-${HR_TEST_TIMEOUT:-300}}

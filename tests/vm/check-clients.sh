@@ -32,11 +32,9 @@ case $binary in
 	exit 2
 	;;
 esac
-HR_SCHEMA_DIR=${HR_SCHEMA_DIR:-$(cd "$repo/.." && pwd)/shared/runtime-spec/schema}
-if [ ! -f "$HR_SCHEMA_DIR/config-schema.json" ]; then
-	echo "$me: no runtime-spec schemas in $HR_SCHEMA_DIR: set HR_SCHEMA_DIR" >&2
-	exit 2
-fi
+# shellcheck source=tests/schema/schema-dir.sh
+. "$repo/tests/schema/schema-dir.sh"
+hr_schema_dir_check "$me" || exit 2
 groups=${HR_CLIENTS:-containerd docker docker-systemd podman}
 timeout_s=${HR_CLIENTS_TIMEOUT:-900}
 mem=${HR_VM_MEM:-3072}

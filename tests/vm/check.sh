@@ -36,12 +36,9 @@ if [ ! -x "$binary" ]; then
 	echo "$me: $binary is not an executable: build hardrun first (make)" >&2
 	exit 2
 fi
-HR_SCHEMA_DIR=${HR_SCHEMA_DIR:-$(cd "$repo/.." && pwd)/shared/runtime-spec/schema}
-if [ ! -f "$HR_SCHEMA_DIR/config-schema.json" ]; then
-	echo "$me: no runtime-spec schemas in $HR_SCHEMA_DIR: set HR_SCHEMA_DIR" >&2
-	exit 2
-fi
-export HR_SCHEMA_DIR
+# shellcheck source=tests/schema/schema-dir.sh
+. "$repo/tests/schema/schema-dir.sh"
+hr_schema_dir_check "$me" || exit 2
 export HR_TEST_TIMEOUT=${HR_TEST_TIMEOUT:-600} HR_FILE_TIMEOUT=${HR_FILE_TIMEOUT:-2400}
 command -v bats >/dev/null || { echo "$me: bats not found: apt-get install bats" >&2; exit 2; }
 

@@ -7,8 +7,8 @@
 
 # shellcheck disable=SC2154
 : "${HARDRUN:=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)/hardrun}"
-: "${HR_SCHEMA_DIR:=$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)/shared/runtime-spec/schema}"
-export HARDRUN HR_SCHEMA_DIR
+# HR_SCHEMA_DIR: by default Debian's copy (tests/schema/schema-dir.sh, which lib loads)
+export HARDRUN
 export HR_CGROUP_MANAGER=systemd
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-${HR_TEST_TIMEOUT:-300}}
 
