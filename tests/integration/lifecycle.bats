@@ -35,7 +35,7 @@ wait_status() {
 	fail "container $id did not reach status $want (now: $(state_field "$id" status))"
 }
 
-@test "create, start, kill, delete: every transition and the state at each" {
+@test "create, start, kill, delete: every transition and the state at each (valid against state-schema.json)" {
 	make_production_bundle sleep 1000
 	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" c1
 	pid=$(cat "$HR_TMP/pid")
@@ -47,6 +47,9 @@ wait_status() {
 	[ "$(json_get <(echo "$output") 'd["bundle"]')" = "$BUNDLE" ] || fail "bundle"
 	[ "$(json_get <(echo "$output") 'd["rootfs"]')" = "$BUNDLE/rootfs" ] || fail "rootfs"
 	[[ "$(json_get <(echo "$output") 'd["created"]')" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T ]] || fail "created"
+	printf '%s\n' "$output" >"$HR_TMP/state-created.json"
+	run validate_schema state-schema.json "$HR_TMP/state-created.json"
+	assert_status 0
 	# the init waits: it has not executed sleep yet
 	[ ! /proc/$pid/exe -ef "$BUNDLE/rootfs/bin/busybox" ] || fail "exec before start"
 	run -0 hr start c1
@@ -59,6 +62,9 @@ wait_status() {
 	run -0 hr kill c1 KILL
 	wait_status c1 stopped
 	[ "$(state_field c1 pid)" = 0 ] || fail "a stopped container's pid is 0"
+	hr state c1 >"$HR_TMP/state-stopped.json"
+	run validate_schema state-schema.json "$HR_TMP/state-stopped.json"
+	assert_status 0
 	run -0 hr delete c1
 	run -1 --separate-stderr hr state c1
 	assert_stderr_contains "container c1 does not exist"
