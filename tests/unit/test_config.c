@@ -55,10 +55,7 @@ Test(config_good, every_good_example_parses)
 		n++;
 	}
 	closedir(dir);
-	cr_expect_geq(n, 10,
-		      "expected at least the 10 examples of tests/unit/data/config/good, "
-		      "found %zu",
-		      n);
+	cr_expect_geq(n, 10, "expected at least the 10 examples in %s, found %zu", GOOD_DIR, n);
 }
 
 Test(config_good, bad_examples_are_refused_with_their_message)
@@ -78,6 +75,8 @@ Test(config_good, bad_examples_are_refused_with_their_message)
 	    "mounts[0].destination: must be an absolute path, got \"proc\"",
 	    "ociVersion: required property is missing"};
 
+	_Static_assert(sizeof(files) / sizeof(files[0]) == sizeof(needles) / sizeof(needles[0]),
+		       "one message per file");
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[4096];
 		struct hr_diags d = {0};
@@ -121,10 +120,7 @@ Test(config_good, every_bad_example_is_refused)
 		n++;
 	}
 	closedir(dir);
-	cr_expect_geq(n, 7,
-		      "expected at least the 7 examples of tests/unit/data/config/bad, "
-		      "found %zu",
-		      n);
+	cr_expect_geq(n, 7, "expected at least the 7 examples in %s, found %zu", BAD_DIR, n);
 }
 
 Test(config_good, minimal_has_no_process_nor_linux)
