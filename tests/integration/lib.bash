@@ -14,16 +14,17 @@
 bats_require_minimum_version 1.5.0
 
 : "${HARDRUN:?HARDRUN is not set: run the tests through tests/integration/run.sh}"
+# this directory, whichever .bats file loaded it (absolute: tests may cd; no process: this runs
+# for every test, and process starts are slow in the guest)
+HR_LIB_DIR=${BASH_SOURCE[0]%/*}
+[[ $HR_LIB_DIR == /* ]] || HR_LIB_DIR=$PWD/$HR_LIB_DIR
 # tests/schema: the default HR_SCHEMA_DIR, and the project's own schemas (validate_schema)
-HR_OWN_SCHEMA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../schema" && pwd)
+HR_OWN_SCHEMA_DIR=$HR_LIB_DIR/../schema
 # shellcheck source=tests/schema/schema-dir.sh
 . "$HR_OWN_SCHEMA_DIR/schema-dir.sh"
 
 # Debian's python3 has python3-jsonschema; the python3 on PATH may be another interpreter.
 HR_PYTHON=${HR_PYTHON:-/usr/bin/python3}
-
-# this directory, whichever .bats file loaded it
-HR_LIB_DIR=${BASH_SOURCE[0]%/*}
 
 hr_setup() {
 	HR_TMP=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/hardrun-test.XXXXXX")
