@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "config.h"
+#include "config_model.h"
 #include "config_internal.h"
 
 static const char *const ns_names[HR_NS__COUNT] = {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config_model.h"
 #include "config_internal.h"
 
 /* ---- devices ---- */

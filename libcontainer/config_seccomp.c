@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config.h"
+#include "config_model.h"
 #include "config_internal.h"
 #include "seccomp.h"
 

@@ -4,7 +4,7 @@
 #include <seccomp.h>
 #include <string.h>
 
-#include "config.h"
+#include "config_model.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
