@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cgroup v2: the plan from linux.resources, the path, the host check, update options. */
+/* cgroup v2, the pure parts: the plan from linux.resources, the path, update options. */
 #include "cgroup.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -386,31 +384,6 @@ bool hr_cgroup_config_has_limits(const struct hr_config *config)
 		return false;
 	return r->has_memory || r->has_cpu || r->has_pids || r->has_block_io ||
 	       r->n_hugepage_limits > 0 || r->n_unified > 0 || r->n_devices > 0;
-}
-
-int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *config,
-			 struct hr_err *err)
-{
-	struct statfs sfs;
-
-	if (ctx->cgroup_manager == HR_CGROUP_DISABLED) {
-		if (hr_cgroup_config_has_limits(config))
-			hr_warning("the cgroup manager is disabled: the resource limits in "
-				   "linux.resources are NOT applied");
-		return 0;
-	}
-	if (statfs(HR_CGROUP_ROOT, &sfs) < 0)
-		return hr_err_sys(err, "statfs " HR_CGROUP_ROOT);
-	if (sfs.f_type != CGROUP2_SUPER_MAGIC)
-		return hr_err_set(
-		    err, ENOTSUP,
-		    "/sys/fs/cgroup is not a pure cgroup v2 mount and hardrun manages "
-		    "cgroup v2 only: use --cgroup-manager=disabled to run without "
-		    "resource control, or --systemd-cgroup / --cgroup-manager=systemd "
-		    "on a systemd host with cgroup v2");
-	if (ctx->cgroup_manager == HR_CGROUP_SYSTEMD)
-		return hr_cgroup_systemd_check(err);
-	return 0;
 }
 
 /* ---- update options ---- */

@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include "arena.h"
+#include "cgroup_devices.h"
 #include "config.h"
 #include "context.h"
 #include "error.h"
@@ -102,22 +103,17 @@ int hr_cgroup_derive_path(const char *cgroups_path, const char *id, const char *
 
 /* ---- the host ---- */
 
-/* Checks that the host can serve the chosen manager; warns once for disabled + limits. */
+/* Checks that the host can serve the chosen manager; warns once for disabled + limits
+ * (cgroup_manager.c). */
 int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *config,
 			 struct hr_err *err);
 
 /* Whether the config sets any resource limit. */
 bool hr_cgroup_config_has_limits(const struct hr_config *config);
 
-/* The systemd manager needs systemd as PID 1 and a build with sd-bus (cgroup_systemd.c). */
-int hr_cgroup_systemd_check(struct hr_err *err);
 /* "slice:prefix:name" -> slice "slice" (default system.slice), unit "prefix-name.scope". */
 int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, char *slice, size_t slice_size,
 			   char *unit, size_t unit_size, struct hr_err *err);
-struct hr_cgroup;
-/* A transient scope (Delegate=yes) from "slice:prefix:name", then the cgroupfs plan in it. */
-int hr_cgroup_systemd_create(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
-			     struct hr_err *err);
 
 /* ---- a container's cgroup ---- */
 
@@ -133,14 +129,12 @@ void hr_cgroup_init(struct hr_cgroup *cg);
 void hr_cgroup_close(struct hr_cgroup *cg);
 
 /*
- * Creates the container's cgroup and applies config's linux.resources. On failure removes what
- * it created. Does nothing (cg->path stays "") with the manager disabled.
+ * Creates the container's cgroup with the driver --cgroup-manager chose (cgroup_manager.c) and
+ * applies config's linux.resources. On failure removes what it created. Does nothing (cg->path
+ * stays "") with the manager disabled.
  */
 int hr_cgroup_create(const struct hr_context *ctx, const struct hr_config *config, const char *id,
 		     struct hr_cgroup *cg, struct hr_err *err);
-/* Uses an existing cgroup directory (rel below the root) and applies r to it. */
-int hr_cgroup_adopt(struct hr_cgroup *cg, const char *rel, const struct hr_resources *r,
-		    struct hr_err *err);
 /* systemd: moves hardrun back to its own cgroup once the init is born in the scope. */
 void hr_cgroup_leave(struct hr_cgroup *cg);
 /* Moves pid into the cgroup (cgroup.procs): the fallback when clone3 cannot do it. */
@@ -188,21 +182,6 @@ int64_t hr_cgroup_keyed(const char *text, const char *key);
  */
 int hr_resources_set_option(struct hr_resources *r, const char *name, const char *value,
 			    struct hr_err *err);
-
-/* ---- the BPF device filter (cgroup_devices.c) ---- */
-
-/*
- * Compiles OCI device rules into a BPF_PROG_TYPE_CGROUP_DEVICE program, as runc's devicefilter:
- * rules are reduced as the cgroup v1 controller would (a later rule overrides an earlier one;
- * an "a" rule resets to allow-all or deny-all; the default is deny), then one block per
- * remaining exception, then the default verdict.
- */
-int hr_devfilter_build(const struct hr_device_rule *rules, size_t n, struct hr_arena *arena,
-		       struct bpf_insn **prog, size_t *len, struct hr_err *err);
-/* Loads the program (the kernel's verifier checks it) and returns its fd. */
-int hr_devfilter_load(const struct bpf_insn *prog, size_t len, struct hr_err *err);
-/* Loads the program and attaches it to the cgroup directory fd (BPF_F_ALLOW_MULTI). */
-int hr_devfilter_attach(int cgroup_fd, const struct bpf_insn *prog, size_t len, struct hr_err *err);
 
 /* ---- statistics (cgroup_stats.c) ---- */
 

@@ -8,7 +8,7 @@
  * a hole in an earlier one correctly; an "a" rule ends the list (nothing before it matters)
  * and sets the default, which is deny when no "a" rule is given.
  */
-#include "cgroup.h"
+#include "cgroup_devices.h"
 
 #include <errno.h>
 #include <linux/bpf.h>

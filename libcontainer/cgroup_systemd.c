@@ -5,9 +5,10 @@
  * created over sd-bus with Delegate=yes and the resource properties systemd knows, so that a
  * daemon-reload does not undo them. A scope must hold a process when it starts: hardrun puts
  * itself in it, the init is born there, and hardrun moves back to its own cgroup afterwards
- * (hr_cgroup_leave). Inside the delegated scope everything is done as with cgroupfs.
+ * (hr_cgroup_leave). Inside the delegated scope everything is done as with cgroupfs, through
+ * cgroup_dir.c: this driver never calls the cgroupfs one.
  */
-#include "cgroup.h"
+#include "cgroup_systemd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,13 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup_dir.h"
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
 
 #define SCOPE_TIMEOUT_MS 10000
 
-int hr_cgroup_systemd_check(struct hr_err *err)
+static int systemd_check(struct hr_err *err)
 {
 	if (access("/run/systemd/system", F_OK) < 0)
 		return hr_err_set(err, ENOTSUP,
@@ -158,16 +160,6 @@ static int connect_systemd(sd_bus **bus)
 	return ret;
 }
 
-static int self_cgroup(char *out, size_t size, struct hr_err *err)
-{
-	_cleanup_free_ char *data = NULL;
-	size_t len;
-
-	if (hr_read_file("/proc/self/cgroup", 65536, &data, &len, err) < 0)
-		return -1;
-	return hr_cgroup_parse_self(data, out, size, err);
-}
-
 /* The job that starts the scope moves us: wait until /proc/self/cgroup ends with the unit. */
 static int wait_in_scope(const char *unit, char *cgroup, size_t size, struct hr_err *err)
 {
@@ -176,7 +168,7 @@ static int wait_in_scope(const char *unit, char *cgroup, size_t size, struct hr_
 	for (int ms = 0; ms < SCOPE_TIMEOUT_MS; ms += 10) {
 		const char *leaf;
 
-		if (self_cgroup(cgroup, size, err) < 0)
+		if (hr_cgroup_self(cgroup, size, err) < 0)
 			return -1;
 		leaf = strrchr(cgroup, '/');
 		if (leaf != NULL && strcmp(leaf + 1, unit) == 0)
@@ -187,8 +179,9 @@ static int wait_in_scope(const char *unit, char *cgroup, size_t size, struct hr_
 			  SCOPE_TIMEOUT_MS / 1000);
 }
 
-int hr_cgroup_systemd_create(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
-			     struct hr_err *err)
+/* A transient scope (Delegate=yes) from "slice:prefix:name", then the plan applied in it. */
+static int systemd_create(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
+			  struct hr_err *err)
 {
 	static const struct hr_resources none;
 	const struct hr_resources *r = &none;
@@ -198,10 +191,10 @@ int hr_cgroup_systemd_create(const struct hr_config *config, const char *id, str
 
 	if (config->has_linux && config->linux_cfg.has_resources)
 		r = &config->linux_cfg.resources;
-	if (hr_cgroup_systemd_check(err) < 0 ||
+	if (systemd_check(err) < 0 ||
 	    hr_cgroup_systemd_unit(config->has_linux ? config->linux_cfg.cgroups_path : NULL, id,
 				   slice, sizeof(slice), unit, sizeof(unit), err) < 0 ||
-	    self_cgroup(cg->own, sizeof(cg->own), err) < 0)
+	    hr_cgroup_self(cg->own, sizeof(cg->own), err) < 0)
 		return -1;
 	ret = connect_systemd(&bus);
 	if (ret < 0)
@@ -216,3 +209,8 @@ int hr_cgroup_systemd_create(const struct hr_config *config, const char *id, str
 		return -1;
 	return hr_cgroup_adopt(cg, scope, r, err);
 }
+
+const struct hr_cgroup_ops hr_cgroup_systemd_ops = {
+    .check_host = systemd_check,
+    .create = systemd_create,
+};
