@@ -28,6 +28,7 @@
 #include "init.h"
 #include "json.h"
 #include "log.h"
+#include "supervisor.h"
 #include "namespaces.h"
 #include "policy.h"
 #include "process.h"
@@ -620,57 +621,6 @@ out:
 	return r;
 }
 
-/* The container's exit status as a shell reports it: 128+signal when killed. */
-static int wait_status(int pidfd, struct hr_err *err)
-{
-	siginfo_t info = {0};
-
-	while (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0) {
-		if (errno != EINTR)
-			return hr_err_sys(err, "wait for the container");
-	}
-	return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
-}
-
-static void forward_signals(int sigfd, int pidfd)
-{
-	struct signalfd_siginfo si;
-
-	while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH)
-			syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
-	}
-}
-
-/* Foreground supervision: forward signals, relay the pty, collect the exit status. */
-int hr_supervise(const struct hr_created *created, int sigfd, struct hr_health *health,
-		 struct hr_err *err)
-{
-	struct pollfd fds[3] = {{.fd = created->pidfd, .events = POLLIN},
-				{.fd = sigfd, .events = POLLIN},
-				{.fd = -1, .events = POLLIN}};
-
-	if (created->pty_master >= 0 &&
-	    hr_pty_relay(created->pty_master, created->pidfd, sigfd, health, err) < 0)
-		return -1;
-	for (;;) {
-		int timeout = health ? hr_health_poll_timeout(health) : -1;
-
-		fds[2].fd = health ? hr_health_poll_fd(health) : -1;
-		if (poll(fds, 3, timeout) < 0) {
-			if (errno == EINTR)
-				continue;
-			return hr_err_sys(err, "wait for the container");
-		}
-		if (fds[1].revents & POLLIN)
-			forward_signals(sigfd, created->pidfd);
-		if (fds[0].revents & POLLIN)
-			return wait_status(created->pidfd, err);
-		if (health != NULL)
-			hr_health_step(health);
-	}
-}
-
 /* The health check of a foreground run: the command line's, else the bundle's annotations. */
 static int health_setup(const struct hr_context *ctx, const struct hr_run_opts *opts,
 			struct hr_health_opts *health, struct hr_err *err)
@@ -689,25 +639,6 @@ static int health_setup(const struct hr_context *ctx, const struct hr_run_opts *
 		health->cmd = hr_xstrdup(health->cmd);
 	hr_container_close(&opened);
 	return r;
-}
-
-int hr_signalfd_for_forwarding(sigset_t *old, struct hr_err *err)
-{
-	sigset_t set;
-	int fd;
-
-	static const int own_failures[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
-
-	sigfillset(&set);
-	/* signals that mean our own failure are left alone */
-	for (size_t i = 0; i < sizeof(own_failures) / sizeof(own_failures[0]); i++)
-		sigdelset(&set, own_failures[i]);
-	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
-		return hr_err_sys(err, "block signals");
-	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (fd < 0)
-		return hr_err_sys(err, "create signalfd");
-	return fd;
 }
 
 int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opts, int *status,
@@ -736,7 +667,8 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 		struct hr_health health;
 
 		hr_health_start(&health, &health_opts, ctx, opts->create.id, created.pidfd);
-		r = hr_supervise(&created, sigfd, health_opts.cmd ? &health : NULL, err);
+		r = hr_supervise(created.pidfd, created.pty_master, sigfd,
+				 health_opts.cmd ? &health : NULL, err);
 		hr_health_stop(&health);
 		if (r >= 0) {
 			*status = r;

@@ -35,8 +35,6 @@ void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind,
 
 int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len, struct hr_err *err);
 pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd);
-/* Blocks the signals a foreground run/exec forwards and returns a signalfd for them. */
-int hr_signalfd_for_forwarding(sigset_t *old, struct hr_err *err);
 
 /*
  * Parent side of the last setup steps: receive the pty master (process.terminal) and hand it to
@@ -46,9 +44,5 @@ int hr_signalfd_for_forwarding(sigset_t *old, struct hr_err *err);
  */
 int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
 		  const struct hr_seccomp_listener *listener, struct hr_err *err);
-
-/* Foreground supervision: forward signals, relay the pty, return the exit status (>= 0). */
-int hr_supervise(const struct hr_created *created, int sigfd, struct hr_health *health,
-		 struct hr_err *err);
 
 #endif

@@ -25,6 +25,7 @@
 #include "policy.h"
 #include "process.h"
 #include "seccomp_filter.h"
+#include "supervisor.h"
 #include "sync.h"
 #include "terminal.h"
 
@@ -335,10 +336,7 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 		job.opened_ok = false;
 	}
 	if (r == 0 && !opts->detach) {
-		struct hr_created created = {
-		    .pid = job.pid, .pidfd = job.pidfd, .pty_master = job.pty_master};
-
-		r = hr_supervise(&created, sigfd, NULL, err);
+		r = hr_supervise(job.pidfd, job.pty_master, sigfd, NULL, err);
 		if (r >= 0) {
 			*status = r;
 			r = 0;

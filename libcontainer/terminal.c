@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "health.h"
 #include "sync.h"
 
 #ifndef TIOCGPTPEER
@@ -84,7 +83,7 @@ int hr_console_socket_send(int sock, int master, struct hr_err *err)
 	return 0;
 }
 
-static void copy_winsize(int from, int to)
+void hr_pty_copy_winsize(int from, int to)
 {
 	struct winsize ws;
 
@@ -92,8 +91,7 @@ static void copy_winsize(int from, int to)
 		ioctl(to, TIOCSWINSZ, &ws);
 }
 
-/* Returns false when the source is exhausted. */
-static bool pump(int from, int to)
+bool hr_pty_pump(int from, int to)
 {
 	char buf[8192];
 	ssize_t n = read(from, buf, sizeof(buf));
@@ -112,58 +110,4 @@ static bool pump(int from, int to)
 		off += w;
 	}
 	return true;
-}
-
-static void forward_signal(int sigfd, int master, int pidfd)
-{
-	struct signalfd_siginfo si;
-
-	if (read(sigfd, &si, sizeof(si)) != sizeof(si))
-		return;
-	if (si.ssi_signo == SIGWINCH)
-		copy_winsize(STDIN_FILENO, master);
-	else if (si.ssi_signo != SIGCHLD)
-		syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
-}
-
-int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_health *health, struct hr_err *err)
-{
-	struct termios saved, raw;
-	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
-	struct pollfd fds[5] = {
-	    {.fd = master, .events = POLLIN}, {.fd = STDIN_FILENO, .events = POLLIN},
-	    {.fd = pidfd, .events = POLLIN},  {.fd = sigfd, .events = POLLIN},
-	    {.fd = -1, .events = POLLIN},
-	};
-
-	if (is_tty) {
-		raw = saved;
-		cfmakeraw(&raw);
-		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-		copy_winsize(STDIN_FILENO, master);
-	}
-	for (;;) {
-		fds[4].fd = health ? hr_health_poll_fd(health) : -1;
-		if (poll(fds, 5, health ? hr_health_poll_timeout(health) : -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			hr_err_sys(err, "poll terminal");
-			break;
-		}
-		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (!pump(master, STDOUT_FILENO))
-				break;
-		}
-		if ((fds[1].revents & (POLLIN | POLLHUP)) && !pump(STDIN_FILENO, master))
-			fds[1].fd = -1; /* our stdin ended: keep relaying output */
-		if (fds[3].revents & POLLIN)
-			forward_signal(sigfd, master, pidfd);
-		if ((fds[2].revents & POLLIN) && !(fds[0].revents & POLLIN))
-			break;
-		if (health != NULL)
-			hr_health_step(health);
-	}
-	if (is_tty)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	return 0;
 }

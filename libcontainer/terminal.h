@@ -25,13 +25,9 @@ int hr_console_socket_connect(const char *path, struct hr_err *err);
 /* Parent: send the master over the socket with SCM_RIGHTS, as runc does. */
 int hr_console_socket_send(int sock, int master, struct hr_err *err);
 
-/*
- * Foreground relay between our stdin/stdout and the master until the process behind pidfd
- * exits; our terminal (if stdin is one) is put in raw mode and restored, and its size follows
- * ours (SIGWINCH). Signals in sigfd (a signalfd, may be -1) are forwarded through pidfd. A
- * health check (may be NULL) keeps running meanwhile.
- */
-struct hr_health;
-int hr_pty_relay(int master, int pidfd, int sigfd, struct hr_health *health, struct hr_err *err);
+/* Foreground relay (supervisor.c): the size of from's terminal to to's. */
+void hr_pty_copy_winsize(int from, int to);
+/* One read from `from` written whole to `to`; false when `from` is exhausted or `to` fails. */
+bool hr_pty_pump(int from, int to);
 
 #endif
