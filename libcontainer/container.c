@@ -24,16 +24,18 @@
 #include "cleanup.h"
 #include "config.h"
 #include "container_internal.h"
+#include "exec.h"
 #include "hooks.h"
 #include "init.h"
 #include "json.h"
 #include "log.h"
-#include "supervisor.h"
 #include "namespaces.h"
 #include "policy.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
+#include "spawn.h"
+#include "supervisor.h"
 #include "sync.h"
 #include "terminal.h"
 
@@ -268,21 +270,6 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 	plan->join_pidfd = -1;
 }
 
-pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd)
-{
-	struct clone_args args = {
-	    .flags = flags | CLONE_PIDFD,
-	    .pidfd = (uint64_t)(uintptr_t)pidfd,
-	    .exit_signal = SIGCHLD,
-	};
-
-	if (cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgroup_fd;
-	}
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
-
 static int spawn_init(struct create_job *job, struct hr_err *err)
 {
 	struct hr_init_plan plan;
@@ -352,43 +339,6 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 		return -1;
 	return hr_wait_ready(job->sync[0], config->process.terminal, job->console_sock,
 			     &job->pty_master, listener_for(job, &listener), err);
-}
-
-static int receive_seccomp_fd(int sync_fd, const struct hr_seccomp_listener *listener,
-			      struct hr_err *err)
-{
-	_cleanup_close_ int fd = -1;
-
-	if (hr_sync_wait(sync_fd, HR_SYNC_SECCOMP, &fd, err) < 0)
-		return -1;
-	if (fd < 0)
-		return hr_err_set(err, EPROTO,
-				  "the seccomp listener fd did not come with its "
-				  "message");
-	return hr_seccomp_listener_send(listener, fd, err);
-}
-
-int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
-		  const struct hr_seccomp_listener *listener, struct hr_err *err)
-{
-	int master = -1;
-
-	if (terminal) {
-		if (hr_sync_wait(sync_fd, HR_SYNC_PTY, &master, err) < 0)
-			return -1;
-		if (console_sock >= 0) {
-			int r = hr_console_socket_send(console_sock, master, err);
-
-			close(master);
-			if (r < 0)
-				return -1;
-		} else {
-			*pty_master = master;
-		}
-	}
-	if (listener != NULL && receive_seccomp_fd(sync_fd, listener, err) < 0)
-		return -1;
-	return hr_sync_wait(sync_fd, HR_SYNC_READY, NULL, err);
 }
 
 /*
@@ -666,7 +616,8 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 	if (r == 0) {
 		struct hr_health health;
 
-		hr_health_start(&health, &health_opts, ctx, opts->create.id, created.pidfd);
+		hr_health_start(&health, &health_opts, hr_exec_probe, ctx, opts->create.id,
+				created.pidfd);
 		r = hr_supervise(created.pidfd, created.pty_master, sigfd,
 				 health_opts.cmd ? &health : NULL, err);
 		hr_health_stop(&health);

@@ -59,28 +59,6 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
 int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
 		      struct hr_err *err);
 
-struct hr_exec_opts {
-	const char *id;
-	const char *process_path; /* --process FILE ("-" for stdin), or NULL */
-	char **args;		  /* when no process file */
-	size_t n_args;
-	char **env; /* --env K=V, added to (or replacing) the config's */
-	size_t n_env;
-	const char *cwd;
-	const char *user; /* "UID[:GID]" */
-	char **caps;	  /* --cap: added to bounding, effective and permitted (not inheritable or
-			   * ambient, which stay as the process asks) */
-	size_t n_caps;
-	bool tty;
-	bool no_new_privs;
-	bool detach;
-	const char *pid_file;
-	const char *console_socket;
-	int preserve_fds;
-};
-int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *opts, int *status,
-		      struct hr_err *err);
-
 /*
  * cgroup operations (container_cgroup.c). Each fails with "container ID has no cgroup" for a
  * container created with --cgroup-manager=disabled.

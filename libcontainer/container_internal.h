@@ -34,15 +34,5 @@ void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind,
 			    enum hr_status status);
 
 int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len, struct hr_err *err);
-pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd);
-
-/*
- * Parent side of the last setup steps: receive the pty master (process.terminal) and hand it to
- * the console socket, or keep it in *pty_master for a foreground relay; with a listener (the
- * filter has SCMP_ACT_NOTIFY rules), receive the seccomp listener fd and send it there; then
- * wait for READY.
- */
-int hr_wait_ready(int sync_fd, bool terminal, int console_sock, int *pty_master,
-		  const struct hr_seccomp_listener *listener, struct hr_err *err);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exec: a new process in a running container, with the same privilege drop as its init. */
-#include "container.h"
+#include "exec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include "capabilities.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "container.h"
 #include "container_internal.h"
 #include "init.h"
 #include "json.h"
@@ -25,6 +26,7 @@
 #include "policy.h"
 #include "process.h"
 #include "seccomp_filter.h"
+#include "spawn.h"
 #include "supervisor.h"
 #include "sync.h"
 #include "terminal.h"
@@ -348,4 +350,12 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 	}
 	release(&job, r < 0);
 	return r;
+}
+
+int hr_exec_probe(const struct hr_context *ctx, const char *id, char **args, size_t n_args,
+		  int *status, struct hr_err *err)
+{
+	struct hr_exec_opts opts = {.id = id, .args = args, .n_args = n_args};
+
+	return hr_container_exec(ctx, &opts, status, err);
 }

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "libcontainer/arena.h"
 #include "libcontainer/container.h"
+#include "libcontainer/exec.h"
 
 static const char usage[] =
     "Usage: hardrun exec [OPTIONS] ID [--] COMMAND [ARGS...]\n"
