@@ -36,13 +36,14 @@ static struct hr_config *load_or_fail(const char *path)
 	return c;
 }
 
-Test(config_good, every_good_example_parses)
+/* Calls check on every .json file of dirpath; returns how many there were. */
+static size_t for_each_example(const char *dirpath, void (*check)(const char *path))
 {
-	DIR *dir = opendir(GOOD_DIR);
+	DIR *dir = opendir(dirpath);
 	struct dirent *e;
 	size_t n = 0;
 
-	cr_assert_not_null(dir, "the example configs are missing: cannot open %s (%s)", GOOD_DIR,
+	cr_assert_not_null(dir, "the example configs are missing: cannot open %s (%s)", dirpath,
 			   strerror(errno));
 	while ((e = readdir(dir)) != NULL) {
 		size_t len = strlen(e->d_name);
@@ -50,11 +51,23 @@ Test(config_good, every_good_example_parses)
 
 		if (len < 5 || strcmp(e->d_name + len - 5, ".json") != 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", GOOD_DIR, e->d_name);
-		hr_config_free(load_or_fail(path));
+		snprintf(path, sizeof(path), "%s/%s", dirpath, e->d_name);
+		check(path);
 		n++;
 	}
 	closedir(dir);
+	return n;
+}
+
+static void parses(const char *path)
+{
+	hr_config_free(load_or_fail(path));
+}
+
+Test(config_good, every_good_example_parses)
+{
+	size_t n = for_each_example(GOOD_DIR, parses);
+
 	cr_expect_geq(n, 10, "expected at least the 10 examples in %s, found %zu", GOOD_DIR, n);
 }
 
@@ -94,32 +107,22 @@ Test(config_good, bad_examples_are_refused_with_their_message)
 	}
 }
 
+static void is_refused_naming_itself(const char *path)
+{
+	struct hr_diags d = {0};
+	struct hr_config *c = hr_config_load_file(path, &d);
+
+	cr_expect_null(c, "%s was accepted", path);
+	cr_expect(hrt_diags_contain(&d, path), "no message names %s", path);
+	if (c != NULL)
+		hr_config_free(c);
+	hr_diags_free(&d);
+}
+
 Test(config_good, every_bad_example_is_refused)
 {
-	DIR *dir = opendir(BAD_DIR);
-	struct dirent *e;
-	size_t n = 0;
+	size_t n = for_each_example(BAD_DIR, is_refused_naming_itself);
 
-	cr_assert_not_null(dir, "the example configs are missing: cannot open %s (%s)", BAD_DIR,
-			   strerror(errno));
-	while ((e = readdir(dir)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char path[4096];
-		struct hr_diags d = {0};
-		struct hr_config *c;
-
-		if (len < 5 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", BAD_DIR, e->d_name);
-		c = hr_config_load_file(path, &d);
-		cr_expect_null(c, "%s was accepted", path);
-		cr_expect(hrt_diags_contain(&d, path), "no message names %s", path);
-		if (c != NULL)
-			hr_config_free(c);
-		hr_diags_free(&d);
-		n++;
-	}
-	closedir(dir);
 	cr_expect_geq(n, 7, "expected at least the 7 examples in %s, found %zu", BAD_DIR, n);
 }
 
