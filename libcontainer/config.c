@@ -17,7 +17,9 @@
 
 #include "capabilities.h"
 #include "cleanup.h"
-#include "config_internal.h"
+#include "config_linux.h"
+#include "config_reader.h"
+#include "config_resources.h"
 #include "json.h"
 
 /* ---- process ---- */
@@ -195,7 +197,7 @@ static void read_args(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 	hr_jpath_pop(ctx, saved);
 }
 
-void hr_cfg_read_process(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
+static void read_process(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 {
 	size_t saved;
 	yajl_val m;
@@ -339,7 +341,7 @@ static void read_config(struct hr_jctx *ctx, yajl_val doc, void *out)
 	if ((v = hr_cfg_enter(ctx, doc, "process", false, &saved)) != NULL) {
 		if (hr_jexpect_object(ctx, v)) {
 			c->has_process = true;
-			hr_cfg_read_process(ctx, v, &c->process);
+			read_process(ctx, v, &c->process);
 		}
 		hr_jpath_pop(ctx, saved);
 	}
@@ -489,7 +491,7 @@ void hr_config_free(struct hr_config *config)
 
 static void read_process_doc(struct hr_jctx *ctx, yajl_val doc, void *out)
 {
-	hr_cfg_read_process(ctx, doc, &((struct hr_process_doc *)out)->process);
+	read_process(ctx, doc, &((struct hr_process_doc *)out)->process);
 }
 
 struct hr_process_doc *hr_process_parse(const char *data, size_t len, const char *name,

@@ -7,8 +7,9 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "config_model.h"
-#include "config_internal.h"
+#include "config_linux.h"
+#include "config_resources.h"
+#include "config_seccomp.h"
 
 static const char *const ns_names[HR_NS__COUNT] = {
     [HR_NS_PID] = "pid",       [HR_NS_NETWORK] = "network", [HR_NS_MOUNT] = "mount",

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_model.h"
-#include "config_internal.h"
+#include "config_resources.h"
 
 /* ---- devices ---- */
 

@@ -4,8 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config_model.h"
-#include "config_internal.h"
+#include "config_seccomp.h"
 #include "seccomp.h"
 
 /* SCMP_ACT_ERRNO and SCMP_ACT_TRACE keep 16 bits of their value: refuse what would wrap. */

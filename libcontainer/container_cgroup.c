@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pause, resume, update and events: the commands that act on a container's cgroup. */
-#include "container.h"
+#include "container_cgroup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
-#include "container_internal.h"
+#include "container_open.h"
 
 /* Opens the container and checks that it has a cgroup. */
 static int open_with_cgroup(const struct hr_context *ctx, const char *id, struct hr_opened *opened,

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "log.h"
 #include "spec.h"
+#include "spec_seccomp.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

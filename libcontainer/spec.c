@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "cleanup.h"
 #include "json.h"
+#include "spec_seccomp.h"
 
 /* --- Profiles ------------------------------------------------------------------------------ */
 

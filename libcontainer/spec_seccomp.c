@@ -20,7 +20,7 @@
  * because SCMP_ARCH_X86 / SCMP_ARCH_ARM are part of the filter. Every name must be known to
  * libseccomp (a unit test checks it).
  */
-#include "spec.h"
+#include "spec_seccomp.h"
 
 #include "json.h"
 

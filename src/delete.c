@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hardrun delete: remove a container and everything create made for it. */
 #include "cli.h"
-#include "libcontainer/container.h"
+#include "libcontainer/container_ops.h"
 
 static const char usage[] =
     "Usage: hardrun delete [--force] ID\n"

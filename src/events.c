@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "libcontainer/container.h"
+#include "libcontainer/container_cgroup.h"
 
 static const char usage[] =
     "Usage: hardrun events [--stats] [--interval DURATION] ID\n"

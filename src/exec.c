@@ -5,7 +5,6 @@
 
 #include "cli.h"
 #include "libcontainer/arena.h"
-#include "libcontainer/container.h"
 #include "libcontainer/exec.h"
 
 static const char usage[] =

@@ -3,7 +3,7 @@
 #include <signal.h>
 
 #include "cli.h"
-#include "libcontainer/container.h"
+#include "libcontainer/container_ops.h"
 
 static const char usage[] =
     "Usage: hardrun kill [--all] ID [SIGNAL]\n"

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "libcontainer/container.h"
+#include "libcontainer/container_ops.h"
 #include "libcontainer/json.h"
 
 static const char usage[] = "Usage: hardrun ps [--format table|json] ID\n"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hardrun resume: thaw a paused container. */
 #include "cli.h"
-#include "libcontainer/container.h"
+#include "libcontainer/container_cgroup.h"
 
 static const char usage[] =
     "Usage: hardrun resume ID\n"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "libcontainer/container.h"
+#include "libcontainer/container_ops.h"
 
 static const char usage[] =
     "Usage: hardrun state ID\n"

@@ -8,7 +8,7 @@
 #include "libcontainer/cgroup.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/config.h"
-#include "libcontainer/container.h"
+#include "libcontainer/container_cgroup.h"
 #include "libcontainer/json.h"
 
 static const char usage[] =

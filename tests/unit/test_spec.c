@@ -12,6 +12,7 @@
 #include "libcontainer/config.h"
 #include "libcontainer/json.h"
 #include "libcontainer/spec.h"
+#include "libcontainer/spec_seccomp.h"
 
 #define BUNDLE "/srv/bundle"
 

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef HR_CONTAINER_INTERNAL_H
-#define HR_CONTAINER_INTERNAL_H
+#ifndef HR_CONTAINER_OPEN_H
+#define HR_CONTAINER_OPEN_H
 
-/* Shared between the lifecycle files (container.c, container_ops.c, exec.c). */
+/*
+ * A container opened for an operation (container_open.c), shared by the lifecycle files:
+ * create, start, run, exec, kill, delete, state, pause, update, events.
+ */
 #include <signal.h>
 #include <sys/types.h>
 
 #include "arena.h"
 #include "config.h"
-#include "container.h"
-#include "health.h"
-#include "seccomp_notify.h"
+#include "context.h"
+#include "hooks.h"
 #include "state.h"
 
 #define HR_EXEC_FIFO   "exec.fifo"
@@ -34,5 +36,7 @@ void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind,
 			    enum hr_status status);
 
 int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len, struct hr_err *err);
+/* Writes a pid file: the pid as digits, no newline, atomically. */
+int hr_write_pid_file(const char *path, pid_t pid, struct hr_err *err);
 
 #endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HR_CONTAINER_OPS_H
+#define HR_CONTAINER_OPS_H
+
+/* The lifecycle operations on a container that exists: state, kill, delete, ps. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "context.h"
+#include "error.h"
+
+/* The OCI state document; caller frees. */
+int hr_container_state(const struct hr_context *ctx, const char *id, char **json,
+		       struct hr_err *err);
+int hr_container_kill(const struct hr_context *ctx, const char *id, int signal, bool all,
+		      struct hr_err *err);
+int hr_container_delete(const struct hr_context *ctx, const char *id, bool force,
+			struct hr_err *err);
+/* Host pids of the container's processes; caller frees *pids. */
+int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
+		      struct hr_err *err);
+
+/* Signal names with or without SIG, and numbers: "TERM", "SIGKILL", "9". */
+int hr_signal_parse(const char *name, int *signal);
+
+#endif
