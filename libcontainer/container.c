@@ -57,7 +57,6 @@ struct create_job {
 	struct hr_seccomp_program *seccomp;
 	struct hr_state state;
 	struct hr_cgroup cgroup;
-	bool enter_cgroup; /* clone3 could not place the init: write cgroup.procs */
 	char bundle[PATH_MAX];
 	char rootfs_path[PATH_MAX];
 	char created[64];
@@ -275,27 +274,26 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 {
 	struct hr_init_plan plan;
 	const struct hr_linux *linux_cfg = job->config->has_linux ? &job->config->linux_cfg : NULL;
+	struct hr_spawn_req req = {
+	    .what = "the container's init",
+	    .flags = job->ns.clone_flags,
+	    .cgroup_fd = job->cgroup.fd,
+	    .cgroup_path = job->cgroup.path,
+	    .parent_sync_fd = job->sync[0],
+	    .plan = &plan,
+	};
+	struct hr_spawned spawned;
+	int r;
 
 	init_plan_fill(job, &plan);
 	if (hr_ns_enter_for_children(&job->ns, linux_cfg, err) < 0)
 		return -1;
-	job->pid = hr_clone3(job->ns.clone_flags, &job->pidfd, job->cgroup.fd);
-	if (job->pid < 0 && job->cgroup.fd >= 0 && (errno == EINVAL || errno == ENOSYS)) {
-		/* no CLONE_INTO_CGROUP (Linux < 5.7): cgroup.procs before the init runs anything */
-		job->enter_cgroup = true;
-		job->pid = hr_clone3(job->ns.clone_flags, &job->pidfd, -1);
-	}
-	if (job->pid < 0) {
-		job->pid = 0;
-		return hr_err_sys(err, "clone3 the container's init");
-	}
-	if (job->pid == 0) {
-		close(job->sync[0]);
-		hr_init_main(&plan);
-	}
+	r = hr_spawn(&req, &spawned, err);
+	job->pid = spawned.pid;
+	job->pidfd = spawned.pidfd;
 	hr_cgroup_leave(&job->cgroup);
 	close_fd(&job->sync[1]);
-	return 0;
+	return r;
 }
 
 /* The init's listener fd goes to listenerPath with the state "creating", as runc sends it. */
@@ -321,8 +319,6 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 	_cleanup_free_ char *state_json = NULL;
 	struct hr_seccomp_listener listener;
 
-	if (job->enter_cgroup && hr_cgroup_enter(job->cgroup.path, job->pid, err) < 0)
-		return -1;
 	if (job->ns.new_user && hr_ns_write_id_maps(job->pid, &config->linux_cfg, err) < 0)
 		return -1;
 	if (hr_process_apply_from_parent(job->process, job->pid, err) < 0)
@@ -597,6 +593,7 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 {
 	struct hr_created created = {.pidfd = -1, .pty_master = -1};
 	struct hr_health_opts health_opts = {0};
+	struct hr_exec_probe *probe = NULL;
 	sigset_t old;
 	int sigfd, r;
 
@@ -617,11 +614,14 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 	if (r == 0) {
 		struct hr_health health;
 
-		hr_health_start(&health, &health_opts, hr_exec_probe, ctx, opts->create.id,
-				created.pidfd);
+		if (health_opts.cmd != NULL)
+			probe = hr_exec_probe_prepare(ctx, opts->create.id, health_opts.cmd);
+		hr_health_start(&health, &health_opts, hr_exec_probe_run, probe, ctx,
+				opts->create.id, created.pidfd);
 		r = hr_supervise(created.pidfd, created.pty_master, sigfd,
 				 health_opts.cmd ? &health : NULL, err);
 		hr_health_stop(&health);
+		hr_exec_probe_free(probe);
 		if (r >= 0) {
 			*status = r;
 			r = 0;

@@ -42,7 +42,6 @@ struct exec_job {
 	struct hr_seccomp_program *seccomp;
 	int init_pidfd;
 	int cgroup_fd; /* the container's cgroup, to be born in it; -1 without one */
-	bool enter_cgroup;
 	int sync[2];
 	int console_sock;
 	int pidfd;
@@ -205,7 +204,7 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 		if (job->cgroup_fd < 0)
 			return hr_err_sys(err, "open cgroup %s", job->opened.state.cgroup_path);
 	}
-	return hr_sync_pair(job->sync, err);
+	return 0;
 }
 
 /* The namespaces to join: those the container has, the pid one being entered by us. */
@@ -236,7 +235,15 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 	    .join_pidfd = job->init_pidfd,
 	    .join_ns_flags = join_flags(job->config),
 	};
-	int children_flags = CLONE_NEWPID;
+	struct hr_spawn_req req = {
+	    .what = "the exec process",
+	    .cgroup_fd = job->cgroup_fd,
+	    .cgroup_path = job->opened.state.cgroup_path,
+	    .parent_sync_fd = job->sync[0],
+	    .plan = &plan,
+	};
+	struct hr_spawned spawned;
+	int children_flags = CLONE_NEWPID, r;
 
 	for (size_t i = 0; job->config->has_linux && i < job->config->linux_cfg.n_namespaces; i++)
 		if (job->config->linux_cfg.namespaces[i].type == HR_NS_TIME)
@@ -244,22 +251,12 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 	/* pid and time namespaces apply to children: enter them here, be born there */
 	if (setns(job->init_pidfd, children_flags) < 0)
 		return hr_err_sys(err, "join the pid namespace of container %s", job->opts->id);
-	job->pid = hr_clone3(0, &job->pidfd, job->cgroup_fd);
-	if (job->pid < 0 && job->cgroup_fd >= 0 && (errno == EINVAL || errno == ENOSYS)) {
-		job->enter_cgroup = true;
-		job->pid = hr_clone3(0, &job->pidfd, -1);
-	}
-	if (job->pid < 0) {
-		job->pid = 0;
-		return hr_err_sys(err, "clone3 the exec process");
-	}
-	if (job->pid == 0) {
-		close(job->sync[0]);
-		hr_init_main(&plan);
-	}
+	r = hr_spawn(&req, &spawned, err);
+	job->pid = spawned.pid;
+	job->pidfd = spawned.pidfd;
 	close(job->sync[1]);
 	job->sync[1] = -1;
-	return 0;
+	return r;
 }
 
 static int drive(struct exec_job *job, struct hr_err *err)
@@ -268,8 +265,6 @@ static int drive(struct exec_job *job, struct hr_err *err)
 	const struct hr_seccomp *sc = job->config->linux_cfg.seccomp;
 	struct hr_seccomp_listener listener;
 
-	if (job->enter_cgroup && hr_cgroup_enter(job->opened.state.cgroup_path, job->pid, err) < 0)
-		return -1;
 	if (hr_process_apply_from_parent(job->plan, job->pid, err) < 0 ||
 	    hr_sync_send(job->sync[0], HR_SYNC_GO, NULL, -1, err) < 0)
 		return -1;
@@ -311,16 +306,41 @@ static void release(struct exec_job *job, bool failed)
 	hr_arena_free(&job->arena);
 }
 
+static void job_init(struct exec_job *job, const struct hr_exec_opts *opts)
+{
+	*job = (struct exec_job){.opts = opts};
+	job->init_pidfd = job->cgroup_fd = job->sync[0] = job->sync[1] = -1;
+	job->console_sock = job->pidfd = job->pty_master = -1;
+}
+
+/* Starts the prepared process and waits until it runs its program. */
+static int launch(struct exec_job *job, struct hr_err *err)
+{
+	if (hr_sync_pair(job->sync, err) < 0 || spawn(job, err) < 0)
+		return -1;
+	return drive(job, err);
+}
+
+/* Waits for the process, forwarding signals (and the pty); its exit status in *status. */
+static int supervise(struct exec_job *job, int sigfd, int *status, struct hr_err *err)
+{
+	int r = hr_supervise(job->pidfd, job->pty_master, sigfd, NULL, err);
+
+	if (r < 0)
+		return -1;
+	*status = r;
+	return 0;
+}
+
 int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *opts, int *status,
 		      struct hr_err *err)
 {
-	struct exec_job job = {.opts = opts};
+	struct exec_job job;
 	sigset_t old;
 	int sigfd = -1, r;
 
 	*status = 0;
-	job.init_pidfd = job.cgroup_fd = job.sync[0] = job.sync[1] = -1;
-	job.console_sock = job.pidfd = job.pty_master = -1;
+	job_init(&job, opts);
 	if (!opts->detach) {
 		sigfd = hr_signalfd_for_forwarding(&old, err);
 		if (sigfd < 0)
@@ -328,21 +348,14 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 	}
 	r = prepare(&job, ctx, err);
 	if (r == 0)
-		r = spawn(&job, err);
-	if (r == 0)
-		r = drive(&job, err);
+		r = launch(&job, err);
 	/* the container's lock is not held while its process runs */
 	if (job.opened_ok) {
 		hr_container_close(&job.opened);
 		job.opened_ok = false;
 	}
-	if (r == 0 && !opts->detach) {
-		r = hr_supervise(job.pidfd, job.pty_master, sigfd, NULL, err);
-		if (r >= 0) {
-			*status = r;
-			r = 0;
-		}
-	}
+	if (r == 0 && !opts->detach)
+		r = supervise(&job, sigfd, status, err);
 	if (sigfd >= 0) {
 		close(sigfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -351,10 +364,65 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 	return r;
 }
 
-int hr_exec_probe(const struct hr_context *ctx, const char *id, char **args, size_t n_args,
-		  int *status, struct hr_err *err)
-{
-	struct hr_exec_opts opts = {.id = id, .args = args, .n_args = n_args};
+struct hr_exec_probe {
+	char *args[4]; /* sh -c CMD */
+	struct hr_exec_opts opts;
+	struct exec_job job;
+	int prepared; /* 0, or -1 with the reason in error */
+	struct hr_err error;
+};
 
-	return hr_container_exec(ctx, &opts, status, err);
+struct hr_exec_probe *hr_exec_probe_prepare(const struct hr_context *ctx, const char *id,
+					    const char *cmd)
+{
+	struct hr_exec_probe *probe = hr_xcalloc(1, sizeof(*probe));
+
+	probe->args[0] = "/bin/sh";
+	probe->args[1] = "-c";
+	probe->args[2] = hr_xstrdup(cmd);
+	probe->opts = (struct hr_exec_opts){.id = id, .args = probe->args, .n_args = 3};
+	job_init(&probe->job, &probe->opts);
+	probe->prepared = prepare(&probe->job, ctx, &probe->error);
+	/* the state stays in the job's arena; the lock is not held between probes */
+	hr_container_dir_close(&probe->job.opened.dir);
+	return probe;
+}
+
+int hr_exec_probe_run(void *arg, int *status, struct hr_err *err)
+{
+	struct hr_exec_probe *probe = arg;
+	struct exec_job *job = &probe->job;
+	sigset_t old;
+	int sigfd, r;
+
+	*status = 0;
+	if (probe->prepared < 0) {
+		*err = probe->error;
+		return -1;
+	}
+	/* the probe's timeout sends TERM to us: forward it to the command */
+	sigfd = hr_signalfd_for_forwarding(&old, err);
+	if (sigfd < 0)
+		return -1;
+	r = launch(job, err);
+	if (r == 0) {
+		r = supervise(job, sigfd, status, err);
+	} else if (job->pid > 0) {
+		/* reaped here: an orphan would go to a reaper outside the container's pid
+		 * namespace, and a zombie there keeps the container's init from dying */
+		syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
+		waitpid(job->pid, NULL, 0);
+	}
+	close(sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+void hr_exec_probe_free(struct hr_exec_probe *probe)
+{
+	if (probe == NULL)
+		return;
+	release(&probe->job, false);
+	free(probe->args[2]);
+	free(probe);
 }

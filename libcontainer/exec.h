@@ -32,10 +32,18 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 		      struct hr_err *err);
 
 /*
- * A health probe (health.h's hr_health_probe_fn): ARGS run in container ID as an exec
- * without a terminal, stdio inherited; *status is its exit status.
+ * A health probe: `/bin/sh -c CMD` in container ID as an exec without a terminal. Prepared
+ * once, from the state and config the container was created with (the process plan, the
+ * policy, the compiled filter, the init's pidfd and the cgroup); a preparation that failed is
+ * kept and reported by every run. Then, for each check, hr_exec_probe_run (health.h's
+ * hr_health_probe_fn) spawns it, with the caller's stdio, forwards signals to it and waits:
+ * *status is its exit status. It is meant for a child forked for the check: it changes the
+ * caller's pid namespace for children and its signal mask while it runs.
  */
-int hr_exec_probe(const struct hr_context *ctx, const char *id, char **args, size_t n_args,
-		  int *status, struct hr_err *err);
+struct hr_exec_probe;
+struct hr_exec_probe *hr_exec_probe_prepare(const struct hr_context *ctx, const char *id,
+					    const char *cmd);
+int hr_exec_probe_run(void *probe, int *status, struct hr_err *err);
+void hr_exec_probe_free(struct hr_exec_probe *probe);
 
 #endif

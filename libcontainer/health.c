@@ -136,12 +136,13 @@ static uint64_t now_ms(void)
 }
 
 void hr_health_start(struct hr_health *h, const struct hr_health_opts *opts,
-		     hr_health_probe_fn probe, const struct hr_context *ctx, const char *id,
-		     int container_pidfd)
+		     hr_health_probe_fn probe, void *probe_arg, const struct hr_context *ctx,
+		     const char *id, int container_pidfd)
 {
 	memset(h, 0, sizeof(*h));
 	h->opts = *opts;
 	h->probe = probe;
+	h->probe_arg = probe_arg;
 	h->ctx = ctx;
 	h->id = id;
 	h->container_pidfd = container_pidfd;
@@ -211,14 +212,13 @@ static void record_state(struct hr_health *h)
 
 _Noreturn static void run_check(const struct hr_health *h, int out)
 {
-	char *args[] = {"/bin/sh", "-c", (char *)h->opts.cmd, NULL};
 	struct hr_err err = {0};
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int status = 0;
 
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(125);
-	if (h->probe(h->ctx, h->id, args, 3, &status, &err) < 0) {
+	if (h->probe(h->probe_arg, &status, &err) < 0) {
 		dprintf(2, "%s\n", err.msg);
 		_exit(125);
 	}

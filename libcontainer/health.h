@@ -45,16 +45,16 @@ enum hr_health_status {
 };
 
 /*
- * Runs a check's ARGS in container ID; called in a child whose stdout and stderr are the
- * check's output. The caller supplies it (exec's hr_exec_probe), so that health.c stays below
- * the lifecycle code it serves.
+ * Runs the check's command in the container; called in a child whose stdout and stderr are
+ * the check's output, with the probe the caller prepared (exec's hr_exec_probe_run and
+ * hr_exec_probe_prepare), so that health.c stays below the lifecycle code it serves.
  */
-typedef int (*hr_health_probe_fn)(const struct hr_context *ctx, const char *id, char **args,
-				  size_t n_args, int *status, struct hr_err *err);
+typedef int (*hr_health_probe_fn)(void *probe, int *status, struct hr_err *err);
 
 struct hr_health {
 	struct hr_health_opts opts;
 	hr_health_probe_fn probe;
+	void *probe_arg;
 	const struct hr_context *ctx;
 	const char *id;
 	int container_pidfd;
@@ -70,8 +70,8 @@ struct hr_health {
 };
 
 void hr_health_start(struct hr_health *h, const struct hr_health_opts *opts,
-		     hr_health_probe_fn probe, const struct hr_context *ctx, const char *id,
-		     int container_pidfd);
+		     hr_health_probe_fn probe, void *probe_arg, const struct hr_context *ctx,
+		     const char *id, int container_pidfd);
 /* How long poll may sleep before hr_health_step must run (-1: forever). */
 int hr_health_poll_timeout(const struct hr_health *h);
 /* The fd to poll while a check runs (-1 otherwise). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The parent's side of starting a process in a container, shared by create (the init) and
- * exec: the clone and the last steps of the sync protocol (spawn.h).
+ * The parent's side of starting a process in a container, shared by create (the init), exec
+ * and the health probes: the clone and the last steps of the sync protocol (spawn.h).
  */
 #include "spawn.h"
 
@@ -13,11 +13,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
+#include "init.h"
 #include "sync.h"
 #include "terminal.h"
 
-pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd)
+static pid_t clone3_pidfd(unsigned long flags, int *pidfd, int cgroup_fd)
 {
 	struct clone_args args = {
 	    .flags = flags | CLONE_PIDFD,
@@ -30,6 +32,31 @@ pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd)
 		args.cgroup = (uint64_t)cgroup_fd;
 	}
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+int hr_spawn(const struct hr_spawn_req *req, struct hr_spawned *out, struct hr_err *err)
+{
+	bool enter_by_path = false;
+
+	out->pidfd = -1;
+	out->pid = clone3_pidfd(req->flags, &out->pidfd, req->cgroup_fd);
+	if (out->pid < 0 && req->cgroup_fd >= 0 && (errno == EINVAL || errno == ENOSYS)) {
+		/* no CLONE_INTO_CGROUP (Linux < 5.7): cgroup.procs before the child runs anything
+		 */
+		enter_by_path = true;
+		out->pid = clone3_pidfd(req->flags, &out->pidfd, -1);
+	}
+	if (out->pid < 0) {
+		out->pid = 0;
+		return hr_err_sys(err, "clone3 %s", req->what);
+	}
+	if (out->pid == 0) {
+		close(req->parent_sync_fd);
+		hr_init_main(req->plan);
+	}
+	if (enter_by_path && hr_cgroup_enter(req->cgroup_path, out->pid, err) < 0)
+		return -1;
+	return 0;
 }
 
 static int receive_seccomp_fd(int sync_fd, const struct hr_seccomp_listener *listener,

@@ -8,11 +8,30 @@
 #include "error.h"
 #include "seccomp_notify.h"
 
+struct hr_init_plan;
+
+/* A process to start in a container: the init of create, an exec, a health probe. */
+struct hr_spawn_req {
+	const char *what;	 /* for messages: "the container's init", "the exec process" */
+	unsigned long flags;	 /* CLONE_NEW* the child is born in (create only) */
+	int cgroup_fd;		 /* O_PATH fd of the cgroup to be born in; -1: the caller's */
+	const char *cgroup_path; /* the same cgroup, entered by path where clone3 cannot */
+	int parent_sync_fd;	 /* the parent's end of the sync socketpair: closed in the child */
+	const struct hr_init_plan *plan; /* what the child runs; plan->sync_fd is its end */
+};
+
+struct hr_spawned {
+	pid_t pid;
+	int pidfd;
+};
+
 /*
- * clone3 with a pidfd (and CLONE_INTO_CGROUP when cgroup_fd >= 0): the child of create or
- * exec, which then runs the init plan. Returns the pid (0 in the child), -1 with errno.
+ * clone3 with a pidfd, into the cgroup (CLONE_INTO_CGROUP; on kernels without it, the child is
+ * written to cgroup.procs before it is told to go). The child runs hr_init_main(plan) and
+ * never returns. In the parent, *out has the pid (> 0 once a child exists, even when a later
+ * step failed: the caller kills and reaps it) and its pidfd.
  */
-pid_t hr_clone3(unsigned long flags, int *pidfd, int cgroup_fd);
+int hr_spawn(const struct hr_spawn_req *req, struct hr_spawned *out, struct hr_err *err);
 
 /*
  * Parent side of the last setup steps: receive the pty master (process.terminal) and hand it to

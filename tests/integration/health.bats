@@ -100,6 +100,31 @@ wait_annotation() {
 	grep -q 'h4 is healthy' "$HR_TMP/h4.log" || fail "no log line: $(cat "$HR_TMP/h4.log")"
 }
 
+# count_procs WORDS: processes whose command line is WORDS (arguments joined by spaces)
+count_procs() {
+	local f n=0 cmd
+	for f in /proc/[0-9]*/cmdline; do
+		cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+		[ "$cmd" = "$1 " ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+@test "a check that outlives its timeout fails, and its command inside the container is stopped" {
+	make_bundle_running sleep 1000
+	# one check at 5 s, timed out at 7 s; the next would start at 12 s
+	run_bg h5 --health-cmd 'exec sleep 4242' --health-timeout 2s --health-interval 5s \
+		--health-retries 1 --health-start-period 0s
+	wait_annotation h5 status unhealthy
+	[ "$(annotation h5 last-output)" = "timed out after 2000 ms" ] ||
+		fail "last output: $(annotation h5 last-output)"
+	# the check's TERM was forwarded to the command, which ran in the container's pid namespace
+	[ "$(count_procs 'sleep 4242')" = 0 ] || fail "the timed-out command still runs"
+	[ "$(count_procs 'sleep 1000')" = 1 ] || fail "the container should still run"
+	hr kill h5 KILL
+	wait "$RUN_BG_PID"
+}
+
 @test "bad health options are usage errors" {
 	run -2 --separate-stderr "$HARDRUN" run --health-interval soon x
 	assert_stderr_contains 'expected a duration like 30s, got "soon"'
