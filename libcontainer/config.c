@@ -358,9 +358,9 @@ static void read_config(struct hr_jctx *ctx, yajl_val doc, void *out)
 			hr_cfg_read_linux(ctx, v, &c->linux_cfg);
 		}
 		hr_jpath_pop(ctx, saved);
-		if (c->has_linux)
-			hr_cfg_check_linux(ctx, c);
 	}
+	/* also without a linux section: then every namespace is the caller's */
+	hr_cfg_check_linux(ctx, c);
 }
 
 /* ---- documents ---- */

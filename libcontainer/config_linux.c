@@ -402,6 +402,37 @@ static void check_sysctls(struct hr_jctx *ctx, const struct hr_linux *l, const s
 	}
 }
 
+/*
+ * Without a mount namespace of its own the container shares the caller's mounts: hardrun then
+ * mounts nothing, pivots nothing and only chroots into the rootfs (as crun does). Everything
+ * that would need a mount, or a file created in the rootfs, is refused by name.
+ */
+static void check_mount_namespace(struct hr_jctx *ctx, const struct hr_config *c,
+				  const struct ns_set *ns)
+{
+	static const char why[] = "requires a mount namespace (no \"mount\" in linux.namespaces): "
+				  "without one hardrun changes nothing in the caller's mounts";
+	const struct hr_linux *l = &c->linux_cfg;
+
+	if (ns->present[HR_NS_MOUNT])
+		return;
+	if (c->n_mounts > 0)
+		report_at(ctx, "mounts", NULL, NULL, "%s", why);
+	if (c->root_readonly)
+		report_at(ctx, "root", "readonly", NULL, "%s", why);
+	if (l->n_masked_paths > 0)
+		report_at(ctx, "linux", "maskedPaths", NULL, "%s", why);
+	if (l->n_readonly_paths > 0)
+		report_at(ctx, "linux", "readonlyPaths", NULL, "%s", why);
+	if (l->rootfs_propagation != 0)
+		report_at(ctx, "linux", "rootfsPropagation", NULL, "%s", why);
+	if (l->n_devices > 0)
+		report_at(ctx, "linux", "devices", NULL, "%s", why);
+	if (l->n_sysctl > 0)
+		report_at(ctx, "linux", "sysctl", NULL,
+			  "%s; the sysctls are written through the container's own /proc", why);
+}
+
 void hr_cfg_check_linux(struct hr_jctx *ctx, const struct hr_config *c)
 {
 	const struct hr_linux *l = &c->linux_cfg;
@@ -419,6 +450,7 @@ void hr_cfg_check_linux(struct hr_jctx *ctx, const struct hr_config *c)
 	check_user_namespace(ctx, l, &ns);
 	check_time_namespace(ctx, l, &ns);
 	check_sysctls(ctx, l, &ns);
+	check_mount_namespace(ctx, c, &ns);
 	if (c->hostname != NULL && c->hostname[0] != '\0' && !ns.present[HR_NS_UTS])
 		report_at(ctx, "hostname", NULL, NULL,
 			  "requires a UTS namespace (no \"uts\" in linux.namespaces)");

@@ -268,6 +268,7 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 	plan->fifo_fd = job->fifo_fd;
 	plan->state_fd = job->state_fd;
 	plan->join_pidfd = -1;
+	plan->join_root = -1;
 }
 
 static int spawn_init(struct create_job *job, struct hr_err *err)

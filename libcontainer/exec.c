@@ -41,6 +41,7 @@ struct exec_job {
 	struct hr_process_plan *plan;
 	struct hr_seccomp_program *seccomp;
 	int init_pidfd;
+	int init_root; /* the init's root, when the container shares the caller's mounts */
 	int cgroup_fd; /* the container's cgroup, to be born in it; -1 without one */
 	int sync[2];
 	int console_sock;
@@ -149,6 +150,26 @@ static int apply_overrides(struct exec_job *job, struct hr_err *err)
 	return 0;
 }
 
+/*
+ * A container without a mount namespace shares the caller's mounts, its init chrooted into the
+ * rootfs: the exec process goes to the same root. Opened while the pidfd shows the init alive
+ * after the open, so the root cannot be that of a process that took over its pid.
+ */
+static int open_init_root(struct exec_job *job, struct hr_err *err)
+{
+	char path[64];
+
+	if (hr_ns_configured(job->config, HR_NS_MOUNT))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)job->opened.state.pid);
+	job->init_root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (job->init_root < 0)
+		return hr_err_sys(err, "open the root of container %s (%s)", job->opts->id, path);
+	if (syscall(SYS_pidfd_send_signal, job->init_pidfd, 0, NULL, 0) < 0)
+		return hr_err_sys(err, "container %s: its init", job->opts->id);
+	return 0;
+}
+
 static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr_err *err)
 {
 	const struct hr_linux *linux_cfg;
@@ -198,6 +219,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 	if (hr_pidfd_open_verified(job->opened.state.pid, job->opened.state.pid_start_time,
 				   &job->init_pidfd, err) < 0)
 		return hr_err_set(err, ESRCH, "container %s is not running", job->opts->id);
+	if (open_init_root(job, err) < 0)
+		return -1;
 	if (job->opened.state.cgroup_path != NULL) {
 		job->cgroup_fd =
 		    open(job->opened.state.cgroup_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -234,6 +257,7 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 	    .state_fd = -1,
 	    .join_pidfd = job->init_pidfd,
 	    .join_ns_flags = join_flags(job->config),
+	    .join_root = job->init_root,
 	};
 	struct hr_spawn_req req = {
 	    .what = "the exec process",
@@ -289,8 +313,8 @@ static void release(struct exec_job *job, bool failed)
 		syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
 		waitpid(job->pid, NULL, 0);
 	}
-	int *fds[] = {&job->init_pidfd,	  &job->cgroup_fd, &job->sync[0],   &job->sync[1],
-		      &job->console_sock, &job->pidfd,	   &job->pty_master};
+	int *fds[] = {&job->init_pidfd, &job->init_root,    &job->cgroup_fd, &job->sync[0],
+		      &job->sync[1],	&job->console_sock, &job->pidfd,     &job->pty_master};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -309,7 +333,7 @@ static void release(struct exec_job *job, bool failed)
 static void job_init(struct exec_job *job, const struct hr_exec_opts *opts)
 {
 	*job = (struct exec_job){.opts = opts};
-	job->init_pidfd = job->cgroup_fd = job->sync[0] = job->sync[1] = -1;
+	job->init_pidfd = job->init_root = job->cgroup_fd = job->sync[0] = job->sync[1] = -1;
 	job->console_sock = job->pidfd = job->pty_master = -1;
 }
 

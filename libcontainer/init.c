@@ -81,7 +81,9 @@ static int setup_terminal(const struct hr_init_plan *plan, struct hr_err *err)
 
 	if (hr_pty_open(plan->console_height, plan->console_width, &master, &slave, err) < 0)
 		return -1;
-	if (plan->kind == HR_INIT_CONTAINER && hr_rootfs_bind_console(plan->rootfs, slave, err) < 0)
+	/* without a mount namespace nothing is mounted: the pty is only the process's stdio */
+	if (plan->kind == HR_INIT_CONTAINER && !plan->rootfs->caller_mounts &&
+	    hr_rootfs_bind_console(plan->rootfs, slave, err) < 0)
 		return -1;
 	if (hr_pty_make_controlling(slave, err) < 0)
 		return -1;
@@ -100,9 +102,13 @@ static int setup_container(const struct hr_init_plan *plan, struct hr_err *err)
 		return -1;
 	if (hr_hooks_run(config->hooks, HR_HOOK_CREATE_CONTAINER, plan->state_fd, err) < 0)
 		return -1;
+	/* the caller's devpts, when the container has none of its own: open the pty before chroot
+	 */
+	if (plan->terminal && plan->rootfs->caller_mounts && setup_terminal(plan, err) < 0)
+		return -1;
 	if (hr_rootfs_pivot(plan->rootfs, plan->no_pivot, err) < 0)
 		return -1;
-	if (plan->terminal && setup_terminal(plan, err) < 0)
+	if (plan->terminal && !plan->rootfs->caller_mounts && setup_terminal(plan, err) < 0)
 		return -1;
 	return hr_rootfs_finalize(plan->rootfs, err);
 }
@@ -111,8 +117,11 @@ static int join_container(const struct hr_init_plan *plan, struct hr_err *err)
 {
 	if (setns(plan->join_pidfd, plan->join_ns_flags) < 0)
 		return hr_err_sys(err, "join the container's namespaces");
+	/* the terminal first: without a mount namespace the pty is the caller's, as for the init */
 	if (plan->terminal && setup_terminal(plan, err) < 0)
 		return -1;
+	if (plan->join_root >= 0 && (fchdir(plan->join_root) < 0 || chroot(".") < 0))
+		return hr_err_sys(err, "enter the container's root");
 	return 0;
 }
 
@@ -153,11 +162,11 @@ static bool seccomp_before_ready(const struct hr_init_plan *plan)
 	       (!plan->no_new_privileges || hr_seccomp_has_listener(plan->seccomp));
 }
 
-static int drop_privileges(const struct hr_init_plan *plan, char *exe, size_t exe_size,
+static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *exe, size_t exe_size,
 			   struct hr_err *err)
 {
 	/* the state memfd is closed with the rest unless startContainer hooks still need it */
-	int keep[] = {plan->sync_fd, plan->fifo_fd,
+	int keep[] = {plan->sync_fd, plan->fifo_fd, own_fds,
 		      needs_state_after_ready(plan) ? plan->state_fd : -1};
 
 	if (hr_process_apply_labels(plan->process, err) < 0)
@@ -183,19 +192,26 @@ static int drop_privileges(const struct hr_init_plan *plan, char *exe, size_t ex
  * exec: `start` reads a byte once the startContainer hooks have run, then sees end-of-file
  * when the execve of the user process has succeeded (or the init died), and only then runs the
  * poststart hooks, as the runtime-spec orders them.
+ *
+ * The fifo is reopened through /proc/self/fd: the container's own /proc, or, when it has none
+ * (no /proc among its mounts, or no mount namespace), own_fds from hr_rootfs_open_self_fds.
  */
-static int wait_for_start(const struct hr_init_plan *plan, struct hr_err *err)
+static int wait_for_start(const struct hr_init_plan *plan, int own_fds, struct hr_err *err)
 {
 	char path[64];
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", plan->fifo_fd);
 	do
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		fd = own_fds >= 0 ? openat(own_fds, path + sizeof("/proc/self/fd/") - 1,
+					   O_WRONLY | O_CLOEXEC)
+				  : open(path, O_WRONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return hr_err_sys(err, "open exec fifo through %s", path);
 	close(plan->fifo_fd);
+	if (own_fds >= 0)
+		close(own_fds);
 	return fd;
 }
 
@@ -211,7 +227,7 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	struct hr_err err = {0};
 	char exe[PATH_MAX];
 	sigset_t none;
-	int r, fifo = -1;
+	int r, fifo = -1, own_fds = -1;
 
 	/* the parent may block signals to forward them; the container starts with none blocked */
 	sigemptyset(&none);
@@ -223,11 +239,14 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (hr_sync_wait(plan->sync_fd, HR_SYNC_GO, NULL, &err) < 0)
 		_exit(1);
-	if (plan->kind == HR_INIT_CONTAINER)
-		r = setup_container(plan, &err);
-	else
+	if (plan->kind == HR_INIT_CONTAINER) {
+		if (!plan->rootfs->mounts_proc)
+			own_fds = hr_rootfs_open_self_fds(&err);
+		r = !plan->rootfs->mounts_proc && own_fds < 0 ? -1 : setup_container(plan, &err);
+	} else {
 		r = join_container(plan, &err);
-	if (r < 0 || drop_privileges(plan, exe, sizeof(exe), &err) < 0)
+	}
+	if (r < 0 || drop_privileges(plan, own_fds, exe, sizeof(exe), &err) < 0)
 		hr_sync_fail(plan->sync_fd, &err);
 	/* from here on the process outlives the hardrun command that set it up */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -235,7 +254,7 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 		_exit(1);
 	close(plan->sync_fd);
 	if (plan->kind == HR_INIT_CONTAINER) {
-		fifo = wait_for_start(plan, &err);
+		fifo = wait_for_start(plan, own_fds, &err);
 		if (fifo < 0 ||
 		    hr_hooks_run(plan->config->hooks, HR_HOOK_START_CONTAINER, plan->state_fd,
 				 &err) < 0 ||

@@ -40,6 +40,7 @@ struct hr_init_plan {
 	int state_fd;	   /* memfd with the state JSON, for createContainer/startContainer hooks */
 	int join_pidfd;	   /* exec: pidfd of the container's init, to setns into its namespaces */
 	int join_ns_flags; /* exec: CLONE_NEW* to join through join_pidfd */
+	int join_root;	   /* exec without a mount namespace: the init's root to chroot to; or -1 */
 };
 
 _Noreturn void hr_init_main(const struct hr_init_plan *plan);

@@ -29,6 +29,14 @@ unsigned long hr_ns_clone_flag(enum hr_ns_type type)
 	return ns_info[type].flag;
 }
 
+bool hr_ns_configured(const struct hr_config *config, enum hr_ns_type type)
+{
+	for (size_t i = 0; config->has_linux && i < config->linux_cfg.n_namespaces; i++)
+		if (config->linux_cfg.namespaces[i].type == type)
+			return true;
+	return false;
+}
+
 const char *hr_ns_proc_name(enum hr_ns_type type)
 {
 	return ns_info[type].proc_name;

@@ -23,6 +23,8 @@ struct hr_ns_plan {
 };
 
 unsigned long hr_ns_clone_flag(enum hr_ns_type type);
+/* Whether the config gives the container a namespace of this type (new or joined). */
+bool hr_ns_configured(const struct hr_config *config, enum hr_ns_type type);
 const char *hr_ns_proc_name(enum hr_ns_type type); /* the name under /proc/<pid>/ns/ */
 
 /* Parent, before clone: open the paths to join, compute the flags. */

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 
 #include "cleanup.h"
+#include "namespaces.h"
 #include "paths.h"
 
 /*
@@ -196,6 +197,9 @@ static int plan_mounts(struct hr_rootfs_plan *p, const struct hr_config *c, cons
 		if (plan_mount(&c->mounts[i], bundle, arena, m, err) < 0)
 			return -1;
 		p->n_mounts++;
+		if (strcmp(m->destination, "proc") == 0)
+			p->mounts_proc =
+			    true; /* only a procfs may go there (check_proc_destination) */
 		if (strcmp(m->destination, "dev") == 0) {
 			p->dev_is_bind = m->is_bind;
 			p->dev_is_tmpfs =
@@ -394,6 +398,8 @@ int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, str
 	p->root_propagation = MS_REC | MS_PRIVATE;
 	p->root_readonly = config->root_readonly;
 	p->terminal = config->has_process && config->process.terminal;
+	/* the config check refused every mount, device and path list without a mount namespace */
+	p->caller_mounts = !hr_ns_configured(config, HR_NS_MOUNT);
 	if (plan_mounts(p, config, bundle_dir, arena, err) < 0)
 		return -1;
 	if (plan_linux(p, config, arena, err) < 0)

@@ -98,9 +98,11 @@ struct hr_rootfs_plan {
 	const char *rootfs;		/* realpath of the bundle's root.path */
 	unsigned long root_propagation; /* applied to / first: MS_REC | (MS_PRIVATE by default) */
 	bool root_readonly;
-	bool dev_is_tmpfs; /* the config mounts a tmpfs on /dev: default devices and symlinks */
-	bool dev_is_bind;  /* /dev is bound from the host: no device is created */
-	bool terminal;	   /* process.terminal: /dev/console comes from hr_rootfs_bind_console */
+	bool dev_is_tmpfs;  /* the config mounts a tmpfs on /dev: default devices and symlinks */
+	bool dev_is_bind;   /* /dev is bound from the host: no device is created */
+	bool terminal;	    /* process.terminal: /dev/console comes from hr_rootfs_bind_console */
+	bool caller_mounts; /* no mount namespace: nothing is mounted, the root is a chroot */
+	bool mounts_proc;   /* a procfs on /proc among the mounts */
 	struct hr_rootfs_mount *mounts;
 	size_t n_mounts;
 	struct hr_rootfs_device *devices;
@@ -130,5 +132,12 @@ int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err);
 int hr_rootfs_bind_console(const struct hr_rootfs_plan *plan, int pty_slave_fd, struct hr_err *err);
 int hr_rootfs_pivot(const struct hr_rootfs_plan *plan, bool no_pivot, struct hr_err *err);
 int hr_rootfs_finalize(const struct hr_rootfs_plan *plan, struct hr_err *err);
+
+/*
+ * Child, before the root changes: a directory fd of /proc/self/fd for a container that will
+ * have no procfs on /proc (mounts_proc false). It comes from a detached procfs of the child's
+ * own pid namespace showing only processes (subset=pid), never from the caller's /proc.
+ */
+int hr_rootfs_open_self_fds(struct hr_err *err);
 
 #endif

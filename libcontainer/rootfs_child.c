@@ -642,6 +642,8 @@ int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err)
 	/* Nothing can be bound from an unbindable tree: private while mounting, unbindable after */
 	bool unbindable = (plan->root_propagation & MS_UNBINDABLE) != 0;
 
+	if (plan->caller_mounts)
+		return 0;
 	if (mount(NULL, "/", NULL, unbindable ? MS_REC | MS_PRIVATE : plan->root_propagation,
 		  NULL) < 0)
 		return hr_err_sys(err, "set the propagation of /");
@@ -797,9 +799,49 @@ static int do_move_root(const char *rootfs, struct hr_err *err)
 	return 0;
 }
 
+/* Without a mount namespace of its own: the caller's mounts stay as they are, as with crun. */
+static int do_chroot(const char *rootfs, struct hr_err *err)
+{
+	if (chdir(rootfs) < 0)
+		return hr_err_sys(err, "chdir to rootfs %s", rootfs);
+	if (chroot(".") < 0)
+		return hr_err_sys(err, "chroot to rootfs %s", rootfs);
+	if (chdir("/") < 0)
+		return hr_err_sys(err, "chdir to /");
+	return 0;
+}
+
 int hr_rootfs_pivot(const struct hr_rootfs_plan *plan, bool no_pivot, struct hr_err *err)
 {
+	if (plan->caller_mounts)
+		return do_chroot(plan->rootfs, err);
 	return no_pivot ? do_move_root(plan->rootfs, err) : do_pivot(plan->rootfs, err);
+}
+
+/* ---- a procfs of our own, detached -------------------------------------------------------- */
+
+int hr_rootfs_open_self_fds(struct hr_err *err)
+{
+	_cleanup_close_ int fsfd = fsopen("proc", FSOPEN_CLOEXEC), mnt = -1, fds = -1;
+	struct statfs sfs;
+
+	if (fsfd < 0)
+		return hr_err_sys(err, "open /proc/self/fd: fsopen proc");
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "subset", "pid", 0) < 0)
+		return fs_error(fsfd, err, "open /proc/self/fd: set option subset");
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fs_error(fsfd, err, "open /proc/self/fd: create the procfs");
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MNT_ATTR_HARDEN);
+	if (mnt < 0)
+		return hr_err_sys(err, "open /proc/self/fd: fsmount proc");
+	if (fstatfs(mnt, &sfs) < 0)
+		return hr_err_sys(err, "open /proc/self/fd: statfs the procfs");
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return hr_err_set(err, EINVAL, "open /proc/self/fd: the new mount is not a procfs");
+	fds = openat(mnt, "self/fd", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fds < 0)
+		return hr_err_sys(err, "open /proc/self/fd in the detached procfs");
+	return hr_steal_fd(&fds);
 }
 
 /* ---- after pivot ------------------------------------------------------------------------- */

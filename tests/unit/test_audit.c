@@ -255,8 +255,10 @@ static const struct rule_case cases[] = {
 
     {"HR-NS-01", NULL, PASS, "linux.namespaces[1]", NULL},
     {"HR-NS-01",
-     "{'linux': {'namespaces': [{'type': 'pid'}, {'type': 'ipc'}, {'type': 'uts'}, "
-     "{'type': 'network'}]}}",
+     /* valid without a mount namespace: nothing that needs one */
+     "{'mounts': null, 'root': {'readonly': false}, 'linux': {'namespaces': [{'type': 'pid'}, "
+     "{'type': 'ipc'}, {'type': 'uts'}, {'type': 'network'}], 'maskedPaths': null, "
+     "'readonlyPaths': null}}",
      FAIL, "linux.namespaces", NULL},
     {"HR-NS-01", NS_PATH(mount, "/proc/self/ns/mnt"), FAIL, "linux.namespaces[0].path", NULL},
 

@@ -387,7 +387,7 @@ Test(config_good, other_values)
 	    "   'uidMappings': [{'containerID': 0, 'hostID': 100000, 'size': 65536}],"
 	    "   'gidMappings': [{'containerID': 0, 'hostID': 100000, 'size': 65536}]}],"
 	    " 'linux': {'namespaces': [{'type': 'uts'}, {'type': 'network', 'path': ''},"
-	    "   {'type': 'ipc', 'path': '/proc/1/ns/ipc'}],"
+	    "   {'type': 'ipc', 'path': '/proc/1/ns/ipc'}, {'type': 'mount'}],"
 	    "  'rootfsPropagation': 'rprivate', 'personality': {'domain': 'LINUX32'},"
 	    "  'devices': [{'path': '/dev/p', 'type': 'p'}],"
 	    "  'resources': {'unified': {'memory.high': '1G'}, 'cpu': {'idle': 1}}}}");
@@ -457,7 +457,7 @@ Test(config_numbers, uint64_max_exact)
 	struct hr_config *c = hrt_assert_patch_parses(
 	    "{'linux': {'resources': {'memory': {'swappiness': 18446744073709551615},"
 	    " 'cpu': {'shares': 18446744073709551615, 'realtimePeriod': 18446744073709551615}},"
-	    " 'namespaces': [{'type': 'uts'}]},"
+	    " 'namespaces': [{'type': 'uts'}, {'type': 'mount'}]},"
 	    " 'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': 18446744073709551615,"
 	    "                          'hard': 18446744073709551615}]}}");
 	const struct hr_resources *r = &c->linux_cfg.resources;

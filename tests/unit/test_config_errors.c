@@ -273,8 +273,8 @@ Test(config_errors, hostname_needs_uts_namespace)
 	rejects("{'hostname': null, 'domainname': 'example.org', 'linux': {'namespaces': []}}",
 		"config.json: domainname: requires a UTS namespace");
 	parses_ok("{'hostname': '', 'linux': {'namespaces': [{'type': 'mount'}]}}");
-	/* without a linux section the config is for another OS: nothing to check */
-	parses_ok("{'linux': null}");
+	/* without a linux section every namespace is the caller's: its hostname would change */
+	rejects("{'linux': null}", "config.json: hostname: requires a UTS namespace");
 }
 
 /* ---- linux: namespaces and mappings ---- */
@@ -292,7 +292,7 @@ Test(config_errors, namespaces)
 		"config.json: linux.namespaces[1].path: must be an absolute path, got \"ns/pid\"");
 }
 
-#define USERNS "{'type': 'uts'}, {'type': 'user'}"
+#define USERNS "{'type': 'uts'}, {'type': 'user'}, {'type': 'mount'}"
 #define MAP    "[{'containerID': 0, 'hostID': 1000, 'size': 65536}]"
 
 Test(config_errors, user_namespace_and_mappings)
@@ -308,8 +308,8 @@ Test(config_errors, user_namespace_and_mappings)
 	parses_ok("{'linux': {'namespaces': [" USERNS "], 'uidMappings': " MAP
 		  ", 'gidMappings': " MAP "}}");
 	/* joining a user namespace: its mappings are already set */
-	parses_ok("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'user', 'path': "
-		  "'/proc/1/ns/user'}]}}");
+	parses_ok("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'mount'}, {'type': 'user', "
+		  "'path': '/proc/1/ns/user'}]}}");
 }
 
 Test(config_errors, id_mappings)
@@ -341,8 +341,10 @@ Test(config_errors, time_offsets)
 		"{'boottime': {'secs': 1, 'nanosecs': 1000000000}}}}",
 		"config.json: linux.timeOffsets.boottime.nanosecs: 1000000000 is out of range "
 		"(0..999999999)");
-	parses_ok("{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'time'}], 'timeOffsets': "
-		  "{'boottime': {'secs': -9223372036854775808, 'nanosecs': 999999999}}}}");
+	parses_ok(
+	    "{'linux': {'namespaces': [{'type': 'uts'}, {'type': 'time'}, {'type': 'mount'}], "
+	    "'timeOffsets': "
+	    "{'boottime': {'secs': -9223372036854775808, 'nanosecs': 999999999}}}}");
 }
 
 /* ---- linux: devices and the smaller members ---- */
@@ -689,7 +691,7 @@ Test(config_errors, every_problem_is_reported)
 	    " 'process': {'user': {'uid': 'abc'}, 'args': [], 'env': ['x'], 'cwd': 'x',"
 	    "  'capabilities': {'bounding': ['CAP_NOPE']}, 'oomScoreAdj': 5000},"
 	    " 'hooks': {'prestart': [{'path': 'h'}]},"
-	    " 'linux': {'namespaces': [{'type': 'uts'}, {'type': 'uts'}],"
+	    " 'linux': {'namespaces': [{'type': 'uts'}, {'type': 'uts'}, {'type': 'mount'}],"
 	    "  'resources': {'memory': {'limit': true}}, 'seccomp': {'defaultAction': 'X'},"
 	    "  'rootfsPropagation': 'none'}}");
 	struct hr_diags d = {0};
@@ -718,7 +720,8 @@ Test(config_errors, messages_are_capped)
 				     "\"mounts\": [");
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)sprintf(json + len, "%s1", i ? "," : "");
-	strcpy(json + len, "]}");
+	/* with a mount namespace: the 5000 are the only problems */
+	strcpy(json + len, "], \"linux\": {\"namespaces\": [{\"type\": \"mount\"}]}}");
 	struct hr_diags d = {0};
 	cr_expect_null(hrt_parse(json, &d));
 	cr_expect_eq(d.len, HR_DIAGS_MAX);

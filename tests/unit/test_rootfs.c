@@ -94,9 +94,16 @@ static void plan_teardown(void)
 	registered = NULL;
 }
 
+/* The plans here are for a container with its own mount namespace (see caller_mounts). */
+static struct hr_namespace own_mount_ns[] = {{.type = HR_NS_MOUNT}};
+#define OWN_MOUNT_NS                                                                               \
+	{                                                                                          \
+		.namespaces = own_mount_ns, .n_namespaces = 1                                      \
+	}
+
 static struct hr_config base_config(void)
 {
-	struct hr_config c = {.root_path = "rootfs", .has_linux = true};
+	struct hr_config c = {.root_path = "rootfs", .has_linux = true, .linux_cfg = OWN_MOUNT_NS};
 
 	return c;
 }
@@ -889,7 +896,10 @@ Test(rootfs, root_full_container_stays_inside, .timeout = 60)
 			  "/proc/scsi",		 "/sys/firmware",    "/proc/does-not-exist"};
 	char *ro[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
 	struct hr_kv sysctl[] = {{"kernel.domainname", "hrtest"}};
-	struct hr_config c = {.root_path = "rootfs", .root_readonly = true, .has_linux = true};
+	struct hr_config c = {.root_path = "rootfs",
+			      .root_readonly = true,
+			      .has_linux = true,
+			      .linux_cfg = OWN_MOUNT_NS};
 
 	fixture_setup(&f);
 	cr_assert_eq(mkdir(pathf("%s/vol", f.base), 0755), 0);
@@ -938,7 +948,7 @@ Test(rootfs, root_proc_on_a_symlink_is_refused, .timeout = 60)
 	struct report rep;
 	struct hr_rootfs_plan *p;
 	struct hr_mount mounts[] = {MNT("/proc", "proc", "proc", "nosuid")};
-	struct hr_config c = {.root_path = "rootfs", .has_linux = true};
+	struct hr_config c = {.root_path = "rootfs", .has_linux = true, .linux_cfg = OWN_MOUNT_NS};
 
 	fixture_setup(&f);
 	cr_assert_eq(rmdir(pathf("%s/proc", f.rootfs)), 0);
@@ -959,7 +969,7 @@ Test(rootfs, root_sysfs_through_a_symlinked_parent_is_refused, .timeout = 60)
 	struct report rep;
 	struct hr_rootfs_plan *p;
 	struct hr_mount mounts[] = {MNT("/evil/sys", "sysfs", "sysfs", "ro")};
-	struct hr_config c = {.root_path = "rootfs", .has_linux = true};
+	struct hr_config c = {.root_path = "rootfs", .has_linux = true, .linux_cfg = OWN_MOUNT_NS};
 
 	fixture_setup(&f);
 	SET_MOUNTS(&c, mounts);
@@ -995,7 +1005,7 @@ static void bad_dev_null(bool as_symlink)
 	struct hr_rootfs_plan *p;
 	struct hr_mount mounts[] = {MNT("/proc", "proc", "proc", "nosuid")};
 	char *masked[] = {"/proc/self/stat"};
-	struct hr_config c = {.root_path = "rootfs", .has_linux = true};
+	struct hr_config c = {.root_path = "rootfs", .has_linux = true, .linux_cfg = OWN_MOUNT_NS};
 	const char *want = as_symlink
 			       ? "mask /proc/self/stat: /dev/null in the container is a symlink: "
 				 "Too many levels of symbolic links\n"
@@ -1066,7 +1076,10 @@ static void run_small(unsigned long propagation, container_fn fn)
 	    MNT("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
 	    MNT("/tmp", "tmpfs", "tmpfs", "mode=1777"),
 	};
-	struct hr_config c = {.root_path = "rootfs", .root_readonly = true, .has_linux = true};
+	struct hr_config c = {.root_path = "rootfs",
+			      .root_readonly = true,
+			      .has_linux = true,
+			      .linux_cfg = OWN_MOUNT_NS};
 
 	fixture_setup(&f);
 	SET_MOUNTS(&c, mounts);
@@ -1097,7 +1110,7 @@ static void run_prepare_error(struct hr_mount *mounts, size_t n, const char *lin
 {
 	struct fixture f;
 	struct hr_rootfs_plan *p;
-	struct hr_config c = {.root_path = "rootfs", .has_linux = true};
+	struct hr_config c = {.root_path = "rootfs", .has_linux = true, .linux_cfg = OWN_MOUNT_NS};
 
 	fixture_setup(&f);
 	if (link != NULL)
@@ -1201,7 +1214,10 @@ Test(rootfs, root_user_namespace_fallbacks, .timeout = 60)
 	    MNT("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "ro"),
 	    MNT("/tmp", "tmpfs", "tmpfs", "mode=1777"),
 	};
-	struct hr_config c = {.root_path = "rootfs", .root_readonly = true, .has_linux = true};
+	struct hr_config c = {.root_path = "rootfs",
+			      .root_readonly = true,
+			      .has_linux = true,
+			      .linux_cfg = OWN_MOUNT_NS};
 
 	fixture_setup(&f);
 	SET_MOUNTS(&c, mounts);

@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Configs hardrun did not write: what other tools and engines send (a namespace left out, no
+# /proc among the mounts, ...) starts, or is refused by name, and never changes the host.
+
+load lib
+
+# The host as the runtime's caller sees it: its mounts, its root directory, its hostname and
+# network links (tests run in a private mount namespace: its mounts are the "host" here).
+host_snapshot() {
+	{
+		cat /proc/self/mountinfo
+		ls -A /
+		cat /proc/sys/kernel/hostname
+		ls /sys/class/net
+	} >"$1"
+}
+
+# A `spec` bundle without a mount namespace, and with nothing that would need one.
+make_bundle_without_mount_ns() {
+	make_bundle
+	echo rootfs-marker >"$BUNDLE/rootfs/hr-marker"
+	update_config '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]
+c["mounts"] = []
+c["root"]["readonly"] = False
+for k in ("maskedPaths", "readonlyPaths"):
+    c["linux"].pop(k, None)
+c["process"]["terminal"] = False'
+}
+
+@test "no mount namespace: mounts, root.readonly and path lists are refused by name, by validate and create alike" {
+	make_bundle
+	update_config '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]
+c["root"]["readonly"] = True
+c["process"]["terminal"] = False'
+	host_snapshot "$HR_TMP/before"
+	# create names the first problem and counts the others; validate lists them all
+	run -1 hr run --bundle "$BUNDLE" nomnt
+	assert_output_contains "mounts: requires a mount namespace"
+	assert_output_contains "(and 3 more problems)"
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	for path in mounts root.readonly linux.maskedPaths linux.readonlyPaths; do
+		assert_output_contains "$path: requires a mount namespace"
+	done
+	host_snapshot "$HR_TMP/after"
+	diff "$HR_TMP/before" "$HR_TMP/after" || fail "the host changed"
+	[ ! -e "$HR_ROOT/nomnt" ] || fail "a refused container left its state behind"
+}
+
+@test "no mount namespace: the container is chrooted in the rootfs and the host's mounts, root, hostname and links stay as they were" {
+	make_bundle_without_mount_ns
+	update_config 'c["process"]["args"] = ["sh", "-c", "cat /hr-marker; ls /proc | wc -l; hostname"]'
+	host_snapshot "$HR_TMP/before"
+	run -0 hr run --bundle "$BUNDLE" nomnt
+	assert_line_matches '^rootfs-marker$'
+	# the rootfs's empty /proc: nothing was mounted on it
+	assert_line_matches '^0$'
+	assert_line_matches "^$(json_get "$BUNDLE/config.json" 'd["hostname"]')\$"
+	host_snapshot "$HR_TMP/after"
+	diff "$HR_TMP/before" "$HR_TMP/after" || fail "the host changed"
+	# it runs, and fails the hardening checklist
+	run -1 "$HARDRUN" audit --bundle "$BUNDLE"
+	assert_line_matches '^HR-NS-01 +FAIL'
+}
+
+@test "no mount namespace: the init shares the caller's mount namespace, and exec enters its root" {
+	make_bundle_without_mount_ns
+	update_config 'c["process"]["args"] = ["sleep", "1000"]'
+	host_snapshot "$HR_TMP/before"
+	hr run -d --bundle "$BUNDLE" nomnt </dev/null >"$HR_TMP/out" 2>&1 ||
+		fail "run -d: $(cat "$HR_TMP/out")"
+	local pid
+	pid=$(hr state nomnt | json_eval 'd["pid"]')
+	[ "$(readlink "/proc/$pid/ns/mnt")" = "$(readlink /proc/self/ns/mnt)" ] ||
+		fail "the init is in another mount namespace"
+	[ "$(readlink "/proc/$pid/root")" = "$(readlink -f "$BUNDLE/rootfs")" ] ||
+		fail "the init's root is $(readlink "/proc/$pid/root")"
+	run -0 hr exec nomnt cat /hr-marker
+	[ "$output" = rootfs-marker ] || fail "exec did not enter the root: $output"
+	run -0 hr delete --force nomnt
+	host_snapshot "$HR_TMP/after"
+	diff "$HR_TMP/before" "$HR_TMP/after" || fail "the host changed"
+}
+
+@test "no linux section at all: a hostname is refused (it would be the host's)" {
+	make_bundle
+	update_config '
+del c["linux"]
+c["mounts"] = []
+c["root"]["readonly"] = False
+c["process"]["terminal"] = False'
+	run -1 hr run --bundle "$BUNDLE" nolinux
+	assert_output_contains "hostname: requires a UTS namespace"
+	[ ! -e "$HR_ROOT/nolinux" ] || fail "a refused container left its state behind"
+}
+
+@test "no /proc, /sys or cgroup among the mounts: the container starts" {
+	make_bundle
+	update_config '
+c["mounts"] = [m for m in c["mounts"] if m["destination"] not in ("/proc", "/sys", "/sys/fs/cgroup")]
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sh", "-c", "echo started; ls /proc | wc -l"]'
+	run -0 hr run --bundle "$BUNDLE" noproc
+	assert_line_matches '^started$'
+	assert_line_matches '^0$'
+	# create + start takes the other path to the exec fifo
+	update_config 'c["process"]["args"] = ["sh", "-c", "echo started-again"]'
+	hr create --bundle "$BUNDLE" noproc2 </dev/null >"$HR_TMP/out" 2>&1 ||
+		fail "create: $(cat "$HR_TMP/out")"
+	# the waiting init holds nothing of the caller's /proc: a /proc/PID/fd it holds is its own,
+	# pid 1 of a procfs of the container's pid namespace
+	local pid fd target
+	pid=$(hr state noproc2 | json_eval 'd["pid"]')
+	for fd in /proc/"$pid"/fd/*; do
+		target=$(readlink "$fd")
+		[[ ! $target =~ ^/[0-9]+/fd$ ]] || [ "$target" = /1/fd ] ||
+			fail "init fd ${fd##*/} -> $target: a directory of the caller's /proc"
+	done
+	run -0 hr start noproc2
+	for _ in $(seq 50); do
+		grep -q started-again "$HR_TMP/out" && break
+		sleep 0.1
+	done
+	grep -q started-again "$HR_TMP/out" || fail "the process did not run: $(cat "$HR_TMP/out")"
+}
