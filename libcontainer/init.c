@@ -152,14 +152,14 @@ static int install_seccomp(const struct hr_init_plan *plan, struct hr_err *err)
 }
 
 /*
- * With NNP the filter goes in as late as possible: right before execve; but a listener fd must
- * reach the hardrun that set us up, which is gone once start releases us, so a filter with
- * SCMP_ACT_NOTIFY rules goes in before READY (as runc does), after everything else here.
+ * The filter goes in as late as possible: right before execve, with or without NNP; but a
+ * listener fd must reach the hardrun that set us up, which is gone once start releases us, so
+ * a filter with SCMP_ACT_NOTIFY rules goes in before READY (as runc does), after everything
+ * else here.
  */
 static bool seccomp_before_ready(const struct hr_init_plan *plan)
 {
-	return plan->seccomp != NULL &&
-	       (!plan->no_new_privileges || hr_seccomp_has_listener(plan->seccomp));
+	return plan->seccomp != NULL && hr_seccomp_has_listener(plan->seccomp);
 }
 
 static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *exe, size_t exe_size,
@@ -171,9 +171,7 @@ static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *e
 
 	if (hr_process_apply_labels(plan->process, err) < 0)
 		return -1;
-	/* without NNP the filter must go in while CAP_SYS_ADMIN is still held */
-	if (!plan->no_new_privileges && plan->seccomp != NULL && install_seccomp(plan, err) < 0)
-		return -1;
+	/* without NNP, CAP_SYS_ADMIN stays effective for the filter until execve (process.h) */
 	if (hr_process_drop_privileges(plan->process, err) < 0)
 		return -1;
 	if (hr_process_resolve_executable(plan->process, exe, exe_size, err) < 0)
@@ -182,7 +180,7 @@ static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *e
 		return -1;
 	if (hr_process_close_fds(plan->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]), err) < 0)
 		return -1;
-	if (plan->no_new_privileges && seccomp_before_ready(plan))
+	if (seccomp_before_ready(plan))
 		return install_seccomp(plan, err);
 	return 0;
 }

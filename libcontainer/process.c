@@ -233,6 +233,8 @@ int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *
 	plan->umask = proc->user.has_umask ? (mode_t)(proc->user.umask & 07777) : HR_DEFAULT_UMASK;
 	plan_caps(plan, proc);
 	plan->no_new_privileges = proc->no_new_privileges;
+	if (!plan->no_new_privileges && linux_cfg != NULL && linux_cfg->seccomp != NULL)
+		plan->held_until_exec = (UINT64_C(1) << CAP_SYS_ADMIN) & ~plan->caps.effective;
 	plan->args = copy_strv(arena, proc->args, proc->n_args);
 	plan->n_args = proc->n_args;
 	plan_env(plan, proc, arena);
@@ -468,6 +470,8 @@ static int verify_caps(const struct hr_process_plan *plan, struct hr_err *err)
 {
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint64_t want_eff = plan->caps.effective | plan->held_until_exec;
+	uint64_t want_prm = plan->caps.permitted | plan->held_until_exec;
 	uint64_t eff, prm, inh;
 
 	if (syscall(SYS_capget, &hdr, data) < 0)
@@ -475,14 +479,12 @@ static int verify_caps(const struct hr_process_plan *plan, struct hr_err *err)
 	eff = data[0].effective | (uint64_t)data[1].effective << 32;
 	prm = data[0].permitted | (uint64_t)data[1].permitted << 32;
 	inh = data[0].inheritable | (uint64_t)data[1].inheritable << 32;
-	if (eff != plan->caps.effective || prm != plan->caps.permitted ||
-	    inh != plan->caps.inheritable)
+	if (eff != want_eff || prm != want_prm || inh != plan->caps.inheritable)
 		return hr_err_set(err, EPERM,
 				  "apply capabilities: the kernel holds effective 0x%" PRIx64
 				  ", permitted 0x%" PRIx64 ", inheritable 0x%" PRIx64
 				  " instead of 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64,
-				  eff, prm, inh, plan->caps.effective, plan->caps.permitted,
-				  plan->caps.inheritable);
+				  eff, prm, inh, want_eff, want_prm, plan->caps.inheritable);
 	for (int cap = 0; cap <= plan->cap_last_cap && cap < 64; cap++) {
 		int want = !!(plan->caps.ambient & (UINT64_C(1) << cap));
 
@@ -497,7 +499,11 @@ static int apply_caps(const struct hr_process_plan *plan, struct hr_err *err)
 {
 	int rc;
 
-	if (raise_effective(err) < 0 || capng_load(&plan->caps, err) < 0)
+	struct hr_capabilities caps = plan->caps;
+
+	caps.effective |= plan->held_until_exec;
+	caps.permitted |= plan->held_until_exec;
+	if (raise_effective(err) < 0 || capng_load(&caps, err) < 0)
 		return -1;
 	errno = 0;
 	rc = capng_apply(CAPNG_SELECT_BOUNDS);
@@ -613,7 +619,7 @@ static int check_executable(const char *path, bool *stat_failed)
 	if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
 		return EACCES;
 	if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
-		return errno == ENOENT ? ENOENT : EACCES;
+		return errno;
 	return 0;
 }
 

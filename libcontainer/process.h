@@ -17,9 +17,10 @@
  *            hr_process_resolve_executable (as the container's user, in its cwd, so that a
  *            missing binary is a create-time error as in runc), hr_process_set_no_new_privs,
  *            hr_process_close_fds, (wait for start), hr_seccomp_install, hr_process_exec.
- * Installing a seccomp filter needs NNP or CAP_SYS_ADMIN: when the plan has
- * no_new_privileges == false and the capabilities drop CAP_SYS_ADMIN, install the filter
- * before hr_process_drop_privileges (and allow the credential syscalls in it), as runc does.
+ * Installing a seccomp filter needs NNP or CAP_SYS_ADMIN. Without NNP the drop keeps
+ * CAP_SYS_ADMIN in the effective and permitted sets only (held_until_exec): execve drops it,
+ * since it is in none of the bounding, inheritable and ambient sets, so the filter still goes
+ * in last, with nothing of hardrun's own (lookup, fd closing, checks) running under it.
  * A filter with SCMP_ACT_NOTIFY rules goes in before READY rather than after start (init.c):
  * its listener fd must reach the parent over the sync socket.
  */
@@ -55,6 +56,11 @@ struct hr_process_plan {
 	 * recorded in unknown_caps, as runc ignores them with a warning.
 	 */
 	struct hr_capabilities caps;
+	/*
+	 * Added to effective and permitted until execve, which drops them: CAP_SYS_ADMIN when a
+	 * seccomp filter must go in without no_new_privs (see the order above).
+	 */
+	uint64_t held_until_exec;
 	uint64_t unknown_caps;
 	int cap_last_cap; /* of the kernel, read in the parent */
 	bool no_new_privileges;

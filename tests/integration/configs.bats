@@ -125,3 +125,31 @@ c["process"]["args"] = ["sh", "-c", "echo started; ls /proc | wc -l"]'
 	done
 	grep -q started-again "$HR_TMP/out" || fail "the process did not run: $(cat "$HR_TMP/out")"
 }
+
+@test "noNewPrivileges false, a profile without faccessat2: hardrun's own lookup runs before the filter, and execve drops what it held" {
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile production >/dev/null
+	# an older generated profile: errno for everything it does not list, faccessat2 unlisted
+	update_config '
+c["process"]["noNewPrivileges"] = False
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sh", "-c", "grep -E \"^(Cap(Prm|Eff)|NoNewPrivs|Seccomp):\" /proc/self/status; exec sleep 1000"]
+for r in c["linux"]["seccomp"]["syscalls"]:
+    r["names"] = [n for n in r["names"] if n != "faccessat2"]'
+	hr run -d --bundle "$BUNDLE" oldprofile </dev/null >"$HR_TMP/out" 2>&1 ||
+		fail "run -d: $(cat "$HR_TMP/out")"
+	for _ in $(seq 50); do
+		grep -q '^Seccomp:' "$HR_TMP/out" && break
+		sleep 0.1
+	done
+	run cat "$HR_TMP/out"
+	# the CAP_SYS_ADMIN the filter needed without NNP is gone once the process runs
+	assert_line_matches '^CapPrm:[[:space:]]+0000000000000000$'
+	assert_line_matches '^CapEff:[[:space:]]+0000000000000000$'
+	assert_line_matches '^NoNewPrivs:[[:space:]]+0$'
+	assert_line_matches '^Seccomp:[[:space:]]+2$'
+	# exec takes the same path
+	run -0 hr exec oldprofile sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status'
+	assert_line_matches '^CapEff:[[:space:]]+0000000000000000$'
+	assert_line_matches '^Seccomp:[[:space:]]+2$'
+}

@@ -133,7 +133,7 @@ rootfs_processes() {
 	hr delete --force nc2
 }
 
-@test "seccomp notify without noNewPrivileges: the filter goes in before the privilege drop" {
+@test "seccomp notify without noNewPrivileges: the filter goes in last, CAP_SYS_ADMIN held until execve" {
 	notify_config sh -c 'mkdir /tmp/x; echo done'
 	update_config 'c["process"]["noNewPrivileges"] = False'
 	run -0 hr run --bundle "$BUNDLE" nc3 </dev/null
