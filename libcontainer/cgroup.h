@@ -3,7 +3,9 @@
 #define HR_CGROUP_H
 
 /*
- * cgroup v2 resource control (the cgroupfs manager; cgroup v2 only).
+ * cgroup v2 resource control (cgroup v2 only): the pure part (cgroup.c) and the types every
+ * layer of it shares. What container code calls is the manager (cgroup_manager.h); the layers
+ * are drawn in cgroup_driver.h.
  *
  * With --cgroup-manager=disabled nothing is created and a config that asks for limits gets one
  * warning. Otherwise hardrun requires a pure cgroup2 mount at /sys/fs/cgroup and refuses a
@@ -101,76 +103,30 @@ int hr_cgroup_parse_self(const char *proc_self_cgroup, char *out, size_t size, s
 int hr_cgroup_derive_path(const char *cgroups_path, const char *id, const char *own, char *out,
 			  size_t size, struct hr_err *err);
 
-/* ---- the host ---- */
-
-/* Checks that the host can serve the chosen manager; warns once for disabled + limits
- * (cgroup_manager.c). */
-int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *config,
-			 struct hr_err *err);
-
 /* Whether the config sets any resource limit. */
 bool hr_cgroup_config_has_limits(const struct hr_config *config);
 
-/* "slice:prefix:name" -> slice "slice" (default system.slice), unit "prefix-name.scope". */
-int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, char *slice, size_t slice_size,
-			   char *unit, size_t unit_size, struct hr_err *err);
-
 /* ---- a container's cgroup ---- */
 
+/* What create makes (cgroup_manager.h): the cgroup being set up, with what to undo. */
 struct hr_cgroup {
-	char path[4096]; /* absolute: /sys/fs/cgroup/... ; "" when none */
-	int fd;		 /* O_PATH | O_DIRECTORY of path, for CLONE_INTO_CGROUP; -1 when none */
-	int n_created;	 /* trailing path components this hardrun created (removed on failure) */
-	char own[4096];	 /* systemd: hardrun's own cgroup, to go back to once the init is born */
-	bool leave_own;	 /* systemd: hardrun is in the container's scope until hr_cgroup_leave */
+	enum hr_cgroup_manager manager; /* the driver that made it; HR_CGROUP_DISABLED: none */
+	char path[4096];		/* absolute: /sys/fs/cgroup/... ; "" when none */
+	int fd;		/* O_PATH | O_DIRECTORY of path, for CLONE_INTO_CGROUP; -1 when none */
+	int n_created;	/* trailing path components this hardrun created (removed on failure) */
+	char own[4096]; /* systemd: hardrun's own cgroup, to go back to once the init is born */
+	bool leave_own; /* systemd: hardrun is in the container's scope until hr_cgroup_leave */
 };
 
-void hr_cgroup_init(struct hr_cgroup *cg);
-void hr_cgroup_close(struct hr_cgroup *cg);
-
 /*
- * Creates the container's cgroup with the driver --cgroup-manager chose (cgroup_manager.c) and
- * applies config's linux.resources. On failure removes what it created. Does nothing (cg->path
- * stays "") with the manager disabled.
+ * An existing container's cgroup, as its state records it (hr_state_cgroup): what the manager's
+ * operations on it take. The manager says which driver serves it.
  */
-int hr_cgroup_create(const struct hr_context *ctx, const struct hr_config *config, const char *id,
-		     struct hr_cgroup *cg, struct hr_err *err);
-/* systemd: moves hardrun back to its own cgroup once the init is born in the scope. */
-void hr_cgroup_leave(struct hr_cgroup *cg);
-/* Moves pid into the cgroup (cgroup.procs): the fallback when clone3 cannot do it. */
-int hr_cgroup_enter(const char *path, pid_t pid, struct hr_err *err);
-/*
- * Kills what is left in the cgroup, waits for it to empty (bounded) and removes it, with
- * retries on EBUSY for about a second. A cgroup that does not exist is not an error.
- */
-int hr_cgroup_destroy(const char *path, struct hr_err *err);
-/* Removes an empty cgroup and the n_created - 1 ancestors this hardrun created, if empty. */
-void hr_cgroup_remove_created(struct hr_cgroup *cg);
-/*
- * Removes up to n ancestors of path (the ones create made), nearest first, stopping at the
- * first that is not empty: another container may live there (its create retries when this
- * races with it).
- */
-void hr_cgroup_remove_parents(const char *path, int n);
-
-/* Applies resources to an existing cgroup (update): enables what controllers they need. */
-int hr_cgroup_apply(const char *path, const struct hr_resources *r, struct hr_err *err);
-
-/* cgroup.freeze: writes it and waits until cgroup.events says frozen 1/0 (bounded). */
-int hr_cgroup_freeze(const char *path, bool frozen, struct hr_err *err);
-/* 1 when cgroup.freeze is 1, 0 when not, -1 when it cannot be read. */
-int hr_cgroup_is_frozen(const char *path);
-/* SIGKILL through cgroup.kill (or each pid), other signals to every pid of cgroup.procs. */
-int hr_cgroup_signal(const char *path, int signal, struct hr_err *err);
-/* The pids of cgroup.procs; caller frees *pids. */
-int hr_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct hr_err *err);
-
-/* Reads a cgroup file into buf (NUL-terminated, trailing newline removed). */
-int hr_cgroup_read(const char *path, const char *file, char *buf, size_t size, struct hr_err *err);
-/* Writes value to a cgroup file; the message names the file and the value. */
-int hr_cgroup_write(const char *path, const char *file, const char *value, struct hr_err *err);
-/* "key value" lines (cgroup.events, memory.events, cpu.stat): the value of key, or -1. */
-int64_t hr_cgroup_keyed(const char *text, const char *key);
+struct hr_cgroup_handle {
+	enum hr_cgroup_manager manager; /* HR_CGROUP_DISABLED: no cgroup (path NULL) */
+	const char *path;		/* absolute: /sys/fs/cgroup/... */
+	int parents_created;		/* ancestors of path that create made (delete removes) */
+};
 
 /* ---- update options (runc's flags) ---- */
 
@@ -182,14 +138,5 @@ int64_t hr_cgroup_keyed(const char *text, const char *key);
  */
 int hr_resources_set_option(struct hr_resources *r, const char *name, const char *value,
 			    struct hr_err *err);
-
-/* ---- statistics (cgroup_stats.c) ---- */
-
-/*
- * runc's stats event, one line: {"type":"stats","id":ID,"data":{"cpu":{...},"memory":{...},
- * "pids":{...},"blkio":{...},"hugetlb":{...}}} with runc's field names (types/events.go);
- * "max" reads as 18446744073709551615 as in runc. Caller frees.
- */
-char *hr_cgroup_stats_event(const char *id, const char *path, struct hr_err *err);
 
 #endif

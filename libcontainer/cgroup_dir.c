@@ -2,8 +2,9 @@
 /*
  * What can be done to a cgroup v2 directory that exists, whichever driver made it: read and
  * write its files, adopt it (open it and apply the plan of limits), enter, signal, list, freeze,
- * update and destroy it. Both drivers (cgroup_fs.c, cgroup_systemd.c) stand on this file and
- * neither calls the other: after creation a cgroup is only a directory.
+ * update and destroy it. Both drivers (cgroup_fs.c, cgroup_systemd.c) stand on this file, and
+ * their ops tables point at its functions; neither calls the other, and nothing above the
+ * drivers calls this file.
  */
 #include "cgroup_dir.h"
 
@@ -30,36 +31,6 @@
 #define RMDIR_RETRY_MS	  1000
 #define MAX_TREE_DEPTH	  32
 #define CGROUP_FILE_MAX	  (4 * 1024 * 1024)
-
-void hr_cgroup_init(struct hr_cgroup *cg)
-{
-	cg->path[0] = '\0';
-	cg->fd = -1;
-	cg->n_created = 0;
-	cg->own[0] = '\0';
-	cg->leave_own = false;
-}
-
-void hr_cgroup_leave(struct hr_cgroup *cg)
-{
-	char dir[sizeof(cg->own) + sizeof(HR_CGROUP_ROOT)];
-	struct hr_err err;
-
-	if (!cg->leave_own)
-		return;
-	cg->leave_own = false;
-	snprintf(dir, sizeof(dir), "%s%s", HR_CGROUP_ROOT, strcmp(cg->own, "/") ? cg->own : "");
-	if (hr_cgroup_enter(dir, getpid(), &err) < 0)
-		hr_warning("go back to cgroup %s: %s", dir, err.msg);
-}
-
-void hr_cgroup_close(struct hr_cgroup *cg)
-{
-	hr_cgroup_leave(cg);
-	if (cg->fd >= 0)
-		close(cg->fd);
-	cg->fd = -1;
-}
 
 static long now_ms(void)
 {
@@ -318,7 +289,7 @@ int hr_cgroup_adopt(struct hr_cgroup *cg, const char *rel, const struct hr_resou
 	return open_and_apply(cg, r, err);
 }
 
-int hr_cgroup_enter(const char *path, pid_t pid, struct hr_err *err)
+int hr_cgroup_dir_enter(const char *path, pid_t pid, struct hr_err *err)
 {
 	char buf[16];
 
@@ -370,7 +341,7 @@ static int collect(const char *path, int depth, pid_t **pids, size_t *n, size_t 
 	return 0;
 }
 
-int hr_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct hr_err *err)
+int hr_cgroup_dir_pids(const char *path, pid_t **pids, size_t *n, struct hr_err *err)
 {
 	size_t cap = 0;
 
@@ -385,7 +356,7 @@ int hr_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct hr_err *err
 	return 0;
 }
 
-int hr_cgroup_signal(const char *path, int signal, struct hr_err *err)
+int hr_cgroup_dir_signal(const char *path, int signal, struct hr_err *err)
 {
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n;
@@ -397,7 +368,7 @@ int hr_cgroup_signal(const char *path, int signal, struct hr_err *err)
 		if (err->errnum != ENOENT)
 			return -1;
 	}
-	if (hr_cgroup_pids(path, &pids, &n, err) < 0)
+	if (hr_cgroup_dir_pids(path, &pids, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		int fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
@@ -412,7 +383,7 @@ int hr_cgroup_signal(const char *path, int signal, struct hr_err *err)
 
 /* ---- freezing ---- */
 
-int hr_cgroup_is_frozen(const char *path)
+int hr_cgroup_dir_is_frozen(const char *path)
 {
 	char buf[8];
 	struct hr_err ignored;
@@ -455,7 +426,7 @@ static int wait_event(const char *path, const char *key, int64_t want, long time
 	}
 }
 
-int hr_cgroup_freeze(const char *path, bool frozen, struct hr_err *err)
+int hr_cgroup_dir_freeze(const char *path, bool frozen, struct hr_err *err)
 {
 	if (hr_cgroup_write(path, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
 		return -1;
@@ -480,32 +451,17 @@ static int remove_tree(const char *path, int depth)
 	return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-int hr_cgroup_destroy(const char *path, struct hr_err *err)
-{
-	struct hr_err ignored;
-	long deadline;
-
-	if (path == NULL || path[0] == '\0' || (access(path, F_OK) < 0 && errno == ENOENT))
-		return 0;
-	if (hr_cgroup_has_processes(path))
-		hr_cgroup_signal(path, SIGKILL, &ignored);
-	wait_event(path, "populated", 0, EMPTY_TIMEOUT_MS, &ignored);
-	deadline = now_ms() + RMDIR_RETRY_MS;
-	while (remove_tree(path, 0) < 0) {
-		if (errno != EBUSY || now_ms() >= deadline)
-			return hr_err_sys(err, "remove cgroup %s", path);
-		hr_cgroup_signal(path, SIGKILL, &ignored);
-		sleep_ms(10);
-	}
-	return 0;
-}
-
-void hr_cgroup_remove_parents(const char *path, int n)
+/*
+ * Removes up to n ancestors of path (the ones create made), nearest first, stopping at the
+ * first that is not empty: another container may live there (its create retries when this
+ * races with it).
+ */
+static void remove_parents(const char *path, int n)
 {
 	char up[PATH_MAX];
 	char *slash;
 
-	if (path == NULL || (size_t)snprintf(up, sizeof(up), "%s", path) >= sizeof(up))
+	if ((size_t)snprintf(up, sizeof(up), "%s", path) >= sizeof(up))
 		return;
 	for (int i = 0; i < n; i++) {
 		slash = strrchr(up, '/');
@@ -517,18 +473,33 @@ void hr_cgroup_remove_parents(const char *path, int n)
 	}
 }
 
-void hr_cgroup_remove_created(struct hr_cgroup *cg)
+/* Kills what is left in the cgroup, waits for it to empty (bounded), then removes it. */
+static int kill_and_remove(const char *path, struct hr_err *err)
 {
-	struct hr_err err;
+	struct hr_err ignored;
+	long deadline;
 
-	if (cg->path[0] == '\0' || cg->n_created == 0)
-		return;
-	if (hr_cgroup_destroy(cg->path, &err) < 0) {
-		hr_warning("%s", err.msg);
-		return;
+	if (hr_cgroup_has_processes(path))
+		hr_cgroup_dir_signal(path, SIGKILL, &ignored);
+	wait_event(path, "populated", 0, EMPTY_TIMEOUT_MS, &ignored);
+	deadline = now_ms() + RMDIR_RETRY_MS;
+	while (remove_tree(path, 0) < 0) {
+		if (errno != EBUSY || now_ms() >= deadline)
+			return hr_err_sys(err, "remove cgroup %s", path);
+		hr_cgroup_dir_signal(path, SIGKILL, &ignored);
+		sleep_ms(10);
 	}
-	hr_cgroup_remove_parents(cg->path, cg->n_created - 1);
-	cg->n_created = 0;
+	return 0;
+}
+
+int hr_cgroup_dir_destroy(const char *path, int parents, struct hr_err *err)
+{
+	if (path == NULL || path[0] == '\0')
+		return 0;
+	if ((access(path, F_OK) == 0 || errno != ENOENT) && kill_and_remove(path, err) < 0)
+		return -1;
+	remove_parents(path, parents);
+	return 0;
 }
 
 /* ---- update ---- */
@@ -547,7 +518,7 @@ static void complete_from_current(const char *path, struct hr_resources *r)
 		r->cpu.quota = (hr_opt_i64){true, strncmp(buf, "max", 3) == 0 ? -1 : atoll(buf)};
 }
 
-int hr_cgroup_apply(const char *path, const struct hr_resources *resources, struct hr_err *err)
+int hr_cgroup_dir_apply(const char *path, const struct hr_resources *resources, struct hr_err *err)
 {
 	struct hr_resources r = *resources;
 	struct hr_arena arena = {0};

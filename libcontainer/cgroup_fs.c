@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The cgroupfs driver: the container's cgroup is a directory hardrun makes itself, at the path
- * linux.cgroupsPath names (see cgroup.h), then adopts like any other (cgroup_dir.c).
+ * linux.cgroupsPath names (see cgroup.h), then adopts like any other (cgroup_dir.c). Everything
+ * after creation is the shared directory's (cgroup_dir.c, cgroup_stats.c).
  */
 #include "cgroup_fs.h"
 
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cgroup_dir.h"
+#include "cgroup_stats.h"
 
 /*
  * mkdir of every component of rel below the root; counts those created. A parent that
@@ -80,4 +82,14 @@ static int create_fs(const struct hr_config *config, const char *id, struct hr_c
 const struct hr_cgroup_ops hr_cgroup_fs_ops = {
     .check_host = NULL, /* a cgroup v2 mount is all it needs */
     .create = create_fs,
+    .enter = hr_cgroup_dir_enter,
+    .apply = hr_cgroup_dir_apply,
+    .freeze = hr_cgroup_dir_freeze,
+    .is_frozen = hr_cgroup_dir_is_frozen,
+    .kill = hr_cgroup_dir_signal,
+    .pids = hr_cgroup_dir_pids,
+    .destroy = hr_cgroup_dir_destroy, /* and the parents make_dirs created */
+    .stats = hr_cgroup_stats_event,
+    .oom_kills = hr_cgroup_stats_oom_kills,
+    .oom_watch = hr_cgroup_stats_oom_watch,
 };

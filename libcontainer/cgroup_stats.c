@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Statistics of a cgroup v2 as runc's `events --stats` reports them (types/events.go). */
-#include "cgroup.h"
+/*
+ * What `events` reports of a cgroup v2 directory: its statistics as runc's `events --stats`
+ * reports them (types/events.go), and its OOM kills.
+ */
+#include "cgroup_stats.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
+#include "cgroup_dir.h"
 #include "cleanup.h"
 #include "json.h"
 
@@ -237,4 +243,29 @@ char *hr_cgroup_stats_event(const char *id, const char *path, struct hr_err *err
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return hr_jgen_dup(g, false, NULL);
+}
+
+int64_t hr_cgroup_stats_oom_kills(const char *path)
+{
+	char buf[512];
+	struct hr_err ignored;
+
+	if (hr_cgroup_read(path, "memory.events", buf, sizeof(buf), &ignored) < 0)
+		return 0;
+	return hr_cgroup_keyed(buf, "oom_kill");
+}
+
+int hr_cgroup_stats_oom_watch(const char *path)
+{
+	char file[PATH_MAX];
+	int fd;
+
+	if ((size_t)snprintf(file, sizeof(file), "%s/memory.events", path) >= sizeof(file))
+		return -1;
+	fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (fd >= 0 && inotify_add_watch(fd, file, IN_MODIFY) < 0) {
+		close(fd);
+		return -1; /* no memory controller: no OOM events */
+	}
+	return fd;
 }

@@ -5,8 +5,8 @@
  * created over sd-bus with Delegate=yes and the resource properties systemd knows, so that a
  * daemon-reload does not undo them. A scope must hold a process when it starts: hardrun puts
  * itself in it, the init is born there, and hardrun moves back to its own cgroup afterwards
- * (hr_cgroup_leave). Inside the delegated scope everything is done as with cgroupfs, through
- * cgroup_dir.c: this driver never calls the cgroupfs one.
+ * (hr_cgroup_leave). Inside the delegated scope everything is done as with cgroupfs: the table
+ * points at cgroup_dir.c and cgroup_stats.c; this driver never calls the cgroupfs one.
  */
 #include "cgroup_systemd.h"
 
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cgroup_dir.h"
+#include "cgroup_stats.h"
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
@@ -213,4 +214,15 @@ static int systemd_create(const struct hr_config *config, const char *id, struct
 const struct hr_cgroup_ops hr_cgroup_systemd_ops = {
     .check_host = systemd_check,
     .create = systemd_create,
+    .enter = hr_cgroup_dir_enter,
+    .apply = hr_cgroup_dir_apply,
+    .freeze = hr_cgroup_dir_freeze,
+    .is_frozen = hr_cgroup_dir_is_frozen,
+    .kill = hr_cgroup_dir_signal,
+    .pids = hr_cgroup_dir_pids,
+    /* the scope's directory is removed as any other; no call to systemd */
+    .destroy = hr_cgroup_dir_destroy,
+    .stats = hr_cgroup_stats_event,
+    .oom_kills = hr_cgroup_stats_oom_kills,
+    .oom_watch = hr_cgroup_stats_oom_watch,
 };

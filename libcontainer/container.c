@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup_manager.h"
 #include "cleanup.h"
 #include "config.h"
 #include "container_open.h"
@@ -279,7 +279,7 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 	    .what = "the container's init",
 	    .flags = job->ns.clone_flags,
 	    .cgroup_fd = job->cgroup.fd,
-	    .cgroup_path = job->cgroup.path,
+	    .cgroup = hr_state_cgroup(&job->state),
 	    .parent_sync_fd = job->sync[0],
 	    .plan = &plan,
 	};
@@ -410,10 +410,10 @@ static int prepare_cgroup(struct create_job *job, struct hr_err *err)
 	add_default_device_rules(job->config);
 	if (hr_cgroup_create(job->ctx, job->config, job->opts->id, &job->cgroup, err) < 0)
 		return -1;
+	job->state.cgroup_manager = job->cgroup.manager;
 	if (job->cgroup.path[0] == '\0')
 		return 0;
 	job->state.cgroup_path = job->cgroup.path;
-	job->state.systemd_cgroup = job->ctx->cgroup_manager == HR_CGROUP_SYSTEMD;
 	if (job->cgroup.n_created > 1)
 		job->state.cgroup_parents_created = job->cgroup.n_created - 1;
 	/*

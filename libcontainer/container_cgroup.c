@@ -9,11 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup_manager.h"
 #include "cleanup.h"
 #include "container_open.h"
 
@@ -36,10 +35,12 @@ static int open_with_cgroup(const struct hr_context *ctx, const char *id, struct
 static int set_frozen(const struct hr_context *ctx, const char *id, bool frozen, struct hr_err *err)
 {
 	struct hr_opened opened;
+	struct hr_cgroup_handle cg;
 	int r;
 
 	if (open_with_cgroup(ctx, id, &opened, err) < 0)
 		return -1;
+	cg = hr_state_cgroup(&opened.state);
 	if (frozen && opened.status != HR_STATUS_RUNNING)
 		r = hr_err_set(err, EINVAL, "container %s is not running (%s)", id,
 			       hr_status_name(opened.status));
@@ -47,7 +48,7 @@ static int set_frozen(const struct hr_context *ctx, const char *id, bool frozen,
 		r = hr_err_set(err, EINVAL, "container %s is not paused (%s)", id,
 			       hr_status_name(opened.status));
 	else
-		r = hr_cgroup_freeze(opened.state.cgroup_path, frozen, err);
+		r = hr_cgroup_freeze(&cg, frozen, err);
 	if (r < 0 && opened.status == HR_STATUS_RUNNING && frozen)
 		hr_err_prefix(err, "pause container %s", id);
 	hr_container_close(&opened);
@@ -68,14 +69,16 @@ int hr_container_update(const struct hr_context *ctx, const char *id,
 			const struct hr_resources *resources, struct hr_err *err)
 {
 	struct hr_opened opened;
+	struct hr_cgroup_handle cg;
 	int r;
 
 	if (open_with_cgroup(ctx, id, &opened, err) < 0)
 		return -1;
+	cg = hr_state_cgroup(&opened.state);
 	if (opened.status == HR_STATUS_STOPPED)
 		r = hr_err_set(err, EINVAL, "container %s is not running (stopped)", id);
 	else
-		r = hr_cgroup_apply(opened.state.cgroup_path, resources, err);
+		r = hr_cgroup_apply(&cg, resources, err);
 	if (r < 0)
 		hr_err_prefix(err, "update container %s", id);
 	hr_container_close(&opened);
@@ -92,9 +95,9 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int print_stats(const char *id, const char *path, struct hr_err *err)
+static int print_stats(const char *id, const struct hr_cgroup_handle *cg, struct hr_err *err)
 {
-	_cleanup_free_ char *line = hr_cgroup_stats_event(id, path, err);
+	_cleanup_free_ char *line = hr_cgroup_stats(cg, id, err);
 
 	if (line == NULL)
 		return -1;
@@ -103,20 +106,10 @@ static int print_stats(const char *id, const char *path, struct hr_err *err)
 	return 0;
 }
 
-static int64_t oom_kills(const char *path)
-{
-	char buf[512];
-	struct hr_err ignored;
-
-	if (hr_cgroup_read(path, "memory.events", buf, sizeof(buf), &ignored) < 0)
-		return 0;
-	return hr_cgroup_keyed(buf, "oom_kill");
-}
-
 /* One "oom" line per oom_kill increment seen since *last. */
-static void report_oom(const char *id, const char *path, int64_t *last)
+static void report_oom(const char *id, const struct hr_cgroup_handle *cg, int64_t *last)
 {
-	int64_t now = oom_kills(path);
+	int64_t now = hr_cgroup_oom_kills(cg);
 
 	if (now > *last) {
 		printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
@@ -129,6 +122,7 @@ static void report_oom(const char *id, const char *path, int64_t *last)
 struct watch {
 	const char *id;
 	char path[PATH_MAX];
+	struct hr_cgroup_handle cgroup; /* its path is path: the state is closed while streaming */
 	int pidfd;
 	int inotify;
 	int interval_ms;
@@ -136,7 +130,7 @@ struct watch {
 
 static int stream(struct watch *w, struct hr_err *err)
 {
-	int64_t last = oom_kills(w->path);
+	int64_t last = hr_cgroup_oom_kills(&w->cgroup);
 	long next = now_ms() + w->interval_ms;
 	char buf[4096];
 
@@ -151,14 +145,14 @@ static int stream(struct watch *w, struct hr_err *err)
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			while (read(w->inotify, buf, sizeof(buf)) > 0)
 				;
-			report_oom(w->id, w->path, &last);
+			report_oom(w->id, &w->cgroup, &last);
 		}
 		if (n > 0 && (fds[0].revents & POLLIN)) {
-			report_oom(w->id, w->path, &last);
+			report_oom(w->id, &w->cgroup, &last);
 			return 0; /* the container stopped */
 		}
 		if (now_ms() >= next) {
-			if (print_stats(w->id, w->path, err) < 0)
+			if (print_stats(w->id, &w->cgroup, err) < 0)
 				return -1;
 			next = now_ms() + w->interval_ms;
 		}
@@ -170,12 +164,13 @@ int hr_container_events(const struct hr_context *ctx, const struct hr_events_opt
 {
 	struct watch w = {.id = opts->id, .pidfd = -1, .inotify = -1};
 	struct hr_opened opened;
-	char file[PATH_MAX + 16];
 	int r;
 
 	if (open_with_cgroup(ctx, opts->id, &opened, err) < 0)
 		return -1;
 	snprintf(w.path, sizeof(w.path), "%s", opened.state.cgroup_path);
+	w.cgroup = hr_state_cgroup(&opened.state);
+	w.cgroup.path = w.path;
 	r = opened.status == HR_STATUS_STOPPED
 		? -ESRCH
 		: hr_pidfd_open_verified(opened.state.pid, opened.state.pid_start_time, &w.pidfd,
@@ -187,17 +182,12 @@ int hr_container_events(const struct hr_context *ctx, const struct hr_events_opt
 	if (r < 0)
 		return -1;
 	if (opts->stats) {
-		r = print_stats(opts->id, w.path, err);
+		r = print_stats(opts->id, &w.cgroup, err);
 		close(w.pidfd);
 		return r;
 	}
 	w.interval_ms = opts->interval_ms > 0 ? opts->interval_ms : 5000;
-	snprintf(file, sizeof(file), "%s/memory.events", w.path);
-	w.inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w.inotify >= 0 && inotify_add_watch(w.inotify, file, IN_MODIFY) < 0) {
-		close(w.inotify);
-		w.inotify = -1; /* no memory controller: no OOM events */
-	}
+	w.inotify = hr_cgroup_oom_watch(&w.cgroup); /* -1: no memory controller, no OOM events */
 	r = stream(&w, err);
 	close(w.pidfd);
 	if (w.inotify >= 0)

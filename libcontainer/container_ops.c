@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup_manager.h"
 #include "cleanup.h"
 #include "container_open.h"
 #include "hooks.h"
@@ -155,14 +155,16 @@ int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids
 		      struct hr_err *err)
 {
 	struct hr_opened opened;
+	struct hr_cgroup_handle cg;
 	int r = 0;
 
 	*pids = NULL;
 	*n = 0;
 	if (hr_container_open(ctx, id, &opened, err) < 0)
 		return -1;
-	if (opened.state.cgroup_path != NULL) {
-		r = hr_cgroup_pids(opened.state.cgroup_path, pids, n, err);
+	cg = hr_state_cgroup(&opened.state);
+	if (cg.manager != HR_CGROUP_DISABLED) {
+		r = hr_cgroup_pids(&cg, pids, n, err);
 		if (r < 0 && err->errnum == ENOENT && opened.status == HR_STATUS_STOPPED)
 			r = 0;
 	} else if (opened.status != HR_STATUS_STOPPED) {
@@ -188,6 +190,7 @@ static int signal_init(const struct hr_state *state, int signal, struct hr_err *
 
 static int signal_all(const struct hr_state *state, int signal, struct hr_err *err)
 {
+	struct hr_cgroup_handle cg = hr_state_cgroup(state);
 	_cleanup_free_ pid_t *pids = NULL;
 	_cleanup_close_ int pidfd = -1;
 	size_t n = 0;
@@ -195,8 +198,8 @@ static int signal_all(const struct hr_state *state, int signal, struct hr_err *e
 
 	if (r == -ESRCH)
 		return hr_err_set(err, ESRCH, "container %s is not running", state->id);
-	if (r == 0 && state->cgroup_path != NULL)
-		return hr_cgroup_signal(state->cgroup_path, signal, err);
+	if (r == 0 && cg.manager != HR_CGROUP_DISABLED)
+		return hr_cgroup_kill(&cg, signal, err);
 	if (r < 0 || collect_pids(state->pid, &pids, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -270,6 +273,7 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
 			struct hr_err *err)
 {
 	struct hr_opened opened;
+	struct hr_cgroup_handle cg;
 	int r = 0;
 
 	if (hr_container_open(ctx, id, &opened, err) < 0) {
@@ -291,12 +295,12 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
 		r = -1;
 		goto out;
 	}
-	/* also what a failed or stopped container left in its cgroup */
-	if (hr_cgroup_destroy(opened.state.cgroup_path, err) < 0) {
+	/* also what a failed or stopped container left in its cgroup, and the parents it made */
+	cg = hr_state_cgroup(&opened.state);
+	if (hr_cgroup_destroy(&cg, err) < 0) {
 		r = hr_err_prefix(err, "delete container %s", id);
 		goto out;
 	}
-	hr_cgroup_remove_parents(opened.state.cgroup_path, opened.state.cgroup_parents_created);
 	hr_container_run_hooks(&opened, HR_HOOK_POSTSTOP, HR_STATUS_STOPPED);
 	r = hr_container_dir_remove(&opened.dir, err);
 out:

@@ -262,7 +262,7 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 	struct hr_spawn_req req = {
 	    .what = "the exec process",
 	    .cgroup_fd = job->cgroup_fd,
-	    .cgroup_path = job->opened.state.cgroup_path,
+	    .cgroup = hr_state_cgroup(&job->opened.state),
 	    .parent_sync_fd = job->sync[0],
 	    .plan = &plan,
 	};

@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup_manager.h"
 #include "cleanup.h"
 #include "init.h"
 #include "sync.h"
@@ -54,7 +54,7 @@ int hr_spawn(const struct hr_spawn_req *req, struct hr_spawned *out, struct hr_e
 		close(req->parent_sync_fd);
 		hr_init_main(req->plan);
 	}
-	if (enter_by_path && hr_cgroup_enter(req->cgroup_path, out->pid, err) < 0)
+	if (enter_by_path && hr_cgroup_enter(&req->cgroup, out->pid, err) < 0)
 		return -1;
 	return 0;
 }

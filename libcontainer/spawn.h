@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "seccomp_notify.h"
 
@@ -12,11 +13,11 @@ struct hr_init_plan;
 
 /* A process to start in a container: the init of create, an exec, a health probe. */
 struct hr_spawn_req {
-	const char *what;	 /* for messages: "the container's init", "the exec process" */
-	unsigned long flags;	 /* CLONE_NEW* the child is born in (create only) */
-	int cgroup_fd;		 /* O_PATH fd of the cgroup to be born in; -1: the caller's */
-	const char *cgroup_path; /* the same cgroup, entered by path where clone3 cannot */
-	int parent_sync_fd;	 /* the parent's end of the sync socketpair: closed in the child */
+	const char *what;    /* for messages: "the container's init", "the exec process" */
+	unsigned long flags; /* CLONE_NEW* the child is born in (create only) */
+	int cgroup_fd;	     /* O_PATH fd of the cgroup to be born in; -1: the caller's */
+	struct hr_cgroup_handle cgroup; /* the same cgroup, entered where clone3 cannot */
+	int parent_sync_fd; /* the parent's end of the sync socketpair: closed in the child */
 	const struct hr_init_plan *plan; /* what the child runs; plan->sync_fd is its end */
 };
 

@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup_manager.h"
 #include "cleanup.h"
 #include "json.h"
 
@@ -175,7 +175,7 @@ static void gen_state(yajl_gen g, const struct hr_state *state, const char *stat
 		hr_jgen_kv_u64(g, "pidStartTime", state->pid_start_time);
 		if (state->cgroup_path != NULL)
 			hr_jgen_kv_str(g, "cgroupPath", state->cgroup_path);
-		hr_jgen_kv_bool(g, "systemdCgroup", state->systemd_cgroup);
+		hr_jgen_kv_bool(g, "systemdCgroup", state->cgroup_manager == HR_CGROUP_SYSTEMD);
 		if (state->cgroup_parents_created > 0)
 			hr_jgen_kv_i64(g, "cgroupParentsCreated", state->cgroup_parents_created);
 		yajl_gen_map_close(g);
@@ -226,7 +226,7 @@ static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_stat
 	yajl_val annotations = hr_json_member(root, "annotations");
 	yajl_val v;
 	int64_t pid = 0, owner = 0, parents = 0;
-	bool ok = true;
+	bool ok = true, systemd = false;
 
 	ok = (v = hr_json_member(root, "id")) && hr_jread_string(ctx, v, &state->id) && ok;
 	ok = (v = hr_json_member(root, "bundle")) && hr_jread_string(ctx, v, &state->bundle) && ok;
@@ -242,10 +242,14 @@ static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_stat
 	if ((v = hr_json_member(hr, "cgroupPath")) != NULL)
 		ok = hr_jread_string(ctx, v, &state->cgroup_path) && ok;
 	if ((v = hr_json_member(hr, "systemdCgroup")) != NULL)
-		ok = hr_jread_bool(ctx, v, &state->systemd_cgroup) && ok;
+		ok = hr_jread_bool(ctx, v, &systemd) && ok;
 	if ((v = hr_json_member(hr, "cgroupParentsCreated")) != NULL &&
 	    hr_jread_int_range(ctx, v, 0, 2048, &parents))
 		state->cgroup_parents_created = (int)parents;
+	/* a state without systemdCgroup (or with false) was made by cgroupfs */
+	state->cgroup_manager = systemd ? HR_CGROUP_SYSTEMD : HR_CGROUP_CGROUPFS;
+	if (state->cgroup_path == NULL)
+		state->cgroup_manager = HR_CGROUP_DISABLED;
 	state->pid = (pid_t)pid;
 	state->owner = (uid_t)owner;
 	if (YAJL_IS_OBJECT(annotations)) {
@@ -352,8 +356,18 @@ int hr_pidfd_open_verified(pid_t pid, uint64_t start_time, int *pidfd, struct hr
 	return 0;
 }
 
+struct hr_cgroup_handle hr_state_cgroup(const struct hr_state *state)
+{
+	return (struct hr_cgroup_handle){
+	    .manager = state->cgroup_path != NULL ? state->cgroup_manager : HR_CGROUP_DISABLED,
+	    .path = state->cgroup_path,
+	    .parents_created = state->cgroup_parents_created,
+	};
+}
+
 enum hr_status hr_state_status(const struct hr_container_dir *dir, const struct hr_state *state)
 {
+	struct hr_cgroup_handle cg = hr_state_cgroup(state);
 	uint64_t start_time;
 	char proc_state = '?';
 
@@ -362,7 +376,7 @@ enum hr_status hr_state_status(const struct hr_container_dir *dir, const struct 
 		return HR_STATUS_STOPPED;
 	if (faccessat(dir->fd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return HR_STATUS_CREATED;
-	if (state->cgroup_path != NULL && hr_cgroup_is_frozen(state->cgroup_path) == 1)
+	if (hr_cgroup_is_frozen(&cg) == 1)
 		return HR_STATUS_PAUSED;
 	return HR_STATUS_RUNNING;
 }

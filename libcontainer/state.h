@@ -17,6 +17,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "arena.h"
+#include "cgroup.h"
 #include "config.h"
 #include "error.h"
 
@@ -40,9 +41,14 @@ struct hr_state {
 	uid_t owner;
 	struct hr_kv *annotations;
 	size_t n_annotations;
-	char *cgroup_path; /* absolute path of the container's cgroup directory, or NULL */
-	bool systemd_cgroup;
-	int cgroup_parents_created; /* ancestors of cgroup_path that create made (delete removes) */
+	/*
+	 * The container's cgroup: its absolute directory (NULL: none), the manager that made it
+	 * (state.json "systemdCgroup"; a file without it reads as cgroupfs) and the ancestors of
+	 * cgroup_path that create made (delete removes them).
+	 */
+	char *cgroup_path;
+	enum hr_cgroup_manager cgroup_manager;
+	int cgroup_parents_created;
 };
 
 /* A locked container directory. */
@@ -68,6 +74,9 @@ int hr_state_write(const struct hr_container_dir *dir, const struct hr_state *st
 		   struct hr_err *err);
 int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
 		  struct hr_state *state, struct hr_err *err);
+
+/* The container's cgroup as the manager's operations take it (cgroup_manager.h). */
+struct hr_cgroup_handle hr_state_cgroup(const struct hr_state *state);
 
 /* What the container is now, from its init's liveness, the fifo and the cgroup. */
 enum hr_status hr_state_status(const struct hr_container_dir *dir, const struct hr_state *state);

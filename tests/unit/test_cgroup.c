@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cgroup.h"
+#include "libcontainer/cgroup_systemd.h"
 #include "libcontainer/config.h"
 
 /* ---- paths ---- */
