@@ -98,8 +98,15 @@ static int setup_container(const struct hr_init_plan *plan, struct hr_err *err)
 		return -1;
 	if (plan->new_keyring && join_session_keyring(err) < 0)
 		return -1;
-	if (set_names(config, err) < 0 || hr_rootfs_prepare(plan->rootfs, err) < 0)
+	if (set_names(config, err) < 0)
 		return -1;
+	if (hr_rootfs_prepare(plan->rootfs, err) < 0) {
+		/* as runc: the bundle and the mount sources must be reachable by the mapped id */
+		if (plan->ns->new_user && (err->errnum == EACCES || err->errnum == EPERM))
+			return hr_err_prefix(err, "as uid %u of the new user namespace",
+					     (unsigned)plan->ns->setup_uid);
+		return -1;
+	}
 	if (hr_hooks_run(config->hooks, HR_HOOK_CREATE_CONTAINER, plan->state_fd, err) < 0)
 		return -1;
 	/* the caller's devpts, when the container has none of its own: open the pty before chroot

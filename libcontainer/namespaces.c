@@ -51,6 +51,20 @@ void hr_ns_plan_close(struct hr_ns_plan *plan)
 	}
 }
 
+static bool id_mapped(const struct hr_id_mapping *maps, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= maps[i].container_id && id - maps[i].container_id < maps[i].size)
+			return true;
+	return false;
+}
+
+/* Container root when it is mapped, else the lowest container id of the first mapping. */
+static uint32_t setup_id(const struct hr_id_mapping *maps, size_t n)
+{
+	return n == 0 || id_mapped(maps, n, 0) ? 0 : maps[0].container_id;
+}
+
 int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, struct hr_err *err)
 {
 	memset(plan, 0, sizeof(*plan));
@@ -72,6 +86,10 @@ int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, 
 		}
 	}
 	plan->new_user = (plan->clone_flags & CLONE_NEWUSER) != 0;
+	if (plan->new_user) {
+		plan->setup_uid = setup_id(linux_cfg->uid_mappings, linux_cfg->n_uid_mappings);
+		plan->setup_gid = setup_id(linux_cfg->gid_mappings, linux_cfg->n_gid_mappings);
+	}
 	/* a time namespace is created by the parent with unshare (see enter_for_children) */
 	plan->clone_flags &= ~(unsigned long)CLONE_NEWTIME;
 	/*
@@ -173,5 +191,14 @@ int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err)
 	}
 	if (plan->unshare_flags != 0 && unshare((int)plan->unshare_flags) < 0)
 		return hr_err_sys(err, "create namespaces after joining the user namespace");
+	if (!plan->new_user)
+		return 0;
+	/* gid first: after setresuid to a non-root id the child may lack CAP_SETGID */
+	if (setresgid(plan->setup_gid, plan->setup_gid, plan->setup_gid) < 0)
+		return hr_err_sys(err, "take gid %u in the new user namespace",
+				  (unsigned)plan->setup_gid);
+	if (setresuid(plan->setup_uid, plan->setup_uid, plan->setup_uid) < 0)
+		return hr_err_sys(err, "take uid %u in the new user namespace",
+				  (unsigned)plan->setup_uid);
 	return 0;
 }

@@ -20,6 +20,14 @@ struct hr_ns_plan {
 	    unshare_flags; /* created by the child with unshare (after joining a user ns) */
 	int join_fds[HR_NS__COUNT]; /* -1 when not joined */
 	bool new_user;		    /* a user namespace is created: the parent writes the maps */
+	/*
+	 * The identity the child takes in its new user namespace before it sets up the rootfs:
+	 * files and mount points it creates must belong to a mapped id (the kernel refuses
+	 * directories of an unmapped owner on the container's own filesystems: EOVERFLOW).
+	 * Container root when it is mapped, else the first mapped id.
+	 */
+	uid_t setup_uid;
+	gid_t setup_gid;
 };
 
 unsigned long hr_ns_clone_flag(enum hr_ns_type type);
@@ -38,7 +46,10 @@ int hr_ns_enter_for_children(const struct hr_ns_plan *plan, const struct hr_linu
 /* Parent, after clone: write uid_map and gid_map of the child's new user namespace. */
 int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_err *err);
 
-/* Child: join the namespaces given by path (user first), then unshare what is left. */
+/*
+ * Child: join the namespaces given by path (user first), then unshare what is left; in a new
+ * user namespace, take the plan's setup identity.
+ */
 int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err);
 
 #endif

@@ -153,3 +153,55 @@ for r in c["linux"]["seccomp"]["syscalls"]:
 	assert_line_matches '^CapEff:[[:space:]]+0000000000000000$'
 	assert_line_matches '^Seccomp:[[:space:]]+2$'
 }
+
+# A `spec` bundle with a new user namespace mapping the container's ids MAP (uid and gid alike:
+# "container host size").
+make_userns_bundle() {
+	local container=$1 host=$2 size=$3
+	make_bundle
+	# as with runc, the mapped id sets the rootfs up: the bundle's path must be searchable by it
+	chmod o+x "$BATS_RUN_TMPDIR" "$HR_TMP"
+	update_config "
+m = [{'containerID': $container, 'hostID': $host, 'size': $size}]
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = m
+c['linux']['gidMappings'] = m
+c['process']['terminal'] = False
+for mnt in c['mounts']:
+    mnt['options'] = [o for o in mnt.get('options', []) if not o.startswith('gid=')]"
+}
+
+@test "user namespace: the mount points hardrun creates belong to a mapped id (container root)" {
+	make_userns_bundle 0 100000 65536
+	update_config 'c["process"]["args"] = ["sh", "-c",
+    "id -u; cat /proc/self/uid_map; stat -c %u:%g /dev/shm; sleep 1000"]'
+	hr run -d --bundle "$BUNDLE" usr0 </dev/null >"$HR_TMP/out" 2>&1 ||
+		fail "run -d: $(cat "$HR_TMP/out")"
+	run -0 hr exec usr0 sh -c 'id -u; stat -c %u /dev/pts/ptmx >/dev/null && echo exec-ok'
+	assert_line_matches '^exec-ok$'
+	hr delete --force usr0
+	run cat "$HR_TMP/out"
+	assert_line_matches '^ +0 +100000 +65536$'
+	# made in the container's own /dev tmpfs by container root, not by an unmapped host root
+	assert_line_matches '^0:0$'
+}
+
+@test "user namespace without container root mapped: the first mapped id creates the mount points" {
+	make_userns_bundle 1000 101000 1000
+	update_config '
+c["process"]["user"] = {"uid": 1001, "gid": 1001}
+c["process"]["args"] = ["sh", "-c", "id -u; stat -c %u:%g /dev/shm; grep CapEff /proc/self/status"]'
+	run -0 hr run --bundle "$BUNDLE" usr1000
+	assert_line_matches '^1001$'
+	assert_line_matches '^1000:1000$'
+	assert_line_matches '^CapEff:	0000000000000000$'
+}
+
+@test "user namespace: a bundle the mapped id cannot reach is refused with the id named" {
+	make_userns_bundle 0 100000 65536
+	chmod o-x "$HR_TMP"
+	run -1 hr run --bundle "$BUNDLE" usrdenied
+	assert_output_contains "as uid 0 of the new user namespace: "
+	assert_output_contains "Permission denied"
+	[ ! -e "$HR_ROOT/usrdenied" ] || fail "a refused container left its state behind"
+}
