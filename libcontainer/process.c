@@ -23,6 +23,7 @@
 
 #include "capabilities.h"
 #include "cleanup.h"
+#include "log.h"
 
 /*
  * Messages in the form Go's os/exec and syscall packages print them (lower-case errno text),
@@ -152,6 +153,47 @@ static void plan_caps(struct hr_process_plan *plan, const struct hr_process *pro
 		plan->unknown_caps |= *sets[i] & ~known;
 		*sets[i] &= known;
 	}
+	plan->ambient_not_raised =
+	    plan->caps.ambient & ~(plan->caps.permitted & plan->caps.inheritable);
+	plan->caps.ambient &= ~plan->ambient_not_raised;
+}
+
+/* "CAP_A, CAP_B" (or "capability 40" for one without a name) into buf. */
+static const char *cap_list(uint64_t set, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int cap = 0; cap < 64 && len < size; cap++) {
+		const char *name = hr_cap_name(cap);
+		int n;
+
+		if (!(set & (UINT64_C(1) << cap)))
+			continue;
+		n = name != NULL
+			? snprintf(buf + len, size - len, "%s%s", len ? ", " : "", name)
+			: snprintf(buf + len, size - len, "%scapability %d", len ? ", " : "", cap);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return buf;
+}
+
+/* Said once, in the parent: what of the config's capabilities the process will not have. */
+static void warn_caps(const struct hr_process_plan *plan)
+{
+	char names[512];
+
+	if (plan->unknown_caps != 0)
+		hr_log(HR_LOG_WARNING,
+		       "process.capabilities: %s unknown to this kernel (cap_last_cap %d): ignored",
+		       cap_list(plan->unknown_caps, names, sizeof(names)), plan->cap_last_cap);
+	if (plan->ambient_not_raised != 0)
+		hr_log(HR_LOG_WARNING,
+		       "process.capabilities.ambient: %s not raised: an ambient capability must "
+		       "also be permitted and inheritable",
+		       cap_list(plan->ambient_not_raised, names, sizeof(names)));
 }
 
 static int plan_personality(struct hr_process_plan *plan, const struct hr_personality *pers,
@@ -232,6 +274,7 @@ int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *
 		plan->additional_gids[i] = proc->user.additional_gids[i];
 	plan->umask = proc->user.has_umask ? (mode_t)(proc->user.umask & 07777) : HR_DEFAULT_UMASK;
 	plan_caps(plan, proc);
+	warn_caps(plan);
 	plan->no_new_privileges = proc->no_new_privileges;
 	if (!plan->no_new_privileges && linux_cfg != NULL && linux_cfg->seccomp != NULL)
 		plan->held_until_exec = (UINT64_C(1) << CAP_SYS_ADMIN) & ~plan->caps.effective;

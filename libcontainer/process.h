@@ -62,6 +62,12 @@ struct hr_process_plan {
 	 */
 	uint64_t held_until_exec;
 	uint64_t unknown_caps;
+	/*
+	 * Ambient capabilities the config lists without listing them as permitted and
+	 * inheritable: the kernel cannot raise them. As runc and crun, the process starts without
+	 * them (and hardrun says so); `runc spec` writes such configs.
+	 */
+	uint64_t ambient_not_raised;
 	int cap_last_cap; /* of the kernel, read in the parent */
 	bool no_new_privileges;
 

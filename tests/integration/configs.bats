@@ -205,3 +205,26 @@ c["process"]["args"] = ["sh", "-c", "id -u; stat -c %u:%g /dev/shm; grep CapEff 
 	assert_output_contains "Permission denied"
 	[ ! -e "$HR_ROOT/usrdenied" ] || fail "a refused container left its state behind"
 }
+
+@test "the config runc spec writes runs: ambient capabilities the kernel cannot raise are named in a warning" {
+	command -v runc >/dev/null || fail "runc is not installed (contrib/dev deps installs it)"
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	(cd "$BUNDLE" && runc spec) || fail "runc spec"
+	update_config '
+c["process"]["terminal"] = False
+c["process"]["args"] = ["grep", "-E", "^(Cap(Inh|Prm|Eff|Amb)|NoNewPrivs):", "/proc/self/status"]'
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" runcspec
+	# as crun shows for it: AUDIT_WRITE, KILL and NET_BIND_SERVICE, no ambient set
+	assert_line_matches '^CapEff:	0000000020000420$'
+	assert_line_matches '^CapPrm:	0000000020000420$'
+	assert_line_matches '^CapAmb:	0000000000000000$'
+	assert_line_matches '^NoNewPrivs:	1$'
+	[[ $stderr == *"process.capabilities.ambient: CAP_KILL, CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE not raised: an ambient capability must also be permitted and inheritable"* ]] ||
+		fail "no warning: $stderr"
+	# listed as inheritable too, an ambient capability is raised and survives execve
+	update_config 'c["process"]["capabilities"]["inheritable"] = ["CAP_KILL"]'
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" runcspec2
+	assert_line_matches '^CapAmb:	0000000000000020$'
+	assert_line_matches '^CapInh:	0000000000000020$'
+	[[ $stderr == *"CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE not raised"* ]] || fail "$stderr"
+}

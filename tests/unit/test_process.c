@@ -77,7 +77,7 @@ Test(process, plan_defaults_and_copies)
 	proc.has_capabilities = true;
 	proc.caps.bounding = CAP_BIT(CAP_NET_BIND_SERVICE) | CAP_BIT(CAP_CHOWN);
 	proc.caps.effective = CAP_BIT(CAP_CHOWN);
-	proc.caps.ambient = CAP_BIT(CAP_KILL);
+	proc.caps.ambient = proc.caps.permitted = proc.caps.inheritable = CAP_BIT(CAP_KILL);
 	proc.user.uid = 1001;
 	proc.user.gid = 1002;
 	proc.no_new_privileges = true;
@@ -88,8 +88,8 @@ Test(process, plan_defaults_and_copies)
 	cr_assert(plan->no_new_privileges);
 	cr_assert_eq(plan->caps.bounding, proc.caps.bounding);
 	cr_assert_eq(plan->caps.effective, proc.caps.effective);
-	cr_assert_eq(plan->caps.permitted, 0);
-	cr_assert_eq(plan->caps.inheritable, 0);
+	cr_assert_eq(plan->caps.permitted, CAP_BIT(CAP_KILL));
+	cr_assert_eq(plan->caps.inheritable, CAP_BIT(CAP_KILL));
 	cr_assert_eq(plan->caps.ambient, CAP_BIT(CAP_KILL));
 	cr_assert_eq(plan->n_env, 3);
 	cr_assert_str_eq(plan->env[0], "FOO=bar");
@@ -134,6 +134,25 @@ Test(process, plan_unknown_caps_removed)
 	plan = build(&proc, &arena);
 	cr_assert_eq(plan->caps.bounding, CAP_BIT(CAP_CHOWN));
 	cr_assert_eq(plan->unknown_caps, CAP_BIT(63));
+}
+
+/* `runc spec` lists ambient capabilities that are not inheritable: the kernel cannot raise them */
+Test(process, plan_ambient_needs_permitted_and_inheritable)
+{
+	_cleanup_arena_ struct hr_arena arena = {0};
+	struct hr_process proc = base_process();
+	struct hr_process_plan *plan;
+	uint64_t three =
+	    CAP_BIT(CAP_KILL) | CAP_BIT(CAP_NET_BIND_SERVICE) | CAP_BIT(CAP_AUDIT_WRITE);
+
+	proc.has_capabilities = true;
+	proc.caps.bounding = proc.caps.effective = proc.caps.permitted = proc.caps.ambient = three;
+	proc.caps.inheritable = CAP_BIT(CAP_KILL) | CAP_BIT(CAP_CHOWN);
+	plan = build(&proc, &arena);
+	cr_assert_eq(plan->caps.ambient, CAP_BIT(CAP_KILL), "raised: permitted and inheritable");
+	cr_assert_eq(plan->ambient_not_raised, three & ~CAP_BIT(CAP_KILL));
+	cr_assert_eq(plan->caps.effective, three, "the other sets are as the config says");
+	cr_assert_eq(plan->caps.inheritable, CAP_BIT(CAP_KILL) | CAP_BIT(CAP_CHOWN));
 }
 
 Test(process, plan_personality_and_rlimits)
