@@ -81,6 +81,11 @@ static int setup_terminal(const struct hr_init_plan *plan, struct hr_err *err)
 
 	if (hr_pty_open(plan->console_height, plan->console_width, &master, &slave, err) < 0)
 		return -1;
+	/* the container's own pty belongs to its user, as a login's does (an unmapped id: not) */
+	if (fchown(slave, plan->process->uid, plan->process->gid) < 0 && errno != EINVAL &&
+	    errno != EPERM)
+		return hr_err_sys(err, "give the pty to uid %u gid %u",
+				  (unsigned)plan->process->uid, (unsigned)plan->process->gid);
 	/* without a mount namespace nothing is mounted: the pty is only the process's stdio */
 	if (plan->kind == HR_INIT_CONTAINER && !plan->rootfs->caller_mounts &&
 	    hr_rootfs_bind_console(plan->rootfs, slave, err) < 0)

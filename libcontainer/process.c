@@ -24,6 +24,7 @@
 #include "capabilities.h"
 #include "cleanup.h"
 #include "log.h"
+#include "passwd.h"
 
 /*
  * Messages in the form Go's os/exec and syscall packages print them (lower-case errno text),
@@ -107,6 +108,9 @@ int hr_personality_flag(const char *name, unsigned long *value)
 }
 
 /* ---- plan (parent side) ---- */
+
+/* "HOME=" and a path */
+#define HOME_ENV_SIZE (sizeof("HOME=") + PATH_MAX)
 
 static char **copy_strv(struct hr_arena *arena, char *const *v, size_t n)
 {
@@ -246,15 +250,45 @@ static int plan_rlimits(struct hr_process_plan *plan, const struct hr_process *p
 static void plan_env(struct hr_process_plan *plan, const struct hr_process *proc,
 		     struct hr_arena *arena)
 {
-	plan->env = copy_strv(arena, proc->env, proc->n_env);
+	bool has_home = false, has_path = false;
+
+	plan->env = hr_arena_array(arena, proc->n_env + 2, sizeof(*plan->env));
 	plan->n_env = proc->n_env;
 	plan->path_env = HR_DEFAULT_PATH;
 	for (size_t i = 0; i < plan->n_env; i++) {
-		if (strncmp(plan->env[i], "PATH=", 5) == 0) {
+		plan->env[i] = hr_arena_strdup(arena, proc->env[i]);
+		if (strncmp(plan->env[i], "PATH=", 5) == 0 && !has_path) {
 			plan->path_env = plan->env[i] + 5;
-			break;
+			has_path = true;
 		}
+		has_home |= strncmp(plan->env[i], "HOME=", 5) == 0;
 	}
+	if (has_home)
+		return;
+	plan->home_env = hr_arena_alloc(arena, HOME_ENV_SIZE);
+	memcpy(plan->home_env, "HOME=/", sizeof("HOME=/"));
+	plan->env[plan->n_env++] = plan->home_env;
+}
+
+/* HOME from the container's own /etc/passwd, or "/" when the uid is not there (runc's rule). */
+static int set_home(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	_cleanup_close_ int root = -1;
+	char *dir = plan->home_env + sizeof("HOME=") - 1;
+	int r;
+
+	if (plan->home_env == NULL)
+		return 0;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return hr_err_sys(err, "open the container's root");
+	r = hr_passwd_home(root, "/etc/passwd", plan->uid, dir,
+			   HOME_ENV_SIZE - (sizeof("HOME=") - 1), err);
+	if (r < 0)
+		return hr_err_prefix(err, "HOME of uid %u", (unsigned)plan->uid);
+	if (r == 0)
+		memcpy(dir, "/", 2);
+	return 0;
 }
 
 int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *linux_cfg,
@@ -625,8 +659,40 @@ static int enter_cwd(const char *cwd, struct hr_err *err)
 	return 0;
 }
 
+/*
+ * Standard input, output and error (pipes, files, sockets) come from the caller, owned by it:
+ * given to the process's user, as runc does, so that it can reopen them (/dev/stdout).
+ * Devices are left alone: /dev/null, and a terminal of the caller's (unlike runc: hardrun
+ * does not hand the caller's own tty to the container; the container's pty is given to its
+ * user where it is opened). An owner the user namespace does not map (EPERM), a group it does
+ * not map (EINVAL) or a read-only file system are left as they are, as runc leaves them.
+ */
+static int give_stdio_to_user(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0) {
+			if (errno == EBADF)
+				continue;
+			return hr_err_sys(err, "stat fd %d", fd);
+		}
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			continue;
+		if (st.st_uid == plan->uid && st.st_gid == plan->gid)
+			continue;
+		if (fchown(fd, plan->uid, plan->gid) < 0 && errno != EPERM && errno != EINVAL &&
+		    errno != EROFS)
+			return hr_err_sys(err, "give fd %d to uid %u gid %u", fd,
+					  (unsigned)plan->uid, (unsigned)plan->gid);
+	}
+	return 0;
+}
+
 int hr_process_drop_privileges(const struct hr_process_plan *plan, struct hr_err *err)
 {
+	if (set_home(plan, err) < 0 || give_stdio_to_user(plan, err) < 0)
+		return -1;
 	if (plan->has_personality && personality(plan->personality) < 0)
 		return hr_err_sys(err, "personality(0x%lx)", plan->personality);
 	if (set_ids(plan, err) < 0)

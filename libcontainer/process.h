@@ -13,7 +13,8 @@
  *
  * Order of use (the lead's orchestration):
  *   parent:  hr_process_plan_build, then hr_process_apply_from_parent(plan, child_pid)
- *   child:   (after pivot_root) hr_process_apply_labels, hr_process_drop_privileges,
+ *   child:   (after pivot_root) hr_process_apply_labels, hr_process_drop_privileges (HOME
+ *            from the container's /etc/passwd when env has none, then the credentials),
  *            hr_process_resolve_executable (as the container's user, in its cwd, so that a
  *            missing binary is a create-time error as in runc), hr_process_set_no_new_privs,
  *            hr_process_close_fds, (wait for start), hr_seccomp_install, hr_process_exec.
@@ -73,8 +74,13 @@ struct hr_process_plan {
 
 	char **args; /* NULL-terminated, n_args >= 1 */
 	size_t n_args;
-	char **env; /* NULL-terminated "KEY=VALUE", as in the config */
+	char **env; /* NULL-terminated "KEY=VALUE", as in the config (and home_env) */
 	size_t n_env;
+	/*
+	 * When the config's env has no HOME: the last entry of env, a "HOME=/" the child
+	 * rewrites from the container's /etc/passwd (hr_process_drop_privileges), as runc does.
+	 */
+	char *home_env;
 	const char *path_env; /* PATH's value from env, HR_DEFAULT_PATH when unset */
 	const char *cwd;      /* absolute, "/" when the config has none */
 

@@ -379,6 +379,22 @@ static int plan_linux(struct hr_rootfs_plan *p, const struct hr_config *c, struc
 	return plan_sysctls(p, l, arena, err);
 }
 
+static void plan_cwd(struct hr_rootfs_plan *p, const struct hr_config *config,
+		     struct hr_arena *arena)
+{
+	struct hr_err ignored = {0};
+	char *cwd = NULL;
+
+	if (!config->has_process || config->process.cwd == NULL)
+		return;
+	/* a ".." is not resolved lexically: the process's own chdir reports what it finds */
+	if (hr_path_clean_relative(arena, "process.cwd", config->process.cwd, true, &cwd,
+				   &ignored) < 0 ||
+	    cwd[0] == '\0')
+		return;
+	p->cwd = cwd;
+}
+
 int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, struct hr_arena *arena,
 			 struct hr_rootfs_plan **plan, struct hr_err *err)
 {
@@ -404,6 +420,7 @@ int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, str
 		return -1;
 	if (plan_linux(p, config, arena, err) < 0)
 		return -1;
+	plan_cwd(p, config, arena);
 	*plan = p;
 	return 0;
 }

@@ -103,6 +103,11 @@ struct hr_rootfs_plan {
 	bool terminal;	    /* process.terminal: /dev/console comes from hr_rootfs_bind_console */
 	bool caller_mounts; /* no mount namespace: nothing is mounted, the root is a chroot */
 	bool mounts_proc;   /* a procfs on /proc among the mounts */
+	/*
+	 * process.cwd, relative and cleaned: created (0755) when missing, after the mounts, as
+	 * runc and crun do. NULL for the root, or a path with "..", left to the process's chdir.
+	 */
+	const char *cwd;
 	struct hr_rootfs_mount *mounts;
 	size_t n_mounts;
 	struct hr_rootfs_device *devices;

@@ -635,6 +635,19 @@ static int rootfs_parent_private(const char *rootfs, struct hr_err *err)
 
 /* ---- the steps --------------------------------------------------------------------------- */
 
+/* A missing process.cwd, made in the rootfs (in-root, no symlink out) once the mounts are in. */
+static int create_cwd(int root, const struct hr_rootfs_plan *plan, struct hr_err *err)
+{
+	_cleanup_close_ int dir = -1;
+
+	if (plan->cwd == NULL)
+		return 0;
+	dir = hr_path_mkdir_all(root, plan->cwd, 0755, err);
+	if (dir < 0)
+		return hr_err_prefix(err, "process.cwd /%s in rootfs", plan->cwd);
+	return 0;
+}
+
 int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err)
 {
 	_cleanup_close_ int root = -1;
@@ -642,8 +655,12 @@ int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err)
 	/* Nothing can be bound from an unbindable tree: private while mounting, unbindable after */
 	bool unbindable = (plan->root_propagation & MS_UNBINDABLE) != 0;
 
-	if (plan->caller_mounts)
-		return 0;
+	if (plan->caller_mounts) {
+		root = open(plan->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0)
+			return hr_err_sys(err, "open rootfs %s", plan->rootfs);
+		return create_cwd(root, plan, err);
+	}
 	if (mount(NULL, "/", NULL, unbindable ? MS_REC | MS_PRIVATE : plan->root_propagation,
 		  NULL) < 0)
 		return hr_err_sys(err, "set the propagation of /");
@@ -659,7 +676,7 @@ int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err)
 		if (do_mount(root, &plan->mounts[i], err) < 0)
 			return -1;
 	}
-	if (setup_dev(root, plan, err) < 0)
+	if (setup_dev(root, plan, err) < 0 || create_cwd(root, plan, err) < 0)
 		return -1;
 	if (unbindable && mount(NULL, "/", NULL, plan->root_propagation, NULL) < 0)
 		return hr_err_sys(err, "set the propagation of /");

@@ -228,3 +228,82 @@ c["process"]["args"] = ["grep", "-E", "^(Cap(Inh|Prm|Eff|Amb)|NoNewPrivs):", "/p
 	assert_line_matches '^CapInh:	0000000000000020$'
 	[[ $stderr == *"CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE not raised"* ]] || fail "$stderr"
 }
+
+@test "HOME: from the container's /etc/passwd when env has none, / for an unknown uid, env wins" {
+	make_bundle
+	echo 'app:x:1001:1001:App:/home/app:/bin/sh' >>"$BUNDLE/rootfs/etc/passwd"
+	# a passwd bound over the image's: read inside the container, after the mounts
+	printf 'root:x:0:0::/root:/bin/sh\nbound:x:2002:2002::/home/bound:/bin/sh\n' >"$HR_TMP/passwd"
+	update_config "
+c['process']['terminal'] = False
+c['process']['env'] = [e for e in c['process']['env'] if not e.startswith('HOME=')]
+c['process']['user'] = {'uid': 1001, 'gid': 1001}
+c['process']['args'] = ['sh', '-c', 'echo home=\$HOME; sleep 1000']"
+	hr run -d --bundle "$BUNDLE" home </dev/null >"$HR_TMP/out" 2>&1 || fail "$(cat "$HR_TMP/out")"
+	run -0 hr exec home sh -c 'echo exec-home=$HOME'
+	[ "$output" = exec-home=/home/app ] || fail "exec as 1001: $output"
+	run -0 hr exec -u 0 home sh -c 'echo exec-home=$HOME'
+	[ "$output" = exec-home=/root ] || fail "exec -u 0: $output"
+	run -0 hr exec -u 4242 home sh -c 'echo exec-home=$HOME'
+	[ "$output" = exec-home=/ ] || fail "exec -u 4242: $output"
+	run -0 hr exec --env HOME=/mine home sh -c 'echo exec-home=$HOME'
+	[ "$output" = exec-home=/mine ] || fail "exec --env HOME: $output"
+	hr delete --force home
+	grep -qx 'home=/home/app' "$HR_TMP/out" || fail "run: $(cat "$HR_TMP/out")"
+
+	update_config "
+c['mounts'].append({'destination': '/etc/passwd', 'type': 'bind', 'source': '$HR_TMP/passwd', 'options': ['bind', 'ro']})
+c['process']['user'] = {'uid': 2002, 'gid': 2002}
+c['process']['args'] = ['sh', '-c', 'echo home=\$HOME']"
+	run -0 hr run --bundle "$BUNDLE" home2
+	assert_line_matches '^home=/home/bound$'
+	update_config "c['process']['env'].append('HOME=/from-config')"
+	run -0 hr run --bundle "$BUNDLE" home3
+	assert_line_matches '^home=/from-config$'
+}
+
+@test "a missing process.cwd is created in the rootfs, even under a read-only root, never outside it" {
+	make_bundle
+	mkdir "$HR_TMP/outside"
+	ln -s "$HR_TMP/outside" "$BUNDLE/rootfs/escape"
+	update_config '
+c["root"]["readonly"] = True
+c["process"]["terminal"] = False
+c["process"]["user"] = {"uid": 1001, "gid": 1001}
+c["process"]["cwd"] = "/does/not/exist"
+c["process"]["args"] = ["sh", "-c", "pwd; stat -c %u:%a .; touch /does/x 2>&1 || echo read-only"]'
+	run -0 hr run --bundle "$BUNDLE" cwd
+	assert_line_matches '^/does/not/exist$'
+	assert_line_matches '^0:755$'
+	assert_line_matches '^read-only$'
+	# a symlink on the way is resolved inside the rootfs: the host's directory stays empty
+	update_config 'c["process"]["cwd"] = "/escape/sub"; c["process"]["args"] = ["pwd"]'
+	run -0 hr run --bundle "$BUNDLE" cwd2
+	[ -z "$(ls -A "$HR_TMP/outside")" ] || fail "created outside the rootfs: $(ls -A "$HR_TMP/outside")"
+	[ -d "$BUNDLE/rootfs/$HR_TMP/outside/sub" ] || fail "not created in the rootfs"
+	# a file on the way is an error naming the field
+	touch "$BUNDLE/rootfs/afile"
+	update_config 'c["process"]["cwd"] = "/afile/sub"'
+	run -1 hr run --bundle "$BUNDLE" cwd3
+	assert_output_contains "process.cwd /afile/sub in rootfs: "
+	assert_output_contains "Not a directory"
+}
+
+@test "a non-root process.user can reopen its stdio: pipes and files of the caller are given to it" {
+	make_bundle
+	update_config '
+c["process"]["terminal"] = False
+c["process"]["user"] = {"uid": 1001, "gid": 1002}
+c["process"]["args"] = ["sh", "-c", "echo via-dev-stdout >>/dev/stdout && echo via-dev-stderr >>/dev/stderr && stat -L -c %u:%g /proc/self/fd/1"]'
+	# a file created by root, mode 0600: only its owner may open it again
+	(umask 077 && : >"$HR_TMP/out.log")
+	hr run --bundle "$BUNDLE" stdio </dev/null >>"$HR_TMP/out.log" 2>&1 || fail "$(cat "$HR_TMP/out.log")"
+	grep -qx via-dev-stdout "$HR_TMP/out.log" || fail "$(cat "$HR_TMP/out.log")"
+	grep -qx via-dev-stderr "$HR_TMP/out.log" || fail "$(cat "$HR_TMP/out.log")"
+	grep -qx 1001:1002 "$HR_TMP/out.log" || fail "$(cat "$HR_TMP/out.log")"
+	[ "$(stat -c %u:%g "$HR_TMP/out.log")" = 1001:1002 ] || fail "owner $(stat -c %u:%g "$HR_TMP/out.log")"
+	# a pipe (bats captures through one); /dev/null stays root's
+	run -0 hr run --bundle "$BUNDLE" stdio2 </dev/null
+	assert_line_matches '^via-dev-stdout$'
+	[ "$(stat -c %u /dev/null)" = 0 ] || fail "/dev/null was given away"
+}

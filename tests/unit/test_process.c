@@ -91,10 +91,12 @@ Test(process, plan_defaults_and_copies)
 	cr_assert_eq(plan->caps.permitted, CAP_BIT(CAP_KILL));
 	cr_assert_eq(plan->caps.inheritable, CAP_BIT(CAP_KILL));
 	cr_assert_eq(plan->caps.ambient, CAP_BIT(CAP_KILL));
-	cr_assert_eq(plan->n_env, 3);
+	cr_assert_eq(plan->n_env, 4, "no HOME in env: one is added");
 	cr_assert_str_eq(plan->env[0], "FOO=bar");
 	cr_assert_neq(plan->env[0], test_env[0], "env must be copied into the arena");
-	cr_assert_null(plan->env[3]);
+	cr_assert_eq(plan->env[3], plan->home_env);
+	cr_assert_str_eq(plan->env[3], "HOME=/", "until the child reads /etc/passwd");
+	cr_assert_null(plan->env[4]);
 	cr_assert_str_eq(plan->path_env, "/opt/bin:/usr/bin");
 	cr_assert_str_eq(plan->args[2], "true");
 	cr_assert_null(plan->args[3]);
@@ -117,10 +119,28 @@ Test(process, plan_umask_path_caps_absent)
 	plan = build(&proc, &arena);
 	cr_assert_eq(plan->umask, 077);
 	cr_assert_str_eq(plan->path_env, HR_DEFAULT_PATH);
+	cr_assert_eq(plan->n_env, 2);
+	cr_assert_not_null(plan->home_env);
 	cr_assert_str_eq(plan->cwd, "/");
 	cr_assert_eq(plan->caps.bounding | plan->caps.effective | plan->caps.permitted |
 			 plan->caps.inheritable | plan->caps.ambient,
 		     0, "no capabilities object means every set is empty");
+}
+
+Test(process, plan_home_kept_when_env_has_one)
+{
+	_cleanup_arena_ struct hr_arena arena = {0};
+	struct hr_process proc = base_process();
+	struct hr_process_plan *plan;
+	char *env[] = {"HOME=/srv", "PATH=/bin", "PATH=/sbin", NULL};
+
+	proc.env = env;
+	proc.n_env = 3;
+	plan = build(&proc, &arena);
+	cr_assert_null(plan->home_env);
+	cr_assert_eq(plan->n_env, 3);
+	cr_assert_null(plan->env[3]);
+	cr_assert_str_eq(plan->path_env, "/bin", "the first PATH counts");
 }
 
 Test(process, plan_unknown_caps_removed)
