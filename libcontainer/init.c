@@ -127,7 +127,8 @@ static int setup_container(const struct hr_init_plan *plan, struct hr_err *err)
 
 static int join_container(const struct hr_init_plan *plan, struct hr_err *err)
 {
-	if (setns(plan->join_pidfd, plan->join_ns_flags) < 0)
+	/* a container with no namespace of its own shares them all: nothing to join */
+	if (plan->join_ns_flags != 0 && setns(plan->join_pidfd, plan->join_ns_flags) < 0)
 		return hr_err_sys(err, "join the container's namespaces");
 	/* the terminal first: without a mount namespace the pty is the caller's, as for the init */
 	if (plan->terminal && setup_terminal(plan, err) < 0)
