@@ -429,6 +429,9 @@ static int prepare_cgroup(struct create_job *job, struct hr_err *err)
 
 static int create_with_job(struct create_job *job, struct hr_err *err)
 {
+	/* a refused ID is refused before anything is read, warned about or created */
+	if (hr_id_validate(job->opts->id, err) < 0)
+		return -1;
 	if (load_config(job, err) < 0 || hr_policy_apply(job->ctx, job->config, err) < 0 ||
 	    resolve_rootfs(job, err) < 0)
 		return -1;

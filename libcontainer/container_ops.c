@@ -307,3 +307,23 @@ out:
 	hr_container_close(&opened);
 	return r;
 }
+
+int hr_container_delete_each(const struct hr_context *ctx, char *const *ids, size_t n, bool force,
+			     struct hr_err *err)
+{
+	size_t failed = 0;
+
+	if (n == 1)
+		return hr_container_delete(ctx, ids[0], force, err);
+	for (size_t i = 0; i < n; i++) {
+		struct hr_err one = {0};
+
+		if (hr_container_delete(ctx, ids[i], force, &one) < 0) {
+			hr_log_error_report(&one);
+			failed++;
+		}
+	}
+	if (failed > 0)
+		return hr_err_set(err, 0, "%zu of %zu containers not deleted", failed, n);
+	return 0;
+}

@@ -17,6 +17,13 @@ int hr_container_kill(const struct hr_context *ctx, const char *id, int signal, 
 		      struct hr_err *err);
 int hr_container_delete(const struct hr_context *ctx, const char *id, bool force,
 			struct hr_err *err);
+/*
+ * delete ID...: deletes each container in turn; a failure is reported (hr_log_error_report)
+ * and the others are still deleted; then the error counts the failures. One ID: exactly
+ * hr_container_delete.
+ */
+int hr_container_delete_each(const struct hr_context *ctx, char *const *ids, size_t n, bool force,
+			     struct hr_err *err);
 /* Host pids of the container's processes; caller frees *pids. */
 int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
 		      struct hr_err *err);

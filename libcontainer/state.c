@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +22,31 @@
 #define STATE_TMP_FILE ".state.json.tmp"
 #define STATE_MAX_SIZE (1024 * 1024)
 
+/* The rule, as every refusal states it. */
+#define ID_RULE                                                                                    \
+	"an ID is 1 to 1024 bytes among letters, digits and _+-., and is not \".\" or \"..\""
+_Static_assert(HR_ID_MAX == 1024, "ID_RULE spells HR_ID_MAX out");
+
+static bool id_char_allowed(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '+' || c == '-' || c == '.';
+}
+
 int hr_id_validate(const char *id, struct hr_err *err)
 {
 	size_t len = strnlen(id, HR_ID_MAX + 1);
+	bool ok = len > 0 && len <= HR_ID_MAX && strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
 
-	if (len == 0)
-		return hr_err_set(err, EINVAL, "invalid container ID: empty");
-	if (len > HR_ID_MAX)
-		return hr_err_set(err, EINVAL, "invalid container ID: longer than %d bytes",
-				  HR_ID_MAX);
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return hr_err_set(err, EINVAL, "invalid container ID \"%s\"", id);
-	for (const char *p = id; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '+' || *p == '-' || *p == '.')
-			continue;
-		return hr_err_set(err, EINVAL,
-				  "invalid container ID \"%.64s\": only letters, digits and _+-. "
-				  "are allowed",
-				  id);
-	}
-	return 0;
+	for (const char *p = id; ok && *p; p++)
+		ok = id_char_allowed(*p);
+	if (ok)
+		return 0;
+	/* no strerror: the rule is the cause; the errno is for callers that test it */
+	hr_err_set(err, 0, "invalid container ID \"%.64s\"%s: " ID_RULE, id,
+		   len > 64 ? " (shortened)" : "");
+	err->errnum = EINVAL;
+	return -1;
 }
 
 static int mkdir_root(const char *root, struct hr_err *err)

@@ -57,7 +57,10 @@ struct hr_container_dir {
 	char path[4096];
 };
 
-/* Letters, digits and _+-. ; not "." or ".."; at most HR_ID_MAX bytes. */
+/*
+ * runc's rule: letters, digits and _+-. ; not "." or ".."; at most HR_ID_MAX bytes. The one
+ * check of every command that takes an ID; the error names the ID and the rule (errno EINVAL).
+ */
 int hr_id_validate(const char *id, struct hr_err *err);
 
 /* Creates and locks <root>/<id>; fails with "container ID already exists". */

@@ -4,10 +4,11 @@
 #include "libcontainer/container_ops.h"
 
 static const char usage[] =
-    "Usage: hardrun delete [--force] ID\n"
+    "Usage: hardrun delete [--force] ID...\n"
     "\n"
-    "Delete a created or stopped container: its waiting init is killed, poststop hooks run,\n"
-    "its state is removed.\n"
+    "Delete created or stopped containers: a waiting init is killed, poststop hooks run, the\n"
+    "state is removed. With several IDs each is deleted in turn; a failure is reported and\n"
+    "the others are still deleted (the exit status is 1).\n"
     "\n"
     "Options:\n"
     "  -f, --force  also delete a running container (its processes are killed)\n"
@@ -30,14 +31,16 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 			return HR_EXIT_USAGE;
 		force = true;
 	}
-	if (!hr_expect_args(&hr_cmd_delete, argc - optind, 1, 1))
+	if (!hr_expect_args(&hr_cmd_delete, argc - optind, 1, -1))
 		return HR_EXIT_USAGE;
-	return hr_container_delete(ctx, argv[optind], force, err) < 0 ? HR_EXIT_ERROR : HR_EXIT_OK;
+	return hr_container_delete_each(ctx, argv + optind, (size_t)(argc - optind), force, err) < 0
+		   ? HR_EXIT_ERROR
+		   : HR_EXIT_OK;
 }
 
 const struct hr_command hr_cmd_delete = {
     .name = "delete",
-    .summary = "delete a container",
+    .summary = "delete containers",
     .usage = usage,
     .run = run,
 };

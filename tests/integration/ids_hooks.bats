@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Container IDs as runc treats them: an ID runc refuses is refused by every command, before
+# anything is created; delete takes several IDs.
+
+load lib
+
+# The rule every refusal names.
+ID_RULE="letters, digits and _+-."
+
+# create and run -d leave a process that holds their stdio: never capture it with `run`.
+hr_bg() {
+	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
+}
+
+# A `spec` bundle running ARGS as its process.
+make_bundle_running() {
+	make_bundle
+	update_config "c['process']['args'] = $(json_array "$@"); c['process']['terminal'] = False"
+}
+
+# assert_root_empty DIR: DIR (a state directory) does not exist or holds nothing.
+assert_root_empty() {
+	[ ! -e "$1" ] || [ -z "$(ls -A "$1")" ] || fail "created under $1: $(ls -A "$1")"
+}
+
+@test "IDs runc refuses are refused by run before anything is created, naming the ID and the rule" {
+	make_bundle_running true
+	long=$(printf 'x%.0s' {1..1025})
+	root=$HR_TMP/fresh-root
+	for id in .. . ../x a/b /abs "" "a b" "a:b" 'a*' "é" "$long"; do
+		run -1 --separate-stderr "$HARDRUN" --root "$root" --cgroup-manager disabled \
+			run --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" "$id"
+		assert_stderr_contains "invalid container ID"
+		assert_stderr_contains "$ID_RULE"
+		# the ID itself, or its start when it is too long to quote in full
+		assert_stderr_contains "\"${id:0:64}"
+		# refused first: nothing read or warned about before
+		[[ "$stderr" != *warning* ]] || fail "ID '$id': a warning before the refusal"
+		[ ! -e "$root" ] || fail "ID '$id': the state directory $root was created"
+		[ ! -e "$HR_TMP/pid" ] || fail "ID '$id': the pid file was written"
+		[ ! -e "$HR_TMP/x" ] && [ ! -e "$HR_TMP/a" ] || fail "ID '$id': created beside the root"
+	done
+	# the ID is checked first: a bad bundle does not hide it
+	run -1 --separate-stderr hr create --bundle "$HR_TMP/no-such-bundle" ../x
+	assert_stderr_contains "invalid container ID \"../x\""
+	assert_root_empty "$HR_ROOT"
+	# the whole allowed set is accepted
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" aZ09_+-.x
+}
+
+@test "every command that takes an ID refuses a bad one the same way" {
+	for cmd in "start" "state" "kill" "delete" "delete --force" "pause" "resume" "ps" \
+		"events --stats" "update --pids-limit 10" "exec" ; do
+		# shellcheck disable=SC2086
+		set -- $cmd
+		if [ "$1" = exec ]; then
+			run -1 --separate-stderr hr exec .. true
+		else
+			run -1 --separate-stderr hr "$@" ..
+		fi
+		assert_stderr_contains "invalid container ID \"..\""
+		assert_stderr_contains "$ID_RULE"
+	done
+	assert_root_empty "$HR_ROOT"
+}
+
+@test "delete takes several IDs: a missing one is reported, the others are deleted" {
+	make_bundle_running true
+	run -0 hr run --keep --bundle "$BUNDLE" a
+	run -0 hr run --keep --bundle "$BUNDLE" c
+	[ -d "$HR_ROOT/a" ] && [ -d "$HR_ROOT/c" ] || fail "kept containers missing"
+	run -1 --separate-stderr hr delete a b c
+	assert_stderr_contains "container b does not exist"
+	[ ! -e "$HR_ROOT/a" ] || fail "a was not deleted"
+	[ ! -e "$HR_ROOT/c" ] || fail "c was not deleted after the failure on b"
+	run -0 hr list -q
+	[ -z "$output" ] || fail "containers left: $output"
+	# a refused ID among them: reported, the rest still deleted
+	run -0 hr run --keep --bundle "$BUNDLE" d
+	run -1 --separate-stderr hr delete ../x d
+	assert_stderr_contains "invalid container ID \"../x\""
+	[ ! -e "$HR_ROOT/d" ] || fail "d was not deleted after the refused ID"
+	# with --force, missing ones are fine (as runc)
+	run -0 hr run --keep --bundle "$BUNDLE" e
+	run -0 hr run --keep --bundle "$BUNDLE" f
+	run -0 --separate-stderr hr delete --force e gone f
+	[ ! -e "$HR_ROOT/e" ] && [ ! -e "$HR_ROOT/f" ] || fail "delete --force left a container"
+	run -0 hr list -q
+	[ -z "$output" ] || fail "containers left: $output"
+}

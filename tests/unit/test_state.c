@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Container IDs: runc's rule, one check for every command. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "libcontainer/state.h"
+
+#define RULE "letters, digits and _+-."
+
+Test(id_validate, accepts_runc_ids)
+{
+	static const char *const ok[] = {"a", "web-1", "A_b+c.d", "..a", "a..", "...", "0"};
+	char longest[HR_ID_MAX + 1];
+	struct hr_err err = {0};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		cr_assert_eq(hr_id_validate(ok[i], &err), 0, "%s refused: %s", ok[i], err.msg);
+	memset(longest, 'x', HR_ID_MAX);
+	longest[HR_ID_MAX] = '\0';
+	cr_assert_eq(hr_id_validate(longest, &err), 0);
+}
+
+Test(id_validate, refuses_naming_the_id_and_the_rule)
+{
+	static const char *const bad[] = {"",	 ".",	"..",  "../x", "a/b", "/",
+					  "a b", "a:b", "a\n", "é",    "a*",  "$x"};
+	struct hr_err err = {0};
+	char quoted[64];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(hr_id_validate(bad[i], &err), -1, "\"%s\" accepted", bad[i]);
+		cr_assert_eq(err.errnum, EINVAL);
+		snprintf(quoted, sizeof(quoted), "invalid container ID \"%s\"", bad[i]);
+		cr_assert(strstr(err.msg, quoted) != NULL, "%s", err.msg);
+		cr_assert(strstr(err.msg, RULE) != NULL, "%s", err.msg);
+		cr_assert(strstr(err.msg, "Invalid argument") == NULL, "%s", err.msg);
+	}
+}
+
+Test(id_validate, refuses_too_long_quoting_its_start)
+{
+	char id[HR_ID_MAX + 2];
+	struct hr_err err = {0};
+
+	memset(id, 'x', HR_ID_MAX + 1);
+	id[HR_ID_MAX + 1] = '\0';
+	cr_assert_eq(hr_id_validate(id, &err), -1);
+	cr_assert(strstr(err.msg, "invalid container ID \"xxxxxxxx") != NULL, "%s", err.msg);
+	cr_assert(strstr(err.msg, "(shortened)") != NULL, "%s", err.msg);
+	cr_assert(strstr(err.msg, "1 to 1024 bytes") != NULL, "%s", err.msg);
+	cr_assert(strstr(err.msg, RULE) != NULL, "%s", err.msg);
+}
