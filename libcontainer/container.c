@@ -565,8 +565,15 @@ int hr_container_start(const struct hr_context *ctx, const char *id, struct hr_e
 		goto out;
 	}
 	r = release_init(&opened.dir, &opened.state, err);
-	if (r == 0)
-		hr_container_run_hooks(&opened, HR_HOOK_POSTSTART, HR_STATUS_RUNNING);
+	/* a failing poststart hook fails the start, and the container goes (as runc) */
+	if (r == 0 &&
+	    hr_container_run_hooks(&opened, HR_HOOK_POSTSTART, HR_STATUS_RUNNING, false, err) < 0) {
+		struct hr_err del_err = {0};
+
+		r = -1;
+		if (hr_container_delete_opened(&opened, true, &del_err) < 0)
+			hr_warning("after its failed start: %s", del_err.msg);
+	}
 out:
 	hr_container_close(&opened);
 	return r;

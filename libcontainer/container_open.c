@@ -60,25 +60,35 @@ struct hr_config *hr_container_load_config(struct hr_opened *opened, struct hr_e
 	return config;
 }
 
-void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind, enum hr_status status)
+int hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind, enum hr_status status,
+			   bool keep_going, struct hr_err *err)
 {
 	_cleanup_config_ struct hr_config *config = NULL;
 	_cleanup_free_ char *json = NULL;
 	_cleanup_close_ int fd = -1;
-	struct hr_err err = {0};
+	const char *id = opened->state.id;
 
-	config = hr_container_load_config(opened, &err);
-	if (config == NULL) {
-		hr_warning("%s hooks of container %s: %s", hr_hook_kind_name(kind),
-			   opened->state.id, err.msg);
-		return;
-	}
+	config = hr_container_load_config(opened, err);
+	if (config == NULL)
+		return hr_err_prefix(err, "%s hooks of container %s", hr_hook_kind_name(kind), id);
 	if (config->hooks[kind].len == 0)
-		return;
+		return 0;
 	json = hr_state_oci_json(&opened->state, status, false);
-	fd = hr_memfd_with("hardrun-state", json, &err);
-	if (fd < 0 || hr_hooks_run(config->hooks, kind, fd, &err) < 0)
-		hr_warning("container %s: %s", opened->state.id, err.msg);
+	fd = hr_memfd_with("hardrun-state", json, err);
+	if (fd < 0)
+		return hr_err_prefix(err, "%s hooks of container %s", hr_hook_kind_name(kind), id);
+	if (!keep_going) {
+		if (hr_hooks_run(config->hooks, kind, fd, err) < 0)
+			return hr_err_prefix(err, "container %s", id);
+		return 0;
+	}
+	for (size_t i = 0; i < config->hooks[kind].len; i++) {
+		struct hr_err hook_err = {0};
+
+		if (hr_hook_run(config->hooks, kind, i, fd, &hook_err) < 0)
+			hr_warning("container %s: %s", id, hook_err.msg);
+	}
+	return 0;
 }
 
 int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len, struct hr_err *err)

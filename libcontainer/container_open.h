@@ -7,6 +7,7 @@
  * create, start, run, exec, kill, delete, state, pause, update, events.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "arena.h"
@@ -31,9 +32,14 @@ int hr_container_open(const struct hr_context *ctx, const char *id, struct hr_op
 void hr_container_close(struct hr_opened *opened);
 /* The config the container was created with (its copy in the state directory). */
 struct hr_config *hr_container_load_config(struct hr_opened *opened, struct hr_err *err);
-/* Runs poststart/poststop hooks; failures are logged as warnings, as runc does. */
-void hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind,
-			    enum hr_status status);
+/*
+ * Runs the container's hooks of kind (poststart, poststop) with its state, at status, on their
+ * stdin. Without keep_going the first failing hook stops them and is the error (poststart);
+ * with it each failure is a warning naming the hook and the later hooks still run (poststop,
+ * as runc): only reading the config or writing the state can fail then.
+ */
+int hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind, enum hr_status status,
+			   bool keep_going, struct hr_err *err);
 
 int hr_write_file_at(int dirfd, const char *name, const char *data, size_t len, struct hr_err *err);
 /* Writes a pid file: the pid as digits, no newline, atomically. */

@@ -269,12 +269,35 @@ static int remove_incomplete(const struct hr_context *ctx, const char *id, struc
 	return r;
 }
 
+int hr_container_delete_opened(struct hr_opened *opened, bool force, struct hr_err *err)
+{
+	const char *id = opened->state.id;
+	struct hr_cgroup_handle cg;
+	struct hr_err hook_err = {0};
+
+	if ((opened->status == HR_STATUS_RUNNING || opened->status == HR_STATUS_PAUSED) && !force)
+		return hr_err_set(err, EBUSY,
+				  "cannot delete container %s: it is %s (stop it first, or use "
+				  "--force)",
+				  id, hr_status_name(opened->status));
+	if (opened->status != HR_STATUS_STOPPED && kill_and_wait(&opened->state, err) < 0)
+		return -1;
+	/* also what a failed or stopped container left in its cgroup, and the parents it made */
+	cg = hr_state_cgroup(&opened->state);
+	if (hr_cgroup_destroy(&cg, err) < 0)
+		return hr_err_prefix(err, "delete container %s", id);
+	/* a failing poststop hook is a warning, and the later ones still run (as runc) */
+	if (hr_container_run_hooks(opened, HR_HOOK_POSTSTOP, HR_STATUS_STOPPED, true, &hook_err) <
+	    0)
+		hr_warning("%s", hook_err.msg);
+	return hr_container_dir_remove(&opened->dir, err);
+}
+
 int hr_container_delete(const struct hr_context *ctx, const char *id, bool force,
 			struct hr_err *err)
 {
 	struct hr_opened opened;
-	struct hr_cgroup_handle cg;
-	int r = 0;
+	int r;
 
 	if (hr_container_open(ctx, id, &opened, err) < 0) {
 		if (err->errnum == ENODATA)
@@ -284,26 +307,7 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
 			return 0;
 		return -1;
 	}
-	if ((opened.status == HR_STATUS_RUNNING || opened.status == HR_STATUS_PAUSED) && !force) {
-		r = hr_err_set(err, EBUSY,
-			       "cannot delete container %s: it is %s (stop it first, or use "
-			       "--force)",
-			       id, hr_status_name(opened.status));
-		goto out;
-	}
-	if (opened.status != HR_STATUS_STOPPED && kill_and_wait(&opened.state, err) < 0) {
-		r = -1;
-		goto out;
-	}
-	/* also what a failed or stopped container left in its cgroup, and the parents it made */
-	cg = hr_state_cgroup(&opened.state);
-	if (hr_cgroup_destroy(&cg, err) < 0) {
-		r = hr_err_prefix(err, "delete container %s", id);
-		goto out;
-	}
-	hr_container_run_hooks(&opened, HR_HOOK_POSTSTOP, HR_STATUS_STOPPED);
-	r = hr_container_dir_remove(&opened.dir, err);
-out:
+	r = hr_container_delete_opened(&opened, force, err);
 	hr_container_close(&opened);
 	return r;
 }

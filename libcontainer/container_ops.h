@@ -10,6 +10,8 @@
 #include "context.h"
 #include "error.h"
 
+struct hr_opened;
+
 /* The OCI state document; caller frees. */
 int hr_container_state(const struct hr_context *ctx, const char *id, char **json,
 		       struct hr_err *err);
@@ -24,6 +26,12 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
  */
 int hr_container_delete_each(const struct hr_context *ctx, char *const *ids, size_t n, bool force,
 			     struct hr_err *err);
+/*
+ * Deletes a container opened (and locked) by the caller: kills it unless stopped (a running or
+ * paused one only with force), removes its cgroup, runs its poststop hooks (a failing one is a
+ * warning), removes its state directory. The caller still closes opened.
+ */
+int hr_container_delete_opened(struct hr_opened *opened, bool force, struct hr_err *err);
 /* Host pids of the container's processes; caller frees *pids. */
 int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
 		      struct hr_err *err);

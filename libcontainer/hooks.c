@@ -74,15 +74,23 @@ static int run_one(const struct hr_hook *hook, int state_fd, struct hr_err *err)
 	return hr_err_set(err, ECANCELED, "exited with status %d", WEXITSTATUS(status));
 }
 
+int hr_hook_run(const struct hr_hook_list *hooks, enum hr_hook_kind kind, size_t i, int state_fd,
+		struct hr_err *err)
+{
+	const struct hr_hook *hook = &hooks[kind].items[i];
+
+	if (run_one(hook, state_fd, err) < 0)
+		return hr_err_prefix(err, "%s hook #%zu (%s)", hr_hook_kind_name(kind), i,
+				     hook->path);
+	return 0;
+}
+
 int hr_hooks_run(const struct hr_hook_list *hooks, enum hr_hook_kind kind, int state_fd,
 		 struct hr_err *err)
 {
-	const struct hr_hook_list *list = &hooks[kind];
-
-	for (size_t i = 0; i < list->len; i++) {
-		if (run_one(&list->items[i], state_fd, err) < 0)
-			return hr_err_prefix(err, "%s hook #%zu (%s)", hr_hook_kind_name(kind), i,
-					     list->items[i].path);
+	for (size_t i = 0; i < hooks[kind].len; i++) {
+		if (hr_hook_run(hooks, kind, i, state_fd, err) < 0)
+			return -1;
 	}
 	return 0;
 }

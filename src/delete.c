@@ -6,9 +6,9 @@
 static const char usage[] =
     "Usage: hardrun delete [--force] ID...\n"
     "\n"
-    "Delete created or stopped containers: a waiting init is killed, poststop hooks run, the\n"
-    "state is removed. With several IDs each is deleted in turn; a failure is reported and\n"
-    "the others are still deleted (the exit status is 1).\n"
+    "Delete created or stopped containers: a waiting init is killed, poststop hooks run (a\n"
+    "failing one is a warning), the state is removed. With several IDs each is deleted in\n"
+    "turn; a failure is reported and the others are still deleted (the exit status is 1).\n"
     "\n"
     "Options:\n"
     "  -f, --force  also delete a running container (its processes are killed)\n"

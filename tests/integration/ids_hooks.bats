@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Container IDs as runc treats them: an ID runc refuses is refused by every command, before
-# anything is created; delete takes several IDs.
+# Container IDs and hooks as runc treats them: an ID runc refuses is refused by every command,
+# before anything is created; delete takes several IDs; a failing poststart hook fails the start
+# and deletes the container; a failing poststop hook is a warning and the later ones still run.
 
 load lib
 
@@ -18,6 +19,11 @@ hr_bg() {
 make_bundle_running() {
 	make_bundle
 	update_config "c['process']['args'] = $(json_array "$@"); c['process']['terminal'] = False"
+}
+
+# hook_writing FILE TEXT: a hook (JSON) that appends TEXT to FILE.
+hook_writing() {
+	echo "{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo $2 >> $1\"]}"
 }
 
 # assert_root_empty DIR: DIR (a state directory) does not exist or holds nothing.
@@ -89,4 +95,71 @@ assert_root_empty() {
 	[ ! -e "$HR_ROOT/e" ] && [ ! -e "$HR_ROOT/f" ] || fail "delete --force left a container"
 	run -0 hr list -q
 	[ -z "$output" ] || fail "containers left: $output"
+}
+
+@test "a failing poststart hook fails run -d; the container is killed and deleted, poststop runs" {
+	make_bundle_running sleep 1000
+	update_config "c['hooks'] = {
+ 'poststart': [{'path': '/bin/false'}, $(hook_writing "$HR_TMP/marks" poststart-1)],
+ 'poststop': [$(hook_writing "$HR_TMP/marks" poststop)]}"
+	rc=0
+	hr run -d --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" ps1 </dev/null >"$HR_TMP/out" 2>&1 || rc=$?
+	output=$(cat "$HR_TMP/out")
+	[ "$rc" -eq 1 ] || fail "run -d exited $rc, expected 1"
+	assert_output_contains "poststart hook #0 (/bin/false): exited with status 1"
+	pid=$(cat "$HR_TMP/pid")
+	[ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ] ||
+		fail "the container's init $pid is still alive"
+	[ ! -e "$HR_ROOT/ps1" ] || fail "state directory left"
+	run -0 hr list -q
+	[ -z "$output" ] || fail "container still listed: $output"
+	run cat "$HR_TMP/marks"
+	[ "$output" = poststop ] || fail "expected only the poststop hook to have run"
+}
+
+@test "a failing poststart hook fails start and foreground run; the container is deleted" {
+	make_bundle_running sleep 1000
+	update_config "c['hooks'] = {
+ 'poststart': [{'path': '/bin/sh', 'args': ['sh', '-c', 'exit 7']}],
+ 'poststop': [$(hook_writing "$HR_TMP/marks" poststop)]}"
+	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" st1
+	pid=$(cat "$HR_TMP/pid")
+	run -1 --separate-stderr hr start st1
+	assert_stderr_contains "container st1: poststart hook #0 (/bin/sh): exited with status 7"
+	[ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ] ||
+		fail "the container's init $pid is still alive"
+	[ ! -e "$HR_ROOT/st1" ] || fail "state directory left"
+	[ "$(cat "$HR_TMP/marks")" = poststop ] || fail "poststop did not run once"
+	# foreground, even with --keep: as runc, the container does not outlive the failure
+	rm -f "$HR_TMP/marks"
+	update_config "c['process']['args'] = ['sleep', '2']"
+	run -1 --separate-stderr hr run --keep --bundle "$BUNDLE" st2 </dev/null
+	assert_stderr_contains "poststart hook #0 (/bin/sh): exited with status 7"
+	[ ! -e "$HR_ROOT/st2" ] || fail "state directory left"
+	[ "$(cat "$HR_TMP/marks")" = poststop ] || fail "poststop did not run once"
+	run -0 hr list -q
+	[ -z "$output" ] || fail "containers left: $output"
+}
+
+@test "a failing poststop hook is a warning: the later ones run and delete succeeds" {
+	make_bundle_running true
+	update_config "c['hooks'] = {'poststop': [
+ $(hook_writing "$HR_TMP/marks" first),
+ {'path': '/bin/false'},
+ {'path': '$HR_TMP/no-such-hook'},
+ $(hook_writing "$HR_TMP/marks" last)]}"
+	run -0 hr run --keep --bundle "$BUNDLE" pst
+	run -0 --separate-stderr hr delete pst
+	assert_stderr_contains "poststop hook #1 (/bin/false): exited with status 1"
+	assert_stderr_contains "poststop hook #2 ($HR_TMP/no-such-hook): could not be executed"
+	[ "$(cat "$HR_TMP/marks")" = "$(printf 'first\nlast')" ] || fail "hooks after the failing one did not run"
+	[ ! -e "$HR_ROOT/pst" ] || fail "state directory left"
+	run -0 hr list -q
+	[ -z "$output" ] || fail "container still listed: $output"
+	# run deletes the container the same way: warning, exit status of the process kept
+	rm -f "$HR_TMP/marks"
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" pst2
+	assert_stderr_contains "poststop hook #1 (/bin/false)"
+	[ "$(cat "$HR_TMP/marks")" = "$(printf 'first\nlast')" ] || fail "hooks after the failing one did not run"
+	[ ! -e "$HR_ROOT/pst2" ] || fail "state directory left"
 }
