@@ -250,6 +250,18 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (hr_sync_wait(plan->sync_fd, HR_SYNC_GO, NULL, &err) < 0)
 		_exit(1);
+	/*
+	 * As runc: the process leads a session and a process group of its own, born in the
+	 * container's pid namespace, so that its pgid and sid are its pid there, not hardrun's
+	 * outside (0 in the container). Without a terminal it has no controlling one: a foreground
+	 * run/exec with stdin on the caller's terminal cannot be stopped by SIGTTIN as a
+	 * background process group of the caller's session would be; hardrun forwards the signals
+	 * it receives (supervisor.c). With a terminal, the pty becomes the new session's.
+	 */
+	if (setsid() < 0) {
+		hr_err_sys(&err, "setsid: make the process a session and process group leader");
+		hr_sync_fail(plan->sync_fd, &err);
+	}
 	if (plan->kind == HR_INIT_CONTAINER) {
 		if (!plan->rootfs->mounts_proc)
 			own_fds = hr_rootfs_open_self_fds(&err);

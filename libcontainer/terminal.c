@@ -47,8 +47,6 @@ int hr_pty_open(uint32_t height, uint32_t width, int *master, int *slave, struct
 
 int hr_pty_make_controlling(int slave, struct hr_err *err)
 {
-	if (setsid() < 0)
-		return hr_err_sys(err, "setsid");
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		return hr_err_sys(err, "set controlling terminal");
 	for (int fd = 0; fd < 3; fd++)

@@ -17,7 +17,10 @@
 /* Child: open /dev/pts/ptmx; *master and *slave receive the two ends (no path lookup for the
  * slave: TIOCGPTPEER). The size is applied when width and height are non-zero. */
 int hr_pty_open(uint32_t height, uint32_t width, int *master, int *slave, struct hr_err *err);
-/* Child: new session, slave as controlling terminal and stdin/stdout/stderr. */
+/*
+ * Child, already the leader of its own session (hr_init_main): slave as controlling terminal
+ * and stdin/stdout/stderr.
+ */
 int hr_pty_make_controlling(int slave, struct hr_err *err);
 
 /* Parent: connect to a console socket (checked before the container is created). */

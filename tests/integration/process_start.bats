@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# How a container's process starts: it leads its own session and process group inside the
+# container (as with runc).
+
+load lib
+
+# create and run -d leave a process that holds their stdio: never capture it with `run`.
+hr_bg() {
+	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
+}
+
+# A `spec` bundle without a terminal running ARGS...
+make_bundle_running() {
+	make_bundle
+	update_config "c['process']['terminal'] = False; c['process']['args'] = $(json_array "$@")"
+}
+
+# assert_leader LINE: LINE is "PGRP SID PID" of one process, which must lead both.
+assert_leader() {
+	local pgrp sid pid
+	read -r pgrp sid pid <<<"$1"
+	[[ "$pid" =~ ^[0-9]+$ ]] || fail "expected \"pgrp sid pid\", got: $1"
+	[ "$pgrp" -gt 0 ] || fail "process group $pgrp: outside the container's pid namespace"
+	[ "$pgrp" = "$pid" ] || fail "process group $pgrp, expected the process's own $pid"
+	[ "$sid" = "$pid" ] || fail "session $sid, expected the process's own $pid"
+}
+
+# What a shell in the container prints about itself: "PGRP SID PID" (fields 5 and 6 of its
+# /proc/PID/stat, then $$).
+self_ids='echo "$(cut -d" " -f5,6 /proc/$$/stat) $$"'
+
+@test "exec: the process leads its own process group and session in the container" {
+	make_bundle_running sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" pg
+	# in the foreground, as runc's: hardrun waits and forwards signals
+	run -0 hr exec pg sh -c "$self_ids"
+	assert_leader "$output"
+	# the form of the issue: cut inherits the shell's process group
+	run -0 hr exec pg sh -c 'cut -d" " -f5 /proc/self/stat; echo $$'
+	[ "${lines[0]}" = "${lines[1]}" ] || fail "pgrp ${lines[0]} != pid ${lines[1]}"
+	[ "${lines[0]}" -gt 0 ] || fail "pgrp ${lines[0]}"
+	run -0 hr exec --process - pg <<<"{\"args\": $(json_array sh -c "$self_ids"), \"cwd\": \"/\"}"
+	assert_leader "$output"
+	# the signals hardrun receives still reach it
+	# (hardrun itself in the background, not the hr function's subshell)
+	"$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled exec pg \
+		sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' \
+		</dev/null >"$HR_TMP/exec.out" 2>&1 &
+	local exec_pid=$!
+	for _ in $(seq 50); do grep -q ready "$HR_TMP/exec.out" && break; sleep 0.1; done
+	kill -TERM "$exec_pid"
+	local rc=0
+	wait "$exec_pid" || rc=$?
+	[ "$rc" -eq 7 ] || fail "exec exited with $rc: $(cat "$HR_TMP/exec.out")"
+	grep -q got-term "$HR_TMP/exec.out" || fail "TERM not forwarded: $(cat "$HR_TMP/exec.out")"
+	# with a terminal: the pty is the session's controlling terminal, the shell in its
+	# foreground (field 8, tpgid), for job control
+	local sock=$HR_TMP/console.sock
+	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$sock" \
+		'echo "ids $(cut -d" " -f5,6,8 /proc/$$/stat) $$"; exit'$'\n' >"$HR_TMP/tty.out" &
+	local helper=$!
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	# in the foreground: hardrun reaps it (orphaned, it would wait for a reaper outside)
+	hr exec --tty --console-socket "$sock" pg sh </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "exec --tty: $(cat "$HR_TMP/container.log")"
+	wait "$helper"
+	grep -Eq '^ids ([0-9]+) \1 \1 \1'$'\r''?$' "$HR_TMP/tty.out" ||
+		fail "with a terminal: $(cat "$HR_TMP/tty.out")"
+}
+
+@test "run and create+start: the init leads its own process group and session in the container" {
+	make_bundle_running sh -c "$self_ids"
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" fg
+	assert_leader "$output"
+	[ "$output" = "1 1 1" ] || fail "expected the init to be 1 1 1, got: $output"
+	update_config "c['process']['args'] = ['sleep', '1000']"
+	hr_bg create --bundle "$BUNDLE" cs
+	run -0 hr start cs
+	run -0 hr exec cs cut -d" " -f1,5,6 /proc/1/stat
+	[ "$output" = "1 1 1" ] || fail "expected the init to be 1 1 1, got: $output"
+}
