@@ -181,6 +181,60 @@ static void read_console_size(struct hr_jctx *ctx, yajl_val v, struct hr_process
 	p->has_console_size = ok;
 }
 
+static const struct {
+	const char *name;
+	int value;
+} ioprio_class_table[] = {
+    {"IOPRIO_CLASS_RT", HR_IOPRIO_CLASS_RT},
+    {"IOPRIO_CLASS_BE", HR_IOPRIO_CLASS_BE},
+    {"IOPRIO_CLASS_IDLE", HR_IOPRIO_CLASS_IDLE},
+};
+
+const char *hr_ioprio_class_name(int value)
+{
+	for (size_t i = 0; i < HR_N_ELEMS(ioprio_class_table); i++)
+		if (ioprio_class_table[i].value == value)
+			return ioprio_class_table[i].name;
+	return NULL;
+}
+
+/* process.ioPriority: {"class": "IOPRIO_CLASS_RT|BE|IDLE", "priority": 0..7} */
+static void read_io_priority(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
+{
+	size_t saved;
+	yajl_val m;
+	char *name = NULL;
+	int64_t prio = 0;
+	bool ok;
+
+	if (!hr_jexpect_object(ctx, v))
+		return;
+	ok = hr_cfg_string(ctx, v, "class", true, &name) && name != NULL;
+	if (ok) {
+		p->io_priority_class = -1;
+		for (size_t i = 0; i < HR_N_ELEMS(ioprio_class_table); i++)
+			if (strcmp(ioprio_class_table[i].name, name) == 0)
+				p->io_priority_class = ioprio_class_table[i].value;
+		if (p->io_priority_class < 0) {
+			saved = hr_jpath_key(ctx, "class");
+			hr_jerror(ctx,
+				  "unknown class \"%.40s\" (IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or "
+				  "IOPRIO_CLASS_IDLE)",
+				  name);
+			hr_jpath_pop(ctx, saved);
+			ok = false;
+		}
+	}
+	if ((m = hr_cfg_enter(ctx, v, "priority", false, &saved)) != NULL) {
+		ok = hr_jread_int_range(ctx, m, 0, HR_IOPRIO_MAX, &prio) && ok;
+		hr_jpath_pop(ctx, saved);
+	}
+	if (ok) {
+		p->has_io_priority = true;
+		p->io_priority = (int)prio;
+	}
+}
+
 static void read_args(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 {
 	size_t saved;
@@ -233,6 +287,10 @@ static void read_process(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 			p->has_oom_score_adj = true;
 			p->oom_score_adj = (int)adj;
 		}
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "ioPriority", false, &saved)) != NULL) {
+		read_io_priority(ctx, m, p);
 		hr_jpath_pop(ctx, saved);
 	}
 	hr_cfg_string(ctx, v, "apparmorProfile", false, &p->apparmor_profile);

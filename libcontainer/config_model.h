@@ -77,6 +77,14 @@ struct hr_capabilities {
 	uint64_t ambient;
 };
 
+/* process.ioPriority.class: the kernel's IOPRIO_CLASS_* values (linux/ioprio.h). */
+enum {
+	HR_IOPRIO_CLASS_RT = 1,
+	HR_IOPRIO_CLASS_BE = 2,
+	HR_IOPRIO_CLASS_IDLE = 3,
+};
+#define HR_IOPRIO_MAX 7 /* process.ioPriority.priority: 0 (highest) to 7 */
+
 struct hr_process {
 	bool terminal;
 	bool has_console_size;
@@ -95,6 +103,9 @@ struct hr_process {
 	bool no_new_privileges;
 	bool has_oom_score_adj;
 	int oom_score_adj; /* -1000..1000 */
+	bool has_io_priority;
+	int io_priority_class; /* HR_IOPRIO_CLASS_RT, _BE or _IDLE */
+	int io_priority;       /* 0..7, 0 when the config gives none */
 	char *apparmor_profile;
 	char *selinux_label;
 };
@@ -358,6 +369,8 @@ struct hr_resources_doc {
 const char *hr_ns_type_name(enum hr_ns_type type); /* "pid", "network", ... */
 int hr_ns_type_from_name(const char *name);	   /* -1 when unknown */
 const char *hr_hook_kind_name(enum hr_hook_kind kind);
+/* "IOPRIO_CLASS_RT" for HR_IOPRIO_CLASS_RT, ...; NULL for another value. */
+const char *hr_ioprio_class_name(int value);
 const char *hr_seccomp_action_name(enum hr_seccomp_action action); /* "SCMP_ACT_ALLOW" */
 int hr_seccomp_action_from_name(const char *name);
 

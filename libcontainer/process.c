@@ -247,6 +247,25 @@ static int plan_rlimits(struct hr_process_plan *plan, const struct hr_process *p
 	return 0;
 }
 
+static int plan_io_priority(struct hr_process_plan *plan, const struct hr_process *proc,
+			    struct hr_err *err)
+{
+	if (!proc->has_io_priority)
+		return 0;
+	plan->io_priority_name = hr_ioprio_class_name(proc->io_priority_class);
+	if (plan->io_priority_name == NULL)
+		return hr_err_set(err, EINVAL, "process.ioPriority.class: unknown class %d",
+				  proc->io_priority_class);
+	if (proc->io_priority < 0 || proc->io_priority > HR_IOPRIO_MAX)
+		return hr_err_set(err, EINVAL,
+				  "process.ioPriority.priority: %d is out of range (0..%d)",
+				  proc->io_priority, HR_IOPRIO_MAX);
+	plan->has_io_priority = true;
+	plan->io_priority_class = proc->io_priority_class;
+	plan->io_priority = proc->io_priority;
+	return 0;
+}
+
 static void plan_env(struct hr_process_plan *plan, const struct hr_process *proc,
 		     struct hr_arena *arena)
 {
@@ -320,6 +339,8 @@ int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *
 		return -1;
 	plan->has_oom_score_adj = proc->has_oom_score_adj;
 	plan->oom_score_adj = proc->oom_score_adj;
+	if (plan_io_priority(plan, proc, err) < 0)
+		return -1;
 	if (linux_cfg != NULL && plan_personality(plan, linux_cfg->personality, err) < 0)
 		return -1;
 	plan->apparmor_profile = hr_arena_strdup(arena, proc->apparmor_profile);
@@ -689,8 +710,25 @@ static int give_stdio_to_user(const struct hr_process_plan *plan, struct hr_err 
 	return 0;
 }
 
+/* The kernel's IOPRIO_WHO_PROCESS and IOPRIO_PRIO_VALUE (linux/ioprio.h, not in every libc). */
+#define IOPRIO_WHO_PROCESS_ 1
+#define IOPRIO_CLASS_SHIFT_ 13
+
+static int apply_io_priority(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	int value = (plan->io_priority_class << IOPRIO_CLASS_SHIFT_) | plan->io_priority;
+
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS_, 0, value) < 0)
+		return hr_err_sys(err, "process.ioPriority: ioprio_set(%s, %d)",
+				  plan->io_priority_name, plan->io_priority);
+	return 0;
+}
+
 int hr_process_drop_privileges(const struct hr_process_plan *plan, struct hr_err *err)
 {
+	/* first, while CAP_SYS_ADMIN is held: the realtime class needs it */
+	if (plan->has_io_priority && apply_io_priority(plan, err) < 0)
+		return -1;
 	if (set_home(plan, err) < 0 || give_stdio_to_user(plan, err) < 0)
 		return -1;
 	if (plan->has_personality && personality(plan->personality) < 0)

@@ -89,6 +89,11 @@ struct hr_process_plan {
 	bool has_oom_score_adj;
 	int oom_score_adj;
 
+	bool has_io_priority;
+	int io_priority_class;	      /* HR_IOPRIO_CLASS_* */
+	int io_priority;	      /* 0..7 */
+	const char *io_priority_name; /* "IOPRIO_CLASS_RT", for messages */
+
 	bool has_personality;
 	unsigned long personality; /* domain | flags, for personality(2) */
 
@@ -104,7 +109,8 @@ struct hr_process_plan {
 /*
  * Builds the plan (all memory from arena; the plan does not point into proc or linux_cfg).
  * linux_cfg may be NULL; it is only read for the personality. Fails on an unknown
- * personality domain or flag, or an rlimit whose soft limit exceeds its hard limit.
+ * personality domain or flag, an rlimit whose soft limit exceeds its hard limit, or an I/O
+ * priority whose class or level is out of range.
  */
 int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *linux_cfg,
 			  struct hr_arena *arena, struct hr_process_plan **plan,
@@ -125,12 +131,13 @@ int hr_process_apply_from_parent(const struct hr_process_plan *plan, pid_t pid, 
 int hr_process_apply_labels(const struct hr_process_plan *plan, struct hr_err *err);
 
 /*
- * Child side, after pivot_root, still root in its namespaces, in this order: personality;
- * setgroups (skipped when /proc/self/setgroups says "deny" and there are no additional gids);
- * setresgid; PR_SET_KEEPCAPS; setresuid; capabilities (bounding, then effective/permitted/
- * inheritable, then ambient, through libcap-ng); umask; chdir(cwd), refusing a cwd that is
- * reached through a magic link (/proc/self/fd/N: CVE-2024-21626), is not a directory, or lies
- * outside the root.
+ * Child side, after pivot_root, still root in its namespaces, in this order: the I/O priority
+ * (ioprio_set(2) on itself, while CAP_SYS_ADMIN, which the realtime class needs, is held);
+ * personality; setgroups (skipped when /proc/self/setgroups says "deny" and there are no
+ * additional gids); setresgid; PR_SET_KEEPCAPS; setresuid; capabilities (bounding, then
+ * effective/permitted/inheritable, then ambient, through libcap-ng); umask; chdir(cwd), refusing a
+ * cwd that is reached through a magic link (/proc/self/fd/N: CVE-2024-21626), is not a directory,
+ * or lies outside the root.
  */
 int hr_process_drop_privileges(const struct hr_process_plan *plan, struct hr_err *err);
 

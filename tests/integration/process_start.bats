@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # How a container's process starts: it leads its own session and process group inside the
-# container (as with runc).
+# container (as with runc), and process.ioPriority is in effect for run, create+start and exec.
 
 load lib
 
@@ -80,4 +80,54 @@ self_ids='echo "$(cut -d" " -f5,6 /proc/$$/stat) $$"'
 	run -0 hr start cs
 	run -0 hr exec cs cut -d" " -f1,5,6 /proc/1/stat
 	[ "$output" = "1 1 1" ] || fail "expected the init to be 1 1 1, got: $output"
+}
+
+@test "process.ioPriority: in effect for run, create+start and exec (--process and the config's)" {
+	make_bundle_running sh -c 'ionice -p $$'
+	update_config 'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_BE", "priority": 6}'
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" io1
+	[ "$output" = "best-effort: prio 6" ] || fail "run: $output"
+	# the realtime class needs CAP_SYS_ADMIN: set before the capabilities are dropped
+	update_config 'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_RT", "priority": 3}
+c["process"]["args"] = ["sleep", "1000"]'
+	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" io2
+	run -0 hr start io2
+	run -0 hr exec --process - io2 <<<'{"args": ["ionice", "-p", "1"], "cwd": "/"}'
+	[ "$output" = "realtime: prio 3" ] || fail "create+start: $output"
+	if command -v ionice >/dev/null; then
+		run -0 ionice -p "$(cat "$HR_TMP/pid")"
+		[ "$output" = "realtime: prio 3" ] || fail "create+start, from the host: $output"
+	fi
+	# exec without --process: the config's process, its ioPriority included
+	run -0 hr exec io2 sh -c 'ionice -p $$'
+	[ "$output" = "realtime: prio 3" ] || fail "exec: $output"
+	# exec --process: its own
+	run -0 hr exec --process - io2 <<<'{"args": ["sh", "-c", "ionice -p $$"], "cwd": "/", "ioPriority": {"class": "IOPRIO_CLASS_IDLE"}}'
+	[ "$output" = "idle" ] || fail "exec --process: $output"
+	run -0 hr exec --process - io2 <<<'{"args": ["sh", "-c", "ionice -p $$"], "cwd": "/", "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 0}}'
+	[ "$output" = "best-effort: prio 0" ] || fail "exec --process: $output"
+}
+
+@test "process.ioPriority: a bad class or priority is refused with its JSON path by validate, run and exec, nothing left behind" {
+	make_bundle_running true
+	update_config 'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_FAST", "priority": 1}'
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains 'process.ioPriority.class: unknown class "IOPRIO_CLASS_FAST"'
+	run -1 hr run --bundle "$BUNDLE" bad1
+	assert_output_contains 'process.ioPriority.class: unknown class "IOPRIO_CLASS_FAST"'
+	[ ! -e "$HR_ROOT/bad1" ] || fail "a refused container left its state behind"
+	update_config 'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_BE", "priority": 8}'
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains "process.ioPriority.priority: 8 is out of range (0..7)"
+	run -1 hr create --bundle "$BUNDLE" bad2
+	assert_output_contains "process.ioPriority.priority: 8 is out of range (0..7)"
+	[ ! -e "$HR_ROOT/bad2" ] || fail "a refused container left its state behind"
+	update_config 'c["process"]["ioPriority"] = {"priority": 1}'
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains "process.ioPriority.class: required property is missing"
+	# exec --process: refused before anything runs
+	update_config 'c["process"].pop("ioPriority"); c["process"]["args"] = ["sleep", "1000"]'
+	hr_bg run -d --bundle "$BUNDLE" ok
+	run -1 hr exec --process - ok <<<'{"args": ["true"], "cwd": "/", "ioPriority": {"class": "IOPRIO_CLASS_NONE"}}'
+	assert_output_contains '-: ioPriority.class: unknown class "IOPRIO_CLASS_NONE"'
 }

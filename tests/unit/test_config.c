@@ -181,6 +181,7 @@ static void check_spec_process(const struct hr_process *p)
 	cr_expect_str_eq(p->selinux_label, "system_u:system_r:container_t:s0:c10,c20");
 	cr_expect(p->no_new_privileges);
 	cr_expect(!p->has_oom_score_adj);
+	cr_expect(!p->has_io_priority);
 }
 
 static void check_spec_top(const struct hr_config *c)
@@ -516,6 +517,52 @@ Test(config_docs, process_object)
 	cr_expect(doc->process.terminal);
 	cr_expect_eq(doc->process.caps.bounding, bit(CAP_CHOWN));
 	hr_process_doc_free(doc);
+}
+
+Test(config_docs, process_io_priority)
+{
+	static const char *const classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+					      "IOPRIO_CLASS_IDLE"};
+	static const int values[] = {HR_IOPRIO_CLASS_RT, HR_IOPRIO_CLASS_BE, HR_IOPRIO_CLASS_IDLE};
+
+	for (size_t i = 0; i < 3; i++) {
+		char json[160];
+		struct hr_diags d = {0};
+		struct hr_process_doc *doc;
+
+		snprintf(json, sizeof(json),
+			 "{\"args\": [\"true\"], \"cwd\": \"/\", \"ioPriority\": {\"class\": "
+			 "\"%s\", \"priority\": %zu}}",
+			 classes[i], i + 5);
+		doc = hr_process_parse(json, strlen(json), "process.json", &d);
+		cr_assert_not_null(doc, "%s", d.len ? d.msgs[0] : "");
+		cr_expect(doc->process.has_io_priority);
+		cr_expect_eq(doc->process.io_priority_class, values[i]);
+		cr_expect_eq(doc->process.io_priority, (int)i + 5);
+		cr_expect_str_eq(hr_ioprio_class_name(values[i]), classes[i]);
+		hr_process_doc_free(doc);
+	}
+	cr_expect_null(hr_ioprio_class_name(0));
+}
+
+Test(config_docs, process_io_priority_errors_name_the_path_in_the_document)
+{
+	static const char json[] = "{\"args\": [\"true\"], \"cwd\": \"/\", \"ioPriority\": "
+				   "{\"class\": \"IOPRIO_CLASS_NOPE\", \"priority\": 9}}";
+	struct hr_diags d = {0};
+	struct hr_process_doc *doc = hr_process_parse(json, strlen(json), "process.json", &d);
+	char *text = hrt_diags_text(&d);
+
+	cr_assert_null(doc);
+	cr_expect_eq(d.len, 2, "%s", text);
+	cr_expect(hrt_diags_contain(&d, "process.json: ioPriority.class: unknown class "
+					"\"IOPRIO_CLASS_NOPE\""),
+		  "%s", text);
+	cr_expect(hrt_diags_contain(&d, "process.json: ioPriority.priority: 9 is out of range "
+					"(0..7)"),
+		  "%s", text);
+	free(text);
+	hr_diags_free(&d);
 }
 
 Test(config_docs, process_object_paths_are_relative_to_it)

@@ -203,6 +203,29 @@ Test(config_errors, oom_score_adj)
 	parses_ok("{'process': {'oomScoreAdj': 1000}}");
 }
 
+Test(config_errors, io_priority)
+{
+	rejects("{'process': {'ioPriority': {'class': 'IOPRIO_CLASS_FAST', 'priority': 1}}}",
+		"config.json: process.ioPriority.class: unknown class \"IOPRIO_CLASS_FAST\" "
+		"(IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or IOPRIO_CLASS_IDLE)");
+	rejects("{'process': {'ioPriority': {'class': 'IOPRIO_CLASS_NONE'}}}",
+		"config.json: process.ioPriority.class: unknown class \"IOPRIO_CLASS_NONE\"");
+	rejects("{'process': {'ioPriority': {'priority': 1}}}",
+		"config.json: process.ioPriority.class: required property is missing");
+	rejects("{'process': {'ioPriority': {'class': 2}}}",
+		"config.json: process.ioPriority.class: expected a string, got 2");
+	rejects("{'process': {'ioPriority': {'class': 'IOPRIO_CLASS_BE', 'priority': 8}}}",
+		"config.json: process.ioPriority.priority: 8 is out of range (0..7)");
+	rejects("{'process': {'ioPriority': {'class': 'IOPRIO_CLASS_BE', 'priority': -1}}}",
+		"config.json: process.ioPriority.priority: -1 is out of range (0..7)");
+	rejects("{'process': {'ioPriority': {'class': 'IOPRIO_CLASS_BE', 'priority': '4'}}}",
+		"config.json: process.ioPriority.priority: expected an integer, got \"4\"");
+	rejects("{'process': {'ioPriority': 'IOPRIO_CLASS_BE'}}",
+		"config.json: process.ioPriority: expected an object, got \"IOPRIO_CLASS_BE\"");
+	parses_ok("{'process': {'ioPriority': {'class': 'IOPRIO_CLASS_RT', 'priority': 7}}}");
+	parses_ok("{'process': {'ioPriority': {'class': 'IOPRIO_CLASS_IDLE'}}}");
+}
+
 Test(config_errors, process_strings_and_bools)
 {
 	rejects("{'process': {'terminal': 1}}",

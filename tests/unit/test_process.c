@@ -207,6 +207,34 @@ Test(process, plan_personality_and_rlimits)
 		  err.msg);
 }
 
+Test(process, plan_io_priority)
+{
+	_cleanup_arena_ struct hr_arena arena = {0};
+	struct hr_process proc = base_process();
+	struct hr_process_plan *plan = build(&proc, &arena);
+	struct hr_err err = {0};
+
+	cr_assert(!plan->has_io_priority);
+	proc.has_io_priority = true;
+	proc.io_priority_class = HR_IOPRIO_CLASS_IDLE;
+	proc.io_priority = 7;
+	plan = build(&proc, &arena);
+	cr_assert(plan->has_io_priority);
+	cr_assert_eq(plan->io_priority_class, HR_IOPRIO_CLASS_IDLE);
+	cr_assert_eq(plan->io_priority, 7);
+	cr_assert_str_eq(plan->io_priority_name, "IOPRIO_CLASS_IDLE");
+
+	/* a struct hr_process built by hand, not by the parser, is checked as well */
+	proc.io_priority = 8;
+	cr_assert_lt(hr_process_plan_build(&proc, NULL, &arena, &plan, &err), 0);
+	cr_assert_str_eq(err.msg, "process.ioPriority.priority: 8 is out of range (0..7): "
+				  "Invalid argument");
+	proc.io_priority = 0;
+	proc.io_priority_class = 0;
+	cr_assert_lt(hr_process_plan_build(&proc, NULL, &arena, &plan, &err), 0);
+	cr_assert_str_eq(err.msg, "process.ioPriority.class: unknown class 0: Invalid argument");
+}
+
 /* ---- credentials and capabilities (root, in children) ---- */
 
 struct drop_expect {
@@ -374,6 +402,41 @@ Test(process, personality_applied)
 {
 	hrc_require_root();
 	hrc_expect_ok("process/personality", "");
+}
+
+/*
+ * The realtime class needs CAP_SYS_ADMIN: it is applied first, before the drop to uid 1001
+ * without capabilities, and survives it.
+ */
+static int child_io_priority(const char *arg, char *msg, size_t size)
+{
+	_cleanup_arena_ struct hr_arena arena = {0};
+	struct hr_process proc = base_process();
+	struct hr_process_plan *plan;
+	struct hr_err err = {0};
+	long prio;
+
+	(void)arg;
+	proc.user.uid = 1001;
+	proc.user.gid = 1001;
+	proc.has_io_priority = true;
+	proc.io_priority_class = HR_IOPRIO_CLASS_RT;
+	proc.io_priority = 3;
+	plan = child_build(&proc, NULL, &arena, msg, size);
+	if (plan == NULL)
+		return -1;
+	if (hr_process_drop_privileges(plan, &err) < 0)
+		return hrc_fail(msg, size, "%s", err.msg);
+	prio = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+	if (prio != ((HR_IOPRIO_CLASS_RT << 13) | 3))
+		return hrc_fail(msg, size, "ioprio is 0x%lx", prio);
+	return 0;
+}
+
+Test(process, io_priority_applied_before_the_drop)
+{
+	hrc_require_root();
+	hrc_expect_ok("process/io_priority", "");
 }
 
 /* Reports "errno|message" of a failing hr_process_drop_privileges; arg: the cwd, or "" to
@@ -884,6 +947,7 @@ static const struct hrc_case process_cases[] = {
     {"process/drop_root", child_drop_root},
     {"process/nnp", child_nnp},
     {"process/personality", child_personality},
+    {"process/io_priority", child_io_priority},
     {"process/drop_error", child_drop_error},
     {"process/cwd_escape", child_cwd_escape},
     {"process/labels", child_labels},
