@@ -18,6 +18,7 @@
 #include "capabilities.h"
 #include "cleanup.h"
 #include "config_linux.h"
+#include "config_keys.h"
 #include "config_reader.h"
 #include "config_resources.h"
 #include "json.h"
@@ -462,10 +463,28 @@ static bool check_escaped_nul(const char *text, size_t len, const char *name,
 
 typedef void (*doc_reader)(struct hr_jctx *ctx, yajl_val doc, void *out);
 
-/* Every document type starts with its arena, which also holds the document itself. */
+/*
+ * Every document type starts with its arena, which also holds the document itself, then its
+ * warnings.
+ */
+#define WARNINGS_AT sizeof(struct hr_arena)
 _Static_assert(offsetof(struct hr_config, arena) == 0, "arena first");
 _Static_assert(offsetof(struct hr_process_doc, arena) == 0, "arena first");
 _Static_assert(offsetof(struct hr_resources_doc, arena) == 0, "arena first");
+_Static_assert(offsetof(struct hr_config, warnings) == WARNINGS_AT, "warnings second");
+_Static_assert(offsetof(struct hr_process_doc, warnings) == WARNINGS_AT, "warnings second");
+_Static_assert(offsetof(struct hr_resources_doc, warnings) == WARNINGS_AT, "warnings second");
+
+static void keep_warnings(void *doc, const struct hr_diags *found)
+{
+	struct hr_doc_warnings *w = (struct hr_doc_warnings *)((char *)doc + WARNINGS_AT);
+	struct hr_arena *arena = doc;
+
+	w->n = found->len;
+	w->msgs = hr_arena_array(arena, found->len, sizeof(*w->msgs));
+	for (size_t i = 0; i < found->len; i++)
+		w->msgs[i] = hr_arena_strdup(arena, found->msgs[i]);
+}
 
 static void free_doc(void *doc)
 {
@@ -478,8 +497,9 @@ static void free_doc(void *doc)
 }
 
 static void *parse_doc(const char *data, size_t len, const char *name, struct hr_diags *diags,
-		       size_t size, doc_reader fn)
+		       enum hr_doc_kind kind, size_t size, doc_reader fn)
 {
+	__attribute__((cleanup(hr_diags_free))) struct hr_diags warnings = {0};
 	size_t before = hr_cfg_diag_count(diags);
 	_cleanup_yajl_tree_ yajl_val tree = NULL;
 	_cleanup_free_ char *text = NULL;
@@ -503,19 +523,24 @@ static void *parse_doc(const char *data, size_t len, const char *name, struct hr
 	doc = hr_arena_alloc(&arena, size);
 	memcpy(doc, &arena, sizeof(arena));
 	hr_jctx_init(&ctx, name, doc, diags);
-	if (hr_jexpect_object(&ctx, tree))
+	ctx.warnings = &warnings;
+	if (hr_jexpect_object(&ctx, tree)) {
+		hr_cfg_check_keys(&ctx, tree, kind);
 		fn(&ctx, tree, doc);
+	}
 	if (hr_cfg_diag_count(diags) != before) {
 		free_doc(doc);
 		return NULL;
 	}
+	keep_warnings(doc, &warnings);
 	return doc;
 }
 
 struct hr_config *hr_config_parse(const char *data, size_t len, const char *name,
 				  struct hr_diags *diags)
 {
-	return parse_doc(data, len, name, diags, sizeof(struct hr_config), read_config);
+	return parse_doc(data, len, name, diags, HR_DOC_CONFIG, sizeof(struct hr_config),
+			 read_config);
 }
 
 struct hr_config *hr_config_load_file(const char *path, struct hr_diags *diags)
@@ -555,7 +580,8 @@ static void read_process_doc(struct hr_jctx *ctx, yajl_val doc, void *out)
 struct hr_process_doc *hr_process_parse(const char *data, size_t len, const char *name,
 					struct hr_diags *diags)
 {
-	return parse_doc(data, len, name, diags, sizeof(struct hr_process_doc), read_process_doc);
+	return parse_doc(data, len, name, diags, HR_DOC_PROCESS, sizeof(struct hr_process_doc),
+			 read_process_doc);
 }
 
 void hr_process_doc_free(struct hr_process_doc *doc)
@@ -571,7 +597,7 @@ static void read_resources_doc(struct hr_jctx *ctx, yajl_val doc, void *out)
 struct hr_resources_doc *hr_resources_parse(const char *data, size_t len, const char *name,
 					    struct hr_diags *diags)
 {
-	return parse_doc(data, len, name, diags, sizeof(struct hr_resources_doc),
+	return parse_doc(data, len, name, diags, HR_DOC_RESOURCES, sizeof(struct hr_resources_doc),
 			 read_resources_doc);
 }
 

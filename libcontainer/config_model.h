@@ -336,8 +336,15 @@ struct hr_linux {
 	struct hr_time_offset time_offsets[2]; /* [0] boottime, [1] monotonic */
 };
 
+/* What the parser ignored, said once by the command that reads the document from its user. */
+struct hr_doc_warnings {
+	char **msgs; /* in the document's arena */
+	size_t n;
+};
+
 struct hr_config {
 	struct hr_arena arena;
+	struct hr_doc_warnings warnings;
 	char *oci_version;
 	char *root_path;
 	bool root_readonly;
@@ -357,11 +364,13 @@ struct hr_config {
 /* A standalone process object (exec --process) or resources object (update --resources). */
 struct hr_process_doc {
 	struct hr_arena arena;
+	struct hr_doc_warnings warnings;
 	struct hr_process process;
 };
 
 struct hr_resources_doc {
 	struct hr_arena arena;
+	struct hr_doc_warnings warnings;
 	struct hr_resources resources;
 };
 

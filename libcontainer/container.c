@@ -150,6 +150,7 @@ static int load_config(struct create_job *job, struct hr_err *err)
 	}
 	if (!job->config->has_process)
 		return hr_err_set(err, EINVAL, "%s: process: required to create a container", name);
+	hr_log_doc_warnings(&job->config->warnings);
 	hr_log_add_config_secrets(job->opts->id, job->config->process.env,
 				  job->config->process.n_env, job->config->annotations,
 				  job->config->n_annotations);

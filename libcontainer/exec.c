@@ -67,6 +67,7 @@ static int load_process_file(struct exec_job *job, struct hr_err *err)
 		hr_diags_free(&diags);
 		return -1;
 	}
+	hr_log_doc_warnings(&job->process_doc->warnings);
 	job->process = job->process_doc->process;
 	return 0;
 }

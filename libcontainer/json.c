@@ -195,6 +195,7 @@ void hr_jctx_init(struct hr_jctx *ctx, const char *name, struct hr_arena *arena,
 	ctx->name = name;
 	ctx->arena = arena;
 	ctx->diags = diags;
+	ctx->warnings = NULL;
 	ctx->path_len = 0;
 	ctx->path[0] = '\0';
 }
@@ -258,9 +259,17 @@ const char *hr_jpath(const struct hr_jctx *ctx)
 	return ctx->path;
 }
 
+/* The path for a message: keys are the document's, and may hold control characters. */
+static const char *shown_path(const struct hr_jctx *ctx, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", ctx->path_len ? ctx->path : ".");
+	neutralize_controls(buf);
+	return buf;
+}
+
 bool hr_jerror(struct hr_jctx *ctx, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], path[sizeof(ctx->path)];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -268,10 +277,26 @@ bool hr_jerror(struct hr_jctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	neutralize_controls(msg);
 	if (ctx->path_len)
-		hr_diags_add(ctx->diags, "%s: %s: %s", ctx->name, ctx->path, msg);
+		hr_diags_add(ctx->diags, "%s: %s: %s", ctx->name,
+			     shown_path(ctx, path, sizeof(path)), msg);
 	else
 		hr_diags_add(ctx->diags, "%s: %s", ctx->name, msg);
 	return false;
+}
+
+void hr_jwarn(struct hr_jctx *ctx, const char *fmt, ...)
+{
+	char msg[512], path[sizeof(ctx->path)];
+	va_list ap;
+
+	if (ctx->warnings == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	neutralize_controls(msg);
+	hr_diags_add(ctx->warnings, "%s: %s: %s", ctx->name, shown_path(ctx, path, sizeof(path)),
+		     msg);
 }
 
 const char *hr_json_describe(yajl_val v, char *buf, size_t size)

@@ -39,6 +39,7 @@ struct hr_jctx {
 	const char *name;
 	struct hr_arena *arena;
 	struct hr_diags *diags;
+	struct hr_diags *warnings; /* NULL: warnings are not kept */
 	size_t path_len;
 	char path[512];
 };
@@ -54,6 +55,8 @@ const char *hr_jpath(const struct hr_jctx *ctx);
 
 /* Adds "name: path: <message>" (path omitted when at the root). Returns false. */
 bool hr_jerror(struct hr_jctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds "name: path: <message>" to ctx->warnings, when kept: what is ignored, said once. */
+void hr_jwarn(struct hr_jctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Describes a value for a message: "\"abc\"", "-3", "an object", ... (strings truncated). */
 const char *hr_json_describe(yajl_val v, char *buf, size_t size);
 

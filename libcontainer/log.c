@@ -324,3 +324,9 @@ void hr_log_error_report(const struct hr_err *err)
 		write_line(HR_LOG_ERROR, msg);
 	write_stderr("", msg);
 }
+
+void hr_log_doc_warnings(const struct hr_doc_warnings *warnings)
+{
+	for (size_t i = 0; i < warnings->n; i++)
+		hr_log(HR_LOG_WARNING, "%s", warnings->msgs[i]);
+}

@@ -2,6 +2,7 @@
 #ifndef HR_LOG_H
 #define HR_LOG_H
 
+#include "config_model.h"
 #include "context.h"
 #include "error.h"
 
@@ -34,6 +35,8 @@ void hr_log(enum hr_log_level level, const char *fmt, ...) __attribute__((format
 bool hr_log_keeps_quiet(void);
 /* Reports an error once: to the log file if any, and always to stderr. */
 void hr_log_error_report(const struct hr_err *err);
+/* A parsed document's warnings (keys ignored), each once, at warning level. */
+void hr_log_doc_warnings(const struct hr_doc_warnings *warnings);
 void hr_log_close(void);
 
 /* Redaction: values that must never be printed (shorter than HR_SECRET_MIN_LEN are ignored). */

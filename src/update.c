@@ -10,6 +10,7 @@
 #include "libcontainer/config.h"
 #include "libcontainer/container_cgroup.h"
 #include "libcontainer/json.h"
+#include "libcontainer/log.h"
 
 static const char usage[] =
     "Usage: hardrun update [OPTIONS] ID\n"
@@ -65,6 +66,8 @@ static struct hr_resources_doc *load_resources(const char *path, struct hr_err *
 	doc = hr_resources_parse(data, len, strcmp(path, "-") == 0 ? "stdin" : path, &diags);
 	if (doc == NULL)
 		hr_diags_to_err(&diags, err);
+	else
+		hr_log_doc_warnings(&doc->warnings);
 	hr_diags_free(&diags);
 	return doc;
 }

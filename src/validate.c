@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "libcontainer/config.h"
+#include "libcontainer/log.h"
 
 static const char usage[] =
     "Usage: hardrun validate [--bundle DIR | --config FILE]\n"
@@ -58,6 +59,7 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 	}
 	config = hr_config_load_file(config_path, &diags);
 	if (config != NULL) {
+		hr_log_doc_warnings(&config->warnings);
 		hr_config_free(config);
 		puts("ok");
 		return HR_EXIT_OK;

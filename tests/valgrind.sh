@@ -158,6 +158,7 @@ cmds=()
 # validate: the parser and validator over every example, valid or not.
 configs=()
 for f in "$here"/unit/data/config/good/*.json "$here"/unit/data/config/bad/*.json \
+	"$here"/unit/data/config/refused/*.json \
 	"$here"/unit/data/*.json; do
 	[ -f "$f" ] && configs+=("$f")
 done
