@@ -408,12 +408,18 @@ static int bind_host_device(int parent, const struct hr_rootfs_device *d, struct
 
 	host = open(d->host_path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (host < 0)
-		return hr_err_sys(err, "open host device %s", d->host_path);
+		return hr_err_sys(err,
+				  "no mknod in a user namespace: bind the host's node at the same "
+				  "path: open host device %s",
+				  d->host_path);
 	if (fstat(host, &st) < 0)
 		return hr_err_sys(err, "stat host device %s", d->host_path);
 	if ((st.st_mode & S_IFMT) != d->type || st.st_rdev != d->rdev)
-		return hr_err_set(err, EINVAL, "host device %s is not the expected device",
-				  d->host_path);
+		return hr_err_set(err, EINVAL,
+				  "no mknod in a user namespace: the host's %s is not the same "
+				  "device (%s %u:%u)",
+				  d->host_path, S_ISCHR(d->type) ? "char" : "block", major(d->rdev),
+				  minor(d->rdev));
 	file = openat(parent, d->name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
 	if (file < 0)
 		return hr_err_sys(err, "create mount point");

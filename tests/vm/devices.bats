@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The cgroup device filter against a real kernel: a rule's access letters are enforced one by
+# one. cgroups on the host belong to the machine: this file runs only inside the guest kernel:
+#
+#   tests/vm/check.sh ./hardrun tests/vm/devices.bats
+
+# status, output and lines are set by bats' `run`.
+# shellcheck disable=SC2154
+: "${HARDRUN:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/hardrun}"
+export HARDRUN
+export HR_CGROUP_MANAGER=cgroupfs
+export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-${HR_TEST_TIMEOUT:-300}}
+
+load ../integration/lib
+
+setup_file() {
+	if ! grep -q HARDRUN_VM_CMD /proc/cmdline; then
+		echo "devices.bats runs only in the guest: tests/vm/check.sh ./hardrun tests/vm/devices.bats" >&2
+		return 1
+	fi
+}
+
+# /dev/kmsg (1:11): not among the devices every container gets (those are always rwm, as
+# runc appends them), opened for writing by anyone, for reading with CAP_SYSLOG.
+kmsg_bundle() {
+	[ -e "$BUNDLE/config.json" ] || make_bundle
+	update_config "
+c['process']['terminal'] = False
+c['process']['capabilities'] = {k: ['CAP_SYSLOG'] for k in ('bounding', 'effective', 'permitted')}
+c['linux']['devices'] = [{'path': '/dev/kmsg', 'type': 'c', 'major': 1, 'minor': 11, 'fileMode': 0o600}]
+c['linux']['resources'] = {'devices': [
+    {'allow': False, 'access': 'rwm'},
+    {'allow': True, 'type': 'c', 'major': 1, 'minor': 11, 'access': '$1'}]}
+c['process']['args'] = ['sh', '-c',
+    '(echo hardrun-devices-test >/dev/kmsg) 2>&1 && echo write-ok; (exec 3</dev/kmsg) 2>&1 && echo read-ok; true']"
+}
+
+@test "a device rule's access letters: write-only denies reading, read-write allows both" {
+	kmsg_bundle w
+	run -0 hr run --bundle "$BUNDLE" wonly
+	assert_line_matches '^write-ok$'
+	assert_output_contains "/dev/kmsg: Operation not permitted"
+	[[ $output != *read-ok* ]] || fail "read allowed by a write-only rule: $output"
+	kmsg_bundle rw
+	run -0 hr run --bundle "$BUNDLE" rw
+	assert_line_matches '^write-ok$'
+	assert_line_matches '^read-ok$'
+	kmsg_bundle r
+	run -0 hr run --bundle "$BUNDLE" ronly
+	assert_line_matches '^read-ok$'
+	[[ $output != *write-ok* ]] || fail "write allowed by a read-only rule: $output"
+}
