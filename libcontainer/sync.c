@@ -40,11 +40,20 @@ int hr_send_with_fd(int sock, const void *data, size_t len, int pass_fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
 	}
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0) {
-		if (errno != EINTR)
+	for (;;) {
+		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return -1;
+		/* a message goes whole or not at all: a short send is a send timeout */
+		if ((size_t)n < len) {
+			errno = EAGAIN;
+			return -1;
+		}
+		return 0;
 	}
-	return 0;
 }
 
 int hr_sync_send(int fd, enum hr_sync_step step, const struct hr_err *payload, int pass_fd,

@@ -23,7 +23,10 @@ enum hr_sync_step {
 };
 
 int hr_sync_pair(int fds[2], struct hr_err *err);
-/* One message on a unix socket, with pass_fd (if >= 0) as SCM_RIGHTS. -1 with errno. */
+/*
+ * One message on a unix socket, with pass_fd (if >= 0) as SCM_RIGHTS: sent whole, or -1 with
+ * errno (EAGAIN when the socket's send timeout cut it short).
+ */
 int hr_send_with_fd(int sock, const void *data, size_t len, int pass_fd);
 /* Sends step (with err's errno and message for HR_SYNC_ERROR) and optionally an fd. */
 int hr_sync_send(int fd, enum hr_sync_step step, const struct hr_err *payload, int pass_fd,

@@ -161,3 +161,67 @@ rootfs_processes() {
 	[ ! -e "$HR_ROOT/nc5" ] || fail "a refused config left state"
 	[ ! -e "$HR_TMP/agent.json.1" ] || fail "a refused config reached the agent"
 }
+
+@test "seccomp notify: two containers share one agent, each with its own listener" {
+	notify_config sh -c 'mkdir /tmp/one 2>&1; echo one-done'
+	run -0 hr run --bundle "$BUNDLE" share1 </dev/null
+	[[ "$output" == *"/tmp/one': "*"ot supported"* ]] || fail "first: $output"
+	notify_config sh -c 'mkdir /tmp/two 2>&1; echo two-done'
+	run -0 hr run --bundle "$BUNDLE" share2 </dev/null
+	[[ "$output" == *"/tmp/two': "*"ot supported"* ]] || fail "second: $output"
+	wait_for_file "$HR_TMP/agent.json.2"
+	[ "$(agent_json 1 'd["state"]["id"]')" = share1 ] || fail "first state"
+	[ "$(agent_json 2 'd["state"]["id"]')" = share2 ] || fail "second state"
+}
+
+# fake_agent MODE SOCKET: an agent that is stuck. "backlog": it listens but never accepts, and
+# its backlog is full; "noread": it accepts but never reads.
+fake_agent() {
+	cat >"$HR_TMP/fake-agent.py" <<'PY'
+import socket, sys, time
+mode, path = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(0)
+held = []
+if mode == "backlog":
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(path)
+    held.append(c)
+while True:
+    if mode == "noread":
+        held.append(s.accept()[0])
+    else:
+        time.sleep(60)
+PY
+	"$HR_PYTHON" "$HR_TMP/fake-agent.py" "$1" "$2" </dev/null >"$HR_TMP/fake-agent.log" 2>&1 3>&- &
+	FAKE_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "the fake agent did not listen: $(cat "$HR_TMP/fake-agent.log")"
+}
+
+@test "seccomp notify: a stuck agent fails create within its timeout, naming it, leaving nothing" {
+	notify_config sleep 1000
+	fake_agent backlog "$AGENT_DIR/stuck.sock"
+	update_config "c['linux']['seccomp']['listenerPath'] = '$AGENT_DIR/stuck.sock'"
+	SECONDS=0
+	run -1 --separate-stderr hr create --bundle "$BUNDLE" stuck </dev/null
+	local took=$SECONDS
+	assert_stderr_contains "seccomp listener $AGENT_DIR/stuck.sock: the agent did not accept the connection within 5 s"
+	[ "$took" -lt 60 ] || fail "took ${took}s"
+	[ ! -e "$HR_ROOT/stuck" ] || fail "the failed create left its state"
+	[ -z "$(rootfs_processes)" ] || fail "processes left in the container: $(rootfs_processes)"
+	# an agent that accepts but never reads a large state (1 MiB of annotations)
+	kill "$FAKE_PID"
+	fake_agent noread "$AGENT_DIR/noread.sock"
+	update_config "
+c['linux']['seccomp']['listenerPath'] = '$AGENT_DIR/noread.sock'
+c['annotations'] = {'big': 'x' * (1 << 20)}"
+	run -1 --separate-stderr hr create --bundle "$BUNDLE" noread </dev/null
+	assert_stderr_contains "the agent did not take the state and the seccomp fd within 5 s"
+	[ ! -e "$HR_ROOT/noread" ] || fail "the failed create left its state"
+	kill "$FAKE_PID"
+}
