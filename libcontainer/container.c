@@ -57,6 +57,7 @@ struct create_job {
 	struct hr_seccomp_program *seccomp;
 	struct hr_state state;
 	struct hr_cgroup cgroup;
+	struct hr_fd_slots fd_slots;
 	char bundle[PATH_MAX];
 	char rootfs_path[PATH_MAX];
 	char created[64];
@@ -107,6 +108,7 @@ static void job_release(struct create_job *job, bool failed)
 		hr_container_dir_remove(&job->dir, &ignored);
 	}
 	hr_container_dir_close(&job->dir);
+	hr_process_release_fd_slots(&job->fd_slots);
 	hr_ns_plan_close(&job->ns);
 	close_fd(&job->sync[0]);
 	close_fd(&job->sync[1]);
@@ -265,6 +267,8 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 	plan->no_pivot = job->opts->no_pivot;
 	plan->new_keyring = !job->opts->no_new_keyring;
 	plan->preserve_fds = job->opts->preserve_fds;
+	plan->fd_slots = job->fd_slots.fds;
+	plan->n_fd_slots = job->fd_slots.n;
 	plan->sync_fd = job->sync[1];
 	plan->fifo_fd = job->fifo_fd;
 	plan->state_fd = job->state_fd;
@@ -432,6 +436,9 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 {
 	/* a refused ID is refused before anything is read, warned about or created */
 	if (hr_id_validate(job->opts->id, err) < 0)
+		return -1;
+	/* then: no fd hardrun opens from here on may take a slot the caller left closed */
+	if (hr_process_hold_fd_slots(job->opts->preserve_fds, &job->fd_slots, err) < 0)
 		return -1;
 	if (load_config(job, err) < 0 || hr_policy_apply(job->ctx, job->config, err) < 0 ||
 	    resolve_rootfs(job, err) < 0)

@@ -40,6 +40,7 @@ struct exec_job {
 	struct hr_arena arena;
 	struct hr_process_plan *plan;
 	struct hr_seccomp_program *seccomp;
+	struct hr_fd_slots fd_slots;
 	int init_pidfd;
 	int init_root; /* the init's root, when the container shares the caller's mounts */
 	int cgroup_fd; /* the container's cgroup, to be born in it; -1 without one */
@@ -253,6 +254,8 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 	    .console_height = job->process.console_height,
 	    .console_width = job->process.console_width,
 	    .preserve_fds = job->opts->preserve_fds,
+	    .fd_slots = job->fd_slots.fds,
+	    .n_fd_slots = job->fd_slots.n,
 	    .sync_fd = job->sync[1],
 	    .fifo_fd = -1,
 	    .state_fd = -1,
@@ -329,6 +332,7 @@ static void release(struct exec_job *job, bool failed)
 	if (job->process_doc != NULL)
 		hr_process_doc_free(job->process_doc);
 	hr_arena_free(&job->arena);
+	hr_process_release_fd_slots(&job->fd_slots);
 }
 
 static void job_init(struct exec_job *job, const struct hr_exec_opts *opts)
@@ -366,6 +370,11 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 
 	*status = 0;
 	job_init(&job, opts);
+	/* first: no fd hardrun opens from here on may take a slot the caller left closed */
+	if (hr_process_hold_fd_slots(opts->preserve_fds, &job.fd_slots, err) < 0) {
+		release(&job, true);
+		return -1;
+	}
 	if (!opts->detach) {
 		sigfd = hr_signalfd_for_forwarding(&old, err);
 		if (sigfd < 0)

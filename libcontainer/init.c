@@ -191,6 +191,8 @@ static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *e
 		return -1;
 	if (plan->no_new_privileges && hr_process_set_no_new_privs(plan->process, err) < 0)
 		return -1;
+	if (hr_process_close_fd_slots(plan->fd_slots, plan->n_fd_slots, err) < 0)
+		return -1;
 	if (hr_process_close_fds(plan->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]), err) < 0)
 		return -1;
 	if (seccomp_before_ready(plan))

@@ -35,6 +35,8 @@ struct hr_init_plan {
 	bool no_pivot;
 	bool new_keyring;
 	int preserve_fds;
+	const int *fd_slots; /* hardrun's own fds in the preserved range (hr_fd_slots) */
+	size_t n_fd_slots;
 	int sync_fd;	   /* child end of the sync socketpair */
 	int fifo_fd;	   /* O_PATH fd of exec.fifo (container only), -1 otherwise */
 	int state_fd;	   /* memfd with the state JSON, for createContainer/startContainer hooks */

@@ -12,6 +12,7 @@
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -901,12 +902,106 @@ int hr_process_close_from_proc(unsigned first, const int *keep, size_t n_keep, s
 	return 0;
 }
 
-static int preserve(int preserve_fds, struct hr_err *err)
+/* The last fd worth looking at in [3, 3 + preserve_fds): none is open at or above RLIMIT_NOFILE. */
+static int preserve_end(int preserve_fds)
 {
-	for (int fd = 3; fd < 3 + preserve_fds; fd++)
-		if (set_cloexec(fd, false) < 0)
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < (rlim_t)(3 + (unsigned)preserve_fds))
+		return rl.rlim_cur < 3 ? 3 : (int)rl.rlim_cur;
+	return 3 + preserve_fds;
+}
+
+/* A closed fd in the range is skipped, as runc and crun do: the caller passes what it has. */
+static int preserve(int preserve_fds, const int *keep, size_t n_keep, struct hr_err *err)
+{
+	int end = preserve_end(preserve_fds);
+
+	for (int fd = 3; fd < end; fd++) {
+		if (is_kept((unsigned)fd, keep, n_keep))
+			continue;
+		if (set_cloexec(fd, false) < 0 && errno != EBADF)
 			return hr_err_sys(err, "preserve fd %d", fd);
+	}
 	return 0;
+}
+
+static int add_slot(struct hr_fd_slots *slots, int entry)
+{
+	int *grown = reallocarray(slots->fds, slots->n + 1, sizeof(*grown));
+
+	if (grown == NULL)
+		return -1;
+	slots->fds = grown;
+	slots->fds[slots->n++] = entry;
+	return 0;
+}
+
+/* Holds the closed slot fd with /dev/null, close-on-exec (devnull: a source, opened once). */
+static int hold_slot(int fd, int *devnull, struct hr_err *err)
+{
+	int held;
+
+	if (*devnull < 0) {
+		*devnull = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (*devnull < 0)
+			return hr_err_sys(err, "open /dev/null");
+		if (*devnull == fd) { /* the lowest closed fd: it holds the slot itself */
+			*devnull = -1;
+			return 0;
+		}
+	}
+	held = fcntl(*devnull, F_DUPFD_CLOEXEC, fd);
+	if (held == fd)
+		return 0;
+	if (held >= 0)
+		close(held);
+	return hr_err_sys(err, "hold the closed fd %d", fd);
+}
+
+int hr_process_hold_fd_slots(int preserve_fds, struct hr_fd_slots *slots, struct hr_err *err)
+{
+	_cleanup_close_ int devnull = -1;
+	int end = preserve_end(preserve_fds);
+
+	*slots = (struct hr_fd_slots){0};
+	for (int fd = 3; fd < end; fd++) {
+		int flags = fcntl(fd, F_GETFD);
+
+		if (flags >= 0 && !(flags & FD_CLOEXEC))
+			continue; /* the caller's */
+		if (flags < 0 && errno != EBADF)
+			return hr_err_sys(err, "preserve fd %d", fd);
+		if (flags < 0 && hold_slot(fd, &devnull, err) < 0)
+			return -1;
+		if (add_slot(slots, flags < 0 ? fd : -1 - fd) < 0) {
+			if (flags < 0)
+				close(fd);
+			return hr_err_sys(err, "list the closed fd %d", fd);
+		}
+	}
+	return 0;
+}
+
+int hr_process_close_fd_slots(const int *fds, size_t n, struct hr_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int fd = fds[i] < 0 ? -1 - fds[i] : fds[i];
+
+		if (close(fd) < 0 && errno != EINTR)
+			return hr_err_sys(err, "close fd %d", fd);
+	}
+	return 0;
+}
+
+void hr_process_release_fd_slots(struct hr_fd_slots *slots)
+{
+	for (size_t i = 0; i < slots->n; i++)
+		if (slots->fds[i] >= 0)
+			close(slots->fds[i]);
+	free(slots->fds);
+	*slots = (struct hr_fd_slots){0};
 }
 
 int hr_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct hr_err *err)
@@ -915,7 +1010,7 @@ int hr_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struc
 
 	if (preserve_fds < 0 || preserve_fds > INT_MAX - 3)
 		return hr_err_set(err, EINVAL, "preserve fds: invalid count %d", preserve_fds);
-	if (preserve(preserve_fds, err) < 0)
+	if (preserve(preserve_fds, keep, n_keep, err) < 0)
 		return -1;
 	first = 3 + (unsigned)preserve_fds;
 	for (;;) {

@@ -158,12 +158,30 @@ int hr_process_resolve_executable(const struct hr_process_plan *plan, char *buf,
 
 /*
  * Closes every fd >= 3 except [3, 3 + preserve_fds), whose FD_CLOEXEC is cleared so that they
- * cross execve, and the fds in keep, which are left exactly as they are (their own FD_CLOEXEC
- * decides). Closed for real, not marked close-on-exec: a container waiting for `start` must not
- * hold hardrun's descriptors (its state directory's lock among them). No host fd reaches the
- * container.
+ * cross execve (a closed one in the range is skipped, as runc does), and the fds in keep, which are
+ * left exactly as they are (their own FD_CLOEXEC decides). Closed for real, not marked
+ * close-on-exec: a container waiting for `start` must not hold hardrun's descriptors (its state
+ * directory's lock among them). No host fd reaches the container.
  */
 int hr_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct hr_err *err);
+
+/*
+ * hardrun's own fds in [3, 3 + preserve_fds), the slots the caller left closed: a descriptor
+ * hardrun opens lands in the lowest closed slot, and would reach the container as a preserved
+ * fd. Each entry is a slot held with /dev/null (fd >= 0, closed by release), or -1 - fd for a
+ * close-on-exec fd hardrun opened there earlier (its log, say: not the caller's, which crossed
+ * execve into hardrun and so cannot be close-on-exec).
+ */
+struct hr_fd_slots {
+	int *fds;
+	size_t n;
+};
+
+/* Holds the closed slots in the range and lists them with hardrun's own fds there. */
+int hr_process_hold_fd_slots(int preserve_fds, struct hr_fd_slots *slots, struct hr_err *err);
+void hr_process_release_fd_slots(struct hr_fd_slots *slots);
+/* In the child, before hr_process_close_fds: closes the fds hr_process_hold_fd_slots listed. */
+int hr_process_close_fd_slots(const int *fds, size_t n, struct hr_err *err);
 
 /*
  * The fallback hr_process_close_fds uses on kernels without close_range(2) (< 5.9): closes

@@ -135,7 +135,7 @@ void hr_container_dir_close(struct hr_container_dir *dir)
 int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err)
 {
 	_cleanup_dir_ DIR *d = NULL;
-	int fd = dup(dir->fd);
+	int fd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 3);
 	struct dirent *de;
 
 	if (fd < 0)

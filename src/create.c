@@ -18,7 +18,8 @@ static const char usage[] =
     "      --console-socket S   send the pty master to the unix socket S (process.terminal)\n"
     "      --no-pivot           use MS_MOVE + chroot instead of pivot_root\n"
     "      --no-new-keyring     keep the caller's session keyring\n"
-    "      --preserve-fds N     pass N extra file descriptors (from fd 3) to the container\n"
+    "      --preserve-fds N     pass the open fds among 3..N+2 to the container (closed ones\n"
+    "                           are skipped)\n"
     "  -h, --help               print this help\n";
 
 enum { OPT_PID_FILE = 0x100, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE };

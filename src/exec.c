@@ -26,7 +26,7 @@ static const char usage[] =
     "  -u, --user UID[:GID]     run as this user\n"
     "  -c, --cap CAP            add a capability (repeatable), e.g. CAP_NET_ADMIN\n"
     "      --no-new-privs       set no_new_privs even if the config does not\n"
-    "      --preserve-fds N     pass N extra file descriptors (from fd 3)\n"
+    "      --preserve-fds N     pass the open fds among 3..N+2 (closed ones are skipped)\n"
     "  -h, --help               print this help\n";
 
 enum { OPT_PID_FILE = 0x100, OPT_CONSOLE_SOCKET, OPT_CWD, OPT_NNP, OPT_PRESERVE };
