@@ -58,6 +58,8 @@ struct create_job {
 	struct hr_state state;
 	struct hr_cgroup cgroup;
 	struct hr_fd_slots fd_slots;
+	int listen_fds;	  /* socket activation: LISTEN_FDS fds from 3 (hr_process_listen_fds) */
+	int preserve_fds; /* listen_fds, then --preserve-fds */
 	char bundle[PATH_MAX];
 	char rootfs_path[PATH_MAX];
 	char created[64];
@@ -190,6 +192,14 @@ static int build_plans(struct create_job *job, struct hr_err *err)
 		    0)
 			return -1;
 	}
+	if (job->listen_fds > 0) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", job->listen_fds);
+		if (hr_process_plan_setenv(job->process, &job->arena, "LISTEN_FDS", n, err) < 0 ||
+		    hr_process_plan_setenv(job->process, &job->arena, "LISTEN_PID", "1", err) < 0)
+			return -1;
+	}
 	return hr_ns_plan_build(linux_cfg, &job->ns, err);
 }
 
@@ -266,7 +276,7 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 	plan->console_width = proc->console_width;
 	plan->no_pivot = job->opts->no_pivot;
 	plan->new_keyring = !job->opts->no_new_keyring;
-	plan->preserve_fds = job->opts->preserve_fds;
+	plan->preserve_fds = job->preserve_fds;
 	plan->fd_slots = job->fd_slots.fds;
 	plan->n_fd_slots = job->fd_slots.n;
 	plan->sync_fd = job->sync[1];
@@ -437,8 +447,10 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 	/* a refused ID is refused before anything is read, warned about or created */
 	if (hr_id_validate(job->opts->id, err) < 0)
 		return -1;
+	job->listen_fds = hr_process_listen_fds();
+	job->preserve_fds = job->listen_fds + job->opts->preserve_fds;
 	/* then: no fd hardrun opens from here on may take a slot the caller left closed */
-	if (hr_process_hold_fd_slots(job->opts->preserve_fds, &job->fd_slots, err) < 0)
+	if (hr_process_hold_fd_slots(job->preserve_fds, &job->fd_slots, err) < 0)
 		return -1;
 	if (load_config(job, err) < 0 || hr_policy_apply(job->ctx, job->config, err) < 0 ||
 	    resolve_rootfs(job, err) < 0)

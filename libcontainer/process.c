@@ -311,6 +311,51 @@ static int set_home(const struct hr_process_plan *plan, struct hr_err *err)
 	return 0;
 }
 
+int hr_process_plan_setenv(struct hr_process_plan *plan, struct hr_arena *arena, const char *key,
+			   const char *value, struct hr_err *err)
+{
+	size_t klen = strlen(key);
+	char *entry = hr_arena_printf(arena, "%s=%s", key, value); /* arenas never fail */
+	char **env;
+
+	(void)err;
+	for (size_t i = 0; i < plan->n_env; i++) {
+		if (strncmp(plan->env[i], key, klen) == 0 && plan->env[i][klen] == '=') {
+			plan->env[i] = entry;
+			return 0;
+		}
+	}
+	env = hr_arena_array(arena, plan->n_env + 2, sizeof(*env));
+	for (size_t i = 0; i < plan->n_env; i++)
+		env[i] = plan->env[i];
+	env[plan->n_env++] = entry;
+	plan->env = env;
+	return 0;
+}
+
+int hr_process_listen_fds(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	char *end;
+	long n;
+
+	if (fds == NULL || *fds < '0' || *fds > '9')
+		return 0;
+	if (pid != NULL) {
+		long owner;
+
+		errno = 0;
+		owner = strtol(pid, &end, 10);
+		if (errno != 0 || *end != '\0' || end == pid || owner != (long)getpid())
+			return 0;
+	}
+	errno = 0;
+	n = strtol(fds, &end, 10);
+	if (errno != 0 || *end != '\0' || n <= 0 || n > HR_LISTEN_FDS_MAX)
+		return 0;
+	return (int)n;
+}
+
 int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *linux_cfg,
 			  struct hr_arena *arena, struct hr_process_plan **plan_out,
 			  struct hr_err *err)

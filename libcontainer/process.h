@@ -166,6 +166,23 @@ int hr_process_resolve_executable(const struct hr_process_plan *plan, char *buf,
 int hr_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct hr_err *err);
 
 /*
+ * Sets KEY=VALUE in the plan's environment, replacing KEY's entry if there is one (memory from
+ * arena). PATH is not to be set this way (path_env would not follow).
+ */
+int hr_process_plan_setenv(struct hr_process_plan *plan, struct hr_arena *arena, const char *key,
+			   const char *value, struct hr_err *err);
+
+/*
+ * Socket activation (sd_listen_fds(3)), as runc does it for create and run: the number of fds
+ * from 3 that hardrun's caller passes as LISTEN_FDS, when LISTEN_PID is unset or names hardrun
+ * itself; 0 otherwise, or when LISTEN_FDS is not a count from 1 to HR_LISTEN_FDS_MAX. Those fds
+ * go on to the container's process with LISTEN_FDS=<n> and LISTEN_PID=1 in its environment,
+ * the --preserve-fds ones after them.
+ */
+#define HR_LISTEN_FDS_MAX 65536
+int hr_process_listen_fds(void);
+
+/*
  * hardrun's own fds in [3, 3 + preserve_fds), the slots the caller left closed: a descriptor
  * hardrun opens lands in the lowest closed slot, and would reach the container as a preserved
  * fd. Each entry is a slot held with /dev/null (fd >= 0, closed by release), or -1 - fd for a

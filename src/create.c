@@ -19,7 +19,9 @@ static const char usage[] =
     "      --no-pivot           use MS_MOVE + chroot instead of pivot_root\n"
     "      --no-new-keyring     keep the caller's session keyring\n"
     "      --preserve-fds N     pass the open fds among 3..N+2 to the container (closed ones\n"
-    "                           are skipped)\n"
+    "                           are skipped); with LISTEN_FDS=n in the environment (socket\n"
+    "                           activation, LISTEN_PID unset or hardrun's), fds 3..n+2 go\n"
+    "                           first with LISTEN_FDS=n LISTEN_PID=1, the N ones after them\n"
     "  -h, --help               print this help\n";
 
 enum { OPT_PID_FILE = 0x100, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE };

@@ -62,3 +62,58 @@ c['process']['args'] = $args_json"
 	[ "$(open_fds)" = "4 " ] || fail "expected only fd 4 open inside"
 	assert_line_matches '^read four$'
 }
+
+# hardrun as the caller's process itself (exec), so that LISTEN_PID=$$ names it.
+hr_activated() {
+	local nfds=$1
+	shift
+	LISTEN_FDS=$nfds LISTEN_FDNAMES=a:b sh -c 'LISTEN_PID=$$ exec "$@"' sh \
+		"$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled "$@"
+}
+
+@test "run with LISTEN_FDS: its fds reach the process with LISTEN_FDS and LISTEN_PID=1, the preserved ones after them" {
+	echo l3 >"$HR_TMP/l3"
+	echo l4 >"$HR_TMP/l4"
+	echo p5 >"$HR_TMP/p5"
+	make_fd_bundle sh -c 'echo "env $LISTEN_FDS $LISTEN_PID"; for f in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$f ] && echo "open $f"; done; read -r a <&3; read -r b <&4; read -r c <&5; echo "read $a $b $c"'
+	# fd 6 is open but beyond the 2 + 1 fds passed on
+	run -0 hr_activated 2 run --bundle "$BUNDLE" --preserve-fds 1 act \
+		3<"$HR_TMP/l3" 4<"$HR_TMP/l4" 5<"$HR_TMP/p5" 6<"$HR_TMP/l3"
+	assert_line_matches '^env 2 1$'
+	[ "$(open_fds)" = "3 4 5 " ] || fail "expected fds 3 to 5 open inside, and no other"
+	assert_line_matches '^read l3 l4 p5$'
+}
+
+@test "create and start with LISTEN_FDS: the init gets the fds and LISTEN_FDS, LISTEN_PID=1" {
+	echo l3 >"$HR_TMP/l3"
+	make_fd_bundle sh -c 'echo "env $LISTEN_FDS $LISTEN_PID"; for f in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$f ] && echo "open $f"; done; read -r a <&3; echo "read $a"'
+	hr_activated 1 create --bundle "$BUNDLE" actc 3<"$HR_TMP/l3" 4<"$HR_TMP/l3" \
+		</dev/null >"$HR_TMP/out" 2>&1 || fail "create: $(cat "$HR_TMP/out")"
+	hr start actc
+	for _ in $(seq 50); do
+		grep -q '^read' "$HR_TMP/out" && break
+		sleep 0.1
+	done
+	run cat "$HR_TMP/out"
+	assert_line_matches '^env 1 1$'
+	[ "$(open_fds)" = "3 " ] || fail "expected only fd 3 open inside"
+	assert_line_matches '^read l3$'
+}
+
+@test "LISTEN_FDS meant for another process (LISTEN_PID not hardrun's) is ignored, as runc does" {
+	echo l3 >"$HR_TMP/l3"
+	make_fd_bundle sh -c 'echo "env [$LISTEN_FDS] [$LISTEN_PID]"; for f in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$f ] && echo "open $f"; done; echo done'
+	LISTEN_FDS=1 LISTEN_PID=1 run -0 hr run --bundle "$BUNDLE" other 3<"$HR_TMP/l3"
+	assert_line_matches '^env \[\] \[\]$'
+	[ "$(open_fds)" = "" ] || fail "expected no fd above 2 inside"
+	assert_line_matches '^done$'
+}
+
+@test "exec ignores LISTEN_FDS, as runc does: only --preserve-fds counts" {
+	echo l3 >"$HR_TMP/l3"
+	make_fd_bundle sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" actx
+	run -0 hr_activated 1 exec actx sh -c 'echo "env [$LISTEN_FDS]"; for f in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$f ] && echo "open $f"; done; echo done' 3<"$HR_TMP/l3"
+	assert_line_matches '^env \[\]$'
+	[ "$(open_fds)" = "" ] || fail "expected no fd above 2 inside"
+}
