@@ -31,6 +31,7 @@
 #include "json.h"
 #include "log.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "policy.h"
 #include "process.h"
 #include "rootfs.h"
@@ -175,6 +176,23 @@ static int resolve_rootfs(struct create_job *job, struct hr_err *err)
 	return 0;
 }
 
+/*
+ * sd_notify relay (notify.h): the state directory's notify/ bound read-only at /run/notify, and
+ * NOTIFY_SOCKET pointing at the socket start binds there. Without a mount namespace nothing is
+ * bound, and the process gets no NOTIFY_SOCKET.
+ */
+static int plan_notify(struct create_job *job, struct hr_err *err)
+{
+	const char *source = hr_arena_printf(&job->arena, "%s/%s", job->dir.path, HR_NOTIFY_DIR);
+
+	if (hr_notify_make_dir(job->dir.fd, job->dir.path, err) < 0 ||
+	    hr_rootfs_plan_add_bind(job->rootfs, &job->arena, source, HR_NOTIFY_CONTAINER_DIR,
+				    err) < 0)
+		return -1;
+	return hr_process_plan_setenv(job->process, &job->arena, "NOTIFY_SOCKET",
+				      HR_NOTIFY_CONTAINER_SOCKET, err);
+}
+
 /* Build every plan in the parent: the child only executes them. */
 static int build_plans(struct create_job *job, struct hr_err *err)
 {
@@ -200,6 +218,9 @@ static int build_plans(struct create_job *job, struct hr_err *err)
 		    hr_process_plan_setenv(job->process, &job->arena, "LISTEN_PID", "1", err) < 0)
 			return -1;
 	}
+	if (hr_notify_caller_socket() != NULL && !job->rootfs->caller_mounts &&
+	    plan_notify(job, err) < 0)
+		return -1;
 	return hr_ns_plan_build(linux_cfg, &job->ns, err);
 }
 
@@ -572,9 +593,39 @@ static int release_init(const struct hr_container_dir *dir, const struct hr_stat
 	return 0;
 }
 
+/* *sock: the sd_notify relay's, when create planned one and the caller has NOTIFY_SOCKET. */
+static int notify_socket_for(const struct hr_opened *opened, int *sock, struct hr_err *err)
+{
+	struct stat st;
+
+	*sock = -1;
+	if (hr_notify_caller_socket() == NULL ||
+	    fstatat(opened->dir.fd, HR_NOTIFY_DIR, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		return 0;
+	*sock = hr_notify_bind(opened->dir.fd, opened->dir.path, err);
+	return *sock < 0 ? -1 : 0;
+}
+
+/* Waits for the container's READY=1 and passes it on (notify.h); the lock is not held. */
+static int notify_relay(int sock, pid_t pid, uint64_t start_time, const char *id,
+			struct hr_err *err)
+{
+	_cleanup_close_ int pidfd = -1;
+
+	if (hr_pidfd_open_verified(pid, start_time, &pidfd, err) < 0)
+		return 0; /* gone already: nothing will be ready */
+	if (hr_notify_relay(sock, pidfd, pid, hr_notify_caller_socket(), err) < 0)
+		return hr_err_prefix(err, "container %s", id);
+	return 0;
+}
+
 int hr_container_start(const struct hr_context *ctx, const char *id, struct hr_err *err)
 {
 	struct hr_opened opened;
+	_cleanup_close_ int notify = -1;
+	pid_t pid;
+	uint64_t start_time;
 	int r;
 
 	if (hr_container_open(ctx, id, &opened, err) < 0)
@@ -584,7 +635,10 @@ int hr_container_start(const struct hr_context *ctx, const char *id, struct hr_e
 			       hr_status_name(opened.status));
 		goto out;
 	}
-	r = release_init(&opened.dir, &opened.state, err);
+	/* bound before the process runs: its READY=1 may come at once */
+	r = notify_socket_for(&opened, &notify, err);
+	if (r == 0)
+		r = release_init(&opened.dir, &opened.state, err);
 	/* a failing poststart hook fails the start, and the container goes (as runc) */
 	if (r == 0 &&
 	    hr_container_run_hooks(&opened, HR_HOOK_POSTSTART, HR_STATUS_RUNNING, false, err) < 0) {
@@ -595,7 +649,11 @@ int hr_container_start(const struct hr_context *ctx, const char *id, struct hr_e
 			hr_warning("after its failed start: %s", del_err.msg);
 	}
 out:
+	pid = opened.state.pid;
+	start_time = opened.state.pid_start_time;
 	hr_container_close(&opened);
+	if (r == 0 && notify >= 0)
+		r = notify_relay(notify, pid, start_time, id, err);
 	return r;
 }
 

@@ -395,6 +395,31 @@ static void plan_cwd(struct hr_rootfs_plan *p, const struct hr_config *config,
 	p->cwd = cwd;
 }
 
+int hr_rootfs_plan_add_bind(struct hr_rootfs_plan *p, struct hr_arena *arena, const char *source,
+			    const char *destination, struct hr_err *err)
+{
+	static char *options[] = {"bind", "nosuid", "nodev", "noexec", "ro"};
+	struct hr_mount cm = {
+	    .destination = (char *)destination,
+	    .source = (char *)source,
+	    .options = options,
+	    .n_options = sizeof(options) / sizeof(options[0]),
+	};
+	struct hr_rootfs_mount *mounts = hr_arena_array(arena, p->n_mounts + 1, sizeof(*mounts));
+
+	if (p->caller_mounts)
+		return hr_err_set(err, EINVAL,
+				  "bind mount to %s: the container has no mount namespace",
+				  destination);
+	if (p->n_mounts > 0)
+		memcpy(mounts, p->mounts, p->n_mounts * sizeof(*mounts));
+	if (plan_mount(&cm, "/", arena, &mounts[p->n_mounts], err) < 0)
+		return -1;
+	p->mounts = mounts;
+	p->n_mounts++;
+	return 0;
+}
+
 int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, struct hr_arena *arena,
 			 struct hr_rootfs_plan **plan, struct hr_err *err)
 {

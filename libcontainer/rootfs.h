@@ -132,6 +132,13 @@ struct hr_rootfs_plan {
 int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, struct hr_arena *arena,
 			 struct hr_rootfs_plan **plan, struct hr_err *err);
 
+/*
+ * Parent side: one more mount after the config's, a read-only bind (nosuid, nodev, noexec) of
+ * the host directory source at destination (absolute, in the container), planned as a config
+ * mount would be. Refused without a mount namespace.
+ */
+int hr_rootfs_plan_add_bind(struct hr_rootfs_plan *p, struct hr_arena *arena, const char *source,
+			    const char *destination, struct hr_err *err);
 /* Child side, in the new mount namespace, in this order. None of them allocates. */
 int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err);
 int hr_rootfs_bind_console(const struct hr_rootfs_plan *plan, int pty_slave_fd, struct hr_err *err);

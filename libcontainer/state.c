@@ -132,6 +132,31 @@ void hr_container_dir_close(struct hr_container_dir *dir)
 	dir->fd = -1;
 }
 
+/* A subdirectory of the state directory (notify/): its files, then itself. */
+static int remove_subdir(const struct hr_container_dir *dir, const char *name, struct hr_err *err)
+{
+	int fd = openat(dir->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_dir_ DIR *d = NULL;
+	struct dirent *de;
+
+	if (fd < 0)
+		return hr_err_sys(err, "open %s/%s", dir->path, name);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return hr_err_sys(err, "read %s/%s", dir->path, name);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT)
+			return hr_err_sys(err, "remove %s/%s/%s", dir->path, name, de->d_name);
+	}
+	if (unlinkat(dir->fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return hr_err_sys(err, "remove %s/%s", dir->path, name);
+	return 0;
+}
+
 int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err)
 {
 	_cleanup_dir_ DIR *d = NULL;
@@ -148,8 +173,12 @@ int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err)
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (unlinkat(dir->fd, de->d_name, 0) < 0 && errno != ENOENT)
+		if (unlinkat(dir->fd, de->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR)
 			return hr_err_sys(err, "remove %s/%s", dir->path, de->d_name);
+		if (remove_subdir(dir, de->d_name, err) < 0)
+			return -1;
 	}
 	if (rmdir(dir->path) < 0 && errno != ENOENT)
 		return hr_err_sys(err, "remove %s", dir->path);

@@ -26,6 +26,8 @@ static const char usage[] =
     "                           are skipped); with LISTEN_FDS=n in the environment (socket\n"
     "                           activation, LISTEN_PID unset or hardrun's), fds 3..n+2 go\n"
     "                           first with LISTEN_FDS=n LISTEN_PID=1, the N ones after them\n"
+    "With NOTIFY_SOCKET set, the process gets NOTIFY_SOCKET=/run/notify/notify.sock (a\n"
+    "socket of the state directory, bound read-only); start (or run) forwards its READY=1.\n"
     "\n"
     "Health check (foreground only; also from org.hardrun.health.* annotations):\n"
     "      --health-cmd CMD           run CMD (with /bin/sh -c) inside, like exec\n"

@@ -3,10 +3,12 @@
 #include "cli.h"
 #include "libcontainer/container.h"
 
-static const char usage[] = "Usage: hardrun start ID\n"
-			    "\n"
-			    "Start a created container: its init executes process.args, then the\n"
-			    "poststart hooks run.\n";
+static const char usage[] =
+    "Usage: hardrun start ID\n"
+    "\n"
+    "Start a created container: its init executes process.args, then the\n"
+    "poststart hooks run. With NOTIFY_SOCKET set (and set for create), start\n"
+    "returns once the container's READY=1 is forwarded to it.\n";
 
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {

@@ -117,3 +117,69 @@ hr_activated() {
 	assert_line_matches '^env \[\]$'
 	[ "$(open_fds)" = "" ] || fail "expected no fd above 2 inside"
 }
+
+# make_notify_bundle ARGS...: a bundle whose rootfs has /bin/sd-notify (helpers/sd-notify.c,
+# built static: busybox cannot send to a unix datagram socket).
+make_notify_bundle() {
+	make_fd_bundle "$@"
+	"${CC:-cc}" -static -O2 -o "$BUNDLE/rootfs/bin/sd-notify" "$HR_LIB_DIR/../helpers/sd-notify.c" ||
+		fail "cannot build a static sd-notify"
+}
+
+# start_notify_listener SOCKET OUT: binds the datagram socket SOCKET, as systemd or Podman
+# would, and writes the first message it receives to OUT (in the background: LISTENER_PID).
+start_notify_listener() {
+	"$HR_PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(60)
+open(sys.argv[2] + ".bound", "w").close()
+data = s.recv(4096)
+with open(sys.argv[2], "wb") as f:
+    f.write(data)
+' "$1" "$2" </dev/null >/dev/null 2>&1 3>&- &
+	LISTENER_PID=$!
+	for _ in $(seq 100); do
+		[ -e "$2.bound" ] && return 0
+		sleep 0.1
+	done
+	fail "the notify listener did not start"
+}
+
+@test "run with NOTIFY_SOCKET: the process gets a socket of its own, its READY=1 reaches the caller's socket" {
+	make_notify_bundle sh -c 'echo "env $NOTIFY_SOCKET"; [ -S "$NOTIFY_SOCKET" ] && echo "is a socket"; grep " /run/notify " /proc/self/mounts; sd-notify "READY=1" && echo sent'
+	start_notify_listener "$HR_TMP/host.sock" "$HR_TMP/got"
+	NOTIFY_SOCKET=$HR_TMP/host.sock run -0 hr run --bundle "$BUNDLE" nfy
+	assert_line_matches '^env /run/notify/notify.sock$'
+	assert_line_matches '^is a socket$'
+	assert_line_matches '^[^ ]+ /run/notify [^ ]+ ro,nosuid,nodev,noexec'
+	assert_line_matches '^sent$'
+	wait "$LISTENER_PID" || fail "the listener got nothing"
+	run cat "$HR_TMP/got"
+	assert_line_matches '^READY=1$'
+	assert_line_matches '^MAINPID=[0-9]+$'
+}
+
+@test "create and start with NOTIFY_SOCKET: start returns once the container's READY=1 is forwarded" {
+	make_notify_bundle sh -c 'sleep 0.5; sd-notify "STATUS=up
+READY=1"; sleep 1000'
+	start_notify_listener "$HR_TMP/host.sock" "$HR_TMP/got"
+	NOTIFY_SOCKET=$HR_TMP/host.sock hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" nfc
+	[ -d "$HR_ROOT/nfc/notify" ] || fail "no notify directory in the state directory"
+	NOTIFY_SOCKET=$HR_TMP/host.sock run -0 hr start nfc
+	wait "$LISTENER_PID" || fail "the listener got nothing"
+	run cat "$HR_TMP/got"
+	assert_line_matches '^READY=1$'
+	assert_line_matches '^STATUS=up$'
+	assert_line_matches "^MAINPID=$(cat "$HR_TMP/pid")\$"
+	hr delete --force nfc
+	[ ! -e "$HR_ROOT/nfc" ] || fail "the state directory is left"
+}
+
+@test "without NOTIFY_SOCKET nothing is bound and the process gets none" {
+	make_fd_bundle sh -c 'echo "env [$NOTIFY_SOCKET]"; grep -c " /run/notify " /proc/self/mounts'
+	run -1 env -u NOTIFY_SOCKET "$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled run --bundle "$BUNDLE" nonfy
+	assert_line_matches '^env \[\]$'
+	assert_line_matches '^0$'
+}
