@@ -112,6 +112,7 @@ static void job_release(struct create_job *job, bool failed)
 	}
 	hr_container_dir_close(&job->dir);
 	hr_process_release_fd_slots(&job->fd_slots);
+	hr_rootfs_plan_close(job->rootfs);
 	hr_ns_plan_close(&job->ns);
 	close_fd(&job->sync[0]);
 	close_fd(&job->sync[1]);

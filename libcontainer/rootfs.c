@@ -6,12 +6,14 @@
 #include "rootfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "namespaces.h"
@@ -406,6 +408,8 @@ int hr_rootfs_plan_add_bind(struct hr_rootfs_plan *p, struct hr_arena *arena, co
 	    .n_options = sizeof(options) / sizeof(options[0]),
 	};
 	struct hr_rootfs_mount *mounts = hr_arena_array(arena, p->n_mounts + 1, sizeof(*mounts));
+	struct hr_rootfs_mount *m = &mounts[p->n_mounts];
+	struct mount_attr attr;
 
 	if (p->caller_mounts)
 		return hr_err_set(err, EINVAL,
@@ -413,11 +417,28 @@ int hr_rootfs_plan_add_bind(struct hr_rootfs_plan *p, struct hr_arena *arena, co
 				  destination);
 	if (p->n_mounts > 0)
 		memcpy(mounts, p->mounts, p->n_mounts * sizeof(*mounts));
-	if (plan_mount(&cm, "/", arena, &mounts[p->n_mounts], err) < 0)
+	if (plan_mount(&cm, "/", arena, m, err) < 0)
 		return -1;
+	m->tree_fd = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (m->tree_fd < 0)
+		return hr_err_sys(err, "bind mount %s to %s: open_tree", m->source, m->display);
+	m->has_tree = true;
 	p->mounts = mounts;
 	p->n_mounts++;
+	attr = (struct mount_attr){.attr_set = m->attr_set, .attr_clr = m->attr_clr};
+	if (mount_setattr(m->tree_fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return hr_err_sys(err, "bind mount %s to %s: set mount attributes", m->source,
+				  m->display);
 	return 0;
+}
+
+void hr_rootfs_plan_close(struct hr_rootfs_plan *p)
+{
+	for (size_t i = 0; p != NULL && i < p->n_mounts; i++) {
+		if (p->mounts[i].has_tree && p->mounts[i].tree_fd >= 0)
+			close(p->mounts[i].tree_fd);
+		p->mounts[i].has_tree = false;
+	}
 }
 
 int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, struct hr_arena *arena,

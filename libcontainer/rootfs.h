@@ -68,6 +68,12 @@ struct hr_rootfs_mount {
 	bool defer_readonly; /* tmpfs or /dev with ro: mounted rw, made ro in finalize */
 	bool under_proc_ok;  /* one of the few files under /proc that may be covered (lxcfs) */
 	bool tmpcopyup;	     /* tmpfs only: filled with the destination's contents (copyup.h) */
+	/*
+	 * A bind whose detached tree the parent cloned, attributes set (hr_rootfs_plan_add_bind):
+	 * a child in a user namespace may not reach the source (hardrun's state directory).
+	 */
+	bool has_tree;
+	int tree_fd;
 };
 
 struct hr_rootfs_device {
@@ -135,10 +141,13 @@ int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, str
 /*
  * Parent side: one more mount after the config's, a read-only bind (nosuid, nodev, noexec) of
  * the host directory source at destination (absolute, in the container), planned as a config
- * mount would be. Refused without a mount namespace.
+ * mount would be, its tree cloned here (the child attaches it; hr_rootfs_plan_close closes
+ * it). Refused without a mount namespace.
  */
 int hr_rootfs_plan_add_bind(struct hr_rootfs_plan *p, struct hr_arena *arena, const char *source,
 			    const char *destination, struct hr_err *err);
+/* Closes the trees hr_rootfs_plan_add_bind cloned (plan may be NULL). */
+void hr_rootfs_plan_close(struct hr_rootfs_plan *p);
 /* Child side, in the new mount namespace, in this order. None of them allocates. */
 int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err);
 int hr_rootfs_bind_console(const struct hr_rootfs_plan *plan, int pty_slave_fd, struct hr_err *err);

@@ -342,7 +342,9 @@ static int mount_bind(int root, const struct hr_rootfs_mount *m, struct hr_err *
 	struct statvfs svfs;
 	struct stat st;
 
-	tree = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	tree = m->has_tree
+		   ? m->tree_fd
+		   : open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
 	if (tree < 0)
 		return hr_err_sys(err, "open_tree");
 	if (fstat(tree, &st) < 0)
@@ -352,7 +354,7 @@ static int mount_bind(int root, const struct hr_rootfs_mount *m, struct hr_err *
 		return -1;
 	/* Only the requested attributes change: nosuid/nodev/... of the source stay (locked
 	 * flags in a user namespace cannot be cleared anyway). rbind applies them to the tree. */
-	if ((m->attr_set | m->attr_clr) != 0 &&
+	if (!m->has_tree && (m->attr_set | m->attr_clr) != 0 &&
 	    setattr_fd(tree, rec, m->attr_set, m->attr_clr, 0) < 0)
 		return hr_err_sys(err, "set mount attributes");
 	if (attach(tree, target) < 0)

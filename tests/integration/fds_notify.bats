@@ -183,3 +183,27 @@ READY=1"; sleep 1000'
 	assert_line_matches '^env \[\]$'
 	assert_line_matches '^0$'
 }
+
+@test "NOTIFY_SOCKET with a user namespace: the parent clones the state directory's notify/, the mapped root attaches it" {
+	make_notify_bundle sh -c 'echo "env $NOTIFY_SOCKET"; [ -S "$NOTIFY_SOCKET" ] && echo "is a socket"; sd-notify "READY=1" && echo sent'
+	# the mapped root cannot search hardrun's state directory: only the parent can reach it
+	chmod o+x "$BATS_RUN_TMPDIR" "$HR_TMP"
+	chmod 0700 "$HR_ROOT"
+	# the mount point exists: the unmapped rootfs is not the mapped root's to write
+	mkdir -p "$BUNDLE/rootfs/run/notify"
+	update_config "
+m = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = m
+c['linux']['gidMappings'] = m
+for mnt in c['mounts']:
+    mnt['options'] = [o for o in mnt.get('options', []) if not o.startswith('gid=')]"
+	start_notify_listener "$HR_TMP/host.sock" "$HR_TMP/got"
+	NOTIFY_SOCKET=$HR_TMP/host.sock run -0 hr run --bundle "$BUNDLE" nfu
+	assert_line_matches '^env /run/notify/notify.sock$'
+	assert_line_matches '^is a socket$'
+	assert_line_matches '^sent$'
+	wait "$LISTENER_PID" || fail "the listener got nothing"
+	run cat "$HR_TMP/got"
+	assert_line_matches '^READY=1$'
+}
