@@ -22,6 +22,7 @@
 #include "config_reader.h"
 #include "config_resources.h"
 #include "json.h"
+#include "scheduler.h"
 
 /* ---- process ---- */
 
@@ -236,6 +237,111 @@ static void read_io_priority(struct hr_jctx *ctx, yajl_val v, struct hr_process 
 	}
 }
 
+/* process.scheduler.flags: an array of SCHED_FLAG_* names. */
+static bool read_sched_flags(struct hr_jctx *ctx, yajl_val v, uint64_t *flags)
+{
+	char **names = NULL;
+	size_t n = 0, saved;
+	bool ok;
+
+	if (!hr_jread_strv(ctx, v, &names, &n))
+		return false;
+	ok = true;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t bit = hr_sched_flag_from_name(names[i]);
+
+		if (bit == 0) {
+			saved = hr_jpath_index(ctx, i);
+			hr_jerror(ctx, "unknown flag \"%.40s\"", names[i]);
+			hr_jpath_pop(ctx, saved);
+			ok = false;
+		}
+		*flags |= bit;
+	}
+	return ok;
+}
+
+/* A uint64 member of process.scheduler (runtime, deadline, period, in ns). */
+static bool read_sched_u64(struct hr_jctx *ctx, yajl_val v, const char *key, uint64_t *out)
+{
+	hr_opt_u64 value = {0};
+
+	if (!hr_cfg_u64(ctx, v, key, &value))
+		return false;
+	*out = value.set ? value.value : 0;
+	return true;
+}
+
+/* The policy: a SCHED_* name. */
+static bool read_sched_policy(struct hr_jctx *ctx, yajl_val v, int *policy)
+{
+	char *name = NULL;
+	size_t saved;
+
+	if (!hr_cfg_string(ctx, v, "policy", true, &name) || name == NULL)
+		return false;
+	*policy = hr_sched_policy_from_name(name);
+	if (*policy >= 0)
+		return true;
+	saved = hr_jpath_key(ctx, "policy");
+	hr_jerror(ctx,
+		  "unknown policy \"%.40s\" (SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH, "
+		  "SCHED_ISO, SCHED_IDLE or SCHED_DEADLINE)",
+		  name);
+	hr_jpath_pop(ctx, saved);
+	return false;
+}
+
+/*
+ * process.scheduler: {"policy": "SCHED_*", "nice", "priority", "flags": ["SCHED_FLAG_*"],
+ * "runtime", "deadline", "period"}, checked with the kernel's rules (scheduler.h).
+ */
+static void read_scheduler(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
+{
+	struct hr_scheduler s = {0};
+	const char *field;
+	char msg[256];
+	size_t saved;
+	int64_t i;
+	yajl_val m;
+	bool ok;
+
+	if (!hr_jexpect_object(ctx, v))
+		return;
+	ok = read_sched_policy(ctx, v, &s.policy);
+	if ((m = hr_cfg_enter(ctx, v, "nice", false, &saved)) != NULL) {
+		if (hr_jread_int_range(ctx, m, -20, 19, &i))
+			s.nice = (int)i;
+		else
+			ok = false;
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "priority", false, &saved)) != NULL) {
+		if (hr_jread_int_range(ctx, m, INT32_MIN, INT32_MAX, &i))
+			s.priority = (int)i;
+		else
+			ok = false;
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "flags", false, &saved)) != NULL) {
+		ok = read_sched_flags(ctx, m, &s.flags) && ok;
+		hr_jpath_pop(ctx, saved);
+	}
+	ok = read_sched_u64(ctx, v, "runtime", &s.runtime) && ok;
+	ok = read_sched_u64(ctx, v, "deadline", &s.deadline) && ok;
+	ok = read_sched_u64(ctx, v, "period", &s.period) && ok;
+	if (!ok)
+		return;
+	if ((field = hr_sched_check(&s, msg, sizeof(msg))) != NULL) {
+		saved = hr_jpath_key(ctx, field);
+		hr_jerror(ctx, "%s", msg);
+		hr_jpath_pop(ctx, saved);
+		return;
+	}
+	p->has_scheduler = true;
+	p->scheduler = s;
+}
+
 static void read_args(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 {
 	size_t saved;
@@ -292,6 +398,10 @@ static void read_process(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 	}
 	if ((m = hr_cfg_enter(ctx, v, "ioPriority", false, &saved)) != NULL) {
 		read_io_priority(ctx, m, p);
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "scheduler", false, &saved)) != NULL) {
+		read_scheduler(ctx, m, p);
 		hr_jpath_pop(ctx, saved);
 	}
 	hr_cfg_string(ctx, v, "apparmorProfile", false, &p->apparmor_profile);

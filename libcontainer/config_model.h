@@ -85,6 +85,36 @@ enum {
 };
 #define HR_IOPRIO_MAX 7 /* process.ioPriority.priority: 0 (highest) to 7 */
 
+/* process.scheduler.policy: the kernel's SCHED_* values (linux/sched.h); 4 is SCHED_ISO. */
+enum {
+	HR_SCHED_OTHER = 0,
+	HR_SCHED_FIFO = 1,
+	HR_SCHED_RR = 2,
+	HR_SCHED_BATCH = 3,
+	HR_SCHED_ISO = 4,
+	HR_SCHED_IDLE = 5,
+	HR_SCHED_DEADLINE = 6,
+};
+/* process.scheduler.flags: the kernel's SCHED_FLAG_* bits (linux/sched.h). */
+#define HR_SCHED_FLAG_RESET_ON_FORK  UINT64_C(0x01)
+#define HR_SCHED_FLAG_RECLAIM	     UINT64_C(0x02)
+#define HR_SCHED_FLAG_DL_OVERRUN     UINT64_C(0x04)
+#define HR_SCHED_FLAG_KEEP_POLICY    UINT64_C(0x08)
+#define HR_SCHED_FLAG_KEEP_PARAMS    UINT64_C(0x10)
+#define HR_SCHED_FLAG_UTIL_CLAMP_MIN UINT64_C(0x20)
+#define HR_SCHED_FLAG_UTIL_CLAMP_MAX UINT64_C(0x40)
+#define HR_SCHED_FLAG_ALL	     UINT64_C(0x7f)
+
+struct hr_scheduler {
+	int policy;	   /* HR_SCHED_* */
+	int nice;	   /* -20..19 */
+	int priority;	   /* 1..99 for SCHED_FIFO and SCHED_RR, 0 for the others */
+	uint64_t flags;	   /* HR_SCHED_FLAG_* */
+	uint64_t runtime;  /* ns, SCHED_DEADLINE only */
+	uint64_t deadline; /* ns, SCHED_DEADLINE only */
+	uint64_t period;   /* ns, SCHED_DEADLINE only; 0: the deadline */
+};
+
 struct hr_process {
 	bool terminal;
 	bool has_console_size;
@@ -106,6 +136,8 @@ struct hr_process {
 	bool has_io_priority;
 	int io_priority_class; /* HR_IOPRIO_CLASS_RT, _BE or _IDLE */
 	int io_priority;       /* 0..7, 0 when the config gives none */
+	bool has_scheduler;
+	struct hr_scheduler scheduler;
 	char *apparmor_profile;
 	char *selinux_label;
 };

@@ -26,6 +26,7 @@
 #include "cleanup.h"
 #include "log.h"
 #include "passwd.h"
+#include "scheduler.h"
 
 /*
  * Messages in the form Go's os/exec and syscall packages print them (lower-case errno text),
@@ -267,6 +268,21 @@ static int plan_io_priority(struct hr_process_plan *plan, const struct hr_proces
 	return 0;
 }
 
+static int plan_scheduler(struct hr_process_plan *plan, const struct hr_process *proc,
+			  struct hr_err *err)
+{
+	const char *field;
+	char msg[256];
+
+	if (!proc->has_scheduler)
+		return 0;
+	if ((field = hr_sched_check(&proc->scheduler, msg, sizeof(msg))) != NULL)
+		return hr_err_set(err, EINVAL, "process.scheduler.%s: %s", field, msg);
+	plan->has_scheduler = true;
+	plan->scheduler = proc->scheduler;
+	return 0;
+}
+
 static void plan_env(struct hr_process_plan *plan, const struct hr_process *proc,
 		     struct hr_arena *arena)
 {
@@ -385,7 +401,7 @@ int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *
 		return -1;
 	plan->has_oom_score_adj = proc->has_oom_score_adj;
 	plan->oom_score_adj = proc->oom_score_adj;
-	if (plan_io_priority(plan, proc, err) < 0)
+	if (plan_io_priority(plan, proc, err) < 0 || plan_scheduler(plan, proc, err) < 0)
 		return -1;
 	if (linux_cfg != NULL && plan_personality(plan, linux_cfg->personality, err) < 0)
 		return -1;
@@ -774,6 +790,9 @@ int hr_process_drop_privileges(const struct hr_process_plan *plan, struct hr_err
 {
 	/* first, while CAP_SYS_ADMIN is held: the realtime class needs it */
 	if (plan->has_io_priority && apply_io_priority(plan, err) < 0)
+		return -1;
+	/* then the scheduler, while CAP_SYS_NICE is held: the realtime policies need it */
+	if (plan->has_scheduler && hr_sched_apply(&plan->scheduler, err) < 0)
 		return -1;
 	if (set_home(plan, err) < 0 || give_stdio_to_user(plan, err) < 0)
 		return -1;

@@ -94,6 +94,9 @@ struct hr_process_plan {
 	int io_priority;	      /* 0..7 */
 	const char *io_priority_name; /* "IOPRIO_CLASS_RT", for messages */
 
+	bool has_scheduler;
+	struct hr_scheduler scheduler; /* checked (hr_sched_check) */
+
 	bool has_personality;
 	unsigned long personality; /* domain | flags, for personality(2) */
 
@@ -109,8 +112,8 @@ struct hr_process_plan {
 /*
  * Builds the plan (all memory from arena; the plan does not point into proc or linux_cfg).
  * linux_cfg may be NULL; it is only read for the personality. Fails on an unknown
- * personality domain or flag, an rlimit whose soft limit exceeds its hard limit, or an I/O
- * priority whose class or level is out of range.
+ * personality domain or flag, an rlimit whose soft limit exceeds its hard limit, an I/O
+ * priority whose class or level is out of range, or a scheduler hr_sched_check refuses.
  */
 int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *linux_cfg,
 			  struct hr_arena *arena, struct hr_process_plan **plan,
@@ -132,12 +135,12 @@ int hr_process_apply_labels(const struct hr_process_plan *plan, struct hr_err *e
 
 /*
  * Child side, after pivot_root, still root in its namespaces, in this order: the I/O priority
- * (ioprio_set(2) on itself, while CAP_SYS_ADMIN, which the realtime class needs, is held);
- * personality; setgroups (skipped when /proc/self/setgroups says "deny" and there are no
- * additional gids); setresgid; PR_SET_KEEPCAPS; setresuid; capabilities (bounding, then
- * effective/permitted/inheritable, then ambient, through libcap-ng); umask; chdir(cwd), refusing a
- * cwd that is reached through a magic link (/proc/self/fd/N: CVE-2024-21626), is not a directory,
- * or lies outside the root.
+ * (ioprio_set(2) on itself, while CAP_SYS_ADMIN, which the realtime class needs, is held); the
+ * scheduler (sched_setattr(2), while CAP_SYS_NICE is held); personality; setgroups (skipped when
+ * /proc/self/setgroups says "deny" and there are no additional gids); setresgid; PR_SET_KEEPCAPS;
+ * setresuid; capabilities (bounding, then effective/permitted/inheritable, then ambient, through
+ * libcap-ng); umask; chdir(cwd), refusing a cwd that is reached through a magic link
+ * (/proc/self/fd/N: CVE-2024-21626), is not a directory, or lies outside the root.
  */
 int hr_process_drop_privileges(const struct hr_process_plan *plan, struct hr_err *err);
 

@@ -601,6 +601,48 @@ Test(config_docs, process_io_priority_errors_name_the_path_in_the_document)
 	hr_diags_free(&d);
 }
 
+Test(config_docs, process_scheduler)
+{
+	static const char json[] =
+	    "{\"args\": [\"true\"], \"cwd\": \"/\", \"scheduler\": {\"policy\": "
+	    "\"SCHED_DEADLINE\", \"nice\": -3, \"flags\": [\"SCHED_FLAG_RESET_ON_FORK\", "
+	    "\"SCHED_FLAG_DL_OVERRUN\"], \"runtime\": 1000000, \"deadline\": 2000000, \"period\": "
+	    "3000000}}";
+	struct hr_diags d = {0};
+	struct hr_process_doc *doc = hr_process_parse(json, strlen(json), "process.json", &d);
+	const struct hr_scheduler *s;
+
+	cr_assert_not_null(doc, "%s", d.len ? d.msgs[0] : "");
+	s = &doc->process.scheduler;
+	cr_expect(doc->process.has_scheduler);
+	cr_expect_eq(s->policy, HR_SCHED_DEADLINE);
+	cr_expect_eq(s->nice, -3);
+	cr_expect_eq(s->priority, 0);
+	cr_expect_eq(s->flags, HR_SCHED_FLAG_RESET_ON_FORK | HR_SCHED_FLAG_DL_OVERRUN);
+	cr_expect_eq(s->runtime, 1000000);
+	cr_expect_eq(s->deadline, 2000000);
+	cr_expect_eq(s->period, 3000000);
+	hr_process_doc_free(doc);
+}
+
+Test(config_docs, process_scheduler_errors_name_the_path_in_the_document)
+{
+	static const char json[] = "{\"args\": [\"true\"], \"cwd\": \"/\", \"scheduler\": "
+				   "{\"policy\": \"SCHED_DEADLINE\", \"runtime\": 5000, "
+				   "\"deadline\": 4000}}";
+	struct hr_diags d = {0};
+	struct hr_process_doc *doc = hr_process_parse(json, strlen(json), "process.json", &d);
+	char *text = hrt_diags_text(&d);
+
+	cr_assert_null(doc);
+	cr_expect_eq(d.len, 1, "%s", text);
+	cr_expect(hrt_diags_contain(&d, "process.json: scheduler.runtime: 5000 ns is greater than "
+					"the deadline, 4000 ns"),
+		  "%s", text);
+	free(text);
+	hr_diags_free(&d);
+}
+
 Test(config_docs, process_object_paths_are_relative_to_it)
 {
 	static const char json[] = "{\"args\": [], \"cwd\": \"tmp\", \"user\": {\"uid\": -1}}";

@@ -226,6 +226,88 @@ Test(config_errors, io_priority)
 	parses_ok("{'process': {'ioPriority': {'class': 'IOPRIO_CLASS_IDLE'}}}");
 }
 
+Test(config_errors, scheduler)
+{
+	rejects(
+	    "{'process': {'scheduler': {'policy': 'SCHED_FAST'}}}",
+	    "config.json: process.scheduler.policy: unknown policy \"SCHED_FAST\" (SCHED_OTHER, "
+	    "SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_ISO, SCHED_IDLE or SCHED_DEADLINE)");
+	rejects("{'process': {'scheduler': {'nice': 3}}}",
+		"config.json: process.scheduler.policy: required property is missing");
+	rejects("{'process': {'scheduler': 'SCHED_FIFO'}}",
+		"config.json: process.scheduler: expected an object, got \"SCHED_FIFO\"");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_OTHER', 'nice': -21}}}",
+		"config.json: process.scheduler.nice: -21 is out of range (-20..19)");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_BATCH', 'nice': 20}}}",
+		"config.json: process.scheduler.nice: 20 is out of range (-20..19)");
+	rejects(
+	    "{'process': {'scheduler': {'policy': 'SCHED_FIFO'}}}",
+	    "config.json: process.scheduler.priority: 0 is out of range for SCHED_FIFO (1..99)");
+	rejects(
+	    "{'process': {'scheduler': {'policy': 'SCHED_RR', 'priority': 100}}}",
+	    "config.json: process.scheduler.priority: 100 is out of range for SCHED_RR (1..99)");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_IDLE', 'priority': 1}}}",
+		"config.json: process.scheduler.priority: 1: SCHED_IDLE takes no priority (only "
+		"SCHED_FIFO and SCHED_RR do)");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_FIFO', 'priority': 2147483648}}}",
+		"config.json: process.scheduler.priority: 2147483648 is out of range");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_OTHER', 'flags': ['SCHED_FLAG_X']}}}",
+		"config.json: process.scheduler.flags[0]: unknown flag \"SCHED_FLAG_X\"");
+	rejects(
+	    "{'process': {'scheduler': {'policy': 'SCHED_OTHER', 'flags': 'SCHED_FLAG_RECLAIM'}}}",
+	    "config.json: process.scheduler.flags: expected an array");
+	rejects(
+	    "{'process': {'scheduler': {'policy': 'SCHED_BATCH', 'period': 1000000}}}",
+	    "config.json: process.scheduler.period: only SCHED_DEADLINE takes a runtime, deadline "
+	    "and period, not SCHED_BATCH");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_OTHER', 'runtime': -1}}}",
+		"config.json: process.scheduler.runtime: expected a non-negative integer, got -1");
+	parses_ok("{'process': {'scheduler': {'policy': 'SCHED_FIFO', 'priority': 99, 'nice': -20, "
+		  "'flags': ['SCHED_FLAG_RESET_ON_FORK', 'SCHED_FLAG_RECLAIM', "
+		  "'SCHED_FLAG_DL_OVERRUN', 'SCHED_FLAG_KEEP_POLICY', 'SCHED_FLAG_KEEP_PARAMS', "
+		  "'SCHED_FLAG_UTIL_CLAMP_MIN', 'SCHED_FLAG_UTIL_CLAMP_MAX']}}}");
+	parses_ok("{'process': {'scheduler': {'policy': 'SCHED_ISO'}}}");
+	parses_ok("{'process': {'scheduler': {'policy': 'SCHED_IDLE', 'nice': 19}}}");
+}
+
+/* SCHED_DEADLINE: the kernel's rules (sched(7), __checkparam_dl), before anything is created. */
+Test(config_errors, scheduler_deadline)
+{
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_DEADLINE'}}}",
+		"config.json: process.scheduler.runtime: 0 ns is below the kernel's minimum of "
+		"1024 ns (SCHED_DEADLINE needs a runtime)");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 1023, "
+		"'deadline': 2000}}}",
+		"config.json: process.scheduler.runtime: 1023 ns is below the kernel's minimum");
+	rejects(
+	    "{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 2000}}}",
+	    "config.json: process.scheduler.deadline: SCHED_DEADLINE needs a deadline (at least "
+	    "the runtime, 2000 ns)");
+	rejects(
+	    "{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 3000, "
+	    "'deadline': 2000, 'period': 4000}}}",
+	    "config.json: process.scheduler.runtime: 3000 ns is greater than the deadline, 2000 ns "
+	    "(runtime <= deadline <= period)");
+	rejects(
+	    "{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 2000, "
+	    "'deadline': 5000, 'period': 4000}}}",
+	    "config.json: process.scheduler.deadline: 5000 ns is greater than the period, 4000 ns");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 2000, "
+		"'deadline': 5000, 'period': 9223372036854775808}}}",
+		"config.json: process.scheduler.period: 9223372036854775808 ns is not below the "
+		"kernel's maximum of 2^63 ns");
+	rejects("{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 2000, "
+		"'deadline': 5000, 'priority': 1}}}",
+		"config.json: process.scheduler.priority: 1: SCHED_DEADLINE takes no priority");
+	/* a period of 0 is the deadline's; runtime == deadline == period is allowed */
+	parses_ok("{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 1024, "
+		  "'deadline': 1024}}}");
+	parses_ok("{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 1024, "
+		  "'deadline': 1024, 'period': 1024}}}");
+	parses_ok("{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 1024, "
+		  "'deadline': 9223372036854775807, 'period': 9223372036854775807}}}");
+}
+
 Test(config_errors, process_strings_and_bools)
 {
 	rejects("{'process': {'terminal': 1}}",

@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# process.scheduler (sched_setattr(2)) is in effect for run, create+start and exec, as seen from
+# inside the container (/proc/self/stat, /proc/self/sched); a scheduler that breaks the
+# runtime-spec's or the kernel's rules is refused with its JSON path before anything is created.
+
+load lib
+
+# create and run -d leave a process that holds their stdio: never capture it with `run`.
+hr_bg() {
+	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
+}
+
+# A `spec` bundle without a terminal running ARGS...
+make_bundle_running() {
+	make_bundle
+	update_config "c['process']['terminal'] = False; c['process']['args'] = $(json_array "$@")"
+}
+
+# sched_getattr PID: "POLICY RUNTIME DEADLINE PERIOD" of PID, from sched_getattr(2) (x86_64: 315;
+# aarch64: 275), which /proc/PID/sched does not show (its dl.* are the current budget).
+sched_getattr() {
+	"$HR_PYTHON" - "$1" <<'PY'
+import ctypes, os, platform, struct, sys
+nr = {"x86_64": 315, "aarch64": 275}[platform.machine()]
+libc = ctypes.CDLL(None, use_errno=True)
+buf = ctypes.create_string_buffer(56)
+if libc.syscall(nr, int(sys.argv[1]), buf, 56, 0) != 0:
+    sys.exit("sched_getattr: " + os.strerror(ctypes.get_errno()))
+size, policy, flags, nice, prio, runtime, deadline, period = struct.unpack("=IIQiIQQQ", buf.raw[:48])
+print(policy, runtime, deadline, period)
+PY
+}
+
+@test "process.scheduler: SCHED_FIFO priority 10 through run" {
+	make_bundle_running cut -d " " -f18,19,41 /proc/self/stat
+	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_FIFO", "priority": 10}'
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" fifo
+	# priority -1 - 10, nice 0, policy 1 (SCHED_FIFO)
+	[ "$output" = "-11 0 1" ] || fail "run: $output"
+	update_config 'c["process"]["args"] = ["cat", "/proc/self/sched"]'
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" fifo
+	assert_line_matches '^policy +: +1$'
+	assert_line_matches '^prio +: +89$'
+}
+
+@test "process.scheduler: SCHED_BATCH nice 5 through create+start, and exec takes the config's" {
+	make_bundle_running sleep 1000
+	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_BATCH", "nice": 5}'
+	hr_bg create --bundle "$BUNDLE" batch
+	run -0 hr start batch
+	# the init (pid 1 in its pid namespace), seen by a process without a scheduler of its own
+	run -0 --separate-stderr hr exec --process - batch <<<'{"args": ["cut", "-d", " ", "-f18,19,41", "/proc/1/stat"], "cwd": "/"}'
+	[ "$output" = "25 5 3" ] || fail "create+start: $output"
+	# exec without --process: the config's process, its scheduler included
+	run -0 --separate-stderr hr exec batch cut -d " " -f18,19,41 /proc/self/stat
+	[ "$output" = "25 5 3" ] || fail "exec: $output"
+}
+
+@test "process.scheduler: SCHED_IDLE through exec --process" {
+	make_bundle_running sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" idle
+	run -0 --separate-stderr hr exec --process - idle <<<'{"args": ["cut", "-d", " ", "-f19,41", "/proc/self/stat"], "cwd": "/", "scheduler": {"policy": "SCHED_IDLE"}}'
+	[ "$output" = "0 5" ] || fail "exec --process: $output"
+	# the init kept the default policy
+	run -0 --separate-stderr hr exec idle cut -d " " -f19,41 /proc/1/stat
+	[ "$output" = "0 0" ] || fail "the init: $output"
+}
+
+@test "process.scheduler: SCHED_DEADLINE runtime, deadline and period through run" {
+	# one process, no shell: a SCHED_DEADLINE task cannot fork
+	make_bundle_running cat /proc/self/sched
+	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_DEADLINE", "runtime": 1000000, "deadline": 5000000, "period": 10000000}'
+	run --separate-stderr hr run --bundle "$BUNDLE" dl
+	if [ "$status" -ne 0 ] && [[ "$stderr" == *"admission control"* ]]; then
+		skip "this host's SCHED_DEADLINE admission control refuses the task: $stderr"
+	fi
+	[ "$status" -eq 0 ] || fail "run: $stderr"
+	assert_line_matches '^policy +: +6$'
+	assert_line_matches '^prio +: +-1$'
+	# the parameters, from the host: a period of 0 is the deadline's
+	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_DEADLINE", "runtime": 2000000, "deadline": 4000000}
+c["process"]["args"] = ["sleep", "1000"]'
+	hr_bg run -d --bundle "$BUNDLE" dl2
+	run -0 sched_getattr "$(hr state dl2 | json_eval 'd["pid"]')"
+	[ "$output" = "6 2000000 4000000 4000000" ] || fail "sched_getattr: $output"
+}
+
+# refused VALUE MESSAGE: validate and run refuse process.scheduler VALUE (a Python expression)
+# with MESSAGE, and run leaves nothing behind.
+refused() {
+	update_config "c['process']['scheduler'] = $1"
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains "$2"
+	run -1 hr run --bundle "$BUNDLE" bad
+	assert_output_contains "$2"
+	[ -z "$(ls -A "$HR_ROOT")" ] || fail "a refused container left $(ls -A "$HR_ROOT") behind"
+}
+
+@test "process.scheduler: rules broken are refused with the JSON path by validate, run and exec, nothing left behind" {
+	make_bundle_running true
+	refused '{"policy": "SCHED_DEADLINE", "runtime": 2000000, "deadline": 1000000, "period": 3000000}' \
+		"process.scheduler.runtime: 2000000 ns is greater than the deadline, 1000000 ns"
+	refused '{"policy": "SCHED_DEADLINE", "runtime": 1000000, "deadline": 3000000, "period": 2000000}' \
+		"process.scheduler.deadline: 3000000 ns is greater than the period, 2000000 ns"
+	refused '{"policy": "SCHED_DEADLINE", "runtime": 1000, "deadline": 3000000}' \
+		"process.scheduler.runtime: 1000 ns is below the kernel's minimum of 1024 ns"
+	refused '{"policy": "SCHED_DEADLINE", "runtime": 10000, "deadline": 9223372036854775808}' \
+		"process.scheduler.deadline: 9223372036854775808 ns is not below the kernel's maximum of 2^63 ns"
+	refused '{"policy": "SCHED_FAST"}' 'process.scheduler.policy: unknown policy "SCHED_FAST"'
+	refused '{"policy": "SCHED_FIFO"}' \
+		"process.scheduler.priority: 0 is out of range for SCHED_FIFO (1..99)"
+	refused '{"policy": "SCHED_RR", "priority": 100}' \
+		"process.scheduler.priority: 100 is out of range for SCHED_RR (1..99)"
+	refused '{"policy": "SCHED_OTHER", "priority": 5}' \
+		"process.scheduler.priority: 5: SCHED_OTHER takes no priority"
+	refused '{"policy": "SCHED_BATCH", "nice": 20}' \
+		"process.scheduler.nice: 20 is out of range (-20..19)"
+	refused '{"policy": "SCHED_OTHER", "runtime": 5000}' \
+		"process.scheduler.runtime: only SCHED_DEADLINE takes a runtime"
+	refused '{"policy": "SCHED_OTHER", "flags": ["SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_FAST"]}' \
+		'process.scheduler.flags[1]: unknown flag "SCHED_FLAG_FAST"'
+	refused '{"nice": 1}' "process.scheduler.policy: required property is missing"
+	# exec --process: refused before anything runs
+	update_config 'c["process"].pop("scheduler"); c["process"]["args"] = ["sleep", "1000"]'
+	hr_bg run -d --bundle "$BUNDLE" ok
+	run -1 hr exec --process - ok <<<'{"args": ["true"], "cwd": "/", "scheduler": {"policy": "SCHED_DEADLINE", "runtime": 2000000, "deadline": 1000000}}'
+	assert_output_contains "-: scheduler.runtime: 2000000 ns is greater than the deadline, 1000000 ns"
+}
+
+@test "process.scheduler: SCHED_ISO, not in mainline Linux, is refused by name at create" {
+	make_bundle_running true
+	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_ISO"}'
+	# a valid config...
+	run -0 "$HARDRUN" validate --bundle "$BUNDLE"
+	# ...that a kernel without SCHED_ISO cannot run
+	run -1 hr run --bundle "$BUNDLE" iso
+	assert_output_contains "process.scheduler.policy: SCHED_ISO is not supported by this kernel"
+	[ -z "$(ls -A "$HR_ROOT")" ] || fail "a refused container left $(ls -A "$HR_ROOT") behind"
+}
