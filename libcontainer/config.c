@@ -342,6 +342,33 @@ static void read_scheduler(struct hr_jctx *ctx, yajl_val v, struct hr_process *p
 	p->scheduler = s;
 }
 
+/* One list of process.execCPUAffinity: an empty one is as good as none (runtime-spec). */
+static void read_cpu_list(struct hr_jctx *ctx, yajl_val v, const char *key, bool *has,
+			  cpu_set_t *set)
+{
+	char *list = NULL, msg[256];
+	size_t saved;
+
+	if (!hr_cfg_string(ctx, v, key, false, &list) || list == NULL || list[0] == '\0')
+		return;
+	if (hr_cpu_list_parse(list, set, msg, sizeof(msg)) == 0) {
+		*has = true;
+		return;
+	}
+	saved = hr_jpath_key(ctx, key);
+	hr_jerror(ctx, "\"%.64s\": %s", list, msg);
+	hr_jpath_pop(ctx, saved);
+}
+
+/* process.execCPUAffinity: {"initial": "0-3,7", "final": "1"} */
+static void read_exec_cpu_affinity(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
+{
+	if (!hr_jexpect_object(ctx, v))
+		return;
+	read_cpu_list(ctx, v, "initial", &p->cpu_affinity.has_initial, &p->cpu_affinity.initial);
+	read_cpu_list(ctx, v, "final", &p->cpu_affinity.has_final, &p->cpu_affinity.final);
+}
+
 static void read_args(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 {
 	size_t saved;
@@ -402,6 +429,10 @@ static void read_process(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 	}
 	if ((m = hr_cfg_enter(ctx, v, "scheduler", false, &saved)) != NULL) {
 		read_scheduler(ctx, m, p);
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "execCPUAffinity", false, &saved)) != NULL) {
+		read_exec_cpu_affinity(ctx, m, p);
 		hr_jpath_pop(ctx, saved);
 	}
 	hr_cfg_string(ctx, v, "apparmorProfile", false, &p->apparmor_profile);

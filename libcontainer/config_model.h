@@ -11,6 +11,7 @@
  * Conventions: a string that is absent is NULL; string arrays are NULL-terminated and also
  * carry their count; optional numbers use hr_opt_* with .set.
  */
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -115,6 +116,17 @@ struct hr_scheduler {
 	uint64_t period;   /* ns, SCHED_DEADLINE only; 0: the deadline */
 };
 
+/*
+ * process.execCPUAffinity: CPU lists ("0-3,7") for an exec'd process (the runtime-spec: not for
+ * the container's init). An absent or empty list leaves the affinity alone.
+ */
+struct hr_cpu_affinity {
+	bool has_initial;
+	bool has_final;
+	cpu_set_t initial;
+	cpu_set_t final;
+};
+
 struct hr_process {
 	bool terminal;
 	bool has_console_size;
@@ -138,6 +150,7 @@ struct hr_process {
 	int io_priority;       /* 0..7, 0 when the config gives none */
 	bool has_scheduler;
 	struct hr_scheduler scheduler;
+	struct hr_cpu_affinity cpu_affinity;
 	char *apparmor_profile;
 	char *selinux_label;
 };

@@ -17,6 +17,7 @@
 #include "hooks.h"
 #include "process.h"
 #include "rootfs.h"
+#include "scheduler.h"
 #include "seccomp_filter.h"
 #include "sync.h"
 #include "terminal.h"
@@ -175,6 +176,45 @@ static bool seccomp_before_ready(const struct hr_init_plan *plan)
 	return plan->seccomp != NULL && hr_seccomp_has_listener(plan->seccomp);
 }
 
+/*
+ * process.execCPUAffinity is for an exec'd process only: the runtime-spec says it does not
+ * apply to the container's init (the config's is the default of an exec without --process).
+ */
+static const struct hr_cpu_affinity *exec_affinity(const struct hr_init_plan *plan)
+{
+	return plan->kind == HR_INIT_EXEC ? &plan->process->cpu_affinity : NULL;
+}
+
+/*
+ * The initial CPUs, first thing once the parent lets the child go: the child was born in the
+ * container's cgroup (CLONE_INTO_CGROUP), or the parent has written it there before GO, so no
+ * cpuset placement comes after this to undo it, and all of hardrun's setup in the child runs
+ * on these CPUs. The parent could set it on the child's pid, as runc does, but the child is
+ * already running then; here nothing races.
+ */
+static int apply_initial_affinity(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	const struct hr_cpu_affinity *a = exec_affinity(plan);
+
+	if (a == NULL || !a->has_initial)
+		return 0;
+	return hr_cpu_affinity_apply(&a->initial, "initial", err);
+}
+
+/*
+ * The final CPUs, after everything else of hardrun's in the child, before the seccomp filter
+ * (which may deny sched_setaffinity) and execve; before READY, so that a failure is the exec
+ * command's error.
+ */
+static int apply_final_affinity(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	const struct hr_cpu_affinity *a = exec_affinity(plan);
+
+	if (a == NULL || !a->has_final)
+		return 0;
+	return hr_cpu_affinity_apply(&a->final, "final", err);
+}
+
 static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *exe, size_t exe_size,
 			   struct hr_err *err)
 {
@@ -194,6 +234,9 @@ static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *e
 	if (hr_process_close_fd_slots(plan->fd_slots, plan->n_fd_slots, err) < 0)
 		return -1;
 	if (hr_process_close_fds(plan->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]), err) < 0)
+		return -1;
+	/* an exec'd process has nothing left to do but READY, then the filter and execve */
+	if (apply_final_affinity(plan, err) < 0)
 		return -1;
 	if (seccomp_before_ready(plan))
 		return install_seccomp(plan, err);
@@ -252,6 +295,8 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (hr_sync_wait(plan->sync_fd, HR_SYNC_GO, NULL, &err) < 0)
 		_exit(1);
+	if (apply_initial_affinity(plan, &err) < 0)
+		hr_sync_fail(plan->sync_fd, &err);
 	/*
 	 * As runc: the process leads a session and a process group of its own, born in the
 	 * container's pid namespace, so that its pgid and sid are its pid there, not hardrun's

@@ -274,6 +274,7 @@ static int plan_scheduler(struct hr_process_plan *plan, const struct hr_process 
 	const char *field;
 	char msg[256];
 
+	plan->cpu_affinity = proc->cpu_affinity;
 	if (!proc->has_scheduler)
 		return 0;
 	if ((field = hr_sched_check(&proc->scheduler, msg, sizeof(msg))) != NULL)

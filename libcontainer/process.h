@@ -96,6 +96,12 @@ struct hr_process_plan {
 
 	bool has_scheduler;
 	struct hr_scheduler scheduler; /* checked (hr_sched_check) */
+	/*
+	 * process.execCPUAffinity, for an exec'd process only (init.c): initial is set by the
+	 * child first thing after the parent lets it go, final right before the seccomp filter
+	 * goes in, and so before execve.
+	 */
+	struct hr_cpu_affinity cpu_affinity;
 
 	bool has_personality;
 	unsigned long personality; /* domain | flags, for personality(2) */

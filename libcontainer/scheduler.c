@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * process.scheduler (scheduler.h): names, rules, and the child's system call.
+ * process.scheduler and process.execCPUAffinity (scheduler.h): names, rules, CPU lists, and
+ * the child's system calls.
  */
 #include "scheduler.h"
 
@@ -147,6 +148,66 @@ const char *hr_sched_check(const struct hr_scheduler *s, char *msg, size_t size)
 	return NULL;
 }
 
+/* A decimal CPU number at *p (spaces before it skipped), below CPU_SETSIZE. */
+static int parse_cpu(const char **p, unsigned *cpu, char *msg, size_t size)
+{
+	const char *s = *p;
+	unsigned v = 0;
+
+	while (*s == ' ')
+		s++;
+	if (*s < '0' || *s > '9') {
+		snprintf(msg, size, "malformed CPU list: expected a CPU number at \"%.20s\"", s);
+		return -1;
+	}
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v >= CPU_SETSIZE) {
+			snprintf(msg, size,
+				 "CPU %.20s... is beyond the largest CPU hardrun can set (%d)", *p,
+				 CPU_SETSIZE - 1);
+			return -1;
+		}
+	}
+	while (*s == ' ')
+		s++;
+	*cpu = v;
+	*p = s;
+	return 0;
+}
+
+int hr_cpu_list_parse(const char *list, cpu_set_t *set, char *msg, size_t size)
+{
+	const char *p = list;
+	unsigned lo, hi;
+
+	CPU_ZERO(set);
+	for (;;) {
+		if (parse_cpu(&p, &lo, msg, size) < 0)
+			return -1;
+		hi = lo;
+		if (*p == '-') {
+			p++;
+			if (parse_cpu(&p, &hi, msg, size) < 0)
+				return -1;
+			if (hi < lo) {
+				snprintf(msg, size, "malformed CPU list: range %u-%u is reversed",
+					 lo, hi);
+				return -1;
+			}
+		}
+		for (unsigned c = lo; c <= hi; c++)
+			CPU_SET(c, set);
+		if (*p == '\0')
+			return 0;
+		if (*p != ',') {
+			snprintf(msg, size, "malformed CPU list: unexpected \"%.20s\"", p);
+			return -1;
+		}
+		p++;
+	}
+}
+
 /* struct sched_attr (linux/sched/types.h), with the utilization clamps (SCHED_ATTR_SIZE_VER1). */
 struct sched_attr_ {
 	uint32_t size;
@@ -206,4 +267,22 @@ int hr_sched_apply(const struct hr_scheduler *s, struct hr_err *err)
 			  "process.scheduler: sched_setattr(%s, nice %d, priority %d, flags "
 			  "0x%" PRIx64 ")",
 			  name != NULL ? name : "?", s->nice, s->priority, s->flags);
+}
+
+int hr_cpu_affinity_apply(const cpu_set_t *set, const char *what, struct hr_err *err)
+{
+	if (sched_setaffinity(0, sizeof(*set), set) == 0)
+		return 0;
+	if (errno == EINVAL)
+		return hr_err_sys(err,
+				  "process.execCPUAffinity.%s: sched_setaffinity: none of its %d "
+				  "CPUs is online and allowed to the process",
+				  what, CPU_COUNT(set));
+	if (errno == EBUSY)
+		return hr_err_sys(err,
+				  "process.execCPUAffinity.%s: sched_setaffinity: a SCHED_DEADLINE "
+				  "task must be allowed every CPU of its root domain",
+				  what);
+	return hr_err_sys(err, "process.execCPUAffinity.%s: sched_setaffinity (%d CPUs)", what,
+			  CPU_COUNT(set));
 }

@@ -3,9 +3,9 @@
 #define HR_SCHEDULER_H
 
 /*
- * process.scheduler: the names and rules (used by the config reader in the parent, and again
- * by the process plan) and the child side (sched_setattr(2)), which neither parses nor
- * allocates.
+ * process.scheduler and process.execCPUAffinity: the names and rules (used by the config
+ * reader in the parent, and again by the process plan) and the child side (sched_setattr(2),
+ * sched_setaffinity(2)), which neither parses nor allocates.
  *
  * SCHED_DEADLINE follows the kernel's own checks (sched(7), __checkparam_dl): a runtime of at
  * least 1024 ns, runtime <= deadline <= period, deadline and period below 2^63, a deadline
@@ -17,6 +17,7 @@
  * hardrun accepts it in a config and passes it on; a kernel without it refuses it with EINVAL,
  * which the child reports as "SCHED_ISO is not supported by this kernel".
  */
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,7 +40,17 @@ uint64_t hr_sched_flag_from_name(const char *name);
  */
 const char *hr_sched_check(const struct hr_scheduler *s, char *msg, size_t size);
 
+/*
+ * A CPU list ("0-3,7": comma-separated CPUs and inclusive ranges, spaces allowed around them,
+ * CPUs below CPU_SETSIZE) into *set. 0, or -1 with the reason in msg. An empty list is not a
+ * list: the caller treats it as absent, as the runtime-spec says.
+ */
+int hr_cpu_list_parse(const char *list, cpu_set_t *set, char *msg, size_t size);
+
 /* Child side: sched_setattr(0, ...) with the scheduler (already checked). */
 int hr_sched_apply(const struct hr_scheduler *s, struct hr_err *err);
+
+/* Child side: sched_setaffinity(0, set); what is "initial" or "final", for messages. */
+int hr_cpu_affinity_apply(const cpu_set_t *set, const char *what, struct hr_err *err);
 
 #endif

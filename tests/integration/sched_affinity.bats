@@ -3,6 +3,8 @@
 # process.scheduler (sched_setattr(2)) is in effect for run, create+start and exec, as seen from
 # inside the container (/proc/self/stat, /proc/self/sched); a scheduler that breaks the
 # runtime-spec's or the kernel's rules is refused with its JSON path before anything is created.
+# process.execCPUAffinity is in effect for exec (the runtime-spec: not for the container's
+# init), seen in /proc/self/status; a malformed CPU list is refused with its JSON path.
 
 load lib
 
@@ -138,4 +140,82 @@ refused() {
 	run -1 hr run --bundle "$BUNDLE" iso
 	assert_output_contains "process.scheduler.policy: SCHED_ISO is not supported by this kernel"
 	[ -z "$(ls -A "$HR_ROOT")" ] || fail "a refused container left $(ls -A "$HR_ROOT") behind"
+}
+
+# The affinity of a process: its Cpus_allowed_list. Needs CPUs 0 and 1.
+cpus_of() {
+	grep Cpus_allowed_list "/proc/$1/status" | cut -f2
+}
+
+require_two_cpus() {
+	grep -q '^Cpus_allowed_list:.*0-[1-9]' /proc/self/status ||
+		skip "needs CPUs 0 and 1 ($(grep Cpus_allowed_list /proc/self/status))"
+}
+
+@test "process.execCPUAffinity: final through exec, --process's or the config's; the init keeps its CPUs" {
+	require_two_cpus
+	local all
+	all=$(cpus_of self)
+	make_bundle_running sleep 1000
+	update_config 'c["process"]["execCPUAffinity"] = {"final": "1"}'
+	hr_bg run -d --bundle "$BUNDLE" aff
+	# the init: not for it (runtime-spec)
+	[ "$(cpus_of "$(hr state aff | json_eval 'd["pid"]')")" = "$all" ] ||
+		fail "the init's CPUs changed"
+	# exec without --process: the config's process, its execCPUAffinity included
+	run -0 --separate-stderr hr exec aff grep Cpus_allowed_list /proc/self/status
+	assert_line_matches '^Cpus_allowed_list:[[:space:]]+1$'
+	run -0 --separate-stderr hr exec --process - aff <<<'{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"final": "0"}}'
+	assert_line_matches '^Cpus_allowed_list:[[:space:]]+0$'
+	# an empty list is no list: the affinity is left alone
+	run -0 --separate-stderr hr exec --process - aff <<<'{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"final": ""}}'
+	assert_line_matches "^Cpus_allowed_list:[[:space:]]+$all\$"
+}
+
+@test "process.execCPUAffinity: initial is applied in the child and kept without a final; final overrides it" {
+	require_two_cpus
+	make_bundle_running sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" aff
+	# nothing after the initial CPUs changes them: the kernel keeps them (runtime-spec)
+	run -0 --separate-stderr hr exec --process - aff <<<'{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"initial": "1"}}'
+	assert_line_matches '^Cpus_allowed_list:[[:space:]]+1$'
+	run -0 --separate-stderr hr exec --process - aff <<<'{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"initial": "1", "final": "0-1"}}'
+	assert_line_matches '^Cpus_allowed_list:[[:space:]]+0-1$'
+	run -0 --separate-stderr hr exec --process - aff <<<'{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"initial": "0", "final": "1"}}'
+	assert_line_matches '^Cpus_allowed_list:[[:space:]]+1$'
+	# a list of CPUs none of which is online: refused by the kernel, named
+	run -1 hr exec --process - aff <<<'{"args": ["true"], "cwd": "/", "execCPUAffinity": {"initial": "1000"}}'
+	assert_output_contains "process.execCPUAffinity.initial: sched_setaffinity: none of its 1 CPUs is online and allowed to the process"
+}
+
+# affinity_refused VALUE MESSAGE: validate and run refuse process.execCPUAffinity VALUE (a
+# Python expression) with MESSAGE, and run leaves nothing behind.
+affinity_refused() {
+	update_config "c['process']['execCPUAffinity'] = $1"
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains "$2"
+	run -1 hr run --bundle "$BUNDLE" bad
+	assert_output_contains "$2"
+	[ -z "$(ls -A "$HR_ROOT")" ] || fail "a refused container left $(ls -A "$HR_ROOT") behind"
+}
+
+@test "process.execCPUAffinity: a malformed CPU list is refused with its JSON path by validate, run and exec, nothing left behind" {
+	make_bundle_running true
+	affinity_refused '{"initial": "0-3,x"}' \
+		'process.execCPUAffinity.initial: "0-3,x": malformed CPU list: expected a CPU number at "x"'
+	affinity_refused '{"final": "3-1"}' \
+		'process.execCPUAffinity.final: "3-1": malformed CPU list: range 3-1 is reversed'
+	affinity_refused '{"final": "1,"}' \
+		'process.execCPUAffinity.final: "1,": malformed CPU list: expected a CPU number at ""'
+	affinity_refused '{"final": "0-1024"}' \
+		'process.execCPUAffinity.final: "0-1024": CPU 1024... is beyond the largest CPU hardrun can set (1023)'
+	affinity_refused '{"initial": 7}' 'process.execCPUAffinity.initial: expected a string, got 7'
+	affinity_refused '"0-3"' 'process.execCPUAffinity: expected an object, got "0-3"'
+	# the pattern of the schema allows spaces
+	update_config 'c["process"]["execCPUAffinity"] = {"initial": " 0 - 1 , 0 ", "final": ""}'
+	run -0 "$HARDRUN" validate --bundle "$BUNDLE"
+	update_config 'c["process"].pop("execCPUAffinity"); c["process"]["args"] = ["sleep", "1000"]'
+	hr_bg run -d --bundle "$BUNDLE" ok
+	run -1 hr exec --process - ok <<<'{"args": ["true"], "cwd": "/", "execCPUAffinity": {"final": "1-"}}'
+	assert_output_contains '-: execCPUAffinity.final: "1-": malformed CPU list: expected a CPU number at ""'
 }

@@ -16,6 +16,7 @@
 #include "helpers.h"
 #include "libcontainer/capabilities.h"
 #include "libcontainer/config.h"
+#include "libcontainer/scheduler.h"
 #include "libcontainer/seccomp.h"
 
 /* the project's own example configs (tests/unit/data/config), also run by tests/valgrind.sh */
@@ -641,6 +642,57 @@ Test(config_docs, process_scheduler_errors_name_the_path_in_the_document)
 		  "%s", text);
 	free(text);
 	hr_diags_free(&d);
+}
+
+Test(config_docs, process_exec_cpu_affinity)
+{
+	static const char json[] = "{\"args\": [\"true\"], \"cwd\": \"/\", \"execCPUAffinity\": "
+				   "{\"initial\": \"0-3,7\", \"final\": \"\"}}";
+	struct hr_diags d = {0};
+	struct hr_process_doc *doc = hr_process_parse(json, strlen(json), "process.json", &d);
+	const struct hr_cpu_affinity *a;
+
+	cr_assert_not_null(doc, "%s", d.len ? d.msgs[0] : "");
+	a = &doc->process.cpu_affinity;
+	cr_expect(a->has_initial);
+	cr_expect_eq(CPU_COUNT(&a->initial), 5);
+	for (int c = 0; c < 8; c++)
+		cr_expect_eq(CPU_ISSET(c, &a->initial) != 0, c != 4 && c != 5 && c != 6, "CPU %d",
+			     c);
+	/* an empty list is none: the affinity is left alone */
+	cr_expect(!a->has_final);
+	hr_process_doc_free(doc);
+}
+
+Test(config_docs, cpu_list_parse)
+{
+	static const struct {
+		const char *list;
+		int count; /* -1: refused */
+		int last;
+	} cases[] = {
+	    {"0", 1, 0},       {"7", 1, 7},	  {"0-3,7", 5, 7},
+	    {"1,1,1-1", 1, 1}, {" 2 - 4 ", 3, 4}, {"0-1023", 1024, 1023},
+	    {"1023", 1, 1023}, {"", -1, 0},	  {"1024", -1, 0},
+	    {"1-", -1, 0},     {"-1", -1, 0},	  {"1,", -1, 0},
+	    {"3-2", -1, 0},    {"1 2", -1, 0},	  {"0x1", -1, 0},
+	    {"1-2-3", -1, 0},  {"00001", 1, 1},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cpu_set_t set;
+		char msg[128] = "";
+		int r = hr_cpu_list_parse(cases[i].list, &set, msg, sizeof(msg));
+
+		if (cases[i].count < 0) {
+			cr_expect_lt(r, 0, "\"%s\" was accepted", cases[i].list);
+			cr_expect_neq(msg[0], '\0', "\"%s\": no message", cases[i].list);
+			continue;
+		}
+		cr_expect_eq(r, 0, "\"%s\": %s", cases[i].list, msg);
+		cr_expect_eq(CPU_COUNT(&set), cases[i].count, "\"%s\"", cases[i].list);
+		cr_expect(CPU_ISSET(cases[i].last, &set), "\"%s\"", cases[i].list);
+	}
 }
 
 Test(config_docs, process_object_paths_are_relative_to_it)

@@ -308,6 +308,40 @@ Test(config_errors, scheduler_deadline)
 		  "'deadline': 9223372036854775807, 'period': 9223372036854775807}}}");
 }
 
+Test(config_errors, exec_cpu_affinity)
+{
+	rejects("{'process': {'execCPUAffinity': {'initial': '0-3,7,x'}}}",
+		"config.json: process.execCPUAffinity.initial: \"0-3,7,x\": malformed CPU list: "
+		"expected a CPU number at \"x\"");
+	rejects(
+	    "{'process': {'execCPUAffinity': {'final': '4-2'}}}",
+	    "config.json: process.execCPUAffinity.final: \"4-2\": malformed CPU list: range 4-2 is "
+	    "reversed");
+	rejects(
+	    "{'process': {'execCPUAffinity': {'final': '1;2'}}}",
+	    "config.json: process.execCPUAffinity.final: \"1;2\": malformed CPU list: unexpected "
+	    "\";2\"");
+	rejects("{'process': {'execCPUAffinity': {'final': '1024'}}}",
+		"config.json: process.execCPUAffinity.final: \"1024\": CPU 1024... is beyond the "
+		"largest CPU hardrun can set (1023)");
+	rejects("{'process': {'execCPUAffinity': {'final': '99999999999999999999'}}}",
+		"config.json: process.execCPUAffinity.final: \"99999999999999999999\": CPU "
+		"99999999999999999999... is beyond the largest CPU hardrun can set");
+	rejects(
+	    "{'process': {'execCPUAffinity': {'initial': '-1'}}}",
+	    "config.json: process.execCPUAffinity.initial: \"-1\": malformed CPU list: expected a "
+	    "CPU number at \"-1\"");
+	rejects("{'process': {'execCPUAffinity': {'initial': ','}}}",
+		"config.json: process.execCPUAffinity.initial: \",\": malformed CPU list");
+	rejects("{'process': {'execCPUAffinity': {'initial': ['0']}}}",
+		"config.json: process.execCPUAffinity.initial: expected a string, got an array");
+	rejects("{'process': {'execCPUAffinity': '0'}}",
+		"config.json: process.execCPUAffinity: expected an object, got \"0\"");
+	parses_ok("{'process': {'execCPUAffinity': {'initial': '0-3,7', 'final': '1023'}}}");
+	parses_ok("{'process': {'execCPUAffinity': {'initial': '', 'final': ' 1 - 2 , 5 '}}}");
+	parses_ok("{'process': {'execCPUAffinity': {}}}");
+}
+
 Test(config_errors, process_strings_and_bools)
 {
 	rejects("{'process': {'terminal': 1}}",

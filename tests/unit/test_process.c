@@ -265,6 +265,23 @@ Test(process, plan_scheduler)
 			 "2048 ns (runtime <= deadline <= period): Invalid argument");
 }
 
+Test(process, plan_exec_cpu_affinity)
+{
+	_cleanup_arena_ struct hr_arena arena = {0};
+	struct hr_process proc = base_process();
+	struct hr_process_plan *plan = build(&proc, &arena);
+
+	cr_assert(!plan->cpu_affinity.has_initial && !plan->cpu_affinity.has_final);
+	proc.cpu_affinity.has_final = true;
+	CPU_ZERO(&proc.cpu_affinity.final);
+	CPU_SET(3, &proc.cpu_affinity.final);
+	plan = build(&proc, &arena);
+	cr_assert(!plan->cpu_affinity.has_initial);
+	cr_assert(plan->cpu_affinity.has_final);
+	cr_assert_eq(CPU_COUNT(&plan->cpu_affinity.final), 1);
+	cr_assert(CPU_ISSET(3, &plan->cpu_affinity.final));
+}
+
 /* ---- credentials and capabilities (root, in children) ---- */
 
 struct drop_expect {
