@@ -223,6 +223,7 @@ struct sched_attr_ {
 };
 
 #define SCHED_ATTR_SIZE_VER0_ 48
+#define UTIL_CLAMP	      (HR_SCHED_FLAG_UTIL_CLAMP_MIN | HR_SCHED_FLAG_UTIL_CLAMP_MAX)
 
 int hr_sched_apply(const struct hr_scheduler *s, struct hr_err *err)
 {
@@ -241,13 +242,17 @@ int hr_sched_apply(const struct hr_scheduler *s, struct hr_err *err)
 	    .sched_util_max = UINT32_MAX,
 	};
 
-	if (s->flags & (HR_SCHED_FLAG_UTIL_CLAMP_MIN | HR_SCHED_FLAG_UTIL_CLAMP_MAX))
+	if (s->flags & UTIL_CLAMP)
 		attr.size = sizeof(attr);
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) == 0)
 		return 0;
 	if (errno == EINVAL && s->policy == HR_SCHED_ISO)
 		return hr_err_sys(err, "process.scheduler.policy: SCHED_ISO is not supported by "
 				       "this kernel (sched_setattr)");
+	if (errno == EOPNOTSUPP && (s->flags & UTIL_CLAMP) != 0)
+		return hr_err_sys(err,
+				  "process.scheduler.flags: SCHED_FLAG_UTIL_CLAMP_MIN and _MAX "
+				  "are not supported by this kernel (no CONFIG_UCLAMP_TASK)");
 	if (errno == EBUSY && s->policy == HR_SCHED_DEADLINE)
 		return hr_err_sys(
 		    err,

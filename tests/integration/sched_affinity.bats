@@ -89,6 +89,26 @@ c["process"]["args"] = ["sleep", "1000"]'
 	[ "$output" = "6 2000000 4000000 4000000" ] || fail "sched_getattr: $output"
 }
 
+@test "process.scheduler: flags reach the kernel: SCHED_FLAG_RESET_ON_FORK; the clamps, or a named refusal" {
+	# the shell has the realtime policy, what it forks gets the default back (sched(7)); the
+	# second cut is the shell itself, which execs its last command
+	make_bundle_running sh -c 'cut -d " " -f41 /proc/self/stat; cut -d " " -f41 /proc/$$/stat'
+	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_FIFO", "priority": 1, "flags": ["SCHED_FLAG_RESET_ON_FORK"]}'
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" rof
+	[ "$output" = $'0\n1' ] || fail "reset on fork: $output"
+	# without the flag the child keeps it
+	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_FIFO", "priority": 1}'
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" rof
+	[ "$output" = $'1\n1' ] || fail "without reset on fork: $output"
+	# the utilization clamps need CONFIG_UCLAMP_TASK: in effect, or refused by name
+	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_OTHER", "flags": ["SCHED_FLAG_UTIL_CLAMP_MIN", "SCHED_FLAG_UTIL_CLAMP_MAX"]}'
+	run hr run --bundle "$BUNDLE" clamp
+	if [ "$status" -ne 0 ]; then
+		assert_output_contains "process.scheduler.flags: SCHED_FLAG_UTIL_CLAMP_MIN and _MAX are not supported by this kernel"
+	fi
+	[ -z "$(ls -A "$HR_ROOT")" ] || fail "$(ls -A "$HR_ROOT") left behind"
+}
+
 # refused VALUE MESSAGE: validate and run refuse process.scheduler VALUE (a Python expression)
 # with MESSAGE, and run leaves nothing behind.
 refused() {
