@@ -10,6 +10,7 @@
 #include "config_linux.h"
 #include "config_resources.h"
 #include "config_seccomp.h"
+#include "mempolicy.h"
 
 static const char *const ns_names[HR_NS__COUNT] = {
     [HR_NS_PID] = "pid",       [HR_NS_NETWORK] = "network", [HR_NS_MOUNT] = "mount",
@@ -246,6 +247,78 @@ static void read_time_offsets(struct hr_jctx *ctx, yajl_val obj, struct hr_linux
 	hr_jpath_pop(ctx, saved);
 }
 
+/* linux.memoryPolicy.flags: each name known, each compatible with the mode and the earlier. */
+static bool read_mpol_flags(struct hr_jctx *ctx, yajl_val v, struct hr_mempolicy *mp, bool mode_ok)
+{
+	char **names = NULL;
+	size_t n = 0, saved;
+	const char *why;
+	unsigned int flag;
+	bool ok = true;
+
+	if (!hr_jread_strv(ctx, v, &names, &n))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		saved = hr_jpath_index(ctx, i);
+		flag = hr_mpol_flag_from_name(names[i]);
+		why =
+		    flag == 0 || !mode_ok ? NULL : hr_mpol_flag_problem(mp->mode, mp->flags, flag);
+		if (flag == 0)
+			hr_jerror(ctx,
+				  "unknown flag \"%.40s\" (MPOL_F_NUMA_BALANCING, "
+				  "MPOL_F_RELATIVE_NODES or MPOL_F_STATIC_NODES)",
+				  names[i]);
+		else if (why != NULL)
+			hr_jerror(ctx, "%s: %s", names[i], why);
+		ok = ok && flag != 0 && why == NULL;
+		mp->flags |= flag;
+		hr_jpath_pop(ctx, saved);
+	}
+	return ok;
+}
+
+/* linux.memoryPolicy: {"mode": "MPOL_*", "nodes": "0-3,7", "flags": ["MPOL_F_*"]} */
+static void read_memory_policy(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
+{
+	struct hr_mempolicy *mp;
+	struct hr_err err;
+	char *name = NULL, *nodes = NULL;
+	size_t saved;
+	yajl_val m;
+	const char *why;
+	bool ok;
+
+	if (!hr_jexpect_object(ctx, v))
+		return;
+	mp = hr_arena_alloc(ctx->arena, sizeof(*mp));
+	ok = hr_cfg_string(ctx, v, "mode", true, &name) && name != NULL;
+	if (ok && (mp->mode = hr_mpol_mode_from_name(name)) < 0) {
+		saved = hr_jpath_key(ctx, "mode");
+		hr_jerror(
+		    ctx,
+		    "unknown mode \"%.40s\" (MPOL_DEFAULT, MPOL_BIND, MPOL_INTERLEAVE, "
+		    "MPOL_WEIGHTED_INTERLEAVE, MPOL_PREFERRED, MPOL_PREFERRED_MANY or MPOL_LOCAL)",
+		    name);
+		hr_jpath_pop(ctx, saved);
+		ok = false;
+	}
+	if ((m = hr_cfg_enter(ctx, v, "flags", false, &saved)) != NULL) {
+		ok = read_mpol_flags(ctx, m, mp, ok) && ok;
+		hr_jpath_pop(ctx, saved);
+	}
+	if (!hr_cfg_string(ctx, v, "nodes", false, &nodes))
+		return;
+	saved = hr_jpath_key(ctx, "nodes");
+	if (hr_mpol_parse_nodes(nodes != NULL ? nodes : "", mp->nodes, &err) < 0)
+		ok = hr_jerror(ctx, "%s", err.msg);
+	else if (ok && (why = hr_mpol_nodes_problem(mp->mode, mp->flags,
+						    hr_mpol_nodes_empty(mp->nodes))) != NULL)
+		ok = hr_jerror(ctx, "%s", why);
+	hr_jpath_pop(ctx, saved);
+	if (ok)
+		l->memory_policy = mp;
+}
+
 void hr_cfg_read_linux(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
 {
 	size_t saved;
@@ -288,6 +361,10 @@ void hr_cfg_read_linux(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
 		hr_jpath_pop(ctx, saved);
 	}
 	read_time_offsets(ctx, v, l);
+	if ((m = hr_cfg_enter(ctx, v, "memoryPolicy", false, &saved)) != NULL) {
+		read_memory_policy(ctx, m, l);
+		hr_jpath_pop(ctx, saved);
+	}
 }
 
 /* ---- checks across sections ---- */

@@ -356,6 +356,28 @@ struct hr_personality {
 	size_t n_flags;
 };
 
+/* linux.memoryPolicy; the numbers are the kernel's (linux/mempolicy.h). */
+enum {
+	HR_MPOL_DEFAULT = 0,
+	HR_MPOL_PREFERRED = 1,
+	HR_MPOL_BIND = 2,
+	HR_MPOL_INTERLEAVE = 3,
+	HR_MPOL_LOCAL = 4,
+	HR_MPOL_PREFERRED_MANY = 5,	 /* Linux 5.15 */
+	HR_MPOL_WEIGHTED_INTERLEAVE = 6, /* Linux 6.9 */
+};
+#define HR_MPOL_F_NUMA_BALANCING (1U << 13) /* Linux 5.12 */
+#define HR_MPOL_F_RELATIVE_NODES (1U << 14)
+#define HR_MPOL_F_STATIC_NODES	 (1U << 15)
+#define HR_MPOL_MAX_NODE	 1023 /* the kernel's largest MAX_NUMNODES is 1024 */
+#define HR_MPOL_MASK_LONGS	 ((HR_MPOL_MAX_NODE + 1) / (8 * sizeof(unsigned long)))
+
+struct hr_mempolicy {
+	int mode;				 /* HR_MPOL_* */
+	unsigned int flags;			 /* HR_MPOL_F_* */
+	unsigned long nodes[HR_MPOL_MASK_LONGS]; /* bit n set: node n; all clear: no nodes */
+};
+
 struct hr_linux {
 	struct hr_namespace *namespaces;
 	size_t n_namespaces;
@@ -379,6 +401,7 @@ struct hr_linux {
 	char *mount_label;
 	struct hr_personality *personality;    /* NULL when absent */
 	struct hr_time_offset time_offsets[2]; /* [0] boottime, [1] monotonic */
+	struct hr_mempolicy *memory_policy;    /* NULL when absent */
 };
 
 /* What the parser ignored, said once by the command that reads the document from its user. */

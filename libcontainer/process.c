@@ -406,6 +406,12 @@ int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *
 		return -1;
 	if (linux_cfg != NULL && plan_personality(plan, linux_cfg->personality, err) < 0)
 		return -1;
+	if (linux_cfg != NULL && linux_cfg->memory_policy != NULL) {
+		if (hr_mpol_plan_build(linux_cfg->memory_policy, HR_MPOL_ONLINE_NODES,
+				       &plan->memory_policy, err) < 0)
+			return -1;
+		plan->has_memory_policy = true;
+	}
 	plan->apparmor_profile = hr_arena_strdup(arena, proc->apparmor_profile);
 	plan->selinux_label = hr_arena_strdup(arena, proc->selinux_label);
 	plan->terminal = proc->terminal;
@@ -794,6 +800,8 @@ int hr_process_drop_privileges(const struct hr_process_plan *plan, struct hr_err
 		return -1;
 	/* then the scheduler, while CAP_SYS_NICE is held: the realtime policies need it */
 	if (plan->has_scheduler && hr_sched_apply(&plan->scheduler, err) < 0)
+		return -1;
+	if (plan->has_memory_policy && hr_mpol_apply(&plan->memory_policy, err) < 0)
 		return -1;
 	if (set_home(plan, err) < 0 || give_stdio_to_user(plan, err) < 0)
 		return -1;

@@ -33,6 +33,7 @@
 #include "arena.h"
 #include "config.h"
 #include "error.h"
+#include "mempolicy.h"
 
 #define HR_DEFAULT_PATH	 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define HR_DEFAULT_UMASK 0022
@@ -103,6 +104,9 @@ struct hr_process_plan {
 	 */
 	struct hr_cpu_affinity cpu_affinity;
 
+	bool has_memory_policy; /* linux.memoryPolicy */
+	struct hr_mpol_plan memory_policy;
+
 	bool has_personality;
 	unsigned long personality; /* domain | flags, for personality(2) */
 
@@ -117,9 +121,11 @@ struct hr_process_plan {
 
 /*
  * Builds the plan (all memory from arena; the plan does not point into proc or linux_cfg).
- * linux_cfg may be NULL; it is only read for the personality. Fails on an unknown
- * personality domain or flag, an rlimit whose soft limit exceeds its hard limit, an I/O
- * priority whose class or level is out of range, or a scheduler hr_sched_check refuses.
+ * linux_cfg may be NULL; it is only read for the personality and the memory policy. Fails on an
+ * unknown personality domain or flag, an rlimit whose soft limit exceeds its hard limit, an I/O
+ * priority whose class or level is out of range, a scheduler hr_sched_check refuses, or a
+ * memory policy this machine cannot take (hr_mpol_plan_build: a mode or flag the kernel lacks,
+ * a node that is not online).
  */
 int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *linux_cfg,
 			  struct hr_arena *arena, struct hr_process_plan **plan,
@@ -142,7 +148,8 @@ int hr_process_apply_labels(const struct hr_process_plan *plan, struct hr_err *e
 /*
  * Child side, after pivot_root, still root in its namespaces, in this order: the I/O priority
  * (ioprio_set(2) on itself, while CAP_SYS_ADMIN, which the realtime class needs, is held); the
- * scheduler (sched_setattr(2), while CAP_SYS_NICE is held); personality; setgroups (skipped when
+ * scheduler (sched_setattr(2), while CAP_SYS_NICE is held); the memory policy
+ * (set_mempolicy(2), kept across execve); personality; setgroups (skipped when
  * /proc/self/setgroups says "deny" and there are no additional gids); setresgid; PR_SET_KEEPCAPS;
  * setresuid; capabilities (bounding, then effective/permitted/inheritable, then ambient, through
  * libcap-ng); umask; chdir(cwd), refusing a cwd that is reached through a magic link

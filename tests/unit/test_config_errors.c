@@ -564,6 +564,72 @@ Test(config_errors, personality)
 		"config.json: linux.personality.domain: required property is missing");
 }
 
+Test(config_errors, memory_policy)
+{
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_FAST', 'nodes': '0'}}}",
+		"config.json: linux.memoryPolicy.mode: unknown mode \"MPOL_FAST\" (MPOL_DEFAULT, ");
+	rejects("{'linux': {'memoryPolicy': {'nodes': '0'}}}",
+		"config.json: linux.memoryPolicy.mode: required property is missing");
+	rejects("{'linux': {'memoryPolicy': []}}",
+		"config.json: linux.memoryPolicy: expected an object, got an array");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_BIND', 'nodes': '0', 'flags': "
+		"['MPOL_F_STATIC_NODES', 'MPOL_F_SOON']}}}",
+		"config.json: linux.memoryPolicy.flags[1]: unknown flag \"MPOL_F_SOON\"");
+	rejects(
+	    "{'linux': {'memoryPolicy': {'mode': 'MPOL_BIND', 'nodes': '0', 'flags': "
+	    "['MPOL_F_RELATIVE_NODES', 'MPOL_F_STATIC_NODES']}}}",
+	    "config.json: linux.memoryPolicy.flags[1]: MPOL_F_STATIC_NODES: MPOL_F_STATIC_NODES "
+	    "and MPOL_F_RELATIVE_NODES exclude each other");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_BIND', 'nodes': '0', 'flags': "
+		"['MPOL_F_STATIC_NODES', 'MPOL_F_STATIC_NODES']}}}",
+		"config.json: linux.memoryPolicy.flags[1]: MPOL_F_STATIC_NODES: given twice");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_PREFERRED', 'nodes': '0', 'flags': "
+		"['MPOL_F_NUMA_BALANCING']}}}",
+		"config.json: linux.memoryPolicy.flags[0]: MPOL_F_NUMA_BALANCING: "
+		"MPOL_F_NUMA_BALANCING goes only with MPOL_BIND or MPOL_PREFERRED_MANY");
+	rejects(
+	    "{'linux': {'memoryPolicy': {'mode': 'MPOL_LOCAL', 'flags': "
+	    "['MPOL_F_STATIC_NODES']}}}",
+	    "config.json: linux.memoryPolicy.flags[0]: MPOL_F_STATIC_NODES: a node flag on a mode "
+	    "that takes no nodes");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_BIND', 'nodes': '0-'}}}",
+		"config.json: linux.memoryPolicy.nodes: \"0-\" is not a node list");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_BIND', 'nodes': 3}}}",
+		"config.json: linux.memoryPolicy.nodes: expected a string, got 3");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_INTERLEAVE'}}}",
+		"config.json: linux.memoryPolicy.nodes: required: MPOL_BIND, MPOL_INTERLEAVE");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_PREFERRED_MANY', 'nodes': ''}}}",
+		"config.json: linux.memoryPolicy.nodes: required: ");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_DEFAULT', 'nodes': '0'}}}",
+		"config.json: linux.memoryPolicy.nodes: must be empty: MPOL_DEFAULT and MPOL_LOCAL "
+		"take no nodes");
+	rejects("{'linux': {'memoryPolicy': {'mode': 'MPOL_PREFERRED', 'flags': "
+		"['MPOL_F_STATIC_NODES']}}}",
+		"config.json: linux.memoryPolicy.nodes: required: MPOL_PREFERRED with "
+		"MPOL_F_STATIC_NODES");
+}
+
+Test(config_errors, memory_policy_accepted)
+{
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'linux': {'memoryPolicy': {'mode': 'MPOL_BIND', 'nodes': '0-2,65', 'flags': "
+	    "['MPOL_F_STATIC_NODES', 'MPOL_F_NUMA_BALANCING']}}}");
+	const struct hr_mempolicy *mp = c->linux_cfg.memory_policy;
+
+	cr_assert_not_null(mp);
+	cr_assert_eq(mp->mode, HR_MPOL_BIND);
+	cr_assert_eq(mp->flags, HR_MPOL_F_STATIC_NODES | HR_MPOL_F_NUMA_BALANCING);
+	cr_assert_eq(mp->nodes[0], 0x7UL);
+	cr_assert_eq(mp->nodes[65 / (8 * sizeof(long))], 1UL << (65 % (8 * sizeof(long))));
+	hr_config_free(c);
+	parses_ok("{'linux': {'memoryPolicy': {'mode': 'MPOL_PREFERRED'}}}");
+	parses_ok("{'linux': {'memoryPolicy': {'mode': 'MPOL_LOCAL', 'nodes': ''}}}");
+	parses_ok(
+	    "{'linux': {'memoryPolicy': {'mode': 'MPOL_WEIGHTED_INTERLEAVE', 'nodes': '0'}}}");
+	parses_ok("{'linux': {'memoryPolicy': {'mode': 'MPOL_PREFERRED_MANY', 'nodes': '0', "
+		  "'flags': ['MPOL_F_NUMA_BALANCING']}}}");
+}
+
 /* ---- linux.resources ---- */
 
 Test(config_errors, resource_device_rules)
