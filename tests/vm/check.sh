@@ -12,10 +12,12 @@
 #
 # Environment: HR_SCHEMA_DIR (as for tests/integration/run.sh), HR_VM_TIMEOUT (seconds for the
 # shell-init boot, default 5400), HR_VM_SYSTEMD_TIMEOUT (the systemd boot, default 1200),
-# HR_VM_MEM (MiB, default 2048), HR_VM_CPUS (default 1), HR_VM_INTEGRATION=no (only the
-# tests/vm files), HR_TEST_TIMEOUT / HR_FILE_TIMEOUT (run.sh's limits; in the guest, where every
-# process start is emulated, 600 s per test and 2400 s per file unless set), CI (a skipped test
-# fails). Prints each boot's counts and wall time; ends with "vm: N passed, N failed (SECONDS)".
+# HR_VM_MEM (MiB, default 2048), HR_VM_CPUS (default 1), HR_VM_NUMA (NUMA nodes of the
+# shell-init guest, default 2, the second without a CPU: tests/vm/numa.bats needs them; the
+# systemd guest has one), HR_VM_INTEGRATION=no (only the tests/vm files), HR_TEST_TIMEOUT /
+# HR_FILE_TIMEOUT (run.sh's limits; in the guest, where every process start is emulated, 600 s
+# per test and 2400 s per file unless set), CI (a skipped test fails). Prints each boot's counts
+# and wall time; ends with "vm: N passed, N failed (SECONDS)".
 set -u
 
 me=vm
@@ -53,7 +55,7 @@ failed=0
 shell_boot() {
 	local line rc p f
 	"$here/run-in-vm.sh" --timeout "${HR_VM_TIMEOUT:-5400}" --mem "${HR_VM_MEM:-2048}" \
-		--cpus "${HR_VM_CPUS:-1}" "$here/guest-suite.sh" "$binary" "${tests[@]}" 2>&1 | tee "$log"
+		--cpus "${HR_VM_CPUS:-1}" --numa "${HR_VM_NUMA:-2}" "$here/guest-suite.sh" "$binary" "${tests[@]}" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	line=$(grep -aE '^vm-guest: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
 	if [ -z "$line" ]; then

@@ -4,7 +4,7 @@
 # the host's own / (read-only over 9p, with a tmpfs overlay on top): cgroup v2 with every
 # controller, engines and systemd as PID 1, none of which the host lets tests touch.
 #
-#   tests/vm/run-in-vm.sh [--systemd] [--mem MB] [--cpus N] [--timeout S] SCRIPT [ARG...]
+#   tests/vm/run-in-vm.sh [--systemd] [--mem MB] [--cpus N] [--numa N] [--timeout S] SCRIPT [ARG...]
 #
 # SCRIPT runs with bash as root in the guest, from the directory this was called from, with
 # CI, HARDRUN* and HR_* passed on from the environment. Its output streams to stdout; its exit
@@ -13,7 +13,10 @@
 # in the root), tmpfs on /run and /tmp, /dev/pts, lo up. With --systemd, the host's systemd
 # boots as PID 1 (basic.target and dbus) and SCRIPT runs from a unit.
 #
-# Defaults: --mem 2048, --cpus 1, --timeout 1200 (the whole boot, seconds).
+# Defaults: --mem 2048, --cpus 1, --numa 1, --timeout 1200 (the whole boot, seconds).
+# --numa N: N NUMA nodes (N > 1), the memory split evenly between them (node 0 gets what does
+# not divide), CPU i on node i % N: with fewer CPUs than nodes, the other nodes have memory and
+# no CPU (the kernel takes that; tests/vm/numa.bats needs two nodes, not two CPUs).
 # Environment: HARDRUN_VM_KERNEL (a vmlinuz; default the newest /boot/vmlinuz-*, its modules
 # from /lib/modules/VERSION), HARDRUN_VM_CACHE (where the initramfs is built, default
 # /var/tmp/hardrun-vm; rebuilt when the kernel, busybox or tests/vm/init change),
@@ -33,7 +36,7 @@ usage() {
 
 # One vCPU by default: with two, every TLB shootdown crosses emulated CPUs and process
 # creation (what tests do most) was 2 to 6 times slower here.
-mode=shell mem=2048 timeout_s=1200 cpus=1
+mode=shell mem=2048 timeout_s=1200 cpus=1 numa=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--systemd) mode=systemd ;;
@@ -41,6 +44,8 @@ while [ $# -gt 0 ]; do
 	--mem=*) mem=${1#*=} ;;
 	--cpus) cpus=${2:?}; shift ;;
 	--cpus=*) cpus=${1#*=} ;;
+	--numa) numa=${2:?}; shift ;;
+	--numa=*) numa=${1#*=} ;;
 	--timeout) timeout_s=${2:?}; shift ;;
 	--timeout=*) timeout_s=${1#*=} ;;
 	-h | --help) usage ;;
@@ -51,7 +56,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ $# -ge 1 ] || usage
-for n in "$mem" "$cpus" "$timeout_s"; do
+for n in "$mem" "$cpus" "$numa" "$timeout_s"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "$me: not a positive number: $n" >&2; exit 2; }
 done
 script=$(realpath -e -- "$1") || { echo "$me: no such script: $1" >&2; exit 2; }
@@ -217,10 +222,22 @@ append="console=ttyS0 quiet loglevel=3 panic=-1 no_timer_check HARDRUN_VM_CMD=$r
 qemu=(qemu-system-x86_64 -accel tcg -cpu "${HARDRUN_VM_CPU_MODEL:-max}" -smp "$cpus" -m "$mem" -nographic -no-reboot
 	-nic none -kernel "$boot_image" -initrd "$initrd" -append "$append"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
+if [ "$numa" -gt 1 ]; then
+	[ $((mem / numa)) -ge 128 ] || { echo "$me: --mem $mem is too little for $numa nodes" >&2; exit 2; }
+	for ((node = 0; node < numa; node++)); do
+		size=$((mem / numa))
+		[ "$node" -ne 0 ] || size=$((size + mem % numa))
+		node_opt="node,nodeid=$node,memdev=numa-m$node"
+		for ((cpu = node; cpu < cpus; cpu += numa)); do
+			node_opt="$node_opt,cpus=$cpu"
+		done
+		qemu+=(-object "memory-backend-ram,id=numa-m$node,size=${size}M" -numa "$node_opt")
+	done
+fi
 
 start=$(date +%s.%N)
 elapsed() { awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
-echo "$me: booting $kernel (tcg, ${mem} MiB, $cpus cpu, $mode init, limit ${timeout_s}s): $script" >&2
+echo "$me: booting $kernel (tcg, ${mem} MiB, $cpus cpu, $numa NUMA node(s), $mode init, limit ${timeout_s}s): $script" >&2
 
 # The serial console, line by line: echoed to stdout, markers noted in $run/result. A marker
 # may follow output that did not end its line (the firmware's, the script's).
