@@ -34,6 +34,7 @@
 #include "notify.h"
 #include "policy.h"
 #include "process.h"
+#include "process_fds.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
 #include "spawn.h"

@@ -24,6 +24,7 @@
 #include "namespaces.h"
 #include "policy.h"
 #include "process.h"
+#include "process_fds.h"
 #include "seccomp_filter.h"
 #include "spawn.h"
 #include "supervisor.h"

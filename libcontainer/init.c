@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "hooks.h"
 #include "process.h"
+#include "process_fds.h"
 #include "rootfs.h"
 #include "scheduler.h"
 #include "seccomp_filter.h"

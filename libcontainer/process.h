@@ -17,7 +17,8 @@
  *            from the container's /etc/passwd when env has none, then the credentials),
  *            hr_process_resolve_executable (as the container's user, in its cwd, so that a
  *            missing binary is a create-time error as in runc), hr_process_set_no_new_privs,
- *            hr_process_close_fds, (wait for start), hr_seccomp_install, hr_process_exec.
+ *            hr_process_close_fds (process_fds.h), (wait for start), hr_seccomp_install,
+ *            hr_process_exec.
  * Installing a seccomp filter needs NNP or CAP_SYS_ADMIN. Without NNP the drop keeps
  * CAP_SYS_ADMIN in the effective and permitted sets only (held_until_exec): execve drops it,
  * since it is in none of the bounding, inheritable and ambient sets, so the filter still goes
@@ -173,55 +174,11 @@ int hr_process_resolve_executable(const struct hr_process_plan *plan, char *buf,
 				  struct hr_err *err);
 
 /*
- * Closes every fd >= 3 except [3, 3 + preserve_fds), whose FD_CLOEXEC is cleared so that they
- * cross execve (a closed one in the range is skipped, as runc does), and the fds in keep, which are
- * left exactly as they are (their own FD_CLOEXEC decides). Closed for real, not marked
- * close-on-exec: a container waiting for `start` must not hold hardrun's descriptors (its state
- * directory's lock among them). No host fd reaches the container.
- */
-int hr_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct hr_err *err);
-
-/*
  * Sets KEY=VALUE in the plan's environment, replacing KEY's entry if there is one (memory from
  * arena). PATH is not to be set this way (path_env would not follow).
  */
 int hr_process_plan_setenv(struct hr_process_plan *plan, struct hr_arena *arena, const char *key,
 			   const char *value, struct hr_err *err);
-
-/*
- * Socket activation (sd_listen_fds(3)), as runc does it for create and run: the number of fds
- * from 3 that hardrun's caller passes as LISTEN_FDS, when LISTEN_PID is unset or names hardrun
- * itself; 0 otherwise, or when LISTEN_FDS is not a count from 1 to HR_LISTEN_FDS_MAX. Those fds
- * go on to the container's process with LISTEN_FDS=<n> and LISTEN_PID=1 in its environment,
- * the --preserve-fds ones after them.
- */
-#define HR_LISTEN_FDS_MAX 65536
-int hr_process_listen_fds(void);
-
-/*
- * hardrun's own fds in [3, 3 + preserve_fds), the slots the caller left closed: a descriptor
- * hardrun opens lands in the lowest closed slot, and would reach the container as a preserved
- * fd. Each entry is a slot held with /dev/null (fd >= 0, closed by release), or -1 - fd for a
- * close-on-exec fd hardrun opened there earlier (its log, say: not the caller's, which crossed
- * execve into hardrun and so cannot be close-on-exec).
- */
-struct hr_fd_slots {
-	int *fds;
-	size_t n;
-};
-
-/* Holds the closed slots in the range and lists them with hardrun's own fds there. */
-int hr_process_hold_fd_slots(int preserve_fds, struct hr_fd_slots *slots, struct hr_err *err);
-void hr_process_release_fd_slots(struct hr_fd_slots *slots);
-/* In the child, before hr_process_close_fds: closes the fds hr_process_hold_fd_slots listed. */
-int hr_process_close_fd_slots(const int *fds, size_t n, struct hr_err *err);
-
-/*
- * The fallback hr_process_close_fds uses on kernels without close_range(2) (< 5.9): closes
- * every fd >= first listed in /proc/self/fd, except the kept ones. getdents64 into a stack
- * buffer: no allocation.
- */
-int hr_process_close_from_proc(unsigned first, const int *keep, size_t n_keep, struct hr_err *err);
 
 /* execve(path, plan->args, plan->env); returns (-1) only on error. */
 int hr_process_exec(const struct hr_process_plan *plan, const char *path, struct hr_err *err);

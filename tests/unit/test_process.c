@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "libcontainer/process.h"
+#include "libcontainer/process_fds.h"
 #include "tests/unit/child_harness.h"
 
 #define CAP_BIT(c) (UINT64_C(1) << (c))
