@@ -33,6 +33,10 @@ static const char global_usage[] =
     "                             who manages the container's cgroup (default cgroupfs)\n"
     "  --policy FILE              the policy for create, run and exec (default\n"
     "                             $HARDRUN_POLICY, else /etc/hardrun/policy.json)\n"
+    "  --rootless true|false|auto for runc's callers: false and auto (the default) are\n"
+    "                             accepted; true is refused, there is no rootless mode yet\n"
+    "  --criu PATH                for runc's callers: accepted with a warning, it has no\n"
+    "                             effect (no checkpoint or restore yet)\n"
     "  -v, --version              print the version and the compiled-in features\n"
     "  -h, --help                 print this help\n"
     "\n"
@@ -56,6 +60,8 @@ enum {
 	OPT_SYSTEMD_CGROUP,
 	OPT_CGROUP_MANAGER,
 	OPT_POLICY,
+	OPT_ROOTLESS,
+	OPT_CRIU,
 };
 
 static const struct option global_options[] = {
@@ -66,6 +72,8 @@ static const struct option global_options[] = {
     {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
     {"cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER},
     {"policy", required_argument, NULL, OPT_POLICY},
+    {"rootless", required_argument, NULL, OPT_ROOTLESS},
+    {"criu", required_argument, NULL, OPT_CRIU},
     {"version", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -78,10 +86,27 @@ static int global_usage_error(const char *what, const char *arg)
 	return HR_EXIT_USAGE;
 }
 
+/* --criu PATH: accepted for runc's callers, warned about once the log is open */
+static const char *criu_path;
+
+/* runc's --rootless: false and auto mean what hardrun does anyway; true it cannot do. */
+static int parse_rootless(const char *value)
+{
+	if (strcmp(value, "false") == 0 || strcmp(value, "auto") == 0)
+		return -1;
+	if (strcmp(value, "true") == 0) {
+		fputs("hardrun: --rootless true: rootless mode is not supported yet (hardrun needs "
+		      "root; use --rootless false or auto)\n",
+		      stderr);
+		return HR_EXIT_ERROR;
+	}
+	return global_usage_error("unknown --rootless (true, false or auto):", value);
+}
+
 /* Returns -1 to go on with a command, or an exit status. */
 static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 {
-	int c;
+	int c, status;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:vh", global_options, NULL)) != -1) {
@@ -127,6 +152,14 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 				return global_usage_error("--policy needs a file name", NULL);
 			ctx->policy_path = optarg;
 			break;
+		case OPT_ROOTLESS:
+			status = parse_rootless(optarg);
+			if (status >= 0)
+				return status;
+			break;
+		case OPT_CRIU:
+			criu_path = optarg;
+			break;
 		case 'v':
 			hr_print_version(stdout);
 			return HR_EXIT_OK;
@@ -146,7 +179,7 @@ static int run_help(int argc, char **argv)
 {
 	const struct hr_command *cmd;
 
-	if (argc < 2) {
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		print_usage(stdout);
 		return HR_EXIT_OK;
 	}
@@ -193,6 +226,10 @@ int main(int argc, char **argv)
 		hr_log_error_report(&err);
 		return HR_EXIT_ERROR;
 	}
+	if (criu_path != NULL)
+		hr_log(HR_LOG_WARNING,
+		       "--criu %s: ignored, hardrun has no checkpoint or restore to run it for",
+		       criu_path);
 	optind = 0; /* reinitialise getopt for the command's own options */
 	status = cmd->run(&ctx, argc, argv, &err);
 	if (status == HR_EXIT_ERROR && err.msg[0] != '\0')
