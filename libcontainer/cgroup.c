@@ -507,3 +507,35 @@ int hr_resources_set_option(struct hr_resources *r, const char *name, const char
 	}
 	return set_number_option(r, name, value, err);
 }
+
+int hr_cgroup_sub_path_check(const char *sub, struct hr_err *err)
+{
+	const char *p = sub;
+
+	if (sub[0] == '\0')
+		return hr_err_set(err, EINVAL, "--cgroup: the sub-cgroup is empty");
+	if (sub[0] == '/')
+		return hr_err_set(err, EINVAL,
+				  "--cgroup %s: must be relative to the container's cgroup, not an "
+				  "absolute path",
+				  sub);
+	if (strchr(sub, ':') != NULL)
+		return hr_err_set(err, EINVAL,
+				  "--cgroup %s: the CONTROLLER:PATH form is for cgroup v1; hardrun "
+				  "takes a path below the container's cgroup v2",
+				  sub);
+	while (*p != '\0') {
+		size_t len = strcspn(p, "/");
+
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return hr_err_set(err, EINVAL,
+					  "--cgroup %s: empty, \".\" and \"..\" components are not "
+					  "allowed: the sub-cgroup must stay below the container's",
+					  sub);
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	return 0;
+}

@@ -103,6 +103,12 @@ int hr_cgroup_parse_self(const char *proc_self_cgroup, char *out, size_t size, s
 int hr_cgroup_derive_path(const char *cgroups_path, const char *id, const char *own, char *out,
 			  size_t size, struct hr_err *err);
 
+/*
+ * exec --cgroup SUB: a path below the container's cgroup ("a" or "a/b"). Refused: empty, an
+ * absolute path, "." or ".." components, and cgroup v1's "controller:path" form.
+ */
+int hr_cgroup_sub_path_check(const char *sub, struct hr_err *err);
+
 /* Whether the config sets any resource limit. */
 bool hr_cgroup_config_has_limits(const struct hr_config *config);
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include "json.h"
 #include "log.h"
 #include "namespaces.h"
+#include "paths.h"
 #include "policy.h"
 #include "process.h"
 #include "process_fds.h"
@@ -44,7 +46,9 @@ struct exec_job {
 	struct hr_fd_slots fd_slots;
 	int init_pidfd;
 	int init_root; /* the init's root, when the container shares the caller's mounts */
-	int cgroup_fd; /* the container's cgroup, to be born in it; -1 without one */
+	int cgroup_fd; /* the container's cgroup (or --cgroup's sub-cgroup), to be born in it; -1
+			* without one */
+	const char *cgroup_path; /* the same cgroup's path */
 	int sync[2];
 	int console_sock;
 	int pidfd;
@@ -153,6 +157,68 @@ static int apply_overrides(struct exec_job *job, struct hr_err *err)
 	return 0;
 }
 
+/* --apparmor and --process-label replace the process's, from the config or --process alike. */
+static void apply_lsm_overrides(struct exec_job *job)
+{
+	if (job->opts->apparmor != NULL)
+		job->process.apparmor_profile = (char *)job->opts->apparmor;
+	if (job->opts->process_label != NULL)
+		job->process.selinux_label = (char *)job->opts->process_label;
+}
+
+/* runc's rule: running, or paused with --ignore-paused. */
+static int check_status(const struct exec_job *job, struct hr_err *err)
+{
+	enum hr_status status = job->opened.status;
+
+	if (status == HR_STATUS_RUNNING || (status == HR_STATUS_PAUSED && job->opts->ignore_paused))
+		return 0;
+	if (status == HR_STATUS_PAUSED)
+		return hr_err_set(err, EINVAL,
+				  "cannot exec in container %s: it is paused (--ignore-paused runs "
+				  "the process once it is resumed)",
+				  job->opts->id);
+	return hr_err_set(err, EINVAL, "cannot exec in container %s: it is not running (%s)",
+			  job->opts->id, hr_status_name(status));
+}
+
+/*
+ * The cgroup the process is born in: the container's, or with --cgroup its existing
+ * sub-cgroup, opened beneath the container's (the path was checked before anything).
+ */
+static int open_cgroup(struct exec_job *job, struct hr_err *err)
+{
+	const char *base = job->opened.state.cgroup_path, *sub = job->opts->cgroup;
+	int fd;
+
+	if (base == NULL) {
+		if (sub != NULL)
+			return hr_err_set(err, ENOENT,
+					  "exec --cgroup %s: container %s has no cgroup (it runs "
+					  "with --cgroup-manager=disabled)",
+					  sub, job->opts->id);
+		return 0;
+	}
+	job->cgroup_fd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (job->cgroup_fd < 0)
+		return hr_err_sys(err, "open cgroup %s", base);
+	job->cgroup_path = base;
+	if (sub == NULL)
+		return 0;
+	fd = hr_openat2(job->cgroup_fd, sub, O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
+			RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0 && errno == ENOENT)
+		return hr_err_set(err, ENOENT,
+				  "exec --cgroup %s: container %s has no sub-cgroup %s (in %s)",
+				  sub, job->opts->id, sub, base);
+	if (fd < 0)
+		return hr_err_sys(err, "exec --cgroup %s: open %s/%s", sub, base, sub);
+	close(job->cgroup_fd);
+	job->cgroup_fd = fd;
+	job->cgroup_path = hr_arena_printf(&job->arena, "%s/%s", base, sub);
+	return 0;
+}
+
 /*
  * A container without a mount namespace shares the caller's mounts, its init chrooted into the
  * rootfs: the exec process goes to the same root. Opened while the pidfd shows the init alive
@@ -181,10 +247,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 	if (hr_container_open(ctx, job->opts->id, &job->opened, err) < 0)
 		return -1;
 	job->opened_ok = true;
-	if (job->opened.status != HR_STATUS_RUNNING)
-		return hr_err_set(err, EINVAL,
-				  "cannot exec in container %s: it is not running (%s)",
-				  job->opts->id, hr_status_name(job->opened.status));
+	if (check_status(job, err) < 0)
+		return -1;
 	job->config = hr_container_load_config(&job->opened, err);
 	if (job->config == NULL)
 		return -1;
@@ -199,6 +263,7 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 		if (apply_overrides(job, err) < 0)
 			return -1;
 	}
+	apply_lsm_overrides(job);
 	hr_log_add_config_secrets(job->opts->id, job->process.env, job->process.n_env,
 				  job->config->annotations, job->config->n_annotations);
 	if (hr_policy_apply_exec(ctx, job->config, &job->process, err) < 0)
@@ -224,13 +289,7 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 		return hr_err_set(err, ESRCH, "container %s is not running", job->opts->id);
 	if (open_init_root(job, err) < 0)
 		return -1;
-	if (job->opened.state.cgroup_path != NULL) {
-		job->cgroup_fd =
-		    open(job->opened.state.cgroup_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (job->cgroup_fd < 0)
-			return hr_err_sys(err, "open cgroup %s", job->opened.state.cgroup_path);
-	}
-	return 0;
+	return open_cgroup(job, err);
 }
 
 /* The namespaces to join: those the container has, the pid one being entered by us. */
@@ -273,6 +332,9 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 	};
 	struct hr_spawned spawned;
 	int children_flags = CLONE_NEWPID, r;
+
+	if (job->cgroup_path != NULL)
+		req.cgroup.path = job->cgroup_path;
 
 	for (size_t i = 0; job->config->has_linux && i < job->config->linux_cfg.n_namespaces; i++)
 		if (job->config->linux_cfg.namespaces[i].type == HR_NS_TIME)
@@ -370,6 +432,8 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 	int sigfd = -1, r;
 
 	*status = 0;
+	if (opts->cgroup != NULL && hr_cgroup_sub_path_check(opts->cgroup, err) < 0)
+		return -1;
 	job_init(&job, opts);
 	/* first: no fd hardrun opens from here on may take a slot the caller left closed */
 	if (hr_process_hold_fd_slots(opts->preserve_fds, &job.fd_slots, err) < 0) {
@@ -382,6 +446,9 @@ int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *o
 			return -1;
 	}
 	r = prepare(&job, ctx, err);
+	/* paused (--ignore-paused): the process starts only at resume, which needs the lock */
+	if (r == 0 && job.opened.status == HR_STATUS_PAUSED)
+		hr_container_dir_close(&job.opened.dir);
 	if (r == 0)
 		r = launch(&job, err);
 	/* the container's lock is not held while its process runs */

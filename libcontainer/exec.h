@@ -27,6 +27,12 @@ struct hr_exec_opts {
 	const char *pid_file;
 	const char *console_socket;
 	int preserve_fds;
+	/* runc's --ignore-paused: exec into a paused container; the process is born frozen in
+	 * its cgroup and runs once the container is resumed (until then exec waits) */
+	bool ignore_paused;
+	const char *apparmor;	   /* --apparmor: the process's AppArmor profile, or NULL */
+	const char *process_label; /* --process-label: its SELinux label, or NULL */
+	const char *cgroup;	   /* --cgroup: a sub-cgroup of the container's, or NULL */
 };
 int hr_container_exec(const struct hr_context *ctx, const struct hr_exec_opts *opts, int *status,
 		      struct hr_err *err);

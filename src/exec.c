@@ -27,9 +27,25 @@ static const char usage[] =
     "  -c, --cap CAP            add a capability (repeatable), e.g. CAP_NET_ADMIN\n"
     "      --no-new-privs       set no_new_privs even if the config does not\n"
     "      --preserve-fds N     pass the open fds among 3..N+2 (closed ones are skipped)\n"
+    "      --apparmor PROFILE   the process's AppArmor profile (with --process too)\n"
+    "      --process-label L    the process's SELinux label (with --process too)\n"
+    "      --cgroup SUB         be born in SUB, an existing sub-cgroup of the container's\n"
+    "                           (a relative path without \"..\"; cgroup v2 only)\n"
+    "      --ignore-paused      exec into a paused container too: the process runs, and\n"
+    "                           exec returns, once the container is resumed\n"
     "  -h, --help               print this help\n";
 
-enum { OPT_PID_FILE = 0x100, OPT_CONSOLE_SOCKET, OPT_CWD, OPT_NNP, OPT_PRESERVE };
+enum {
+	OPT_PID_FILE = 0x100,
+	OPT_CONSOLE_SOCKET,
+	OPT_CWD,
+	OPT_NNP,
+	OPT_PRESERVE,
+	OPT_APPARMOR,
+	OPT_PROCESS_LABEL,
+	OPT_CGROUP,
+	OPT_IGNORE_PAUSED,
+};
 
 static int parse_option(int c, struct hr_exec_opts *o, size_t argc)
 {
@@ -74,6 +90,18 @@ static int parse_option(int c, struct hr_exec_opts *o, size_t argc)
 			    &hr_cmd_exec, "--preserve-fds: expected a number, got \"%s\"", optarg);
 		o->preserve_fds = (int)n;
 		break;
+	case OPT_APPARMOR:
+		o->apparmor = optarg;
+		break;
+	case OPT_PROCESS_LABEL:
+		o->process_label = optarg;
+		break;
+	case OPT_CGROUP:
+		o->cgroup = optarg;
+		break;
+	case OPT_IGNORE_PAUSED:
+		o->ignore_paused = true;
+		break;
 	default:
 		return HR_EXIT_USAGE;
 	}
@@ -95,6 +123,10 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 	    {"cap", required_argument, NULL, 'c'},
 	    {"no-new-privs", no_argument, NULL, OPT_NNP},
 	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+	    {"apparmor", required_argument, NULL, OPT_APPARMOR},
+	    {"process-label", required_argument, NULL, OPT_PROCESS_LABEL},
+	    {"cgroup", required_argument, NULL, OPT_CGROUP},
+	    {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
 	    HR_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
 	};

@@ -18,6 +18,9 @@ static const char usage[] =
     "  -f, --config FILE        the config file, relative to the bundle (default config.json)\n"
     "  -d, --detach             return once started\n"
     "      --keep               do not delete the container after it exits\n"
+    "      --no-subreaper       accepted for runc's callers, no effect: hardrun never makes\n"
+    "                           itself a child subreaper (it is the init's parent and waits\n"
+    "                           on its pidfd; orphans go to the container's init)\n"
     "      --pid-file FILE      write the init's pid to FILE (digits, no newline)\n"
     "      --console-socket S   send the pty master to the unix socket S\n"
     "      --no-pivot           use MS_MOVE + chroot instead of pivot_root\n"
@@ -43,6 +46,7 @@ int hr_parse_create_option(const struct hr_command *cmd, int c, struct hr_create
 
 enum {
 	OPT_KEEP = 0x200,
+	OPT_NO_SUBREAPER,
 	OPT_HEALTH_CMD,
 	OPT_HEALTH_INTERVAL,
 	OPT_HEALTH_TIMEOUT,
@@ -117,6 +121,7 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 	}
 	opts_table[n++] = (struct option){"detach", no_argument, NULL, 'd'};
 	opts_table[n++] = (struct option){"keep", no_argument, NULL, OPT_KEEP};
+	opts_table[n++] = (struct option){"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER};
 	for (size_t i = 0; health_options[i].name != NULL; i++)
 		opts_table[n++] = health_options[i];
 	opts_table[n] = (struct option){NULL, 0, NULL, 0};
@@ -128,6 +133,8 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 			opts.detach = true;
 		else if (c == OPT_KEEP)
 			opts.keep = true;
+		else if (c == OPT_NO_SUBREAPER)
+			continue; /* nothing to disable: see the usage */
 		else if ((r = parse_health_option(c, &opts.health)) >= 0) {
 			if (r != 0)
 				return r;

@@ -7,6 +7,19 @@
 
 load lib
 
+# create and run -d leave a process that holds their stdio: never capture it with `run`.
+hr_bg() {
+	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
+}
+
+# A bundle whose container sleeps, started detached as ID.
+run_sleeper() {
+	make_bundle
+	update_config 'c["process"]["args"] = ["sleep", "1000"]; c["process"]["terminal"] = False'
+	hr_bg run -d --bundle "$BUNDLE" "$1"
+}
+
 @test "every command in --help answers --help with status 0, help too" {
 	run -0 "$HARDRUN" --help
 	local cmds
@@ -41,3 +54,55 @@ load lib
 	run -0 "$HARDRUN" --help
 	assert_line_matches '^  --criu PATH '
 }
+
+@test "run --no-subreaper is accepted and documented as having nothing to disable" {
+	make_bundle
+	update_config 'c["process"]["args"] = ["sh", "-c", "exit 3"]; c["process"]["terminal"] = False'
+	run -3 hr run --no-subreaper --bundle "$BUNDLE" nosub
+	run -0 "$HARDRUN" run --help
+	assert_output_contains "--no-subreaper       accepted for runc's callers, no effect"
+}
+
+@test "exec --cgroup: an absolute path or one with .. is refused before anything" {
+	for sub in ../x a/../../x /sys/fs/cgroup/x . a//b cpu:x ""; do
+		run -1 hr exec --cgroup "$sub" nosuch true
+		assert_output_not_contains "nosuch does not exist"
+		assert_output_contains "--cgroup"
+	done
+	run -1 hr exec --cgroup ../x nosuch true
+	assert_output_contains '--cgroup ../x: empty, "." and ".." components are not allowed'
+	run -1 hr exec --cgroup /abs nosuch true
+	assert_output_contains "--cgroup /abs: must be relative to the container's cgroup"
+	run -0 "$HARDRUN" exec --help
+	assert_output_contains "--cgroup SUB"
+}
+
+@test "exec --cgroup into a container without a cgroup names what is missing" {
+	run_sleeper nocg
+	run -1 hr exec --cgroup sub nocg true
+	assert_output_contains "exec --cgroup sub: container nocg has no cgroup"
+}
+
+@test "exec --apparmor and --process-label set the process's LSM fields, checked like the config's" {
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] ||
+		skip "AppArmor is enabled here: the refusal cannot be observed"
+	[ ! -d /sys/fs/selinux ] || skip "SELinux is enabled here"
+	run_sleeper lsm
+	run -1 hr exec --apparmor hr-test-profile lsm true
+	assert_output_contains 'process.apparmorProfile "hr-test-profile" is set but AppArmor is not enabled'
+	run -1 hr exec --process-label system_u:system_r:container_t:s0 lsm true
+	assert_output_contains "process.selinuxLabel is set but SELinux is not enabled"
+	# with --process too: the option wins over the file's (empty) field
+	run -1 hr exec --apparmor other --process - lsm <<<'{"args":["true"],"cwd":"/"}'
+	assert_output_contains 'process.apparmorProfile "other" is set'
+	run -0 hr exec lsm true
+}
+
+@test "exec --ignore-paused is documented; kill takes one ID, as runc's" {
+	run -0 "$HARDRUN" exec --help
+	assert_output_contains "--ignore-paused"
+	run_sleeper k1
+	run -2 hr kill k1 k2 TERM
+	assert_output_contains "unexpected argument"
+}
+

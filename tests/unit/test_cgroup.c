@@ -53,6 +53,35 @@ Test(cgroup_path, refuses_escapes_and_the_root)
 	cr_assert(strstr(derive("//", "c1", NULL), "root cgroup") != NULL);
 }
 
+/* exec --cgroup: the message of a refused sub-cgroup, "" when accepted. */
+static const char *sub_check(const char *sub)
+{
+	static struct hr_err err;
+
+	err = (struct hr_err){0};
+	if (hr_cgroup_sub_path_check(sub, &err) == 0)
+		return "";
+	cr_assert_eq(err.errnum, EINVAL, "%s: errno %d", sub, err.errnum);
+	return err.msg;
+}
+
+Test(cgroup_path, exec_sub_cgroup_stays_below_the_container)
+{
+	cr_assert_str_eq(sub_check("a"), "");
+	cr_assert_str_eq(sub_check("a/b"), "");
+	cr_assert_str_eq(sub_check("a/b/"), "");
+	cr_assert_str_eq(sub_check("..a/b..c"), "");
+	cr_assert(strstr(sub_check(""), "empty") != NULL);
+	cr_assert(strstr(sub_check("/a"), "not an absolute path") != NULL);
+	cr_assert(strstr(sub_check("/sys/fs/cgroup/x"), "not an absolute path") != NULL);
+	cr_assert(strstr(sub_check(".."), "\"..\" components are not allowed") != NULL);
+	cr_assert(strstr(sub_check("a/../.."), "are not allowed") != NULL);
+	cr_assert(strstr(sub_check("a/.."), "are not allowed") != NULL);
+	cr_assert(strstr(sub_check("."), "are not allowed") != NULL);
+	cr_assert(strstr(sub_check("a//b"), "are not allowed") != NULL);
+	cr_assert(strstr(sub_check("cpu:a"), "CONTROLLER:PATH") != NULL);
+}
+
 Test(cgroup_path, parses_proc_self_cgroup)
 {
 	char out[256];

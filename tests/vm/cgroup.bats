@@ -391,3 +391,35 @@ assert_file() { # assert_file FILE EXPECTED
 	assert_output_contains "the systemd cgroup manager needs systemd as PID 1"
 	[ ! -e "$HR_ROOT/c1" ] || fail "state directory left"
 }
+
+@test "exec --cgroup: born in an existing sub-cgroup, a missing one named; exec --ignore-paused" {
+	bundle production -- sleep 1000
+	hr_bg run -d c1
+	mkdir $CG/c1/sub
+	run -0 hr exec --cgroup sub c1 cat /proc/self/cgroup
+	assert_line_matches '^0::(/c1)?/sub$'
+	run -1 hr exec --cgroup nosuch c1 true
+	assert_output_contains "exec --cgroup nosuch: container c1 has no sub-cgroup nosuch"
+	run -1 hr exec --cgroup ../c1 c1 true
+	assert_output_contains '".." components are not allowed'
+	# paused: refused with a hint; with --ignore-paused the process runs once resumed
+	run -0 hr pause c1
+	run -1 hr exec c1 true
+	assert_output_contains "it is paused (--ignore-paused"
+	hr exec --ignore-paused c1 sh -c 'echo ran >/app/temp/ignore-paused' </dev/null \
+		>"$HR_TMP/exec.log" 2>&1 &
+	exec_pid=$!
+	sleep 1
+	[ ! -e "$BUNDLE/volumes/app-temp/ignore-paused" ] || fail "ran while the container was paused"
+	# resume takes the container's lock: exec must not hold it while its process is frozen
+	run timeout 60 "$HARDRUN" --root "$HR_ROOT" resume c1
+	[ "$status" -eq 0 ] || {
+		kill "$exec_pid"
+		fail "resume failed or hung while exec --ignore-paused waited"
+	}
+	wait "$exec_pid" || fail "exec --ignore-paused failed: $(cat "$HR_TMP/exec.log")"
+	[ "$(cat "$BUNDLE/volumes/app-temp/ignore-paused")" = ran ] || fail "the process did not run"
+	rmdir $CG/c1/sub
+	run -0 hr delete --force c1
+	assert_no_cgroup c1
+}
