@@ -441,6 +441,31 @@ static void read_process(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 
 /* ---- root, mounts, hooks, annotations ---- */
 
+/*
+ * crun's annotation run.oci.keep_original_groups: present means on, whatever its value, as in
+ * crun. A value that reads as "off" would then silently mean on: refused instead.
+ */
+static void read_keep_groups(struct hr_jctx *ctx, struct hr_config *c)
+{
+	for (size_t i = 0; i < c->n_annotations; i++) {
+		const char *value = c->annotations[i].value;
+		size_t saved;
+
+		if (c->annotations[i].key == NULL ||
+		    strcmp(c->annotations[i].key, HR_ANNOTATION_KEEP_GROUPS) != 0)
+			continue;
+		if (value != NULL && (strcmp(value, "0") == 0 || strcmp(value, "false") == 0)) {
+			saved = hr_jpath_key(ctx, "annotations");
+			hr_jpath_key(ctx, HR_ANNOTATION_KEEP_GROUPS);
+			hr_jerror(ctx, "its presence keeps the caller's groups, whatever the value "
+				       "(as in crun): remove it to have process.user's groups");
+			hr_jpath_pop(ctx, saved);
+			return;
+		}
+		c->keep_original_groups = true;
+	}
+}
+
 static void read_root(struct hr_jctx *ctx, yajl_val doc, struct hr_config *c)
 {
 	size_t saved;
@@ -550,6 +575,7 @@ static void read_config(struct hr_jctx *ctx, yajl_val doc, void *out)
 	if ((v = hr_cfg_enter(ctx, doc, "annotations", false, &saved)) != NULL) {
 		hr_cfg_read_string_map(ctx, v, &c->annotations, &c->n_annotations);
 		hr_jpath_pop(ctx, saved);
+		read_keep_groups(ctx, c);
 	}
 	read_hooks(ctx, doc, c);
 	if ((v = hr_cfg_enter(ctx, doc, "linux", false, &saved)) != NULL) {

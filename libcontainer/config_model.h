@@ -424,10 +424,15 @@ struct hr_config {
 	char *domainname;
 	struct hr_kv *annotations;
 	size_t n_annotations;
+	/* annotations["run.oci.keep_original_groups"] (crun's, podman's --group-add keep-groups):
+	 * the processes keep the supplementary groups of hardrun's caller, no setgroups(2) */
+	bool keep_original_groups;
 	struct hr_hook_list hooks[HR_HOOK__COUNT];
 	bool has_linux;
 	struct hr_linux linux_cfg; /* "linux" is a predefined macro in GNU C */
 };
+
+#define HR_ANNOTATION_KEEP_GROUPS "run.oci.keep_original_groups"
 
 /* A standalone process object (exec --process) or resources object (update --resources). */
 struct hr_process_doc {

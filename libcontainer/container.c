@@ -206,6 +206,8 @@ static int build_plans(struct create_job *job, struct hr_err *err)
 		return -1;
 	if (hr_process_plan_build(&config->process, linux_cfg, &job->arena, &job->process, err) < 0)
 		return -1;
+	if (config->keep_original_groups)
+		hr_process_plan_keep_groups(job->process);
 	if (linux_cfg != NULL && linux_cfg->seccomp != NULL) {
 		snprintf(cache, sizeof(cache), "%s/.seccomp-cache", job->ctx->root);
 		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) <

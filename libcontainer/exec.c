@@ -278,6 +278,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 	if (hr_lsm_check(job->process.apparmor_profile, job->process.selinux_label, err) < 0 ||
 	    hr_process_plan_build(&job->process, linux_cfg, &job->arena, &job->plan, err) < 0)
 		return -1;
+	if (job->config->keep_original_groups)
+		hr_process_plan_keep_groups(job->plan);
 	if (linux_cfg != NULL && linux_cfg->seccomp != NULL) {
 		snprintf(cache, sizeof(cache), "%s/.seccomp-cache", ctx->root);
 		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) <

@@ -510,9 +510,21 @@ static bool setgroups_denied(void)
 	return strncmp(buf, "deny", 4) == 0;
 }
 
+void hr_process_plan_keep_groups(struct hr_process_plan *plan)
+{
+	plan->keep_original_groups = true;
+	if (plan->n_additional_gids > 0)
+		hr_log(HR_LOG_WARNING,
+		       "process.user.additionalGids (%zu groups) not applied: annotation "
+		       "\"" HR_ANNOTATION_KEEP_GROUPS "\" keeps the caller's groups instead",
+		       plan->n_additional_gids);
+}
+
 static int set_ids(const struct hr_process_plan *plan, struct hr_err *err)
 {
-	if (setgroups_denied()) {
+	if (plan->keep_original_groups) {
+		/* the caller's supplementary groups stay */
+	} else if (setgroups_denied()) {
 		if (plan->n_additional_gids > 0)
 			return hr_err_set(err, EPERM,
 					  "setgroups(%zu groups): /proc/self/setgroups is \"deny\"",

@@ -51,7 +51,8 @@ struct hr_process_plan {
 	gid_t gid;
 	gid_t *additional_gids;
 	size_t n_additional_gids;
-	mode_t umask; /* HR_DEFAULT_UMASK unless the config sets one */
+	bool keep_original_groups; /* no setgroups(2): see hr_process_plan_keep_groups */
+	mode_t umask;		   /* HR_DEFAULT_UMASK unless the config sets one */
 
 	/*
 	 * CAP_* bit masks. An absent "capabilities" object means every set is empty (hardened
@@ -131,6 +132,13 @@ struct hr_process_plan {
 int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *linux_cfg,
 			  struct hr_arena *arena, struct hr_process_plan **plan,
 			  struct hr_err *err);
+
+/*
+ * The config's run.oci.keep_original_groups: the process keeps the supplementary groups it
+ * inherits from hardrun's caller, as crun does (no setgroups(2) at all). The plan's
+ * additionalGids are then not applied: warned about when there are some.
+ */
+void hr_process_plan_keep_groups(struct hr_process_plan *plan);
 
 /*
  * Parent side, on the child's pid before it runs anything of the container: prlimit(2) every

@@ -106,3 +106,39 @@ run_sleeper() {
 	assert_output_contains "unexpected argument"
 }
 
+# Runs the bundle's process, printing the Groups line of its /proc/self/status, from a shell
+# whose supplementary groups are 4242 and 4343 (setpriv, util-linux): hardrun's caller.
+groups_seen() {
+	update_config 'c["process"]["args"] = ["grep", "^Groups:", "/proc/self/status"]
+c["process"]["terminal"] = False
+c["process"]["user"] = {"uid": 0, "gid": 0, "additionalGids": [7]}'
+	run "$@"
+}
+
+@test "run.oci.keep_original_groups: the process keeps the caller's groups, as with crun" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	make_bundle
+	groups_seen setpriv --groups 4242,4343 -- "$HARDRUN" --root "$HR_ROOT" \
+		--cgroup-manager disabled run --bundle "$BUNDLE" g1
+	[ "$status" -eq 0 ] || fail "run failed"
+	assert_line_matches '^Groups:[[:space:]]+7[[:space:]]*$'
+	update_config 'c["annotations"] = {"run.oci.keep_original_groups": "1"}'
+	groups_seen setpriv --groups 4242,4343 -- "$HARDRUN" --root "$HR_ROOT" \
+		--cgroup-manager disabled run --bundle "$BUNDLE" g2
+	[ "$status" -eq 0 ] || fail "run failed"
+	assert_line_matches '^Groups:[[:space:]]+4242 4343[[:space:]]*$'
+	assert_output_contains 'process.user.additionalGids (1 groups) not applied: annotation "run.oci.keep_original_groups"'
+	# exec goes by the container's annotation too
+	update_config 'c["process"]["args"] = ["sleep", "1000"]'
+	setpriv --groups 4242,4343 -- "$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled \
+		run -d --bundle "$BUNDLE" g3 </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "run -d failed: $(cat "$HR_TMP/container.log")"
+	run -0 setpriv --groups 5151 -- "$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled \
+		exec g3 grep ^Groups: /proc/self/status
+	assert_line_matches '^Groups:[[:space:]]+5151[[:space:]]*$'
+	# crun goes by presence: a value meaning "off" would silently mean on
+	update_config 'c["annotations"] = {"run.oci.keep_original_groups": "0"}'
+	run -1 hr validate --bundle "$BUNDLE"
+	assert_output_contains 'annotations["run.oci.keep_original_groups"]: its presence keeps the caller'"'"'s groups'
+}
+
