@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "hr-commit.h" /* HR_GIT_COMMIT, written by make */
 #include "capabilities.h"
 #include "config.h"
+#include "init.h"
 #include "json.h"
 #include "mountopts.h"
 #include "seccomp.h"
@@ -157,8 +159,9 @@ static void gen_linux(yajl_gen g)
 	yajl_gen_map_close(g);
 
 	gen_seccomp(g);
-	gen_enabled(g, "apparmor", false);
-	gen_enabled(g, "selinux", false);
+	/* hardrun applies both itself (process.c): what the running kernel has */
+	gen_enabled(g, "apparmor", hr_lsm_apparmor_enabled());
+	gen_enabled(g, "selinux", hr_lsm_selinux_enabled());
 	gen_enabled(g, "intelRdt", false);
 
 	hr_jgen_key(g, "mountExtensions");

@@ -31,7 +31,7 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
-static bool apparmor_enabled(void)
+bool hr_lsm_apparmor_enabled(void)
 {
 	char c = 'N';
 	_cleanup_close_ int fd =
@@ -40,19 +40,19 @@ static bool apparmor_enabled(void)
 	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
 }
 
-static bool selinux_enabled(void)
+bool hr_lsm_selinux_enabled(void)
 {
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
 int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, struct hr_err *err)
 {
-	if (apparmor_profile != NULL && *apparmor_profile && !apparmor_enabled())
+	if (apparmor_profile != NULL && *apparmor_profile && !hr_lsm_apparmor_enabled())
 		return hr_err_set(err, ENOTSUP,
 				  "process.apparmorProfile \"%.128s\" is set but AppArmor is not "
 				  "enabled on this host",
 				  apparmor_profile);
-	if (selinux_label != NULL && *selinux_label && !selinux_enabled())
+	if (selinux_label != NULL && *selinux_label && !hr_lsm_selinux_enabled())
 		return hr_err_set(
 		    err, ENOTSUP,
 		    "process.selinuxLabel is set but SELinux is not enabled on this host");

@@ -4,6 +4,8 @@
 
 #include <seccomp.h>
 
+#include "hr-commit.h" /* HR_GIT_COMMIT, written by make */
+
 void hr_print_version(FILE *out)
 {
 	const struct scmp_version *scmp = seccomp_version();

@@ -30,7 +30,7 @@ write_good_bundle() {
 	for opt in --version -v; do
 		run -0 "$HARDRUN" "$opt"
 		assert_line_matches '^hardrun version [0-9]+\.[0-9]+\.[0-9]+$'
-		assert_line_matches '^commit: [0-9a-z]+$'
+		assert_line_matches '^commit: [0-9a-z]+(-dirty)?$'
 		assert_line_matches '^spec: 1\.[0-9]+\.[0-9]+'
 		assert_line_matches '^\+SECCOMP( [+-][A-Z0-9]+)*$'
 	done

@@ -142,3 +142,27 @@ c["process"]["user"] = {"uid": 0, "gid": 0, "additionalGids": [7]}'
 	assert_output_contains 'annotations["run.oci.keep_original_groups"]: its presence keeps the caller'"'"'s groups'
 }
 
+@test "features: apparmor.enabled and selinux.enabled say what the running kernel has" {
+	run -0 --separate-stderr "$HARDRUN" features
+	local aa=false se=false
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && aa=true
+	[ -e /sys/fs/selinux/enforce ] && se=true
+	[ "$(json_eval 'str(d["linux"]["apparmor"]["enabled"]).lower()' <<<"$output")" = "$aa" ] ||
+		fail "apparmor.enabled is not $aa"
+	[ "$(json_eval 'str(d["linux"]["selinux"]["enabled"]).lower()' <<<"$output")" = "$se" ] ||
+		fail "selinux.enabled is not $se"
+}
+
+@test "--version and features carry the commit of the checkout the binary was built from" {
+	local repo=$BATS_TEST_DIRNAME/../.. want
+	[ -e "$repo/.git" ] && [ "$HARDRUN" -ef "$repo/hardrun" ] ||
+		skip "$HARDRUN is not built in a git checkout of these tests"
+	want=$(git -C "$repo" rev-parse HEAD)
+	git -C "$repo" diff --quiet HEAD -- || want="$want-dirty"
+	run -0 "$HARDRUN" --version
+	[ "${lines[1]}" = "commit: $want" ] || fail "expected commit: $want"
+	run -0 --separate-stderr "$HARDRUN" features
+	[ "$(json_eval 'd["annotations"]["org.hardrun.commit"]' <<<"$output")" = "$want" ] ||
+		fail "features' org.hardrun.commit is not $want"
+}
+

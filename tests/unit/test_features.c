@@ -14,6 +14,7 @@
 
 #include "libcontainer/capabilities.h"
 #include "libcontainer/features.h"
+#include "libcontainer/init.h"
 #include "libcontainer/json.h"
 #include "libcontainer/mountopts.h"
 
@@ -180,8 +181,10 @@ Test(features, cgroup_and_disabled_features)
 	expect_bool(get("linux", "cgroup", "systemd", NULL), true, "cgroup.systemd");
 	expect_bool(get("linux", "cgroup", "systemdUser", NULL), false, "cgroup.systemdUser");
 	expect_bool(get("linux", "cgroup", "rdma", NULL), false, "cgroup.rdma");
-	expect_bool(get("linux", "apparmor", "enabled", NULL), false, "apparmor.enabled");
-	expect_bool(get("linux", "selinux", "enabled", NULL), false, "selinux.enabled");
+	expect_bool(get("linux", "apparmor", "enabled", NULL), hr_lsm_apparmor_enabled(),
+		    "apparmor.enabled");
+	expect_bool(get("linux", "selinux", "enabled", NULL), hr_lsm_selinux_enabled(),
+		    "selinux.enabled");
 	expect_bool(get("linux", "intelRdt", "enabled", NULL), false, "intelRdt.enabled");
 }
 
