@@ -454,8 +454,36 @@ static enum hr_ns_type sysctl_namespace(const char *key)
 	return HR_NS__COUNT;
 }
 
-static void check_sysctls(struct hr_jctx *ctx, const struct hr_linux *l, const struct ns_set *ns)
+/*
+ * kernel.hostname and kernel.domainname against the config's own properties: the hostname
+ * has only the property (runc refuses its sysctl too); the domainname may come from either,
+ * but not from both with different values. Returns whether key was one of the two.
+ */
+static bool check_uts_sysctl(struct hr_jctx *ctx, const struct hr_config *c, const char *key,
+			     const char *value)
 {
+	if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel/hostname") == 0) {
+		if (c->hostname != NULL && c->hostname[0] != '\0')
+			report_at(ctx, "linux", "sysctl", key,
+				  "conflicts with hostname: set only the hostname property");
+		else
+			report_at(ctx, "linux", "sysctl", key, "set the hostname property instead");
+		return true;
+	}
+	if (strcmp(key, "kernel.domainname") != 0 && strcmp(key, "kernel/domainname") != 0)
+		return false;
+	if (c->domainname != NULL && c->domainname[0] != '\0' && value != NULL &&
+	    strcmp(value, c->domainname) != 0)
+		report_at(ctx, "linux", "sysctl", key,
+			  "conflicts with domainname, which sets the same name to another value: "
+			  "set only one of them");
+	return false;
+}
+
+static void check_sysctls(struct hr_jctx *ctx, const struct hr_config *c, const struct ns_set *ns)
+{
+	const struct hr_linux *l = &c->linux_cfg;
+
 	for (size_t i = 0; i < l->n_sysctl; i++) {
 		const char *key = l->sysctl[i].key;
 		enum hr_ns_type type;
@@ -463,9 +491,9 @@ static void check_sysctls(struct hr_jctx *ctx, const struct hr_linux *l, const s
 		if (key == NULL) /* already reported */
 			continue;
 		type = sysctl_namespace(key);
-		if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel/hostname") == 0)
-			report_at(ctx, "linux", "sysctl", key, "set the hostname property instead");
-		else if (type == HR_NS__COUNT)
+		if (check_uts_sysctl(ctx, c, key, l->sysctl[i].value))
+			continue;
+		if (type == HR_NS__COUNT)
 			report_at(ctx, "linux", "sysctl", key,
 				  "not in a namespace the container can have: it would change the "
 				  "host");
@@ -526,7 +554,7 @@ void hr_cfg_check_linux(struct hr_jctx *ctx, const struct hr_config *c)
 	}
 	check_user_namespace(ctx, l, &ns);
 	check_time_namespace(ctx, l, &ns);
-	check_sysctls(ctx, l, &ns);
+	check_sysctls(ctx, c, &ns);
 	check_mount_namespace(ctx, c, &ns);
 	if (c->hostname != NULL && c->hostname[0] != '\0' && !ns.present[HR_NS_UTS])
 		report_at(ctx, "hostname", NULL, NULL,

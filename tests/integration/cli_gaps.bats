@@ -166,3 +166,21 @@ c["process"]["user"] = {"uid": 0, "gid": 0, "additionalGids": [7]}'
 		fail "features' org.hardrun.commit is not $want"
 }
 
+@test "domainname against linux.sysctl kernel.domainname, hostname against kernel.hostname" {
+	make_bundle
+	update_config 'c["domainname"] = "one.example"
+c["linux"]["sysctl"] = {"kernel.domainname": "other.example"}'
+	run -1 hr validate --bundle "$BUNDLE"
+	assert_output_contains 'linux.sysctl["kernel.domainname"]: conflicts with domainname'
+	run -1 hr create --bundle "$BUNDLE" d1
+	assert_output_contains 'linux.sysctl["kernel.domainname"]: conflicts with domainname'
+	[ ! -e "$HR_ROOT/d1" ] || fail "create left a state directory"
+	# the same value twice is no conflict
+	update_config 'c["linux"]["sysctl"] = {"kernel.domainname": "one.example"}'
+	run -0 hr validate --bundle "$BUNDLE"
+	update_config 'c["hostname"] = "h1"; c["linux"]["sysctl"] = {"kernel.hostname": "h2"}'
+	run -1 hr validate --bundle "$BUNDLE"
+	assert_output_contains 'linux.sysctl["kernel.hostname"]: conflicts with hostname'
+	run -1 hr create --bundle "$BUNDLE" d2
+	assert_output_contains 'linux.sysctl["kernel.hostname"]: conflicts with hostname'
+}

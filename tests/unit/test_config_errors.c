@@ -528,8 +528,15 @@ Test(config_errors, sysctl)
 	rejects("{'linux': {'namespaces': [{'type': 'uts'}], 'sysctl': {'kernel/shmmax': '1'}}}",
 		"config.json: linux.sysctl[\"kernel/shmmax\"]: requires a IPC namespace");
 	rejects(
-	    "{'linux': {'sysctl': {'kernel.hostname': 'x'}}}",
+	    "{'hostname': null, 'linux': {'sysctl': {'kernel.hostname': 'x'}}}",
 	    "config.json: linux.sysctl[\"kernel.hostname\"]: set the hostname property instead");
+	rejects("{'linux': {'sysctl': {'kernel.hostname': 'x'}}}",
+		"config.json: linux.sysctl[\"kernel.hostname\"]: conflicts with hostname");
+	rejects("{'domainname': 'a', 'linux': {'sysctl': {'kernel.domainname': 'b'}}}",
+		"config.json: linux.sysctl[\"kernel.domainname\"]: conflicts with domainname");
+	rejects("{'domainname': 'a', 'linux': {'sysctl': {'kernel/domainname': 'b'}}}",
+		"config.json: linux.sysctl[\"kernel/domainname\"]: conflicts with domainname");
+	parses_ok("{'domainname': 'a', 'linux': {'sysctl': {'kernel.domainname': 'a'}}}");
 	parses_ok("{'linux': {'sysctl': {'net.ipv4.ip_forward': '1', 'fs.mqueue.msg_max': '10', "
 		  "'kernel.domainname': 'x', 'net/core/somaxconn': '1'}}}");
 }
