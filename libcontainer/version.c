@@ -14,5 +14,10 @@ void hr_print_version(FILE *out)
 	fprintf(out, "commit: %s\n", HR_GIT_COMMIT);
 	fprintf(out, "spec: %s\n", HR_OCI_VERSION);
 	fprintf(out, "libseccomp: %u.%u.%u\n", scmp->major, scmp->minor, scmp->micro);
-	fprintf(out, "+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS -IDMAP -SELINUX -APPARMOR\n");
+	/* what is compiled in, as crun prints it: SELinux labels and AppArmor profiles are applied
+	 * through /proc (no library needed), the device filter is eBPF; no idmapped mounts, no CRIU
+	 */
+	fprintf(out,
+		"+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS +SELINUX +APPARMOR +EBPF -IDMAP "
+		"-CRIU\n");
 }
