@@ -421,10 +421,14 @@ static void add_default_device_rules(struct hr_config *config)
 	struct hr_device_rule *rules;
 	size_t n;
 
+	const struct hr_linux *l = &config->linux_cfg;
+	static char mknod_only[] = "m";
+
 	/* no rule at all: no device filter, nothing to add */
-	if (!config->has_linux || !config->linux_cfg.has_resources || r->n_devices == 0)
+	if (!config->has_linux || !l->has_resources || r->n_devices == 0)
 		return;
-	rules = hr_arena_array(&config->arena, r->n_devices + n_default, sizeof(*rules));
+	rules =
+	    hr_arena_array(&config->arena, r->n_devices + n_default + l->n_devices, sizeof(*rules));
 	memcpy(rules, r->devices, r->n_devices * sizeof(*rules));
 	n = r->n_devices;
 	/* only what the rules do not allow yet: the BPF program stays short */
@@ -438,6 +442,26 @@ static void add_default_device_rules(struct hr_config *config)
 		    .type = 'c',
 		    .major = {.set = true, .value = major},
 		    .minor = {.set = minor >= 0, .value = minor},
+		};
+	}
+	/*
+	 * The init is born in its cgroup, filter in place, and makes the nodes of linux.devices
+	 * itself: each may be made ("m"); reading and writing it stay as the rules say (runc
+	 * makes them before its filter goes in, with the same result).
+	 */
+	for (size_t i = 0; i < l->n_devices; i++) {
+		const struct hr_device *d = &l->devices[i];
+
+		/* device_allowed reads the char rules only: a block device always gets its rule */
+		if ((d->type != 'c' && d->type != 'u' && d->type != 'b') ||
+		    (d->type != 'b' && device_allowed(rules, n, d->major, d->minor)))
+			continue;
+		rules[n++] = (struct hr_device_rule){
+		    .allow = true,
+		    .type = d->type == 'b' ? 'b' : 'c',
+		    .major = {.set = true, .value = d->major},
+		    .minor = {.set = true, .value = d->minor},
+		    .access = mknod_only,
 		};
 	}
 	r->devices = rules;

@@ -51,3 +51,16 @@ c['process']['args'] = ['sh', '-c',
 	assert_line_matches '^read-ok$'
 	[[ $output != *write-ok* ]] || fail "write allowed by a read-only rule: $output"
 }
+
+@test "a linux.devices node the rules do not allow is made, and cannot be opened (as with runc)" {
+	[ -e "$BUNDLE/config.json" ] || make_bundle
+	update_config "
+c['process']['terminal'] = False
+c['linux']['devices'] = [{'path': '/dev/hr-fuse', 'type': 'c', 'major': 10, 'minor': 229, 'fileMode': 0o666}]
+c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}]}
+c['process']['args'] = ['sh', '-c', 'stat -c %t:%T /dev/hr-fuse; (exec 3</dev/hr-fuse) 2>&1; echo x >/dev/null && echo null-ok']"
+	run -0 hr run --bundle "$BUNDLE" unlisted
+	assert_line_matches '^a:e5$'
+	assert_output_contains "/dev/hr-fuse: Operation not permitted"
+	assert_line_matches '^null-ok$'
+}
