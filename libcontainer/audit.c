@@ -143,30 +143,6 @@ static void pathf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "CAP_SYS_ADMIN, CAP_NET_ADMIN" */
-static const char *cap_list(uint64_t mask, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int cap = 0; cap < 64 && used < size; cap++) {
-		const char *name = hr_cap_name(cap);
-		int n;
-
-		if (!(mask & CAP(cap)))
-			continue;
-		if (name != NULL)
-			n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", name);
-		else
-			n = snprintf(buf + used, size - used, "%scapability %d", used ? ", " : "",
-				     cap);
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-	return buf;
-}
-
 static const struct hr_linux *linux_of(const struct hr_config *c)
 {
 	return c->has_linux ? &c->linux_cfg : NULL;
@@ -354,9 +330,9 @@ static void rule_forbidden_caps(const struct hr_config *c, const struct hr_audit
 		if (bad == 0)
 			continue;
 		pathf(path, sizeof(path), "process.capabilities.%s", cap_set_names[i]);
-		note(f, HR_AUDIT_FAIL, path, "grants %s", cap_list(bad, names, sizeof(names)));
+		note(f, HR_AUDIT_FAIL, path, "grants %s", hr_cap_list(bad, names, sizeof(names)));
 	}
-	passed(f, "none of %s", cap_list(forbidden, names, sizeof(names)));
+	passed(f, "none of %s", hr_cap_list(forbidden, names, sizeof(names)));
 }
 
 static void rule_cap_baseline(const struct hr_config *c, const struct hr_audit_params *p,
@@ -375,8 +351,8 @@ static void rule_cap_baseline(const struct hr_config *c, const struct hr_audit_p
 	extra = (caps->bounding | caps->effective | caps->permitted) & ~hr_audit_cap_baseline(p);
 	if (extra != 0)
 		note(f, HR_AUDIT_WARN, "process.capabilities", "outside the baseline: %s",
-		     cap_list(extra, names, sizeof(names)));
-	passed(f, "within %s", cap_list(hr_audit_cap_baseline(p), names, sizeof(names)));
+		     hr_cap_list(extra, names, sizeof(names)));
+	passed(f, "within %s", hr_cap_list(hr_audit_cap_baseline(p), names, sizeof(names)));
 }
 
 static void rule_inheritable_ambient(const struct hr_config *c, const struct hr_audit_params *p,
@@ -394,11 +370,11 @@ static void rule_inheritable_ambient(const struct hr_config *c, const struct hr_
 	if (c->process.caps.inheritable != 0)
 		note(f, HR_AUDIT_FAIL, "process.capabilities.inheritable",
 		     "%s (executed programs can gain them, CVE-2022-29162)",
-		     cap_list(c->process.caps.inheritable, names, sizeof(names)));
+		     hr_cap_list(c->process.caps.inheritable, names, sizeof(names)));
 	if (c->process.caps.ambient != 0)
 		note(f, HR_AUDIT_FAIL, "process.capabilities.ambient",
 		     "%s (kept across execve by unprivileged programs)",
-		     cap_list(c->process.caps.ambient, names, sizeof(names)));
+		     hr_cap_list(c->process.caps.ambient, names, sizeof(names)));
 	passed(f, "both empty");
 }
 

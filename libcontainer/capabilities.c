@@ -2,6 +2,7 @@
 #include "capabilities.h"
 
 #include <linux/capability.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const cap_names[] = {
@@ -82,4 +83,25 @@ int hr_cap_last(void)
 size_t hr_cap_count(void)
 {
 	return N_CAPS;
+}
+
+const char *hr_cap_list(uint64_t mask, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int cap = 0; cap < 64 && used < size; cap++) {
+		const char *name = hr_cap_name(cap);
+		int n;
+
+		if (!(mask & (UINT64_C(1) << cap)))
+			continue;
+		n = name != NULL ? snprintf(buf + used, size - used, "%s%s", used ? ", " : "", name)
+				 : snprintf(buf + used, size - used, "%scapability %d",
+					    used ? ", " : "", cap);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
 }

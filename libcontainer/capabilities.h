@@ -9,6 +9,7 @@
  * below 64 so that a set fits a uint64_t bit mask.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 /* The CAP_* number of name, or -1 when this build does not know it (case-sensitive). */
 int hr_cap_from_name(const char *name);
@@ -18,5 +19,10 @@ const char *hr_cap_name(int cap);
 int hr_cap_last(void);
 /* How many capabilities this build knows: hr_cap_last() + 1 (numbers are contiguous). */
 size_t hr_cap_count(void);
+/*
+ * The capabilities of a bit mask for a message, "CAP_KILL, CAP_NET_BIND_SERVICE" ("capability
+ * 50" for a number this build does not name), cut at size; returns buf.
+ */
+const char *hr_cap_list(uint64_t mask, char *buf, size_t size);
 
 #endif

@@ -439,25 +439,6 @@ static void log_change(const struct hr_policy *p, bool exec, const char *fmt, ..
 	hr_info("policy %s (harden%s): %s", p->path, exec ? ", exec" : "", msg);
 }
 
-static const char *cap_names(uint64_t mask, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int cap = 0; cap < 64 && used < size; cap++) {
-		const char *name = hr_cap_name(cap);
-		int n;
-
-		if (!(mask & (UINT64_C(1) << cap)))
-			continue;
-		n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-			     name ? name : "CAP_?");
-		if (n > 0)
-			used += (size_t)n;
-	}
-	return buf;
-}
-
 static void harden_caps(const struct hr_policy *p, struct hr_process *proc, bool exec,
 			unsigned *changes)
 {
@@ -469,13 +450,13 @@ static void harden_caps(const struct hr_policy *p, struct hr_process *proc, bool
 		return;
 	if (c->inheritable != 0) {
 		log_change(p, exec, "emptied the inheritable capabilities (%s)",
-			   cap_names(c->inheritable, names, sizeof(names)));
+			   hr_cap_list(c->inheritable, names, sizeof(names)));
 		c->inheritable = 0;
 		*changes |= HR_CHANGE_INHERITABLE;
 	}
 	if (c->ambient != 0) {
 		log_change(p, exec, "emptied the ambient capabilities (%s)",
-			   cap_names(c->ambient, names, sizeof(names)));
+			   hr_cap_list(c->ambient, names, sizeof(names)));
 		c->ambient = 0;
 		*changes |= HR_CHANGE_AMBIENT;
 	}
@@ -485,7 +466,7 @@ static void harden_caps(const struct hr_policy *p, struct hr_process *proc, bool
 		c->effective &= ~forbidden;
 		c->permitted &= ~forbidden;
 		log_change(p, exec, "dropped %s from every capability set",
-			   cap_names(found, names, sizeof(names)));
+			   hr_cap_list(found, names, sizeof(names)));
 		*changes |= HR_CHANGE_FORBIDDEN_CAPS;
 	}
 }

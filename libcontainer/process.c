@@ -164,28 +164,6 @@ static void plan_caps(struct hr_process_plan *plan, const struct hr_process *pro
 	plan->caps.ambient &= ~plan->ambient_not_raised;
 }
 
-/* "CAP_A, CAP_B" (or "capability 40" for one without a name) into buf. */
-static const char *cap_list(uint64_t set, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (int cap = 0; cap < 64 && len < size; cap++) {
-		const char *name = hr_cap_name(cap);
-		int n;
-
-		if (!(set & (UINT64_C(1) << cap)))
-			continue;
-		n = name != NULL
-			? snprintf(buf + len, size - len, "%s%s", len ? ", " : "", name)
-			: snprintf(buf + len, size - len, "%scapability %d", len ? ", " : "", cap);
-		if (n < 0)
-			break;
-		len += (size_t)n;
-	}
-	return buf;
-}
-
 /* Said once, in the parent: what of the config's capabilities the process will not have. */
 static void warn_caps(const struct hr_process_plan *plan)
 {
@@ -194,12 +172,12 @@ static void warn_caps(const struct hr_process_plan *plan)
 	if (plan->unknown_caps != 0)
 		hr_log(HR_LOG_WARNING,
 		       "process.capabilities: %s unknown to this kernel (cap_last_cap %d): ignored",
-		       cap_list(plan->unknown_caps, names, sizeof(names)), plan->cap_last_cap);
+		       hr_cap_list(plan->unknown_caps, names, sizeof(names)), plan->cap_last_cap);
 	if (plan->ambient_not_raised != 0)
 		hr_log(HR_LOG_WARNING,
 		       "process.capabilities.ambient: %s not raised: an ambient capability must "
 		       "also be permitted and inheritable",
-		       cap_list(plan->ambient_not_raised, names, sizeof(names)));
+		       hr_cap_list(plan->ambient_not_raised, names, sizeof(names)));
 }
 
 static int plan_personality(struct hr_process_plan *plan, const struct hr_personality *pers,

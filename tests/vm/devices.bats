@@ -7,18 +7,10 @@
 
 # status, output and lines are set by bats' `run`.
 # shellcheck disable=SC2154
-: "${HARDRUN:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/hardrun}"
-export HARDRUN
-export HR_CGROUP_MANAGER=cgroupfs
-export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-${HR_TEST_TIMEOUT:-300}}
-
-load ../integration/lib
+load guest
 
 setup_file() {
-	if ! grep -q HARDRUN_VM_CMD /proc/cmdline; then
-		echo "devices.bats runs only in the guest: tests/vm/check.sh ./hardrun tests/vm/devices.bats" >&2
-		return 1
-	fi
+	guest_only || return 1
 }
 
 # /dev/kmsg (1:11): not among the devices every container gets (those are always rwm, as

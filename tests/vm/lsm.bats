@@ -10,17 +10,10 @@
 
 # status, output and lines are set by bats' `run`.
 # shellcheck disable=SC2154
-: "${HARDRUN:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/hardrun}"
-export HARDRUN
-export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-${HR_TEST_TIMEOUT:-300}}
-
-load ../integration/lib
+load guest
 
 setup_file() {
-	if ! grep -q HARDRUN_VM_CMD /proc/cmdline; then
-		echo "lsm.bats runs only in the guest: tests/vm/check.sh ./hardrun tests/vm/lsm.bats" >&2
-		return 1
-	fi
+	guest_only || return 1
 }
 
 apparmor_enabled() {
