@@ -12,11 +12,15 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "resolve_walk.h"
 
 /* As the kernel's MAXSYMLINKS: a loop of dangling symlinks ends with ELOOP. */
 #define HR_MAX_SYMLINKS 40
 
-int hr_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
+/* Whether openat2 can be used: 1 it has worked, -1 it cannot, 0 not known yet. */
+static int openat2_usable;
+
+static long sys_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
 {
 	struct open_how how = {
 	    .flags = (uint64_t)(unsigned)flags,
@@ -24,7 +28,47 @@ int hr_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t res
 	    .resolve = resolve,
 	};
 
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	return syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+/*
+ * After a failure with errno: whether it says openat2 itself is missing (ENOSYS) or refused
+ * by a seccomp filter (EPERM for a lookup of "/" too), rather than something about the path.
+ */
+static bool openat2_unavailable(void)
+{
+	long fd;
+
+	if (openat2_usable > 0 || (errno != ENOSYS && errno != EPERM))
+		return false;
+	if (errno == EPERM) {
+		fd = sys_openat2(AT_FDCWD, "/", O_PATH | O_CLOEXEC, 0, 0);
+		if (fd >= 0 || errno != EPERM) {
+			if (fd >= 0)
+				close((int)fd);
+			openat2_usable = 1;
+			errno = EPERM;
+			return false;
+		}
+	}
+	openat2_usable = -1;
+	return true;
+}
+
+int hr_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
+{
+	long fd;
+
+	if (openat2_usable >= 0) {
+		fd = sys_openat2(dirfd, path, flags, mode, resolve);
+		if (fd >= 0) {
+			openat2_usable = 1;
+			return (int)fd;
+		}
+		if (!openat2_unavailable())
+			return -1;
+	}
+	return hr_resolve_walk(dirfd, path, flags, mode, resolve);
 }
 
 int hr_path_open_in_root(int root_fd, const char *path, int flags, uint64_t extra_resolve)

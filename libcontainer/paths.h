@@ -4,7 +4,8 @@
 
 /*
  * Resolving paths inside a container's rootfs without ever leaving it. Every lookup goes
- * through openat2(2) with RESOLVE_IN_ROOT relative to an fd of the rootfs, so that a symlink
+ * through openat2(2) (or its component-by-component stand-in) with RESOLVE_IN_ROOT relative
+ * to an fd of the rootfs, so that a symlink
  * in the rootfs ("/etc -> /", "x -> ../../../../tmp") is resolved as if the rootfs were "/"
  * and "..", absolute symlinks and races all stay inside. Magic links (/proc/self/fd/N) are
  * never followed. The functions used by the container's child do not allocate.
@@ -16,7 +17,12 @@
 #include "arena.h"
 #include "error.h"
 
-/* openat2(2); returns the fd, or -1 with errno set (ENOSYS on kernels older than 5.6). */
+/*
+ * openat2(2); returns the fd, or -1 with errno set. Where openat2 is missing (Linux < 5.6) or
+ * refused by a seccomp filter, the lookup is done component by component by
+ * hr_resolve_walk (resolve_walk.h), for resolve flags that scope it (RESOLVE_IN_ROOT or
+ * RESOLVE_BENEATH).
+ */
 int hr_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve);
 
 /*

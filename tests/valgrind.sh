@@ -48,6 +48,7 @@ vg_opts=(
 	--show-leak-kinds=definite,indirect,possible
 	--errors-for-leak-kinds=definite,indirect,possible
 	--error-exitcode="$VG_EXIT"
+	--suppressions="$here/valgrind.supp"
 )
 # Origins only explain an error once one is found, and they make every run about half again
 # slower: the first pass runs without them, and a test that fails runs once more with them,
@@ -107,7 +108,7 @@ validate_one() {
 # Tests that valgrind cannot run, each with the reason (printed; they run everywhere else):
 # "SUITE TEST|TEST... REASON", the tests as a criterion glob alternative.
 not_under_valgrind=(
-	"rootfs paths_mkdir_all_stays_in_root|root_* openat2(2), open_tree(2) and the new mount API, which valgrind 3.19 does not emulate (ENOSYS)"
+	"rootfs root_* open_tree(2) and the new mount API, which valgrind 3.19 does not emulate (ENOSYS)"
 )
 
 # suite_one SUITE [VALGRIND OPTION...]: the criterion suite SUITE under valgrind, following
