@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json: linux.resources, also read alone for `update --resources`. */
 #include <inttypes.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config_resources.h"
+#include "id_list.h"
 
 /* ---- devices ---- */
 
@@ -113,48 +115,14 @@ static void read_memory(struct hr_jctx *ctx, yajl_val v, struct hr_memory *m)
 	hr_cfg_bool(ctx, v, "checkBeforeUpdate", &m->check_before_update, NULL);
 }
 
-/* ---- cpu ---- */
-
-static bool parse_number(const char **s, unsigned long *out)
-{
-	char *end;
-
-	if (**s < '0' || **s > '9')
-		return false;
-	*out = strtoul(*s, &end, 10);
-	*s = end;
-	return true;
-}
-
 /* A cpuset list as the kernel reads it: "0-3,5", also with strides ("0-31:2/8"); "" is unset. */
 static bool valid_cpu_list(const char *s)
 {
-	if (*s == '\0')
-		return true;
-	for (;;) {
-		unsigned long first, last, used, group;
+	static const struct hr_id_list_syntax syntax = {
+	    .max = ULONG_MAX, .strides = true, .empty = true};
+	struct hr_id_list_error e;
 
-		if (!parse_number(&s, &first))
-			return false;
-		last = first;
-		if (*s == '-') {
-			s++;
-			if (!parse_number(&s, &last) || last < first)
-				return false;
-		}
-		if (*s == ':') {
-			s++;
-			if (!parse_number(&s, &used) || *s != '/')
-				return false;
-			s++;
-			if (!parse_number(&s, &group) || used == 0 || used > group)
-				return false;
-		}
-		if (*s == '\0')
-			return true;
-		if (*s++ != ',')
-			return false;
-	}
+	return hr_id_list_parse(s, &syntax, NULL, &e) == 0;
 }
 
 static void read_cpu_list(struct hr_jctx *ctx, yajl_val v, const char *key, char **out)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "id_list.h"
 
 #define LONG_BITS (8 * sizeof(unsigned long))
 
@@ -69,64 +70,24 @@ const char *hr_mpol_flag_name(unsigned int flag)
 	return NULL;
 }
 
-/* A decimal node number at *p, advancing *p; -1 when there is none or it is too large. */
-static long parse_node(const char **p)
+int hr_mpol_parse_nodes(const char *text, unsigned long mask[HR_MPOL_MASK_LONGS],
+			struct hr_err *err)
 {
-	long n = 0;
+	static const struct hr_id_list_syntax syntax = {.max = HR_MPOL_MAX_NODE, .empty = true};
+	struct hr_id_list_error e;
 
-	if (**p < '0' || **p > '9')
-		return -1;
-	while (**p >= '0' && **p <= '9') {
-		n = n * 10 + (**p - '0');
-		if (n > HR_MPOL_MAX_NODE)
-			return -2;
-		(*p)++;
-	}
-	return n;
-}
-
-static int node_error(long n, const char *text, struct hr_err *err)
-{
-	if (n == -2)
+	if (hr_id_list_parse(text, &syntax, mask, &e) == 0)
+		return 0;
+	if (e.problem == HR_ID_LIST_TOO_LARGE)
 		return hr_err_set(err, EINVAL, "\"%.64s\": node numbers go up to %d", text,
 				  HR_MPOL_MAX_NODE);
+	if (e.problem == HR_ID_LIST_REVERSED)
+		return hr_err_set(err, EINVAL, "\"%.64s\": the range %lu-%lu goes backwards", text,
+				  e.first, e.last);
 	return hr_err_set(err, EINVAL,
 			  "\"%.64s\" is not a node list (node numbers and ranges N-M, separated "
 			  "by commas, as in \"0-3,7\")",
 			  text);
-}
-
-int hr_mpol_parse_nodes(const char *text, unsigned long mask[HR_MPOL_MASK_LONGS],
-			struct hr_err *err)
-{
-	const char *p = text;
-	long lo, hi;
-
-	memset(mask, 0, HR_MPOL_MASK_LONGS * sizeof(unsigned long));
-	if (*p == '\0')
-		return 0;
-	for (;;) {
-		lo = hi = parse_node(&p);
-		if (lo < 0)
-			return node_error(lo, text, err);
-		if (*p == '-') {
-			p++;
-			hi = parse_node(&p);
-			if (hi < 0)
-				return node_error(hi, text, err);
-			if (hi < lo)
-				return hr_err_set(err, EINVAL,
-						  "\"%.64s\": the range %ld-%ld goes backwards",
-						  text, lo, hi);
-		}
-		for (long n = lo; n <= hi; n++)
-			mask[n / LONG_BITS] |= 1UL << (n % LONG_BITS);
-		if (*p == '\0')
-			return 0;
-		if (*p != ',')
-			return node_error(-1, text, err);
-		p++;
-	}
 }
 
 bool hr_mpol_nodes_empty(const unsigned long mask[HR_MPOL_MASK_LONGS])

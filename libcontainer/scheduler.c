@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config_reader.h"
+#include "id_list.h"
 
 static const struct {
 	const char *name;
@@ -148,64 +149,32 @@ const char *hr_sched_check(const struct hr_scheduler *s, char *msg, size_t size)
 	return NULL;
 }
 
-/* A decimal CPU number at *p (spaces before it skipped), below CPU_SETSIZE. */
-static int parse_cpu(const char **p, unsigned *cpu, char *msg, size_t size)
-{
-	const char *s = *p;
-	unsigned v = 0;
-
-	while (*s == ' ')
-		s++;
-	if (*s < '0' || *s > '9') {
-		snprintf(msg, size, "malformed CPU list: expected a CPU number at \"%.20s\"", s);
-		return -1;
-	}
-	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v >= CPU_SETSIZE) {
-			snprintf(msg, size,
-				 "CPU %.20s... is beyond the largest CPU hardrun can set (%d)", *p,
-				 CPU_SETSIZE - 1);
-			return -1;
-		}
-	}
-	while (*s == ' ')
-		s++;
-	*cpu = v;
-	*p = s;
-	return 0;
-}
-
 int hr_cpu_list_parse(const char *list, cpu_set_t *set, char *msg, size_t size)
 {
-	const char *p = list;
-	unsigned lo, hi;
+	static const struct hr_id_list_syntax syntax = {.max = CPU_SETSIZE - 1, .spaces = true};
+	unsigned long mask[CPU_SETSIZE / (8 * sizeof(unsigned long))];
+	struct hr_id_list_error e;
 
 	CPU_ZERO(set);
-	for (;;) {
-		if (parse_cpu(&p, &lo, msg, size) < 0)
-			return -1;
-		hi = lo;
-		if (*p == '-') {
-			p++;
-			if (parse_cpu(&p, &hi, msg, size) < 0)
-				return -1;
-			if (hi < lo) {
-				snprintf(msg, size, "malformed CPU list: range %u-%u is reversed",
-					 lo, hi);
-				return -1;
-			}
-		}
-		for (unsigned c = lo; c <= hi; c++)
-			CPU_SET(c, set);
-		if (*p == '\0')
-			return 0;
-		if (*p != ',') {
-			snprintf(msg, size, "malformed CPU list: unexpected \"%.20s\"", p);
-			return -1;
-		}
-		p++;
+	if (hr_id_list_parse(list, &syntax, mask, &e) == 0) {
+		for (unsigned cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			if (mask[cpu / (8 * sizeof(unsigned long))] &
+			    (1UL << (cpu % (8 * sizeof(unsigned long)))))
+				CPU_SET(cpu, set);
+		return 0;
 	}
+	if (e.problem == HR_ID_LIST_NO_NUMBER)
+		snprintf(msg, size, "malformed CPU list: expected a CPU number at \"%.20s\"",
+			 e.where);
+	else if (e.problem == HR_ID_LIST_TOO_LARGE)
+		snprintf(msg, size, "CPU %.20s... is beyond the largest CPU hardrun can set (%d)",
+			 e.where, CPU_SETSIZE - 1);
+	else if (e.problem == HR_ID_LIST_REVERSED)
+		snprintf(msg, size, "malformed CPU list: range %lu-%lu is reversed", e.first,
+			 e.last);
+	else
+		snprintf(msg, size, "malformed CPU list: unexpected \"%.20s\"", e.where);
+	return -1;
 }
 
 /* struct sched_attr (linux/sched/types.h), with the utilization clamps (SCHED_ATTR_SIZE_VER1). */
