@@ -378,6 +378,16 @@ struct hr_mempolicy {
 	unsigned long nodes[HR_MPOL_MASK_LONGS]; /* bit n set: node n; all clear: no nodes */
 };
 
+/*
+ * linux.netDevices: one host interface moved into the container's network namespace, renamed
+ * when name is set (a name with "%d" is a template the kernel completes there).
+ */
+struct hr_net_device {
+	char *host_name; /* the entry's key: an interface of the caller's network namespace */
+	char *name;	 /* the name in the container; NULL: the host name is kept */
+	char *json_path; /* "linux.netDevices.eth0", for the messages of create */
+};
+
 struct hr_linux {
 	struct hr_namespace *namespaces;
 	size_t n_namespaces;
@@ -402,6 +412,8 @@ struct hr_linux {
 	struct hr_personality *personality;    /* NULL when absent */
 	struct hr_time_offset time_offsets[2]; /* [0] boottime, [1] monotonic */
 	struct hr_mempolicy *memory_policy;    /* NULL when absent */
+	struct hr_net_device *net_devices;
+	size_t n_net_devices;
 };
 
 /* What the parser ignored, said once by the command that reads the document from its user. */
