@@ -12,6 +12,7 @@ struct key {
 	const char *name;
 	const struct shape *shape; /* the value's members, or each element's when array */
 	bool array;
+	bool map;	     /* an object of any keys, each value of shape */
 	const char *refused; /* known to the spec, not implemented: the reason */
 	const char *other_platform;
 };
@@ -35,6 +36,10 @@ struct shape {
 #define ARRAY(k, s)                                                                                \
 	{                                                                                          \
 		.name = k, .shape = &s, .array = true                                              \
+	}
+#define MAP(k, s)                                                                                  \
+	{                                                                                          \
+		.name = k, .shape = &s, .map = true                                                \
 	}
 #define REFUSED(k, why)                                                                            \
 	{                                                                                          \
@@ -103,14 +108,14 @@ SHAPE(personality, LEAF("domain"), LEAF("flags"));
 SHAPE(time_offset, LEAF("secs"), LEAF("nanosecs"));
 SHAPE(time_offsets, OBJ("boottime", time_offset), OBJ("monotonic", time_offset));
 SHAPE(memory_policy, LEAF("mode"), LEAF("nodes"), LEAF("flags"));
+SHAPE(net_device, LEAF("name"));
 SHAPE(linux_section, ARRAY("namespaces", namespace), ARRAY("uidMappings", id_mapping),
       ARRAY("gidMappings", id_mapping), OBJ("timeOffsets", time_offsets), ARRAY("devices", device),
       LEAF("cgroupsPath"), OBJ("resources", resources),
       REFUSED("intelRdt", "Intel RDT (resctrl) is not supported"), LEAF("sysctl"),
       OBJ("seccomp", seccomp), LEAF("rootfsPropagation"), LEAF("maskedPaths"),
       LEAF("readonlyPaths"), LEAF("mountLabel"), OBJ("personality", personality),
-      OBJ("memoryPolicy", memory_policy),
-      REFUSED("netDevices", "moving network devices into the container is not supported yet"));
+      OBJ("memoryPolicy", memory_policy), MAP("netDevices", net_device));
 
 SHAPE(config, LEAF("ociVersion"), OBJ("root", root), ARRAY("mounts", mount),
       OBJ("process", process), LEAF("hostname"), LEAF("domainname"), OBJ("hooks", hooks),
@@ -149,6 +154,15 @@ static void walk_member(struct hr_jctx *ctx, const struct key *key, yajl_val v)
 	}
 	if (key->shape == NULL)
 		return;
+	if (key->map) {
+		for (size_t i = 0; YAJL_IS_OBJECT(v) && i < v->u.object.len; i++) {
+			size_t saved = hr_jpath_key(ctx, v->u.object.keys[i]);
+
+			walk(ctx, v->u.object.values[i], key->shape);
+			hr_jpath_pop(ctx, saved);
+		}
+		return;
+	}
 	if (!key->array) {
 		walk(ctx, v, key->shape);
 		return;

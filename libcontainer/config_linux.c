@@ -11,6 +11,7 @@
 #include "config_resources.h"
 #include "config_seccomp.h"
 #include "mempolicy.h"
+#include "netdev.h"
 
 static const char *const ns_names[HR_NS__COUNT] = {
     [HR_NS_PID] = "pid",       [HR_NS_NETWORK] = "network", [HR_NS_MOUNT] = "mount",
@@ -319,6 +320,83 @@ static void read_memory_policy(struct hr_jctx *ctx, yajl_val v, struct hr_linux 
 		l->memory_policy = mp;
 }
 
+/* ---- network devices ---- */
+
+/* An interface name at the current path: a valid one, and not the loopback device. */
+static bool check_ifname(struct hr_jctx *ctx, const char *name, const char *lo_why)
+{
+	const char *why = hr_netdev_name_problem(name);
+
+	if (why != NULL)
+		return hr_jerror(ctx, "%s, got \"%.32s\"", why, name);
+	if (strcmp(name, "lo") == 0)
+		return hr_jerror(ctx, "%s", lo_why);
+	return true;
+}
+
+/* linux.netDevices.KEY: {"name": "eth0"}; an absent, null or empty name keeps the host's. */
+static void read_net_device(struct hr_jctx *ctx, const char *key, yajl_val v,
+			    struct hr_net_device *d)
+{
+	size_t saved;
+
+	d->host_name = hr_arena_strdup(ctx->arena, key);
+	d->json_path = hr_arena_strdup(ctx->arena, hr_jpath(ctx));
+	check_ifname(ctx, key, "the loopback device cannot leave its network namespace");
+	if (v == NULL || YAJL_IS_NULL(v) || !hr_jexpect_object(ctx, v))
+		return;
+	if (!hr_cfg_string(ctx, v, "name", false, &d->name) || d->name == NULL ||
+	    d->name[0] == '\0') {
+		d->name = NULL;
+		return;
+	}
+	saved = hr_jpath_key(ctx, "name");
+	if (!check_ifname(ctx, d->name, "\"lo\" is the container's own loopback device"))
+		d->name = NULL;
+	hr_jpath_pop(ctx, saved);
+}
+
+/* Two devices cannot have one name in the container (a "%d" template is the kernel's to fill). */
+static void check_net_device_name(struct hr_jctx *ctx, const struct hr_linux *l, size_t i)
+{
+	const struct hr_net_device *d = &l->net_devices[i];
+	const char *name = d->name != NULL ? d->name : d->host_name;
+	size_t saved;
+
+	if (strchr(name, '%') != NULL)
+		return;
+	for (size_t j = 0; j < i; j++) {
+		const struct hr_net_device *o = &l->net_devices[j];
+
+		if (strcmp(name, o->name != NULL ? o->name : o->host_name) != 0)
+			continue;
+		saved = d->name != NULL ? hr_jpath_key(ctx, "name") : 0;
+		hr_jerror(ctx, "duplicate interface name \"%s\" in the container (also %s's)", name,
+			  o->json_path);
+		if (d->name != NULL)
+			hr_jpath_pop(ctx, saved);
+		return;
+	}
+}
+
+static void read_net_devices(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
+{
+	size_t n;
+
+	if (!hr_jexpect_object(ctx, v) || (n = v->u.object.len) == 0)
+		return;
+	l->net_devices = hr_arena_array(ctx->arena, n, sizeof(*l->net_devices));
+	for (size_t i = 0; i < n; i++) {
+		size_t saved = hr_jpath_key(ctx, v->u.object.keys[i]);
+
+		read_net_device(ctx, v->u.object.keys[i], v->u.object.values[i],
+				&l->net_devices[i]);
+		check_net_device_name(ctx, l, i);
+		hr_jpath_pop(ctx, saved);
+	}
+	l->n_net_devices = n;
+}
+
 void hr_cfg_read_linux(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
 {
 	size_t saved;
@@ -363,6 +441,10 @@ void hr_cfg_read_linux(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
 	read_time_offsets(ctx, v, l);
 	if ((m = hr_cfg_enter(ctx, v, "memoryPolicy", false, &saved)) != NULL) {
 		read_memory_policy(ctx, m, l);
+		hr_jpath_pop(ctx, saved);
+	}
+	if ((m = hr_cfg_enter(ctx, v, "netDevices", false, &saved)) != NULL) {
+		read_net_devices(ctx, m, l);
 		hr_jpath_pop(ctx, saved);
 	}
 }
@@ -538,6 +620,28 @@ static void check_mount_namespace(struct hr_jctx *ctx, const struct hr_config *c
 			  "%s; the sysctls are written through the container's own /proc", why);
 }
 
+/*
+ * hardrun moves the devices from the parent, before the container sets up: into a namespace it
+ * joins, or one born with it. One the container creates itself after joining a user namespace
+ * does not exist yet then.
+ */
+static void check_net_devices(struct hr_jctx *ctx, const struct hr_linux *l,
+			      const struct ns_set *ns)
+{
+	if (l->n_net_devices == 0)
+		return;
+	if (!ns->present[HR_NS_NETWORK])
+		report_at(ctx, "linux", "netDevices", NULL,
+			  "requires a network namespace (no \"network\" in linux.namespaces): the "
+			  "devices would stay on the host");
+	else if (ns->joined[HR_NS_USER] && !ns->joined[HR_NS_NETWORK])
+		report_at(ctx, "linux", "netDevices", NULL,
+			  "cannot be moved into a network namespace created in a joined user "
+			  "namespace (linux.namespaces[%zu] has a path): give the network "
+			  "namespace a path too",
+			  ns->index[HR_NS_USER]);
+}
+
 void hr_cfg_check_linux(struct hr_jctx *ctx, const struct hr_config *c)
 {
 	const struct hr_linux *l = &c->linux_cfg;
@@ -556,6 +660,7 @@ void hr_cfg_check_linux(struct hr_jctx *ctx, const struct hr_config *c)
 	check_time_namespace(ctx, l, &ns);
 	check_sysctls(ctx, c, &ns);
 	check_mount_namespace(ctx, c, &ns);
+	check_net_devices(ctx, l, &ns);
 	if (c->hostname != NULL && c->hostname[0] != '\0' && !ns.present[HR_NS_UTS])
 		report_at(ctx, "hostname", NULL, NULL,
 			  "requires a UTS namespace (no \"uts\" in linux.namespaces)");

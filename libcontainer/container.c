@@ -31,6 +31,7 @@
 #include "json.h"
 #include "log.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "notify.h"
 #include "policy.h"
 #include "process.h"
@@ -54,6 +55,7 @@ struct create_job {
 	struct hr_container_dir dir;
 	bool dir_created;
 	struct hr_ns_plan ns;
+	struct hr_netdev_plan netdev;
 	struct hr_rootfs_plan *rootfs;
 	struct hr_process_plan *process;
 	struct hr_seccomp_program *seccomp;
@@ -225,6 +227,8 @@ static int build_plans(struct create_job *job, struct hr_err *err)
 	if (hr_notify_caller_socket() != NULL && !job->rootfs->caller_mounts &&
 	    plan_notify(job, err) < 0)
 		return -1;
+	if (hr_netdev_plan_build(linux_cfg, &job->arena, &job->netdev, err) < 0)
+		return -1;
 	return hr_ns_plan_build(linux_cfg, &job->ns, err);
 }
 
@@ -353,7 +357,32 @@ static const struct hr_seccomp_listener *listener_for(const struct create_job *j
 	return l;
 }
 
-/* Parent side between clone and ready: maps, limits, runtime hooks, go, pty, seccomp, ready. */
+/*
+ * linux.netDevices into the network namespace the init joins, or the one it was born with (the
+ * config refuses one it would create itself, after GO).
+ */
+static int move_net_devices(struct create_job *job, struct hr_err *err)
+{
+	_cleanup_close_ int own = -1;
+	int netns = job->ns.join_fds[HR_NS_NETWORK];
+	char path[64];
+
+	if (job->netdev.n == 0)
+		return 0;
+	if (netns < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)job->pid);
+		own = open(path, O_RDONLY | O_CLOEXEC);
+		if (own < 0)
+			return hr_err_sys(err, "linux.netDevices: open %s", path);
+		netns = own;
+	}
+	return hr_netdev_move(&job->netdev, netns, err);
+}
+
+/*
+ * Parent side between clone and ready: maps, network devices, limits, runtime hooks, go, pty,
+ * seccomp, ready.
+ */
 static int drive_init(struct create_job *job, struct hr_err *err)
 {
 	const struct hr_config *config = job->config;
@@ -361,6 +390,8 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 	struct hr_seccomp_listener listener;
 
 	if (job->ns.new_user && hr_ns_write_id_maps(job->pid, &config->linux_cfg, err) < 0)
+		return -1;
+	if (move_net_devices(job, err) < 0)
 		return -1;
 	if (hr_process_apply_from_parent(job->process, job->pid, err) < 0)
 		return -1;

@@ -169,7 +169,7 @@ static void gen_linux(yajl_gen g)
 	gen_enabled(g, "idmap", mount_option_supported("idmap"));
 	yajl_gen_map_close(g);
 
-	gen_enabled(g, "netDevices", false);
+	gen_enabled(g, "netDevices", true);
 	yajl_gen_map_close(g);
 }
 

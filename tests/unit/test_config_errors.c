@@ -941,3 +941,123 @@ Test(config_errors, messages_are_capped)
 	hr_diags_free(&d);
 	free(json);
 }
+
+/* ---- linux.netDevices ---- */
+
+Test(config_errors, net_devices_accepted)
+{
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'linux': {'netDevices': {'veth-app0': {'name': 'eth0'}, 'macvlan3': {},"
+	    " 'eth6': {'name': ''}, 'eth8': {'name': 'net%d'}}}}");
+	const struct hr_net_device *d = c->linux_cfg.net_devices;
+
+	cr_assert_eq(c->linux_cfg.n_net_devices, 4);
+	cr_expect_str_eq(d[0].host_name, "veth-app0");
+	cr_expect_str_eq(d[0].name, "eth0");
+	cr_expect_str_eq(d[0].json_path, "linux.netDevices.veth-app0");
+	/* no name and an empty name both keep the host's name */
+	cr_expect_null(d[1].name);
+	cr_expect_null(d[2].name);
+	cr_expect_str_eq(d[3].name, "net%d");
+	hr_config_free(c);
+	parses_ok("{'linux': {'netDevices': {}}}");
+	/* nothing asked for: no network namespace needed */
+	parses_ok(
+	    "{'linux': {'namespaces': [{'type': 'mount'}, {'type': 'uts'}], 'netDevices': {}}}");
+}
+
+Test(config_errors, net_device_names)
+{
+	rejects("{'linux': {'netDevices': {'eth0': {'name': 'a-name-of-16-byt'}}}}",
+		"config.json: linux.netDevices.eth0.name: an interface name has at most 15 bytes, "
+		"got \"a-name-of-16-byt\"");
+	rejects("{'linux': {'netDevices': {'eth0': {'name': 'a/b'}}}}",
+		"config.json: linux.netDevices.eth0.name: an interface name has no '/', ':', "
+		"whitespace or control character, got \"a/b\"");
+	rejects("{'linux': {'netDevices': {'eth0': {'name': 'eth0:1'}}}}",
+		"config.json: linux.netDevices.eth0.name: an interface name has no '/'");
+	rejects("{'linux': {'netDevices': {'eth0': {'name': 'my eth'}}}}",
+		"config.json: linux.netDevices.eth0.name: an interface name has no '/'");
+	rejects(
+	    "{'linux': {'netDevices': {'eth0': {'name': '..'}}}}",
+	    "config.json: linux.netDevices.eth0.name: \".\" and \"..\" are not interface names");
+	rejects("{'linux': {'netDevices': {'a/b': {}}}}",
+		"config.json: linux.netDevices[\"a/b\"]: an interface name has no '/'");
+	rejects("{'linux': {'netDevices': {'': {}}}}",
+		"config.json: linux.netDevices[\"\"]: an interface name must not be empty");
+	rejects("{'linux': {'netDevices': {'.': {'name': 'eth0'}}}}",
+		"config.json: linux.netDevices[\".\"]: \".\" and \"..\" are not interface names");
+	rejects(
+	    "{'linux': {'netDevices': {'averyveryverylongname': {}}}}",
+	    "config.json: linux.netDevices.averyveryverylongname: an interface name has at most "
+	    "15 bytes");
+}
+
+Test(config_errors, net_device_loopback)
+{
+	rejects("{'linux': {'netDevices': {'lo': {'name': 'lo0'}}}}",
+		"config.json: linux.netDevices.lo: the loopback device cannot leave its network "
+		"namespace");
+	rejects("{'linux': {'netDevices': {'eth0': {'name': 'lo'}}}}",
+		"config.json: linux.netDevices.eth0.name: \"lo\" is the container's own loopback "
+		"device");
+}
+
+Test(config_errors, net_device_duplicate_names)
+{
+	rejects("{'linux': {'netDevices': {'eth0': {'name': 'ctr0'}, 'eth1': {'name': 'ctr0'}}}}",
+		"config.json: linux.netDevices.eth1.name: duplicate interface name \"ctr0\" in the "
+		"container (also linux.netDevices.eth0's)");
+	/* a device keeping its name takes that name too */
+	rejects("{'linux': {'netDevices': {'eth0': {}, 'eth1': {'name': 'eth0'}}}}",
+		"config.json: linux.netDevices.eth1.name: duplicate interface name \"eth0\" in the "
+		"container (also linux.netDevices.eth0's)");
+	rejects("{'linux': {'netDevices': {'eth1': {'name': 'eth0'}, 'eth0': {}}}}",
+		"config.json: linux.netDevices.eth0: duplicate interface name \"eth0\" in the "
+		"container (also linux.netDevices.eth1's)");
+	/* templates are the kernel's to make unique */
+	parses_ok("{'linux': {'netDevices': {'eth0': {'name': 'net%d'}, 'eth1': {'name': "
+		  "'net%d'}}}}");
+	/* names swapped between two devices are no duplicate */
+	parses_ok("{'linux': {'netDevices': {'eth0': {'name': 'eth1'}, 'eth1': {'name': "
+		  "'eth0'}}}}");
+}
+
+Test(config_errors, net_devices_need_a_network_namespace)
+{
+	rejects("{'linux': {'namespaces': [{'type': 'mount'}], 'netDevices': {'eth0': {}}}}",
+		"config.json: linux.netDevices: requires a network namespace (no \"network\" in "
+		"linux.namespaces): the devices would stay on the host");
+	rejects(
+	    "{'linux': {'namespaces': [{'type': 'mount'}, {'type': 'network'}, {'type': "
+	    "'user', 'path': '/proc/1/ns/user'}], 'netDevices': {'eth0': {}}}}",
+	    "config.json: linux.netDevices: cannot be moved into a network namespace created in "
+	    "a joined user namespace (linux.namespaces[2] has a path)");
+	parses_ok("{'linux': {'namespaces': [{'type': 'mount'}, {'type': 'uts'}, {'type': "
+		  "'network', 'path': '/run/netns/a'}, {'type': 'user', 'path': "
+		  "'/proc/1/ns/user'}], 'netDevices': {'eth0': {}}}}");
+}
+
+Test(config_errors, net_device_types)
+{
+	rejects("{'linux': {'netDevices': ['eth0']}}",
+		"config.json: linux.netDevices: expected an object, got an array");
+	rejects("{'linux': {'netDevices': 'eth0'}}",
+		"config.json: linux.netDevices: expected an object, got \"eth0\"");
+	rejects("{'linux': {'netDevices': {'eth0': 'ctr0'}}}",
+		"config.json: linux.netDevices.eth0: expected an object, got \"ctr0\"");
+	rejects("{'linux': {'netDevices': {'eth0': {'name': 7}}}}",
+		"config.json: linux.netDevices.eth0.name: expected a string, got 7");
+}
+
+Test(config_errors, net_device_unknown_member_is_a_warning)
+{
+	struct hr_config *c =
+	    hrt_assert_patch_parses("{'linux': {'netDevices': {'eth0': {'mtu': 9000}}}}");
+
+	cr_assert_eq(c->warnings.n, 1);
+	cr_expect(strstr(c->warnings.msgs[0],
+			 "config.json: linux.netDevices.eth0.mtu: not a field of the runtime-spec"),
+		  "%s", c->warnings.msgs[0]);
+	hr_config_free(c);
+}
