@@ -22,6 +22,7 @@
 #include "config_reader.h"
 #include "config_resources.h"
 #include "json.h"
+#include "mountopts.h"
 #include "scheduler.h"
 
 /* ---- process ---- */
@@ -480,6 +481,25 @@ static void read_root(struct hr_jctx *ctx, yajl_val doc, struct hr_config *c)
 	hr_jpath_pop(ctx, saved);
 }
 
+/*
+ * The options read as create will read them, so that validate refuses what create refuses
+ * (the rootfs plan parses them again, with the mount's type and the user namespace at hand).
+ */
+static void check_mount_options(struct hr_jctx *ctx, const struct hr_mount *m)
+{
+	struct hr_arena arena = {0};
+	struct hr_mountopts opts;
+	struct hr_err err = {0};
+	size_t saved;
+
+	if (hr_mountopts_parse(m->options, m->n_options, &arena, &opts, &err) < 0) {
+		saved = hr_jpath_key(ctx, "options");
+		hr_jerror(ctx, "%s", err.msg);
+		hr_jpath_pop(ctx, saved);
+	}
+	hr_arena_free(&arena);
+}
+
 static void read_mount(struct hr_jctx *ctx, yajl_val item, void *elem)
 {
 	struct hr_mount *m = elem;
@@ -488,6 +508,7 @@ static void read_mount(struct hr_jctx *ctx, yajl_val item, void *elem)
 	hr_cfg_string(ctx, item, "source", false, &m->source);
 	hr_cfg_string(ctx, item, "type", false, &m->type);
 	hr_cfg_strv(ctx, item, "options", &m->options, &m->n_options);
+	check_mount_options(ctx, m);
 	m->uid_mappings = hr_cfg_array(ctx, item, "uidMappings", sizeof(*m->uid_mappings),
 				       hr_cfg_read_id_mapping, &m->n_uid_mappings);
 	m->gid_mappings = hr_cfg_array(ctx, item, "gidMappings", sizeof(*m->gid_mappings),

@@ -52,8 +52,7 @@ struct shape {
 
 SHAPE(id_mapping, LEAF("containerID"), LEAF("hostID"), LEAF("size"));
 SHAPE(mount, LEAF("destination"), LEAF("source"), LEAF("type"), LEAF("options"),
-      REFUSED("uidMappings", "idmapped mounts are not supported yet"),
-      REFUSED("gidMappings", "idmapped mounts are not supported yet"));
+      ARRAY("uidMappings", id_mapping), ARRAY("gidMappings", id_mapping));
 SHAPE(hook, LEAF("path"), LEAF("args"), LEAF("env"), LEAF("timeout"));
 SHAPE(hooks, ARRAY("prestart", hook), ARRAY("createRuntime", hook), ARRAY("createContainer", hook),
       ARRAY("startContainer", hook), ARRAY("poststart", hook), ARRAY("poststop", hook));

@@ -28,6 +28,7 @@
 #include "exec.h"
 #include "hooks.h"
 #include "init.h"
+#include "idmap.h"
 #include "json.h"
 #include "log.h"
 #include "namespaces.h"
@@ -205,6 +206,8 @@ static int build_plans(struct create_job *job, struct hr_err *err)
 	char cache[PATH_MAX];
 
 	if (hr_rootfs_plan_build(config, job->bundle, &job->arena, &job->rootfs, err) < 0)
+		return -1;
+	if (hr_idmap_prepare(job->rootfs, err) < 0)
 		return -1;
 	if (hr_process_plan_build(&config->process, linux_cfg, &job->arena, &job->process, err) < 0)
 		return -1;

@@ -45,6 +45,10 @@
 	{                                                                                          \
 		.name = n, .kind = HR_MOUNTOPT_RECURSIVE, .attr_set = a, .attr_clr = ATIME         \
 	}
+#define IDMAP(n, rec)                                                                              \
+	{                                                                                          \
+		.name = n, .kind = HR_MOUNTOPT_IDMAP, .flag = rec                                  \
+	}
 #define REFUSED(n, w)                                                                              \
 	{                                                                                          \
 		.name = n, .kind = HR_MOUNTOPT_REFUSED, .why = w                                   \
@@ -67,7 +71,7 @@ static const struct hr_mountopt options[] = {
     CLEAR("diratime", MS_NODIRATIME, MOUNT_ATTR_NODIRATIME),
     SB("dirsync", MS_DIRSYNC, "dirsync"),
     CLEAR("exec", MS_NOEXEC, MOUNT_ATTR_NOEXEC),
-    REFUSED("idmap", "idmapped mounts are not supported yet"),
+    IDMAP("idmap", 0),
     FLAG("iversion", MS_I_VERSION, 0),
     SB("lazytime", MS_LAZYTIME, "lazytime"),
     CLEAR("loud", MS_SILENT, 0),
@@ -92,7 +96,7 @@ static const struct hr_mountopt options[] = {
     ATIME_SET("relatime", MS_RELATIME, MOUNT_ATTR_RELATIME),
     FLAG("remount", MS_REMOUNT, 0),
     REC_CLEAR("rexec", MOUNT_ATTR_NOEXEC),
-    REFUSED("ridmap", "idmapped mounts are not supported yet"),
+    IDMAP("ridmap", MS_REC),
     REC_ATIME("rnoatime", MOUNT_ATTR_NOATIME),
     REC_SET("rnodev", MOUNT_ATTR_NODEV),
     REC_SET("rnodiratime", MOUNT_ATTR_NODIRATIME),
@@ -185,6 +189,10 @@ static void apply_option(struct hr_mountopts *out, const struct hr_mountopt *o)
 	case HR_MOUNTOPT_TMPCOPYUP:
 		out->tmpcopyup = !o->clear;
 		break;
+	case HR_MOUNTOPT_IDMAP:
+		out->idmap = true;
+		out->idmap_recursive = (o->flag & MS_REC) != 0;
+		break;
 	case HR_MOUNTOPT_REFUSED:
 		break;
 	}
@@ -254,6 +262,12 @@ int hr_mountopts_parse(char *const *options_in, size_t n, struct hr_arena *arena
 			continue;
 		if (opt[0] == '=')
 			return hr_err_set(err, EINVAL, "mount option %zu: empty option name", i);
+		if (strncmp(opt, "idmap=", 6) == 0 || strncmp(opt, "ridmap=", 7) == 0)
+			return hr_err_set(
+			    err, EINVAL,
+			    "mount option %.64s: idmap takes no value: the mapping goes "
+			    "in the mount's uidMappings and gidMappings",
+			    opt);
 		append_data(&data, &len, arena, opt, cap);
 		add_param(out, arena, opt);
 	}

@@ -22,6 +22,7 @@ enum hr_mountopt_kind {
 	HR_MOUNTOPT_BIND,	 /* bind, rbind (MS_REC) */
 	HR_MOUNTOPT_RECURSIVE,	 /* rro, rnosuid...: MOUNT_ATTR_* applied with AT_RECURSIVE */
 	HR_MOUNTOPT_TMPCOPYUP,	 /* tmpcopyup, notmpcopyup (.clear): copy the directory up */
+	HR_MOUNTOPT_IDMAP,	 /* idmap, ridmap (MS_REC): an idmapped bind mount */
 	HR_MOUNTOPT_REFUSED,	 /* known to the spec, refused by hardrun with a clear message */
 };
 
@@ -62,6 +63,8 @@ struct hr_mountopts {
 	bool bind;
 	bool recursive;		   /* rbind */
 	bool tmpcopyup;		   /* fill the tmpfs with what the directory held (crun, runc) */
+	bool idmap;		   /* idmap or ridmap: an idmapped bind mount */
+	bool idmap_recursive;	   /* ridmap: the idmap on every mount of an rbind's tree */
 	const char *data;	   /* the non-flag options joined with ',', NULL when none */
 	struct hr_fsparam *params; /* data options, then superblock flags (sync, dirsync...) */
 	size_t n_params;
@@ -70,8 +73,9 @@ struct hr_mountopts {
 /*
  * Translate options[0..n). Unknown names become data ("mode=1777", "size=64m"); options
  * starting with "x-" are userspace-only (mount(8) ignores them) and dropped. Refused options
- * (idmap, ridmap) fail with a message naming the option. Later options win (notmpcopyup
- * after tmpcopyup turns the copy off again).
+ * fail with a message naming the option, and so does idmap or ridmap with a value (crun's
+ * "idmap=uids=...": the mapping goes in the mount's uidMappings and gidMappings). Later options win
+ * (notmpcopyup after tmpcopyup turns the copy off again).
  */
 int hr_mountopts_parse(char *const *options, size_t n, struct hr_arena *arena,
 		       struct hr_mountopts *out, struct hr_err *err);

@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -148,12 +150,13 @@ int hr_ns_enter_for_children(const struct hr_ns_plan *plan, const struct hr_linu
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const struct hr_id_mapping *maps, size_t n,
-		     struct hr_err *err)
+int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *maps, size_t n,
+		    struct hr_err *err)
 {
 	char path[64], buf[4096];
 	size_t len = 0;
 	_cleanup_close_ int fd = -1;
+	struct statfs sfs;
 
 	for (size_t i = 0; i < n; i++) {
 		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
@@ -163,9 +166,14 @@ static int write_map(pid_t pid, const char *file, const struct hr_id_mapping *ma
 		len += (size_t)w;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return hr_err_sys(err, "open %s", path);
+	/* a map written anywhere else than procfs would map nothing, silently */
+	if (fstatfs(fd, &sfs) < 0)
+		return hr_err_sys(err, "statfs %s", path);
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return hr_err_set(err, EXDEV, "%s is not on a procfs", path);
 	if (write(fd, buf, len) != (ssize_t)len)
 		return hr_err_sys(err, "write %s", path);
 	return 0;
@@ -173,9 +181,11 @@ static int write_map(pid_t pid, const char *file, const struct hr_id_mapping *ma
 
 int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_err *err)
 {
-	if (write_map(pid, "uid_map", linux_cfg->uid_mappings, linux_cfg->n_uid_mappings, err) < 0)
+	if (hr_ns_write_map(pid, "uid_map", linux_cfg->uid_mappings, linux_cfg->n_uid_mappings,
+			    err) < 0)
 		return -1;
-	return write_map(pid, "gid_map", linux_cfg->gid_mappings, linux_cfg->n_gid_mappings, err);
+	return hr_ns_write_map(pid, "gid_map", linux_cfg->gid_mappings, linux_cfg->n_gid_mappings,
+			       err);
 }
 
 int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err)

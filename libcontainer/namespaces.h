@@ -43,6 +43,13 @@ void hr_ns_plan_close(struct hr_ns_plan *plan);
 int hr_ns_enter_for_children(const struct hr_ns_plan *plan, const struct hr_linux *linux_cfg,
 			     struct hr_err *err);
 
+/*
+ * Writes maps to /proc/PID/FILE (uid_map or gid_map), "containerID hostID size" per line, after
+ * checking that the file is on a procfs.
+ */
+int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *maps, size_t n,
+		    struct hr_err *err);
+
 /* Parent, after clone: write uid_map and gid_map of the child's new user namespace. */
 int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_err *err);
 

@@ -160,9 +160,6 @@ static int plan_mount(const struct hr_mount *cm, const char *bundle, struct hr_a
 		return -1;
 	m->destination = dest;
 	m->display = cm->destination;
-	if (cm->n_uid_mappings > 0 || cm->n_gid_mappings > 0)
-		return hr_err_set(err, ENOTSUP,
-				  "mount to %s: idmapped mounts are not supported yet", m->display);
 	if (hr_mountopts_parse(cm->options, cm->n_options, arena, &o, err) < 0)
 		return hr_err_prefix(err, "mount to %s", m->display);
 	m->flags = o.flags;
@@ -176,6 +173,8 @@ static int plan_mount(const struct hr_mount *cm, const char *bundle, struct hr_a
 	m->params = o.params;
 	m->n_params = o.n_params;
 	m->recursive = o.recursive;
+	m->idmap = o.idmap || cm->n_uid_mappings > 0 || cm->n_gid_mappings > 0;
+	m->idmap_recursive = o.idmap_recursive;
 	if (o.bind || (cm->type != NULL && strcmp(cm->type, "bind") == 0)) {
 		if (plan_bind(cm, bundle, arena, m, err) < 0)
 			return -1;
@@ -189,6 +188,39 @@ static int plan_mount(const struct hr_mount *cm, const char *bundle, struct hr_a
 	return check_proc_destination(m, err);
 }
 
+/*
+ * The mapping of an idmapped bind: the mount's own, else the container's user namespace's
+ * (runc and crun do the same for a bare idmap option).
+ */
+static int plan_idmap(const struct hr_mount *cm, const struct hr_linux *l,
+		      struct hr_rootfs_mount *m, struct hr_err *err)
+{
+	if (!m->is_bind)
+		return hr_err_set(err, EINVAL,
+				  "mount to %s: only bind mounts can be idmapped (uidMappings, "
+				  "idmap, ridmap)",
+				  m->display);
+	if (cm->n_uid_mappings > 0) {
+		m->uid_map = cm->uid_mappings;
+		m->n_uid_map = cm->n_uid_mappings;
+		m->gid_map = cm->gid_mappings;
+		m->n_gid_map = cm->n_gid_mappings;
+		return 0;
+	}
+	if (l->n_uid_mappings == 0 || l->n_gid_mappings == 0)
+		return hr_err_set(
+		    err, EINVAL,
+		    "mount to %s: idmap without uidMappings and gidMappings takes the "
+		    "user namespace's mapping, and linux.uidMappings/gidMappings "
+		    "are empty",
+		    m->display);
+	m->uid_map = l->uid_mappings;
+	m->n_uid_map = l->n_uid_mappings;
+	m->gid_map = l->gid_mappings;
+	m->n_gid_map = l->n_gid_mappings;
+	return 0;
+}
+
 static int plan_mounts(struct hr_rootfs_plan *p, const struct hr_config *c, const char *bundle,
 		       struct hr_arena *arena, struct hr_err *err)
 {
@@ -197,6 +229,8 @@ static int plan_mounts(struct hr_rootfs_plan *p, const struct hr_config *c, cons
 		struct hr_rootfs_mount *m = &p->mounts[i];
 
 		if (plan_mount(&c->mounts[i], bundle, arena, m, err) < 0)
+			return -1;
+		if (m->idmap && plan_idmap(&c->mounts[i], &c->linux_cfg, m, err) < 0)
 			return -1;
 		p->n_mounts++;
 		if (strcmp(m->destination, "proc") == 0)

@@ -74,6 +74,17 @@ struct hr_rootfs_mount {
 	 */
 	bool has_tree;
 	int tree_fd;
+	/*
+	 * An idmapped bind (option idmap or ridmap, or uidMappings/gidMappings): the parent
+	 * clones its tree with this mapping set (idmap.h), has_tree then set. The mapping is the
+	 * mount's own, or the container's user namespace mapping when it gives none.
+	 */
+	bool idmap;
+	bool idmap_recursive; /* ridmap: every mount of an rbind's tree, not only its top */
+	const struct hr_id_mapping *uid_map;
+	size_t n_uid_map;
+	const struct hr_id_mapping *gid_map;
+	size_t n_gid_map;
 };
 
 struct hr_rootfs_device {

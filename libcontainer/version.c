@@ -15,9 +15,9 @@ void hr_print_version(FILE *out)
 	fprintf(out, "spec: %s\n", HR_OCI_VERSION);
 	fprintf(out, "libseccomp: %u.%u.%u\n", scmp->major, scmp->minor, scmp->micro);
 	/* what is compiled in, as crun prints it: SELinux labels and AppArmor profiles are applied
-	 * through /proc (no library needed), the device filter is eBPF; no idmapped mounts, no CRIU
-	 */
+	 * through /proc (no library needed), the device filter is eBPF, idmapped mounts use
+	 * mount_setattr(2); no CRIU */
 	fprintf(out,
-		"+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS +SELINUX +APPARMOR +EBPF -IDMAP "
+		"+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS +SELINUX +APPARMOR +EBPF +IDMAP "
 		"-CRIU\n");
 }

@@ -166,7 +166,7 @@ c["process"]["user"] = {"uid": 0, "gid": 0, "additionalGids": [7]}'
 	local repo=$BATS_TEST_DIRNAME/../.. want
 	run -0 "$HARDRUN" --version
 	# what is built in, as crun says it
-	[ "${lines[4]}" = "+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS +SELINUX +APPARMOR +EBPF -IDMAP -CRIU" ] ||
+	[ "${lines[4]}" = "+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS +SELINUX +APPARMOR +EBPF +IDMAP -CRIU" ] ||
 		fail "feature line: ${lines[4]}"
 	if [ ! "$HARDRUN" -ef "$repo/hardrun" ]; then
 		# another build: its commit has the form, whatever it is

@@ -154,14 +154,19 @@ Test(mountopts, superblock_flags_become_fsconfig_flags)
 	cr_assert_eq(mo.n_params, 0);
 }
 
-Test(mountopts, refused_options_name_the_option)
+Test(mountopts, idmap_and_ridmap)
 {
-	cr_assert_lt(hr_mountopts_parse(OPTS("rw", "idmap"), &arena, &mo, &err), 0);
+	cr_assert_eq(hr_mountopts_parse(OPTS("rbind", "idmap"), &arena, &mo, &err), 0, "%s",
+		     err.msg);
+	cr_assert(mo.idmap && !mo.idmap_recursive && mo.recursive);
+	cr_assert_eq(mo.n_params, 0, "idmap became data");
+	cr_assert_eq(hr_mountopts_parse(OPTS("ridmap"), &arena, &mo, &err), 0, "%s", err.msg);
+	cr_assert(mo.idmap && mo.idmap_recursive);
+	cr_assert_lt(hr_mountopts_parse(OPTS("rw", "idmap=uids=0-1000-10"), &arena, &mo, &err), 0);
 	cr_assert_eq(err.errnum, EINVAL);
-	cr_assert(strstr(err.msg, "mount option idmap: idmapped mounts are not supported") ==
+	cr_assert(strstr(err.msg, "mount option idmap=uids=0-1000-10: idmap takes no value") ==
 		      err.msg,
 		  "%s", err.msg);
-	cr_assert_lt(hr_mountopts_parse(OPTS("ridmap"), &arena, &mo, &err), 0);
 }
 
 Test(mountopts, tmpcopyup_is_accepted_and_notmpcopyup_turns_it_off)

@@ -317,16 +317,45 @@ Test(rootfs, plan_lxcfs_files_may_cover_proc)
 	cr_assert(build_ok(&c)->mounts[0].under_proc_ok);
 }
 
-Test(rootfs, plan_idmapped_mounts_are_refused)
+Test(rootfs, plan_idmapped_binds_take_their_mapping)
 {
 	struct hr_config c = base_config();
-	struct hr_id_mapping map = {0, 1000, 1};
-	struct hr_mount mounts[] = {MNT("/a", "bind", "volume", "bind")};
+	struct hr_id_mapping map = {0, 1000, 1}, userns = {0, 200000, 65536};
+	struct hr_mount mounts[] = {MNT("/a", "bind", "volume", "bind"),
+				    MNT("/b", "bind", "volume", "rbind", "ridmap"),
+				    MNT("/c", "bind", "volume", "bind", "idmap")};
+	struct hr_rootfs_plan *p;
 
-	mounts[0].uid_mappings = &map;
-	mounts[0].n_uid_mappings = 1;
+	mounts[0].uid_mappings = mounts[0].gid_mappings = &map;
+	mounts[0].n_uid_mappings = mounts[0].n_gid_mappings = 1;
+	mounts[1].uid_mappings = mounts[1].gid_mappings = &map;
+	mounts[1].n_uid_mappings = mounts[1].n_gid_mappings = 1;
+	c.linux_cfg.uid_mappings = c.linux_cfg.gid_mappings = &userns;
+	c.linux_cfg.n_uid_mappings = c.linux_cfg.n_gid_mappings = 1;
 	SET_MOUNTS(&c, mounts);
-	build_fails(&c, "mount to /a: idmapped mounts are not supported yet");
+	p = build_ok(&c);
+	cr_assert(p->mounts[0].idmap && !p->mounts[0].idmap_recursive);
+	cr_assert_eq(p->mounts[0].uid_map, &map);
+	cr_assert_eq(p->mounts[0].n_gid_map, 1);
+	cr_assert(p->mounts[1].idmap && p->mounts[1].idmap_recursive && p->mounts[1].recursive);
+	/* a bare idmap option: the user namespace's mapping */
+	cr_assert(p->mounts[2].idmap);
+	cr_assert_eq(p->mounts[2].uid_map, &userns);
+	cr_assert_eq(p->mounts[2].gid_map, &userns);
+	cr_assert_not(p->mounts[0].has_tree, "the plan opens nothing: the parent prepares it");
+}
+
+Test(rootfs, plan_idmap_errors)
+{
+	struct hr_config c = base_config();
+	struct hr_mount not_bind[] = {MNT("/t", "tmpfs", "tmpfs", "idmap")};
+	struct hr_mount no_mapping[] = {MNT("/a", "bind", "volume", "bind", "idmap")};
+
+	SET_MOUNTS(&c, not_bind);
+	build_fails(&c, "mount to /t: only bind mounts can be idmapped");
+	SET_MOUNTS(&c, no_mapping);
+	build_fails(&c, "mount to /a: idmap without uidMappings and gidMappings takes the user "
+			"namespace's mapping, and linux.uidMappings/gidMappings are empty");
 }
 
 Test(rootfs, plan_default_devices_only_on_a_tmpfs_dev)
