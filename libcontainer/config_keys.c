@@ -2,6 +2,8 @@
 #include "config_keys.h"
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config_reader.h"
@@ -192,7 +194,7 @@ static void walk(struct hr_jctx *ctx, yajl_val v, const struct shape *shape)
 	}
 }
 
-void hr_cfg_check_keys(struct hr_jctx *ctx, yajl_val doc, enum hr_doc_kind kind)
+static const struct shape *doc_shape(enum hr_doc_kind kind)
 {
 	static const struct shape *const shapes[] = {
 	    [HR_DOC_CONFIG] = &config,
@@ -200,5 +202,67 @@ void hr_cfg_check_keys(struct hr_jctx *ctx, yajl_val doc, enum hr_doc_kind kind)
 	    [HR_DOC_RESOURCES] = &resources,
 	};
 
-	walk(ctx, doc, shapes[kind]);
+	return shapes[kind];
+}
+
+void hr_cfg_check_keys(struct hr_jctx *ctx, yajl_val doc, enum hr_doc_kind kind)
+{
+	walk(ctx, doc, doc_shape(kind));
+}
+
+/* ---- the table, for its documentation ---- */
+
+#define KEY_PATH_MAX 256 /* the longest path of the table is about 60 bytes */
+
+struct key_walk {
+	void (*fn)(const struct hr_key_info *key, void *data);
+	void *data;
+	char path[KEY_PATH_MAX];
+};
+
+/* Appends to w->path at len; the table's paths are short, so it always fits. */
+static size_t append(struct key_walk *w, size_t len, const char *a, const char *b)
+{
+	int n = snprintf(w->path + len, sizeof(w->path) - len, "%s%s", a, b);
+
+	if (n < 0 || (size_t)n >= sizeof(w->path) - len)
+		abort();
+	return len + (size_t)n;
+}
+
+/* What comes between a key and its members' names: "mounts[].destination". */
+static const char *member_prefix(const struct key *k)
+{
+	if (k->array)
+		return "[]";
+	return k->map ? "." HR_KEY_MAP_NAME : "";
+}
+
+static void visit(struct key_walk *w, const struct shape *shape, size_t len)
+{
+	for (size_t i = 0; i < shape->n; i++) {
+		const struct key *k = &shape->keys[i];
+		size_t end = append(w, len, len > 0 ? "." : "", k->name);
+		struct hr_key_info info = {
+		    .path = w->path,
+		    .status = k->refused	  ? HR_KEY_REFUSED
+			      : k->other_platform ? HR_KEY_OTHER_PLATFORM
+						  : HR_KEY_LINUX,
+		    .why = k->refused ? k->refused : k->other_platform,
+		    .has_members = k->shape != NULL,
+		};
+
+		w->fn(&info, w->data);
+		if (k->shape != NULL)
+			visit(w, k->shape, append(w, end, member_prefix(k), ""));
+		w->path[len] = '\0';
+	}
+}
+
+void hr_cfg_keys_walk(enum hr_doc_kind kind, void (*fn)(const struct hr_key_info *key, void *data),
+		      void *data)
+{
+	struct key_walk w = {.fn = fn, .data = data};
+
+	visit(&w, doc_shape(kind), 0);
 }
