@@ -183,8 +183,10 @@ Test(config_keys, walk_spells_paths_as_the_page)
 	cr_assert_not_null(k = find_key("mounts"));
 	cr_assert(k->has_members && k->status == HR_KEY_LINUX);
 	cr_assert_not_null(k = find_key("mounts[].uidMappings"));
+	cr_assert(k->has_members && k->status == HR_KEY_LINUX);
+	cr_assert_not_null(k = find_key("linux.intelRdt"));
 	cr_assert_eq(k->status, HR_KEY_REFUSED);
-	cr_assert_str_eq(k->why, "idmapped mounts are not supported yet");
+	cr_assert_str_eq(k->why, "Intel RDT (resctrl) is not supported");
 	cr_assert_not_null(k = find_key("linux.netDevices." HR_KEY_MAP_NAME ".name"));
 	cr_assert(!k->has_members && k->status == HR_KEY_LINUX);
 	cr_assert_not_null(k = find_key("process.commandLine"));
