@@ -180,8 +180,11 @@ static int plan_cpu(struct builder *b, const struct hr_cpu *c, struct hr_err *er
 {
 	char value[64];
 
-	if ((c->realtime_runtime.set && c->realtime_runtime.value != 0) ||
-	    (c->realtime_period.set && c->realtime_period.value != 0))
+	/* 0 and -1 (UINT64_MAX for the period, as Go writes it) leave them alone */
+	if ((c->realtime_runtime.set && c->realtime_runtime.value != 0 &&
+	     c->realtime_runtime.value != -1) ||
+	    (c->realtime_period.set && c->realtime_period.value != 0 &&
+	     c->realtime_period.value != UINT64_MAX))
 		return hr_err_set(err, ENOTSUP,
 				  "cpu.realtimeRuntime/realtimePeriod: real-time CPU limits do not "
 				  "exist in cgroup v2");

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 
 #include "config_linux.h"
 #include "config_resources.h"
@@ -189,6 +190,57 @@ static void read_container_paths(struct hr_jctx *ctx, yajl_val obj, const char *
 	hr_jpath_pop(ctx, saved);
 }
 
+/* ---- personality names ---- */
+
+struct name_value {
+	const char *name;
+	unsigned long value;
+};
+
+static const struct name_value personality_domains[] = {
+    {"LINUX", PER_LINUX},
+    {"LINUX32", PER_LINUX32},
+};
+
+static const struct name_value personality_flags[] = {
+    {"UNAME26", UNAME26},
+    {"ADDR_NO_RANDOMIZE", ADDR_NO_RANDOMIZE},
+    {"FDPIC_FUNCPTRS", FDPIC_FUNCPTRS},
+    {"MMAP_PAGE_ZERO", MMAP_PAGE_ZERO},
+    {"ADDR_COMPAT_LAYOUT", ADDR_COMPAT_LAYOUT},
+    {"READ_IMPLIES_EXEC", READ_IMPLIES_EXEC},
+    {"ADDR_LIMIT_32BIT", ADDR_LIMIT_32BIT},
+    {"SHORT_INODE", SHORT_INODE},
+    {"WHOLE_SECONDS", WHOLE_SECONDS},
+    {"STICKY_TIMEOUTS", STICKY_TIMEOUTS},
+    {"ADDR_LIMIT_3GB", ADDR_LIMIT_3GB},
+};
+
+static int lookup_name(const struct name_value *table, size_t n, const char *name,
+		       unsigned long *value)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(table[i].name, name) == 0) {
+			*value = table[i].value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int hr_personality_domain(const char *name, unsigned long *value)
+{
+	return lookup_name(personality_domains,
+			   sizeof(personality_domains) / sizeof(personality_domains[0]), name,
+			   value);
+}
+
+int hr_personality_flag(const char *name, unsigned long *value)
+{
+	return lookup_name(personality_flags,
+			   sizeof(personality_flags) / sizeof(personality_flags[0]), name, value);
+}
+
 static void read_personality(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l)
 {
 	struct hr_personality *p;
@@ -205,6 +257,16 @@ static void read_personality(struct hr_jctx *ctx, yajl_val v, struct hr_linux *l
 		hr_jpath_pop(ctx, saved);
 	}
 	hr_cfg_strv(ctx, v, "flags", &p->flags, &p->n_flags);
+	for (size_t i = 0; i < p->n_flags; i++) {
+		unsigned long flag;
+
+		if (hr_personality_flag(p->flags[i], &flag) == 0)
+			continue;
+		saved = hr_jpath_key(ctx, "flags");
+		hr_jpath_index(ctx, i);
+		hr_jerror(ctx, "unknown flag \"%.32s\"", p->flags[i]);
+		hr_jpath_pop(ctx, saved);
+	}
 }
 
 static void read_time_offset(struct hr_jctx *ctx, yajl_val obj, const char *key,

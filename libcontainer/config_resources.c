@@ -75,6 +75,50 @@ static const struct {
     {"kernelTCP", offsetof(struct hr_memory, kernel_tcp)},
 };
 
+static void report_key(struct hr_jctx *ctx, const char *key, const char *msg)
+{
+	size_t saved = hr_jpath_key(ctx, key);
+
+	hr_jerror(ctx, "%s", msg);
+	hr_jpath_pop(ctx, saved);
+}
+
+static void warn_key(struct hr_jctx *ctx, const char *key, const char *msg)
+{
+	size_t saved = hr_jpath_key(ctx, key);
+
+	hr_jwarn(ctx, "%s", msg);
+	hr_jpath_pop(ctx, saved);
+}
+
+/*
+ * cgroup v1's memory knobs, which cgroup v2 does not have: refused when they ask for a limit
+ * or a behaviour the container would then run without; their neutral values (absent, 0, -1,
+ * false, Docker's -1 swappiness) are accepted, as engines send them. A swappiness only tunes
+ * reclaim (the runtime-spec's own example sets one): a warning, not an error.
+ */
+static void refuse_cgroup_v1_memory(struct hr_jctx *ctx, const struct hr_memory *m)
+{
+	if (m->kernel.set && m->kernel.value > 0)
+		report_key(ctx, "kernel",
+			   "cgroup v2 has no kernel memory limit of its own: kernel memory counts "
+			   "in memory.max (linux.resources.memory.limit)");
+	if (m->kernel_tcp.set && m->kernel_tcp.value > 0)
+		report_key(ctx, "kernelTCP",
+			   "cgroup v2 has no TCP buffer limit of its own: socket memory counts in "
+			   "memory.max (linux.resources.memory.limit)");
+	if (m->swappiness.set && m->swappiness.value != UINT64_MAX)
+		warn_key(ctx, "swappiness",
+			 "cgroup v2 has no per-cgroup swappiness (memory.swappiness is cgroup "
+			 "v1's): ignored");
+	if (m->has_disable_oom_killer && m->disable_oom_killer)
+		report_key(ctx, "disableOOMKiller",
+			   "cgroup v2 cannot turn the OOM killer off for a cgroup "
+			   "(memory.oom_control is cgroup v1's)");
+	if (m->has_use_hierarchy && !m->use_hierarchy)
+		report_key(ctx, "useHierarchy", "cgroup v2 is always hierarchical");
+}
+
 static void read_memory(struct hr_jctx *ctx, yajl_val v, struct hr_memory *m)
 {
 	size_t saved;
@@ -113,6 +157,7 @@ static void read_memory(struct hr_jctx *ctx, yajl_val v, struct hr_memory *m)
 	hr_cfg_bool(ctx, v, "disableOOMKiller", &m->disable_oom_killer, &m->has_disable_oom_killer);
 	hr_cfg_bool(ctx, v, "useHierarchy", &m->use_hierarchy, &m->has_use_hierarchy);
 	hr_cfg_bool(ctx, v, "checkBeforeUpdate", &m->check_before_update, NULL);
+	refuse_cgroup_v1_memory(ctx, m);
 }
 
 /* A cpuset list as the kernel reads it: "0-3,5", also with strides ("0-31:2/8"); "" is unset. */
@@ -136,14 +181,6 @@ static void read_cpu_list(struct hr_jctx *ctx, yajl_val v, const char *key, char
 	hr_jpath_pop(ctx, saved);
 }
 
-static void report_key(struct hr_jctx *ctx, const char *key, const char *msg)
-{
-	size_t saved = hr_jpath_key(ctx, key);
-
-	hr_jerror(ctx, "%s", msg);
-	hr_jpath_pop(ctx, saved);
-}
-
 static void check_cpu(struct hr_jctx *ctx, const struct hr_cpu *c)
 {
 	/* the kernel's bounds for cfs_period_us / cpu.max, in microseconds */
@@ -159,9 +196,17 @@ static void check_cpu(struct hr_jctx *ctx, const struct hr_cpu *c)
 	if (c->burst.set && c->burst.value > 0 &&
 	    (!c->quota.set || c->quota.value <= 0 || c->burst.value > (uint64_t)c->quota.value))
 		report_key(ctx, "burst", "must not exceed a positive cpu.quota");
-	if (c->realtime_runtime.set && c->realtime_runtime.value < -1)
+	/* refused here as create and update refuse them (cgroup.c), so that validate agrees */
+	if (c->realtime_runtime.set && c->realtime_runtime.value != 0 &&
+	    c->realtime_runtime.value != -1)
 		report_key(ctx, "realtimeRuntime",
-			   "expected -1 (unlimited) or a non-negative integer");
+			   "real-time CPU limits do not exist in cgroup v2 (cpu.rt_runtime_us is "
+			   "cgroup v1's)");
+	if (c->realtime_period.set && c->realtime_period.value != 0 &&
+	    c->realtime_period.value != UINT64_MAX)
+		report_key(ctx, "realtimePeriod",
+			   "real-time CPU limits do not exist in cgroup v2 (cpu.rt_period_us is "
+			   "cgroup v1's)");
 	if (c->idle.set && c->idle.value != 0 && c->idle.value != 1)
 		report_key(ctx, "idle", "expected 0 or 1");
 }
@@ -203,6 +248,16 @@ static void read_weight(struct hr_jctx *ctx, yajl_val obj, const char *key, bool
 	hr_jpath_pop(ctx, saved);
 }
 
+/* A leaf weight only shares the disk between a group and its children: a warning. */
+static void warn_leaf_weight(struct hr_jctx *ctx, bool has)
+{
+	if (has)
+		warn_key(
+		    ctx, "leafWeight",
+		    "cgroup v2 has no leaf weights (blkio.leaf_weight is cgroup v1's; io.weight "
+		    "is the group's one weight): ignored");
+}
+
 static void read_block_device(struct hr_jctx *ctx, yajl_val item, int64_t *major, int64_t *minor)
 {
 	size_t saved;
@@ -225,6 +280,7 @@ static void read_weight_device(struct hr_jctx *ctx, yajl_val item, void *elem)
 	read_block_device(ctx, item, &d->major, &d->minor);
 	read_weight(ctx, item, "weight", &d->has_weight, &d->weight);
 	read_weight(ctx, item, "leafWeight", &d->has_leaf_weight, &d->leaf_weight);
+	warn_leaf_weight(ctx, d->has_leaf_weight);
 }
 
 static void read_throttle_device(struct hr_jctx *ctx, yajl_val item, void *elem)
@@ -248,6 +304,7 @@ static void read_block_io(struct hr_jctx *ctx, yajl_val v, struct hr_block_io *b
 {
 	read_weight(ctx, v, "weight", &b->has_weight, &b->weight);
 	read_weight(ctx, v, "leafWeight", &b->has_leaf_weight, &b->leaf_weight);
+	warn_leaf_weight(ctx, b->has_leaf_weight);
 	b->weight_devices = hr_cfg_array(ctx, v, "weightDevice", sizeof(*b->weight_devices),
 					 read_weight_device, &b->n_weight_devices);
 	for (int k = 0; k < HR_THROTTLE__COUNT; k++)

@@ -539,6 +539,7 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 	    resolve_rootfs(job, err) < 0)
 		return -1;
 	if (hr_lsm_check(job->config->process.apparmor_profile, job->config->process.selinux_label,
+			 job->config->has_linux ? job->config->linux_cfg.mount_label : NULL,
 			 err) < 0)
 		return -1;
 	if (hr_cgroup_check_host(job->ctx, job->config, err) < 0)

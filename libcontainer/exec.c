@@ -275,7 +275,8 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 	} else if (job->process.terminal && job->opts->detach) {
 		return hr_err_set(err, EINVAL, "exec --tty --detach needs --console-socket");
 	}
-	if (hr_lsm_check(job->process.apparmor_profile, job->process.selinux_label, err) < 0 ||
+	if (hr_lsm_check(job->process.apparmor_profile, job->process.selinux_label, NULL, err) <
+		0 ||
 	    hr_process_plan_build(&job->process, linux_cfg, &job->arena, &job->plan, err) < 0)
 		return -1;
 	if (job->config->keep_original_groups)

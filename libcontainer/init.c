@@ -45,7 +45,8 @@ bool hr_lsm_selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, struct hr_err *err)
+int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, const char *mount_label,
+		 struct hr_err *err)
 {
 	if (apparmor_profile != NULL && *apparmor_profile && !hr_lsm_apparmor_enabled())
 		return hr_err_set(err, ENOTSUP,
@@ -56,6 +57,10 @@ int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, struct
 		return hr_err_set(
 		    err, ENOTSUP,
 		    "process.selinuxLabel is set but SELinux is not enabled on this host");
+	if (mount_label != NULL && *mount_label && !hr_lsm_selinux_enabled())
+		return hr_err_set(err, ENOTSUP,
+				  "linux.mountLabel is set but SELinux is not enabled on this host "
+				  "(it labels the container's filesystems with context=)");
 	return 0;
 }
 

@@ -55,7 +55,11 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan);
 bool hr_lsm_apparmor_enabled(void);
 bool hr_lsm_selinux_enabled(void);
 
-/* Whether the host can apply the labels the config asks for (checked in the parent). */
-int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, struct hr_err *err);
+/*
+ * Whether the host can apply the labels the config asks for (checked in the parent):
+ * process.apparmorProfile, process.selinuxLabel and linux.mountLabel (NULL: not asked).
+ */
+int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, const char *mount_label,
+		 struct hr_err *err);
 
 #endif

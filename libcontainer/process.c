@@ -24,6 +24,7 @@
 
 #include "capabilities.h"
 #include "cleanup.h"
+#include "config_linux.h"
 #include "log.h"
 #include "passwd.h"
 #include "scheduler.h"
@@ -56,57 +57,6 @@ __attribute__((format(printf, 3, 4))) static int go_err(struct hr_err *err, int 
 	if (err->msg[used + 2] >= 'A' && err->msg[used + 2] <= 'Z')
 		err->msg[used + 2] = (char)(err->msg[used + 2] - 'A' + 'a');
 	return -1;
-}
-
-/* ---- personality names ---- */
-
-struct name_value {
-	const char *name;
-	unsigned long value;
-};
-
-static const struct name_value personality_domains[] = {
-    {"LINUX", PER_LINUX},
-    {"LINUX32", PER_LINUX32},
-};
-
-static const struct name_value personality_flags[] = {
-    {"UNAME26", UNAME26},
-    {"ADDR_NO_RANDOMIZE", ADDR_NO_RANDOMIZE},
-    {"FDPIC_FUNCPTRS", FDPIC_FUNCPTRS},
-    {"MMAP_PAGE_ZERO", MMAP_PAGE_ZERO},
-    {"ADDR_COMPAT_LAYOUT", ADDR_COMPAT_LAYOUT},
-    {"READ_IMPLIES_EXEC", READ_IMPLIES_EXEC},
-    {"ADDR_LIMIT_32BIT", ADDR_LIMIT_32BIT},
-    {"SHORT_INODE", SHORT_INODE},
-    {"WHOLE_SECONDS", WHOLE_SECONDS},
-    {"STICKY_TIMEOUTS", STICKY_TIMEOUTS},
-    {"ADDR_LIMIT_3GB", ADDR_LIMIT_3GB},
-};
-
-static int lookup_name(const struct name_value *table, size_t n, const char *name,
-		       unsigned long *value)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(table[i].name, name) == 0) {
-			*value = table[i].value;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-int hr_personality_domain(const char *name, unsigned long *value)
-{
-	return lookup_name(personality_domains,
-			   sizeof(personality_domains) / sizeof(personality_domains[0]), name,
-			   value);
-}
-
-int hr_personality_flag(const char *name, unsigned long *value)
-{
-	return lookup_name(personality_flags,
-			   sizeof(personality_flags) / sizeof(personality_flags[0]), name, value);
 }
 
 /* ---- plan (parent side) ---- */

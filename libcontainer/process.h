@@ -191,8 +191,4 @@ int hr_process_plan_setenv(struct hr_process_plan *plan, struct hr_arena *arena,
 /* execve(path, plan->args, plan->env); returns (-1) only on error. */
 int hr_process_exec(const struct hr_process_plan *plan, const char *path, struct hr_err *err);
 
-/* The personality(2) value for a domain ("LINUX", "LINUX32") and flag names; -1 if unknown. */
-int hr_personality_domain(const char *name, unsigned long *value);
-int hr_personality_flag(const char *name, unsigned long *value);
-
 #endif

@@ -221,6 +221,30 @@ static int plan_idmap(const struct hr_mount *cm, const struct hr_linux *l,
 	return 0;
 }
 
+/*
+ * linux.mountLabel: the SELinux context of the filesystems the container gets (runc and crun
+ * give it as context=), not of proc, sysfs and cgroup, which keep their own, nor of binds,
+ * which show their source's. An explicit context option wins. hr_lsm_check has refused a
+ * label on a host without SELinux.
+ */
+static void plan_mount_label(struct hr_rootfs_mount *m, const char *label, struct hr_arena *arena)
+{
+	struct hr_fsparam *params;
+
+	if (label == NULL || *label == '\0' || m->kind != HR_ROOTFS_MOUNT_FS ||
+	    m->check != HR_ROOTFS_CHECK_NONE)
+		return;
+	for (size_t i = 0; i < m->n_params; i++)
+		if (strcmp(m->params[i].key, "context") == 0)
+			return;
+	params = hr_arena_array(arena, m->n_params + 1, sizeof(*params));
+	if (m->n_params > 0)
+		memcpy(params, m->params, m->n_params * sizeof(*params));
+	params[m->n_params] = (struct hr_fsparam){.key = "context", .value = label};
+	m->params = params;
+	m->n_params++;
+}
+
 static int plan_mounts(struct hr_rootfs_plan *p, const struct hr_config *c, const char *bundle,
 		       struct hr_arena *arena, struct hr_err *err)
 {
@@ -232,6 +256,7 @@ static int plan_mounts(struct hr_rootfs_plan *p, const struct hr_config *c, cons
 			return -1;
 		if (m->idmap && plan_idmap(&c->mounts[i], &c->linux_cfg, m, err) < 0)
 			return -1;
+		plan_mount_label(m, c->linux_cfg.mount_label, arena);
 		p->n_mounts++;
 		if (strcmp(m->destination, "proc") == 0)
 			p->mounts_proc =

@@ -62,3 +62,34 @@ c["linux"]["netDevices"] = {}
 c["linux"]["resources"] = {"rdma": {}, "network": None}'
 	run -0 "$HARDRUN" validate --bundle "$BUNDLE"
 }
+
+@test "cgroup v1's knobs: limits refused by validate and run alike, tuning warned about; mountLabel needs SELinux" {
+	make_bundle
+	update_config '
+c["process"]["terminal"] = False
+c["process"]["args"] = ["true"]
+c["linux"]["resources"] = {"memory": {"kernel": 67108864, "disableOOMKiller": True},
+    "cpu": {"realtimeRuntime": 950000}}'
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains "linux.resources.memory.kernel: cgroup v2 has no kernel memory limit of its own"
+	assert_output_contains "linux.resources.memory.disableOOMKiller: cgroup v2 cannot turn the OOM killer off"
+	assert_output_contains "linux.resources.cpu.realtimeRuntime: real-time CPU limits do not exist in cgroup v2"
+	run -1 hr run --bundle "$BUNDLE" v1knobs
+	assert_output_contains "linux.resources.memory.kernel: cgroup v2 has no kernel memory limit of its own"
+	[ ! -e "$HR_ROOT/v1knobs" ] || fail "a refused container left its state behind"
+	# what engines send when nothing is asked: accepted; a swappiness only warns
+	update_config '
+c["linux"]["resources"] = {"memory": {"kernel": -1, "disableOOMKiller": False, "swappiness": 10},
+    "cpu": {"realtimeRuntime": 0}}'
+	run -0 --separate-stderr "$HARDRUN" validate --bundle "$BUNDLE"
+	[[ $stderr == *"warning: "*"linux.resources.memory.swappiness: cgroup v2 has no per-cgroup swappiness"*"ignored"* ]] || fail "$stderr"
+	# mountLabel: the container's filesystems would run unlabelled without SELinux
+	update_config 'c["linux"].pop("resources"); c["linux"]["mountLabel"] = "system_u:object_r:container_file_t:s0:c1,c2"'
+	if [ -d /sys/fs/selinux ] && grep -qw selinuxfs /proc/filesystems; then
+		run -0 hr run --bundle "$BUNDLE" labelled
+	else
+		run -1 hr run --bundle "$BUNDLE" labelled
+		assert_output_contains "linux.mountLabel is set but SELinux is not enabled on this host"
+		[ ! -e "$HR_ROOT/labelled" ] || fail "a refused container left its state behind"
+	fi
+}

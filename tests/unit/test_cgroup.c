@@ -267,16 +267,19 @@ Test(cgroup_plan, unlimited_values_and_io)
 
 Test(cgroup_plan, what_v2_cannot_express_is_an_error)
 {
-	struct hr_resources_doc *doc =
-	    parse_resources("{\"cpu\":{\"realtimeRuntime\":950000,\"realtimePeriod\":1000000}}");
+	/* as `update --cpu-rt-runtime` builds them, without a document the reader would refuse */
+	struct hr_resources r = {.has_cpu = true,
+				 .cpu = {.realtime_runtime = {.set = true, .value = 950000}}};
 	struct hr_arena arena = {0};
 	struct hr_cgroup_plan plan;
 	struct hr_err err = {0};
 
-	cr_assert_lt(hr_cgroup_plan_build(&doc->resources, &arena, &plan, &err), 0);
+	cr_assert_lt(hr_cgroup_plan_build(&r, &arena, &plan, &err), 0);
 	cr_assert(strstr(err.msg, "real-time") != NULL, "%s", err.msg);
+	r.cpu.realtime_runtime.value = -1;
+	cr_assert_eq(hr_cgroup_plan_build(&r, &arena, &plan, &err), 0, "-1 asks for nothing: %s",
+		     err.msg);
 	hr_arena_free(&arena);
-	hr_resources_doc_free(doc);
 }
 
 /* ---- update options ---- */

@@ -569,6 +569,59 @@ Test(config_errors, personality)
 		"\"LINUX64\"");
 	rejects("{'linux': {'personality': {'flags': []}}}",
 		"config.json: linux.personality.domain: required property is missing");
+	/* refused by validate as create refuses it */
+	rejects("{'linux': {'personality': {'domain': 'LINUX', 'flags': ['ADDR_NO_RANDOMIZE', "
+		"'NO_SUCH']}}}",
+		"config.json: linux.personality.flags[1]: unknown flag \"NO_SUCH\"");
+	parses_ok("{'linux': {'personality': {'domain': 'LINUX32', 'flags': ['UNAME26', "
+		  "'ADDR_NO_RANDOMIZE']}}}");
+}
+
+/* cgroup v1's knobs: refused when they ask for something cgroup v2 cannot do */
+Test(config_errors, cgroup_v1_only_resources)
+{
+	rejects("{'linux': {'resources': {'memory': {'kernel': 1048576}}}}",
+		"config.json: linux.resources.memory.kernel: cgroup v2 has no kernel memory limit "
+		"of its own");
+	rejects("{'linux': {'resources': {'memory': {'kernelTCP': 1048576}}}}",
+		"config.json: linux.resources.memory.kernelTCP: cgroup v2 has no TCP buffer limit");
+	rejects("{'linux': {'resources': {'memory': {'disableOOMKiller': true}}}}",
+		"config.json: linux.resources.memory.disableOOMKiller: cgroup v2 cannot turn the "
+		"OOM killer off");
+	rejects("{'linux': {'resources': {'memory': {'useHierarchy': false}}}}",
+		"config.json: linux.resources.memory.useHierarchy: cgroup v2 is always "
+		"hierarchical");
+	rejects("{'linux': {'resources': {'cpu': {'realtimeRuntime': 950000}}}}",
+		"config.json: linux.resources.cpu.realtimeRuntime: real-time CPU limits do not "
+		"exist in cgroup v2");
+	rejects(
+	    "{'linux': {'resources': {'cpu': {'realtimePeriod': 1000000}}}}",
+	    "config.json: linux.resources.cpu.realtimePeriod: real-time CPU limits do not exist "
+	    "in cgroup v2");
+	/* the neutral values engines send */
+	parses_ok("{'linux': {'resources': {'memory': {'kernel': -1, 'kernelTCP': 0, "
+		  "'disableOOMKiller': false, 'useHierarchy': true, 'swappiness': "
+		  "18446744073709551615}, 'cpu': {'realtimeRuntime': -1, 'realtimePeriod': 0}}}}");
+}
+
+Test(config_errors, cgroup_v1_tuning_is_a_warning)
+{
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'linux': {'resources': {'memory': {'swappiness': 0}, 'blockIO': {'leafWeight': 300, "
+	    "'weightDevice': [{'major': 8, 'minor': 0, 'leafWeight': 10}]}}}}");
+
+	cr_assert_eq(c->warnings.n, 3);
+	cr_expect(strstr(c->warnings.msgs[0], "config.json: linux.resources.memory.swappiness: "
+					      "cgroup v2 has no per-cgroup swappiness") != NULL,
+		  "%s", c->warnings.msgs[0]);
+	cr_expect(strstr(c->warnings.msgs[1], "config.json: linux.resources.blockIO.leafWeight: "
+					      "cgroup v2 has no leaf weights") != NULL,
+		  "%s", c->warnings.msgs[1]);
+	cr_expect(strstr(c->warnings.msgs[2],
+			 "config.json: linux.resources.blockIO.weightDevice[0].leafWeight: cgroup "
+			 "v2 has no leaf weights") != NULL,
+		  "%s", c->warnings.msgs[2]);
+	hr_config_free(c);
 }
 
 Test(config_errors, memory_policy)

@@ -345,6 +345,33 @@ Test(rootfs, plan_idmapped_binds_take_their_mapping)
 	cr_assert_not(p->mounts[0].has_tree, "the plan opens nothing: the parent prepares it");
 }
 
+Test(rootfs, plan_mount_label_as_context_of_new_filesystems)
+{
+	struct hr_config c = base_config();
+	struct hr_mount mounts[] = {
+	    MNT0("/proc", "proc", "proc"), MNT("/tmp", "tmpfs", "tmpfs", "nosuid", "size=1m"),
+	    MNT0("/dev/mqueue", "mqueue", "mqueue"),
+	    MNT("/own", "tmpfs", "tmpfs", "context=system_u:object_r:tmp_t:s0"),
+	    MNT("/vol", "bind", "volume", "bind")};
+	struct hr_rootfs_plan *p;
+
+	c.linux_cfg.mount_label = "system_u:object_r:container_file_t:s0:c1,c2";
+	SET_MOUNTS(&c, mounts);
+	p = build_ok(&c);
+	cr_assert_eq(p->mounts[0].n_params, 0, "proc keeps its own context");
+	cr_assert_eq(p->mounts[1].n_params, 2);
+	cr_assert_str_eq(p->mounts[1].params[0].key, "size");
+	cr_assert_str_eq(p->mounts[1].params[1].key, "context");
+	/* fsconfig takes the value whole: no quotes around the commas of the category set */
+	cr_assert_str_eq(p->mounts[1].params[1].value,
+			 "system_u:object_r:container_file_t:s0:c1,c2");
+	cr_assert_eq(p->mounts[2].n_params, 1);
+	cr_assert_str_eq(p->mounts[2].params[0].key, "context");
+	cr_assert_eq(p->mounts[3].n_params, 1, "an explicit context wins");
+	cr_assert_str_eq(p->mounts[3].params[0].value, "system_u:object_r:tmp_t:s0");
+	cr_assert_eq(p->mounts[4].n_params, 0, "a bind shows its source's labels");
+}
+
 Test(rootfs, plan_idmap_errors)
 {
 	struct hr_config c = base_config();
