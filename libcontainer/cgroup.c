@@ -74,22 +74,17 @@ void hr_cgroup_memory_value(int64_t limit, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64, limit);
 }
 
-int hr_cgroup_swap_value(const hr_opt_i64 *swap, const hr_opt_i64 *limit, char *buf, size_t size,
-			 struct hr_err *err)
+int hr_cgroup_swap_max(const hr_opt_i64 *swap, const hr_opt_i64 *limit, int64_t *out,
+		       struct hr_err *err)
 {
 	bool unlimited_memory = limit->set && limit->value == -1;
 
-	if (!swap->set || swap->value == 0) {
+	*out = -1;
+	if (!swap->set || swap->value == 0)
 		/* memory unlimited and swap unsaid: both unlimited, as with cgroup v1 */
-		if (!unlimited_memory)
-			return 0;
-		snprintf(buf, size, "max");
+		return unlimited_memory ? 1 : 0;
+	if (swap->value == -1)
 		return 1;
-	}
-	if (swap->value == -1) {
-		snprintf(buf, size, "max");
-		return 1;
-	}
 	if (!limit->set || limit->value <= 0)
 		return hr_err_set(err, EINVAL,
 				  "memory.swap %" PRId64 ": a swap limit needs a memory limit",
@@ -99,8 +94,19 @@ int hr_cgroup_swap_value(const hr_opt_i64 *swap, const hr_opt_i64 *limit, char *
 				  "memory.swap %" PRId64 " is less than memory.limit %" PRId64
 				  " (swap counts memory + swap)",
 				  swap->value, limit->value);
-	snprintf(buf, size, "%" PRId64, swap->value - limit->value);
+	*out = swap->value - limit->value;
 	return 1;
+}
+
+int hr_cgroup_swap_value(const hr_opt_i64 *swap, const hr_opt_i64 *limit, char *buf, size_t size,
+			 struct hr_err *err)
+{
+	int64_t max;
+	int r = hr_cgroup_swap_max(swap, limit, &max, err);
+
+	if (r > 0)
+		hr_cgroup_memory_value(max, buf, size);
+	return r;
 }
 
 bool hr_cgroup_cpu_max_value(const struct hr_cpu *cpu, char *buf, size_t size)

@@ -87,6 +87,9 @@ void hr_cgroup_memory_value(int64_t limit, char *buf, size_t size);
  */
 int hr_cgroup_swap_value(const hr_opt_i64 *swap, const hr_opt_i64 *limit, char *buf, size_t size,
 			 struct hr_err *err);
+/* The same as a number: swap only, -1 for unlimited ("max"). */
+int hr_cgroup_swap_max(const hr_opt_i64 *swap, const hr_opt_i64 *limit, int64_t *out,
+		       struct hr_err *err);
 /* cpu.max: "QUOTA PERIOD", "max PERIOD" for quota <= 0/unset, "QUOTA" without a period. */
 bool hr_cgroup_cpu_max_value(const struct hr_cpu *cpu, char *buf, size_t size);
 /* A linux.resources.unified key: a file name without '/', not "." or "..", not empty. */
