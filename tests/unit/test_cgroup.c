@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cgroup.h"
+#include "libcontainer/cgroup_sdprops.h"
 #include "libcontainer/cgroup_systemd.h"
 #include "libcontainer/config.h"
 
@@ -561,4 +562,136 @@ Test(cgroup_systemd, slice_prefix_name)
 	cr_assert(strstr(unit_of("a:b"), "expects") != NULL);
 	cr_assert(strstr(unit_of("a:b:c:d"), "expects") != NULL);
 	cr_assert(strstr(unit_of("a:b:"), "expects") != NULL);
+}
+
+/* ---- the scope's properties (create and update) ---- */
+
+static uint64_t prop_value(const struct hr_sd_props *p, const char *name)
+{
+	const struct hr_sd_prop *prop = hr_sd_props_find(p, name);
+
+	cr_assert_not_null(prop, "no %s", name);
+	cr_assert_not(prop->is_mask, "%s is a mask", name);
+	return prop->value;
+}
+
+static void props_of(const char *json, struct hr_sd_props *p)
+{
+	struct hr_resources_doc *doc = parse_resources(json);
+	struct hr_err err = {0};
+
+	cr_assert_eq(hr_sd_props_build(&doc->resources, p, &err), 0, "%s", err.msg);
+	hr_resources_doc_free(doc);
+}
+
+Test(cgroup_sdprops, production_profile_values)
+{
+	struct hr_sd_props p;
+	char names[256];
+
+	props_of("{\"memory\":{\"limit\":536870912,\"swap\":536870912},"
+		 "\"cpu\":{\"quota\":50000,\"period\":100000,\"shares\":1024},"
+		 "\"pids\":{\"limit\":256},\"unified\":{\"memory.high\":\"400000000\"}}",
+		 &p);
+	cr_assert_eq(prop_value(&p, "MemoryMax"), 536870912);
+	cr_assert_eq(prop_value(&p, "MemorySwapMax"), 0);
+	cr_assert_eq(prop_value(&p, "CPUWeight"), 39);
+	cr_assert_eq(prop_value(&p, "CPUQuotaPerSecUSec"), 500000);
+	cr_assert_eq(prop_value(&p, "CPUQuotaPeriodUSec"), 100000);
+	cr_assert_eq(prop_value(&p, "TasksMax"), 256);
+	/* unified has no property: the files only */
+	hr_sd_props_names(&p, names, sizeof(names));
+	cr_assert_str_eq(names, "MemoryMax, MemorySwapMax, CPUWeight, CPUQuotaPerSecUSec, "
+				"CPUQuotaPeriodUSec, TasksMax");
+}
+
+Test(cgroup_sdprops, unlimited_is_infinity)
+{
+	struct hr_sd_props p;
+
+	props_of("{\"memory\":{\"limit\":-1,\"reservation\":-1},\"cpu\":{\"quota\":-1},"
+		 "\"pids\":{\"limit\":0}}",
+		 &p);
+	cr_assert_eq(prop_value(&p, "MemoryMax"), HR_SD_INFINITY);
+	cr_assert_eq(prop_value(&p, "MemoryLow"), HR_SD_INFINITY);
+	/* memory unlimited and swap unsaid: swap unlimited too, as the files */
+	cr_assert_eq(prop_value(&p, "MemorySwapMax"), HR_SD_INFINITY);
+	cr_assert_eq(prop_value(&p, "CPUQuotaPerSecUSec"), HR_SD_INFINITY);
+	cr_assert_null(hr_sd_props_find(&p, "CPUQuotaPeriodUSec"));
+	cr_assert_eq(prop_value(&p, "TasksMax"), HR_SD_INFINITY);
+}
+
+Test(cgroup_sdprops, quota_rounds_up_to_10ms_and_period_alone)
+{
+	struct hr_resources r = {0};
+	struct hr_err err = {0};
+	struct hr_sd_props p;
+
+	props_of("{\"cpu\":{\"quota\":12345,\"period\":100000}}", &p);
+	cr_assert_eq(prop_value(&p, "CPUQuotaPerSecUSec"), 130000);
+	/* update --cpu-quota alone: per second of systemd's default period, 100 ms */
+	cr_assert_eq(hr_resources_set_option(&r, "cpu-quota", "20000", &err), 0, "%s", err.msg);
+	cr_assert_eq(hr_sd_props_build(&r, &p, &err), 0, "%s", err.msg);
+	cr_assert_eq(prop_value(&p, "CPUQuotaPerSecUSec"), 200000);
+	cr_assert_null(hr_sd_props_find(&p, "CPUQuotaPeriodUSec"));
+	props_of("{\"cpu\":{\"period\":50000}}", &p);
+	cr_assert_eq(prop_value(&p, "CPUQuotaPerSecUSec"), HR_SD_INFINITY);
+	cr_assert_eq(prop_value(&p, "CPUQuotaPeriodUSec"), 50000);
+	props_of("{\"memory\":{\"limit\":268435456,\"swap\":1073741824,\"reservation\":67108864}}",
+		 &p);
+	cr_assert_eq(prop_value(&p, "MemorySwapMax"), 1073741824 - 268435456);
+	cr_assert_eq(prop_value(&p, "MemoryLow"), 67108864);
+}
+
+Test(cgroup_sdprops, cpusets_are_little_endian_bitmasks_as_runc)
+{
+	struct hr_sd_props p;
+	const struct hr_sd_prop *cpus, *mems;
+
+	props_of("{\"cpu\":{\"cpus\":\"0-2,9\",\"mems\":\"0\"},\"blockIO\":{\"weight\":500}}", &p);
+	cpus = hr_sd_props_find(&p, "AllowedCPUs");
+	mems = hr_sd_props_find(&p, "AllowedMemoryNodes");
+	cr_assert(cpus != NULL && cpus->is_mask && mems != NULL && mems->is_mask);
+	cr_assert_eq(cpus->n_bytes, 2);
+	cr_assert_eq(cpus->bytes[0], 0x07);
+	cr_assert_eq(cpus->bytes[1], 0x02);
+	cr_assert_eq(mems->n_bytes, 1);
+	cr_assert_eq(mems->bytes[0], 0x01);
+	cr_assert_eq(prop_value(&p, "IOWeight"), 4950);
+	props_of("{\"cpu\":{\"cpus\":\"8191\"}}", &p);
+	cpus = hr_sd_props_find(&p, "AllowedCPUs");
+	cr_assert_eq(cpus->n_bytes, HR_SD_MASK_BYTES);
+	cr_assert_eq(cpus->bytes[HR_SD_MASK_BYTES - 1], 0x80);
+}
+
+Test(cgroup_sdprops, what_cannot_be_expressed_is_named)
+{
+	struct hr_resources r = {0};
+	struct hr_sd_props p;
+	struct hr_err err = {0};
+
+	/* update options, which the config parser did not see */
+	cr_assert_eq(hr_resources_set_option(&r, "cpuset-cpus", "3-1", &err), 0, "%s", err.msg);
+	cr_assert_lt(hr_sd_props_build(&r, &p, &err), 0);
+	cr_assert(strstr(err.msg, "cpu.cpus \"3-1\"") != NULL, "%s", err.msg);
+	cr_assert(strstr(err.msg, "AllowedCPUs") != NULL, "%s", err.msg);
+	r = (struct hr_resources){0};
+	cr_assert_eq(hr_resources_set_option(&r, "memory-swap", "1G", &err), 0, "%s", err.msg);
+	cr_assert_lt(hr_sd_props_build(&r, &p, &err), 0);
+	cr_assert(strstr(err.msg, "needs a memory limit") != NULL, "%s", err.msg);
+}
+
+Test(cgroup_sdprops, a_property_systemd_does_not_know_is_dropped)
+{
+	struct hr_sd_props p;
+	char names[256];
+
+	props_of("{\"cpu\":{\"quota\":20000,\"period\":100000},\"pids\":{\"limit\":50}}", &p);
+	cr_assert(hr_sd_props_remove(&p, "CPUQuotaPeriodUSec"));
+	cr_assert_not(hr_sd_props_remove(&p, "CPUQuotaPeriodUSec"));
+	hr_sd_props_names(&p, names, sizeof(names));
+	cr_assert_str_eq(names, "CPUQuotaPerSecUSec, TasksMax");
+	p.n = 0;
+	hr_sd_props_names(&p, names, sizeof(names));
+	cr_assert_str_eq(names, "none");
 }
