@@ -504,8 +504,7 @@ int hr_cgroup_dir_destroy(const char *path, int parents, struct hr_err *err)
 
 /* ---- update ---- */
 
-/* Fills what an update leaves out but cgroup v2 needs together: memory for swap, quota. */
-static void complete_from_current(const char *path, struct hr_resources *r)
+void hr_cgroup_dir_complete(const char *path, struct hr_resources *r)
 {
 	char buf[64];
 	struct hr_err ignored;
@@ -525,7 +524,7 @@ int hr_cgroup_dir_apply(const char *path, const struct hr_resources *resources, 
 	struct hr_cgroup_plan plan;
 	int ret;
 
-	complete_from_current(path, &r);
+	hr_cgroup_dir_complete(path, &r);
 	/* device rules stay as created: replacing a live filter is not atomic */
 	r.n_devices = 0;
 	ret = hr_cgroup_plan_build(&r, &arena, &plan, err);

@@ -38,6 +38,11 @@ bool hr_cgroup_has_processes(const char *path);
 
 /* Moves pid into the cgroup (cgroup.procs). */
 int hr_cgroup_dir_enter(const char *path, pid_t pid, struct hr_err *err);
+/*
+ * Fills in what an update leaves out but cgroup v2 needs together, from the cgroup's files: the
+ * memory limit for a swap limit, the quota for a period. hr_cgroup_dir_apply does it itself.
+ */
+void hr_cgroup_dir_complete(const char *path, struct hr_resources *r);
 /* Applies resources to an existing cgroup (update): enables what controllers they need. */
 int hr_cgroup_dir_apply(const char *path, const struct hr_resources *r, struct hr_err *err);
 /* cgroup.freeze: writes it and waits until cgroup.events says frozen 1/0 (bounded). */

@@ -9,17 +9,20 @@
  *                      from --cgroup-manager to create, from what the state records for an
  *                      existing container; then calls only through that driver's ops table
  *   cgroup_fs.c        the cgroupfs driver: mkdir of the path derived from linux.cgroupsPath
- *   cgroup_systemd.c   the systemd driver: a transient scope with Delegate=yes
+ *   cgroup_systemd.c   the systemd driver: a transient scope with Delegate=yes; update sets
+ *                      its properties (SetUnitProperties) and then writes the files
+ *   cgroup_sdprops.c   pure: the scope's resource properties (create and update alike)
  *   cgroup_stats.c     what `events` reports of a directory: stats, OOM kills
  *   cgroup_dir.c       an existing cgroup directory: adopt it (apply the limits), its files,
  *                      enter, signal, list, freeze, update, destroy
  *   cgroup.c           pure: the plan of writes, the path, the value conversions
  *
- * Only making the cgroup differs between the drivers today: a systemd scope is delegated to us,
- * so both tables point their other operations at the same cgroup_dir.c and cgroup_stats.c
- * functions. The drivers never call each other; each names its table in its own header
- * (cgroup_fs.h, cgroup_systemd.h), which in the library only cgroup_manager.c includes.
- * Nothing above the manager includes cgroup_driver.h, cgroup_dir.h or cgroup_stats.h.
+ * Only making the cgroup and updating its limits differ between the drivers today: a systemd
+ * scope is delegated to us, so both tables point their other operations at the same
+ * cgroup_dir.c and cgroup_stats.c functions. The drivers never call each other; each names its
+ * table in its own header (cgroup_fs.h, cgroup_systemd.h), which in the library only
+ * cgroup_manager.c includes. Nothing above the manager includes cgroup_driver.h, cgroup_dir.h or
+ * cgroup_stats.h.
  */
 #include <stdbool.h>
 #include <stddef.h>

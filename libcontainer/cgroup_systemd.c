@@ -2,11 +2,13 @@
 /*
  * The systemd cgroup manager: linux.cgroupsPath "slice:prefix:name" becomes a transient scope
  * unit "prefix-name.scope" in "slice" (default system.slice; absent path: ":hardrun:<id>"),
- * created over sd-bus with Delegate=yes and the resource properties systemd knows, so that a
- * daemon-reload does not undo them. A scope must hold a process when it starts: hardrun puts
- * itself in it, the init is born there, and hardrun moves back to its own cgroup afterwards
- * (hr_cgroup_leave). Inside the delegated scope everything is done as with cgroupfs: the table
- * points at cgroup_dir.c and cgroup_stats.c; this driver never calls the cgroupfs one.
+ * created over sd-bus with Delegate=yes and the resource properties systemd knows
+ * (cgroup_sdprops.h), so that a daemon-reload does not undo them. A scope must hold a process
+ * when it starts: hardrun puts itself in it, the init is born there, and hardrun moves back to
+ * its own cgroup afterwards (hr_cgroup_leave). `update` sets the same properties on the scope
+ * (SetUnitProperties, runtime) before it writes the files, for the same reason. Otherwise,
+ * inside the delegated scope everything is done as with cgroupfs: the table points at
+ * cgroup_dir.c and cgroup_stats.c; this driver never calls the cgroupfs one.
  */
 #include "cgroup_systemd.h"
 
@@ -21,13 +23,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "cgroup_dir.h"
+#include "cgroup_sdprops.h"
 #include "cgroup_stats.h"
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
 
 #define SCOPE_TIMEOUT_MS 10000
+
+/* sd-bus's own cleanup functions */
+#define _cleanup_bus_message_ __attribute__((cleanup(sd_bus_message_unrefp)))
+#define _cleanup_bus_error_   __attribute__((cleanup(sd_bus_error_free)))
 
 static int systemd_check(struct hr_err *err)
 {
@@ -70,75 +78,139 @@ int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, char *slice
 	return 0;
 }
 
-static int append_resources(sd_bus_message *m, const struct hr_resources *r)
+/* One property of the resources: (sv) with a "t" or, for a bitmask, an "ay". */
+static int append_prop(sd_bus_message *m, const struct hr_sd_prop *p)
 {
-	int ret = 0;
-
-	if (r->has_memory && r->memory.limit.set && r->memory.limit.value > 0)
-		ret = sd_bus_message_append(m, "(sv)", "MemoryMax", "t",
-					    (uint64_t)r->memory.limit.value);
-	if (ret >= 0 && r->has_pids && r->pids_limit.set)
-		ret = sd_bus_message_append(m, "(sv)", "TasksMax", "t",
-					    r->pids_limit.value > 0 ? (uint64_t)r->pids_limit.value
-								    : UINT64_MAX);
-	if (ret >= 0 && r->has_cpu && r->cpu.shares.set && r->cpu.shares.value > 0)
-		ret = sd_bus_message_append(m, "(sv)", "CPUWeight", "t",
-					    hr_cgroup_shares_to_weight(r->cpu.shares.value));
-	if (ret >= 0 && r->has_cpu && r->cpu.quota.set && r->cpu.quota.value > 0) {
-		uint64_t period =
-		    r->cpu.period.set && r->cpu.period.value ? r->cpu.period.value : 100000;
-		/* systemd counts the quota per second, rounded up to 10 ms as runc does */
-		uint64_t per_sec = (uint64_t)r->cpu.quota.value * 1000000 / period;
-
-		per_sec = (per_sec + 9999) / 10000 * 10000;
-		ret = sd_bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t", per_sec);
-		if (ret >= 0)
-			ret = sd_bus_message_append(m, "(sv)", "CPUQuotaPeriodUSec", "t", period);
-	}
-	return ret;
-}
-
-static int start_scope(sd_bus *bus, const char *unit, const char *slice, const char *id,
-		       const struct hr_resources *r, struct hr_err *err)
-{
-	sd_bus_message *m = NULL, *reply = NULL;
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	char desc[256];
 	int ret;
 
-	snprintf(desc, sizeof(desc), "hardrun container %s", id);
-	ret = sd_bus_message_new_method_call(
-	    bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-	    "org.freedesktop.systemd1.Manager", "StartTransientUnit");
+	if (!p->is_mask)
+		return sd_bus_message_append(m, "(sv)", p->name, "t", p->value);
+	ret = sd_bus_message_open_container(m, 'r', "sv");
 	if (ret >= 0)
-		ret = sd_bus_message_append(m, "ss", unit, "fail");
+		ret = sd_bus_message_append(m, "s", p->name);
 	if (ret >= 0)
-		ret = sd_bus_message_open_container(m, 'a', "(sv)");
+		ret = sd_bus_message_open_container(m, 'v', "ay");
 	if (ret >= 0)
-		ret = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc,
-					    "Slice", "s", slice, "Delegate", "b", 1,
-					    "DefaultDependencies", "b", 0, "PIDs", "au", 1,
-					    (uint32_t)getpid());
-	if (ret >= 0)
-		ret = append_resources(m, r);
+		ret = sd_bus_message_append_array(m, 'y', p->bytes, p->n_bytes);
 	if (ret >= 0)
 		ret = sd_bus_message_close_container(m);
 	if (ret >= 0)
+		ret = sd_bus_message_close_container(m);
+	return ret;
+}
+
+/*
+ * A call to systemd's manager that carries the resources' properties: StartTransientUnit when
+ * slice is set (create: the scope, with hardrun in it), SetUnitProperties otherwise (update:
+ * runtime, so until the next boot, as runc).
+ */
+struct unit_call {
+	const char *unit;
+	const char *slice; /* StartTransientUnit */
+	const char *id;	   /* StartTransientUnit: for the description */
+};
+
+static int append_scope_props(sd_bus_message *m, const struct unit_call *c)
+{
+	char desc[256];
+
+	snprintf(desc, sizeof(desc), "hardrun container %s", c->id);
+	return sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice",
+				     "s", c->slice, "Delegate", "b", 1, "DefaultDependencies", "b",
+				     0, "PIDs", "au", 1, (uint32_t)getpid());
+}
+
+static int build_call(sd_bus *bus, const struct unit_call *c, const struct hr_sd_props *props,
+		      sd_bus_message **out)
+{
+	_cleanup_bus_message_ sd_bus_message *m = NULL;
+	int ret;
+
+	ret = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1",
+					     "/org/freedesktop/systemd1",
+					     "org.freedesktop.systemd1.Manager",
+					     c->slice ? "StartTransientUnit" : "SetUnitProperties");
+	if (ret >= 0)
+		ret = c->slice ? sd_bus_message_append(m, "ss", c->unit, "fail")
+			       : sd_bus_message_append(m, "sb", c->unit, 1);
+	if (ret >= 0)
+		ret = sd_bus_message_open_container(m, 'a', "(sv)");
+	if (ret >= 0 && c->slice)
+		ret = append_scope_props(m, c);
+	for (size_t i = 0; ret >= 0 && i < props->n; i++)
+		ret = append_prop(m, &props->items[i]);
+	if (ret >= 0)
+		ret = sd_bus_message_close_container(m);
+	if (ret >= 0 && c->slice)
 		ret = sd_bus_message_append(m, "a(sa(sv))", 0);
-	if (ret < 0) {
-		sd_bus_message_unref(m);
-		return hr_err_set(err, -ret, "build the systemd StartTransientUnit call");
-	}
-	ret = sd_bus_call(bus, m, 0, &error, &reply);
-	sd_bus_message_unref(m);
-	sd_bus_message_unref(reply);
-	if (ret < 0) {
-		hr_err_set(err, -ret, "systemd: start transient unit %s in %s: %s", unit, slice,
-			   error.message ? error.message : "failed");
-		sd_bus_error_free(&error);
-		return -1;
-	}
+	if (ret < 0)
+		return ret;
+	*out = steal_pointer(&m);
 	return 0;
+}
+
+/* The property systemd said it does not know (too old for it), or NULL. */
+static const char *unknown_property(const sd_bus_error *error, const struct hr_sd_props *props)
+{
+	if (!sd_bus_error_has_name(error, SD_BUS_ERROR_PROPERTY_READ_ONLY) &&
+	    !sd_bus_error_has_name(error, SD_BUS_ERROR_UNKNOWN_PROPERTY))
+		return NULL;
+	for (size_t i = 0; error->message != NULL && i < props->n; i++) {
+		const char *name = props->items[i].name;
+		const char *at = strstr(error->message, name);
+
+		/* "Cannot set property CPUQuotaPeriodUSec, or unknown property." */
+		if (at != NULL && (at[strlen(name)] == ',' || at[strlen(name)] == ' ' ||
+				   at[strlen(name)] == '\0'))
+			return name;
+	}
+	return NULL;
+}
+
+/* A property systemd took on after 240 (Debian 11 has 247, 12 has 252). */
+static bool newer_property(const char *name)
+{
+	return strcmp(name, "CPUQuotaPeriodUSec") == 0 || strcmp(name, "AllowedCPUs") == 0 ||
+	       strcmp(name, "AllowedMemoryNodes") == 0;
+}
+
+/*
+ * Makes the call; a property this systemd does not know (CPUQuotaPeriodUSec before 242,
+ * AllowedCPUs before 244) is dropped and the call made again: its value still goes to the
+ * cgroup file, and a systemd that does not know it does not re-apply it either.
+ */
+static int call_unit(sd_bus *bus, const struct unit_call *c, struct hr_sd_props *props,
+		     struct hr_err *err)
+{
+	for (;;) {
+		_cleanup_bus_message_ sd_bus_message *m = NULL, *reply = NULL;
+		_cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+		const char *unknown;
+		char names[256];
+		int ret = build_call(bus, c, props, &m);
+
+		if (ret < 0)
+			return hr_err_set(err, -ret, "build the systemd call for %s", c->unit);
+		ret = sd_bus_call(bus, m, 0, &error, &reply);
+		if (ret >= 0)
+			return 0;
+		unknown = unknown_property(&error, props);
+		if (unknown != NULL) {
+			/* as runc: only a debug line for what older systemds lack */
+			hr_log(newer_property(unknown) ? HR_LOG_DEBUG : HR_LOG_WARNING,
+			       "systemd: %s: %s: the value is in the cgroup file only", c->unit,
+			       error.message);
+			hr_sd_props_remove(props, unknown);
+			continue;
+		}
+		hr_sd_props_names(props, names, sizeof(names));
+		if (c->slice)
+			return hr_err_set(
+			    err, -ret, "systemd: start transient unit %s in %s (%s): %s", c->unit,
+			    c->slice, names, error.message ? error.message : "failed");
+		return hr_err_set(err, -ret, "systemd: set the properties of %s (%s): %s", c->unit,
+				  names, error.message ? error.message : "failed");
+	}
 }
 
 /* The system bus, or systemd's private socket when no bus daemon runs (root only). */
@@ -180,6 +252,17 @@ static int wait_in_scope(const char *unit, char *cgroup, size_t size, struct hr_
 			  SCOPE_TIMEOUT_MS / 1000);
 }
 
+/* systemd's bus, as an error naming both ways it tried. */
+static int connect_or_fail(sd_bus **bus, struct hr_err *err)
+{
+	int ret = connect_systemd(bus);
+
+	if (ret < 0)
+		return hr_err_set(err, -ret,
+				  "connect to systemd (system bus or /run/systemd/private)");
+	return 0;
+}
+
 /* A transient scope (Delegate=yes) from "slice:prefix:name", then the plan applied in it. */
 static int systemd_create(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
 			  struct hr_err *err)
@@ -187,6 +270,8 @@ static int systemd_create(const struct hr_config *config, const char *id, struct
 	static const struct hr_resources none;
 	const struct hr_resources *r = &none;
 	char slice[256], unit[512], scope[PATH_MAX];
+	struct unit_call call = {.unit = unit, .slice = slice, .id = id};
+	struct hr_sd_props props;
 	sd_bus *bus = NULL;
 	int ret;
 
@@ -195,13 +280,10 @@ static int systemd_create(const struct hr_config *config, const char *id, struct
 	if (systemd_check(err) < 0 ||
 	    hr_cgroup_systemd_unit(config->has_linux ? config->linux_cfg.cgroups_path : NULL, id,
 				   slice, sizeof(slice), unit, sizeof(unit), err) < 0 ||
-	    hr_cgroup_self(cg->own, sizeof(cg->own), err) < 0)
+	    hr_sd_props_build(r, &props, err) < 0 ||
+	    hr_cgroup_self(cg->own, sizeof(cg->own), err) < 0 || connect_or_fail(&bus, err) < 0)
 		return -1;
-	ret = connect_systemd(&bus);
-	if (ret < 0)
-		return hr_err_set(err, -ret,
-				  "connect to systemd (system bus or /run/systemd/private)");
-	ret = start_scope(bus, unit, slice, id, r, err);
+	ret = call_unit(bus, &call, &props, err);
 	sd_bus_flush_close_unref(bus);
 	if (ret < 0)
 		return -1;
@@ -211,11 +293,56 @@ static int systemd_create(const struct hr_config *config, const char *id, struct
 	return hr_cgroup_adopt(cg, scope, r, err);
 }
 
+/* Whether the plan of writes for r can be made: checked before systemd is told anything. */
+static int plan_check(const struct hr_resources *resources, struct hr_err *err)
+{
+	struct hr_resources r = *resources;
+	struct hr_arena arena = {0};
+	struct hr_cgroup_plan plan;
+	int ret;
+
+	r.n_devices = 0; /* update leaves the device rules as created */
+	ret = hr_cgroup_plan_build(&r, &arena, &plan, err);
+	hr_arena_free(&arena);
+	return ret;
+}
+
+/*
+ * update: the scope's properties first (SetUnitProperties, runtime), so that systemd
+ * re-applying the unit (daemon-reload) keeps the new limits, then the files as with cgroupfs,
+ * which also hold what systemd has no property for.
+ */
+static int systemd_apply(const char *path, const struct hr_resources *resources, struct hr_err *err)
+{
+	const char *leaf = strrchr(path, '/');
+	struct unit_call call = {.unit = leaf != NULL ? leaf + 1 : path};
+	struct hr_resources r = *resources;
+	struct hr_sd_props props;
+	sd_bus *bus = NULL;
+	size_t len = strlen(call.unit);
+	int ret;
+
+	if (len < sizeof(".scope") || strcmp(call.unit + len - strlen(".scope"), ".scope") != 0)
+		return hr_err_set(err, EINVAL, "%s is not the cgroup of a systemd scope", path);
+	hr_cgroup_dir_complete(path, &r);
+	if (plan_check(&r, err) < 0 || hr_sd_props_build(&r, &props, err) < 0)
+		return -1;
+	if (props.n > 0) {
+		if (connect_or_fail(&bus, err) < 0)
+			return -1;
+		ret = call_unit(bus, &call, &props, err);
+		sd_bus_flush_close_unref(bus);
+		if (ret < 0)
+			return -1;
+	}
+	return hr_cgroup_dir_apply(path, &r, err);
+}
+
 const struct hr_cgroup_ops hr_cgroup_systemd_ops = {
     .check_host = systemd_check,
     .create = systemd_create,
     .enter = hr_cgroup_dir_enter,
-    .apply = hr_cgroup_dir_apply,
+    .apply = systemd_apply,
     .freeze = hr_cgroup_dir_freeze,
     .is_frozen = hr_cgroup_dir_is_frozen,
     .kill = hr_cgroup_dir_signal,
