@@ -5,32 +5,7 @@
 #
 #   tests/vm/run-in-vm.sh --systemd "$(command -v bats)" --tap tests/vm/systemd/cgroup.bats
 
-# shellcheck disable=SC2154
-: "${HARDRUN:=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)/hardrun}"
-# HR_SCHEMA_DIR: by default Debian's copy (tests/schema/schema-dir.sh, which lib loads)
-export HARDRUN
-export HR_CGROUP_MANAGER=systemd
-export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-${HR_TEST_TIMEOUT:-300}}
-
-load ../../integration/lib
-
-CG=/sys/fs/cgroup
-
-setup_file() {
-	if ! grep -q HARDRUN_VM_CMD /proc/cmdline || [ ! -d /run/systemd/system ]; then
-		echo "tests/vm/systemd/cgroup.bats runs only in a guest booted with --systemd" >&2
-		return 1
-	fi
-}
-
-mini_bundle() {
-	local applet
-	mkdir -p "$BUNDLE"/rootfs/{bin,dev,proc,sys,tmp,etc}
-	cp "${HR_BUSYBOX:-/bin/busybox}" "$BUNDLE/rootfs/bin/busybox"
-	for applet in sh cat sleep; do ln -s busybox "$BUNDLE/rootfs/bin/$applet"; done
-	"$HARDRUN" spec --force --bundle "$BUNDLE" --profile production --args "$@" >/dev/null
-	cd "$BUNDLE" || return 1
-}
+load helpers
 
 @test "a transient scope with Delegate=yes holds the container, with its limits" {
 	mini_bundle sleep 1000
