@@ -7,8 +7,9 @@
 # `make check-clients` (check-clients.sh).
 #
 #   tests/vm/check.sh [HARDRUN_BINARY [TEST.bats...]]   (default: this checkout's hardrun, and
-#                                                        every test; files: only those, in the
-#                                                        shell-init guest, no systemd boot)
+#                                                        every test; files: only those, those
+#                                                        under tests/vm/systemd/ in the systemd
+#                                                        boot, the others in the shell-init one)
 #
 # Environment: HR_SCHEMA_DIR (as for tests/integration/run.sh), HR_VM_TIMEOUT (seconds for the
 # shell-init boot, default 5400), HR_VM_SYSTEMD_TIMEOUT (the systemd boot, default 1200),
@@ -26,9 +27,14 @@ repo=$(cd "$here/../.." && pwd)
 binary=${1:-$repo/hardrun}
 [ $# -eq 0 ] || shift
 tests=()
+systemd_tests=()
 for t in "$@"; do
 	t=$(realpath -e -- "$t") || { echo "$me: no such test file" >&2; exit 2; }
-	tests+=("$t")
+	if [ "${t%/*}" = "$here/systemd" ]; then
+		systemd_tests+=("$t")
+	else
+		tests+=("$t")
+	fi
 done
 case $binary in
 /*) ;;
@@ -90,7 +96,7 @@ systemd_boot() {
 	fi
 	HARDRUN=$binary "$here/run-in-vm.sh" --systemd --timeout "${HR_VM_SYSTEMD_TIMEOUT:-1200}" \
 		--mem "${HR_VM_MEM:-2048}" --cpus "${HR_VM_CPUS:-1}" \
-		"$(command -v bats)" --tap "$here"/systemd/*.bats 2>&1 | tee "$log"
+		"$(command -v bats)" --tap "${systemd_tests[@]}" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	p=$(grep -acE '^ok ' "$log")
 	f=$(grep -acE '^not ok ' "$log")
@@ -116,8 +122,15 @@ timed() {
 	report+=("$1: $((passed - p0)) passed, $((failed - f0)) failed in $((SECONDS - t0))s")
 }
 
-timed "shell-init guest" shell_boot
-if [ ${#tests[@]} -eq 0 ]; then
+if [ $# -eq 0 ]; then
+	systemd_tests=("$here"/systemd/*.bats)
+fi
+if [ $# -eq 0 ] || [ ${#tests[@]} -gt 0 ]; then
+	timed "shell-init guest" shell_boot
+else
+	echo "$me: NOT RUN: the shell-init guest (only tests/vm/systemd files asked for)"
+fi
+if [ ${#systemd_tests[@]} -gt 0 ]; then
 	timed "systemd guest" systemd_boot
 else
 	echo "$me: NOT RUN: the systemd guest (only some files asked for)"
