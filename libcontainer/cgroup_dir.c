@@ -517,6 +517,25 @@ void hr_cgroup_dir_complete(const char *path, struct hr_resources *r)
 		r->cpu.quota = (hr_opt_i64){true, strncmp(buf, "max", 3) == 0 ? -1 : atoll(buf)};
 }
 
+int hr_cgroup_dir_check_update(const char *path, const struct hr_resources *r, struct hr_err *err)
+{
+	char buf[64];
+	unsigned long long usage;
+	int64_t limit = r->memory.limit.value;
+
+	if (!r->has_memory || !r->memory.check_before_update || !r->memory.limit.set || limit <= 0)
+		return 0;
+	if (hr_cgroup_read(path, "memory.current", buf, sizeof(buf), err) < 0)
+		return hr_err_prefix(err, "linux.resources.memory.checkBeforeUpdate");
+	usage = strtoull(buf, NULL, 10);
+	if (usage > (unsigned long long)limit)
+		return hr_err_set(err, EBUSY,
+				  "linux.resources.memory.checkBeforeUpdate: the new limit %lld is "
+				  "below the current usage %llu (memory.current): not applied",
+				  (long long)limit, usage);
+	return 0;
+}
+
 int hr_cgroup_dir_apply(const char *path, const struct hr_resources *resources, struct hr_err *err)
 {
 	struct hr_resources r = *resources;
@@ -524,6 +543,8 @@ int hr_cgroup_dir_apply(const char *path, const struct hr_resources *resources, 
 	struct hr_cgroup_plan plan;
 	int ret;
 
+	if (hr_cgroup_dir_check_update(path, resources, err) < 0)
+		return -1;
 	hr_cgroup_dir_complete(path, &r);
 	/* device rules stay as created: replacing a live filter is not atomic */
 	r.n_devices = 0;

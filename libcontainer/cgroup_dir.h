@@ -43,6 +43,11 @@ int hr_cgroup_dir_enter(const char *path, pid_t pid, struct hr_err *err);
  * memory limit for a swap limit, the quota for a period. hr_cgroup_dir_apply does it itself.
  */
 void hr_cgroup_dir_complete(const char *path, struct hr_resources *r);
+/*
+ * memory.checkBeforeUpdate: refuses a new memory limit below the cgroup's current usage
+ * (memory.current), as runc does, before anything is changed. hr_cgroup_dir_apply calls it.
+ */
+int hr_cgroup_dir_check_update(const char *path, const struct hr_resources *r, struct hr_err *err);
 /* Applies resources to an existing cgroup (update): enables what controllers they need. */
 int hr_cgroup_dir_apply(const char *path, const struct hr_resources *r, struct hr_err *err);
 /* cgroup.freeze: writes it and waits until cgroup.events says frozen 1/0 (bounded). */

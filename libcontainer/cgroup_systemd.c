@@ -324,6 +324,8 @@ static int systemd_apply(const char *path, const struct hr_resources *resources,
 
 	if (len < sizeof(".scope") || strcmp(call.unit + len - strlen(".scope"), ".scope") != 0)
 		return hr_err_set(err, EINVAL, "%s is not the cgroup of a systemd scope", path);
+	if (hr_cgroup_dir_check_update(path, resources, err) < 0)
+		return -1;
 	hr_cgroup_dir_complete(path, &r);
 	if (plan_check(&r, err) < 0 || hr_sd_props_build(&r, &props, err) < 0)
 		return -1;

@@ -15,6 +15,7 @@
 #include "cgroup_manager.h"
 #include "cleanup.h"
 #include "container_open.h"
+#include "log.h"
 
 /* Opens the container and checks that it has a cgroup. */
 static int open_with_cgroup(const struct hr_context *ctx, const char *id, struct hr_opened *opened,
@@ -75,6 +76,10 @@ int hr_container_update(const struct hr_context *ctx, const char *id,
 	if (open_with_cgroup(ctx, id, &opened, err) < 0)
 		return -1;
 	cg = hr_state_cgroup(&opened.state);
+	/* replacing a live device filter is not atomic: the rules stay as created */
+	if (resources->n_devices > 0)
+		hr_warning("linux.resources.devices: device rules are not changed by update: "
+			   "ignored (they stay as at create)");
 	if (opened.status == HR_STATUS_STOPPED)
 		r = hr_err_set(err, EINVAL, "container %s is not running (stopped)", id);
 	else

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cgroup.h"
+#include "libcontainer/cgroup_dir.h"
 #include "libcontainer/cgroup_sdprops.h"
 #include "libcontainer/cgroup_systemd.h"
 #include "libcontainer/config.h"
@@ -694,4 +695,40 @@ Test(cgroup_sdprops, a_property_systemd_does_not_know_is_dropped)
 	p.n = 0;
 	hr_sd_props_names(&p, names, sizeof(names));
 	cr_assert_str_eq(names, "none");
+}
+
+/* ---- update: memory.checkBeforeUpdate, against a directory standing for the cgroup ---- */
+
+Test(cgroup_update, check_before_update_compares_with_memory_current)
+{
+	char dir[] = "/tmp/hr-cg-XXXXXX", file[64];
+	struct hr_resources r = {.has_memory = true,
+				 .memory = {.limit = {true, 8192}, .check_before_update = true}};
+	struct hr_err err = {0};
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/memory.current", dir);
+	cr_assert_not_null(f = fopen(file, "w"));
+	fputs("1048576\n", f);
+	fclose(f);
+	cr_assert_lt(hr_cgroup_dir_check_update(dir, &r, &err), 0);
+	cr_assert_eq(err.errnum, EBUSY);
+	cr_assert(strstr(err.msg, "linux.resources.memory.checkBeforeUpdate: the new limit 8192 is "
+				  "below the current usage 1048576") != NULL,
+		  "%s", err.msg);
+	r.memory.limit.value = 2097152;
+	cr_assert_eq(hr_cgroup_dir_check_update(dir, &r, &err), 0, "%s", err.msg);
+	/* without the flag, or without a positive limit, nothing is read */
+	r.memory.limit.value = 8192;
+	r.memory.check_before_update = false;
+	cr_assert_eq(hr_cgroup_dir_check_update(dir, &r, &err), 0);
+	unlink(file);
+	r.memory.check_before_update = true;
+	r.memory.limit.value = -1;
+	cr_assert_eq(hr_cgroup_dir_check_update(dir, &r, &err), 0);
+	r.memory.limit.value = 8192;
+	cr_assert_lt(hr_cgroup_dir_check_update(dir, &r, &err), 0, "no memory.current: an error");
+	cr_assert(strstr(err.msg, "checkBeforeUpdate") != NULL, "%s", err.msg);
+	rmdir(dir);
 }

@@ -274,6 +274,28 @@ assert_file() { # assert_file FILE EXPECTED
 	assert_no_cgroup c1
 }
 
+@test "update: memory.checkBeforeUpdate refuses a limit below the current usage, and nothing changes" {
+	bundle production -- sleep 1000
+	hr_bg run -d c1
+	local before
+	before=$(cat $CG/c1/memory.max)
+	# a few pages: far below what the container uses; without the check the kernel would
+	# reclaim and then OOM-kill it
+	run -1 hr update --resources - c1 <<<'{"memory":{"limit":8192,"checkBeforeUpdate":true}}'
+	assert_output_contains "linux.resources.memory.checkBeforeUpdate: the new limit 8192 is below the current usage"
+	assert_file $CG/c1/memory.max "$before"
+	run -0 hr state c1
+	assert_output_contains '"status": "running"'
+	# above the usage, the check lets it through
+	run -0 hr update --resources - c1 <<<'{"memory":{"limit":268435456,"checkBeforeUpdate":true}}'
+	assert_file $CG/c1/memory.max 268435456
+	# device rules stay as created, and the caller is told
+	run -0 --separate-stderr hr update --resources - c1 <<<'{"devices":[{"allow":true,"access":"rwm"}]}'
+	[[ $stderr == *"linux.resources.devices: device rules are not changed by update: ignored"* ]] || fail "$stderr"
+	run -0 hr delete --force c1
+	assert_no_cgroup c1
+}
+
 @test "events --stats: plausible numbers with runc's field names" {
 	bundle production -- sh -c 'dd if=/dev/zero of=/dev/null bs=4M count=1 2>/dev/null; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; sleep 1000'
 	hr_bg run -d c1
