@@ -342,18 +342,47 @@ static void read_hugepage_limit(struct hr_jctx *ctx, yajl_val item, void *elem)
 	}
 }
 
+/*
+ * The core interface files a container's config may write: the others move processes
+ * (cgroup.procs, cgroup.threads), delegate (cgroup.subtree_control, cgroup.type), or freeze and
+ * kill, which pause, resume and kill own; cgroup.controllers, .events and .stat are read-only.
+ */
+static const char *const writable_core_files[] = {
+    "cgroup.max.depth",
+    "cgroup.max.descendants",
+    "cgroup.pressure",
+};
+
+/* Why key cannot be a linux.resources.unified key; NULL when it can. */
+static const char *unified_key_problem(const char *key)
+{
+	if (strchr(key, '/') != NULL || strcmp(key, ".") == 0 || strcmp(key, "..") == 0)
+		return "must be a cgroup file name, without \"/\", \".\" or \"..\"";
+	if (strchr(key, '.') == NULL || key[0] == '.')
+		return "must be a file of the form CONTROLLER.PARAMETER (like \"memory.high\")";
+	if (strncmp(key, "cgroup.", 7) != 0)
+		return NULL;
+	for (size_t i = 0; i < HR_N_ELEMS(writable_core_files); i++)
+		if (strcmp(key, writable_core_files[i]) == 0)
+			return NULL;
+	return "is a cgroup core interface file hardrun manages, not a resource limit (of the "
+	       "cgroup.* files only cgroup.max.depth, cgroup.max.descendants and cgroup.pressure "
+	       "may be set)";
+}
+
 static void read_unified(struct hr_jctx *ctx, yajl_val v, struct hr_resources *r)
 {
 	if (!hr_cfg_read_string_map(ctx, v, &r->unified, &r->n_unified))
 		return;
 	for (size_t i = 0; i < r->n_unified; i++) {
 		const char *key = r->unified[i].key;
+		const char *why = unified_key_problem(key);
+		size_t saved;
 
-		/* a cgroup file name, never a path out of the container's cgroup */
-		if (strchr(key, '/') == NULL && strcmp(key, ".") != 0 && strcmp(key, "..") != 0)
+		if (why == NULL)
 			continue;
-		size_t saved = hr_jpath_key(ctx, key);
-		hr_jerror(ctx, "must be a cgroup file name, without \"/\", \".\" or \"..\"");
+		saved = hr_jpath_key(ctx, key);
+		hr_jerror(ctx, "%s", why);
 		hr_jpath_pop(ctx, saved);
 	}
 }

@@ -817,6 +817,36 @@ Test(config_errors, unified)
 		"number");
 }
 
+/* runc's CONTROLLER.PARAMETER form; the core files hardrun itself writes are not resources */
+Test(config_errors, unified_keys_are_resource_files)
+{
+	rejects("{'linux': {'resources': {'unified': {'a/b': '1'}}}}",
+		"config.json: linux.resources.unified[\"a/b\"]: must be a cgroup file name");
+	rejects("{'linux': {'resources': {'unified': {'memorymax': '1'}}}}",
+		"config.json: linux.resources.unified.memorymax: must be a file of the form "
+		"CONTROLLER.PARAMETER");
+	rejects("{'linux': {'resources': {'unified': {'.max': '1'}}}}",
+		"config.json: linux.resources.unified[\".max\"]: must be a file of the form "
+		"CONTROLLER.PARAMETER");
+	static const char *const core[] = {
+	    "cgroup.procs", "cgroup.threads", "cgroup.subtree_control", "cgroup.type",
+	    "cgroup.kill",  "cgroup.freeze",  "cgroup.controllers",	"cgroup.events"};
+	for (size_t i = 0; i < sizeof(core) / sizeof(core[0]); i++) {
+		char doc[128], msg[160];
+
+		snprintf(doc, sizeof(doc), "{'linux': {'resources': {'unified': {'%s': '1'}}}}",
+			 core[i]);
+		snprintf(msg, sizeof(msg),
+			 "config.json: linux.resources.unified[\"%s\"]: is a cgroup core "
+			 "interface file hardrun manages",
+			 core[i]);
+		rejects(doc, msg);
+	}
+	parses_ok("{'linux': {'resources': {'unified': {'cgroup.max.depth': '2', "
+		  "'cgroup.max.descendants': '10', 'cgroup.pressure': '0', 'misc.max': 'x 1', "
+		  "'rdma.max': 'rxe0 hca_handle=1'}}}}");
+}
+
 /* ---- linux.seccomp ---- */
 
 #define SECCOMP(body) "{'linux': {'seccomp': {" body "}}}"
