@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "log.h"
 
 static const struct {
@@ -140,10 +141,11 @@ struct builder {
 	size_t cap;
 };
 
-static void add(struct builder *b, const char *file, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static struct hr_cgroup_write *add(struct builder *b, const char *file, const char *what,
+				   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void add(struct builder *b, const char *file, const char *what, const char *fmt, ...)
+static struct hr_cgroup_write *add(struct builder *b, const char *file, const char *what,
+				   const char *fmt, ...)
 {
 	struct hr_cgroup_write *w;
 	char value[256];
@@ -158,7 +160,9 @@ static void add(struct builder *b, const char *file, const char *what, const cha
 	w->file = hr_arena_strdup(b->arena, file);
 	w->value = hr_arena_strdup(b->arena, value);
 	w->what = what;
+	w->if_missing = HR_MISSING_FAIL;
 	b->plan->controllers |= hr_cgroup_controller_of(file);
+	return w;
 }
 
 static int plan_memory(struct builder *b, const struct hr_memory *m, struct hr_err *err)
@@ -177,8 +181,14 @@ static int plan_memory(struct builder *b, const struct hr_memory *m, struct hr_e
 	r = hr_cgroup_swap_value(&m->swap, &m->limit, value, sizeof(value), err);
 	if (r < 0)
 		return -1;
-	if (r > 0)
-		add(b, "memory.swap.max", "memory.swap", "%s", value);
+	if (r > 0) {
+		struct hr_cgroup_write *w = add(b, "memory.swap.max", "memory.swap", "%s", value);
+
+		/* without swap accounting runc skips both: "max" is had, "0" cannot be */
+		if (strcmp(value, "max") == 0 || strcmp(value, "0") == 0)
+			w->if_missing =
+			    m->swap.set && m->swap.value != 0 ? HR_MISSING_WARN : HR_MISSING_QUIET;
+	}
 	return 0;
 }
 
@@ -275,7 +285,7 @@ static int plan_unified(struct builder *b, const struct hr_resources *r, struct 
 		if (strlen(kv->value) >= 256)
 			return hr_err_set(err, EINVAL, "unified.%.64s: value longer than 255 bytes",
 					  kv->key);
-		add(b, kv->key, "unified", "%s", kv->value);
+		add(b, kv->key, hr_jpath_member(b->arena, "unified", kv->key), "%s", kv->value);
 	}
 	return 0;
 }

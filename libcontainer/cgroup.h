@@ -51,11 +51,22 @@ const char *hr_cgroup_controller_name(unsigned controller);
 /* The controller a cgroup file belongs to ("memory.max" -> HR_CTRL_MEMORY); 0 for core files. */
 unsigned hr_cgroup_controller_of(const char *file);
 
-/* One file to write; `what` names the config field for messages ("memory.limit"). */
+/* What applying a write does when its file does not exist in the cgroup. */
+enum hr_cgroup_if_missing {
+	HR_MISSING_FAIL,  /* an error naming the config field */
+	HR_MISSING_QUIET, /* nothing to apply (a debug message) */
+	HR_MISSING_WARN,  /* asked for, but nothing to apply: a warning */
+};
+
+/*
+ * One file to write; `what` names the config field below linux.resources for messages
+ * ("memory.limit", "unified[\"memory.high\"]"), as JSON paths are written.
+ */
 struct hr_cgroup_write {
 	const char *file;
 	const char *value;
 	const char *what;
+	enum hr_cgroup_if_missing if_missing;
 };
 
 struct bpf_insn;
@@ -84,6 +95,10 @@ void hr_cgroup_memory_value(int64_t limit, char *buf, size_t size);
  * memory.swap.max from the spec's memory+swap and memory limits, as runc: -1 -> "max"; swap
  * unset with an unlimited memory -> "max"; otherwise swap - limit (0 when equal). Returns 1 when
  * there is a value to write, 0 when none, -1 (err) when it cannot be expressed.
+ *
+ * Without swap accounting (no memory.swap.max in the cgroup) "max" and "0" are skipped, as runc
+ * does: with a warning when memory.swap asked for them, silently when only an unlimited memory
+ * did; any other value fails naming linux.resources.memory.swap.
  */
 int hr_cgroup_swap_value(const hr_opt_i64 *swap, const hr_opt_i64 *limit, char *buf, size_t size,
 			 struct hr_err *err);

@@ -134,7 +134,8 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
-static int enable_in(const char *dir, unsigned wanted, struct hr_err *err)
+/* On a controller that dir cannot give its children, sets *missing to it and fails (ENOTSUP). */
+static int enable_in(const char *dir, unsigned wanted, unsigned *missing, struct hr_err *err)
 {
 	char enabled[512], available[512], plus[32];
 
@@ -148,11 +149,13 @@ static int enable_in(const char *dir, unsigned wanted, struct hr_err *err)
 		if (hr_cgroup_read(dir, "cgroup.controllers", available, sizeof(available), err) <
 		    0)
 			return -1;
-		if (!has_word(available, name))
+		if (!has_word(available, name)) {
+			*missing = bit;
 			return hr_err_set(err, ENOTSUP,
-					  "the %s controller is not available in %s (its "
-					  "cgroup.controllers: \"%s\")",
+					  "the %s cgroup controller is not available (not in "
+					  "%s/cgroup.controllers: \"%s\")",
 					  name, dir, available);
+		}
 		snprintf(plus, sizeof(plus), "+%s", name);
 		if (hr_cgroup_write(dir, "cgroup.subtree_control", plus, err) < 0) {
 			if (err->errnum == EBUSY)
@@ -166,8 +169,12 @@ static int enable_in(const char *dir, unsigned wanted, struct hr_err *err)
 	return 0;
 }
 
-/* Enables the controllers in every ancestor of the cgroup at path, from the root down. */
-static int enable_controllers(const char *path, unsigned wanted, struct hr_err *err)
+/*
+ * Enables the controllers in every ancestor of the cgroup at path, from the root down; *missing
+ * gets the controller that is not available, if that is why it fails.
+ */
+static int enable_controllers(const char *path, unsigned wanted, unsigned *missing,
+			      struct hr_err *err)
 {
 	char dir[PATH_MAX];
 	size_t root_len = strlen(HR_CGROUP_ROOT);
@@ -182,40 +189,90 @@ static int enable_controllers(const char *path, unsigned wanted, struct hr_err *
 
 		memcpy(dir, path, len);
 		dir[len] = '\0';
-		if (enable_in(dir, wanted, err) < 0)
-			return hr_err_prefix(err, "enable controllers for %s", path);
+		if (enable_in(dir, wanted, missing, err) < 0)
+			return *missing != 0
+				   ? -1
+				   : hr_err_prefix(err, "enable controllers for %s", path);
 	}
 	return 0;
 }
 
 /* ---- applying a plan ---- */
 
+/*
+ * Names the config field that wanted a controller the cgroup cannot have: a
+ * linux.resources.unified key itself, the section (linux.resources.memory) of the others.
+ */
+static int name_controller_user(const struct hr_cgroup_plan *plan, unsigned controller,
+				struct hr_err *err)
+{
+	for (size_t i = 0; i < plan->n_writes; i++) {
+		const char *what = plan->writes[i].what;
+		size_t len = strncmp(what, "unified", 7) == 0 ? strlen(what) : strcspn(what, ".[");
+
+		if (hr_cgroup_controller_of(plan->writes[i].file) == controller)
+			return hr_err_prefix(err, "linux.resources.%.*s", (int)len, what);
+	}
+	return -1;
+}
+
+/* A file the plan writes that the cgroup does not have (w->if_missing says what that means). */
+static int missing_file(const char *path, const struct hr_cgroup_write *w, struct hr_err *err)
+{
+	bool swap = strcmp(w->file, "memory.swap.max") == 0;
+
+	if (w->if_missing == HR_MISSING_QUIET) {
+		hr_debug("%s: no %s, linux.resources.%s not applied", path, w->file, w->what);
+		return 0;
+	}
+	if (w->if_missing == HR_MISSING_WARN) {
+		hr_warning(
+		    "linux.resources.%s: the kernel has no swap accounting (no %s in %s): %s",
+		    w->what, w->file, path,
+		    strcmp(w->value, "0") == 0
+			? "\"no swap\" cannot be enforced, the container's memory may be "
+			  "swapped out"
+			: "swap stays unlimited, as asked");
+		return 0;
+	}
+	if (swap)
+		return hr_err_set(
+		    err, ENOENT,
+		    "linux.resources.%s: the kernel has no swap accounting (no %s in "
+		    "%s): %s bytes of swap beyond the memory limit cannot be set (set "
+		    "swap equal to the memory limit, or -1)",
+		    w->what, w->file, path, w->value);
+	if (strncmp(w->what, "unified", 7) == 0)
+		return hr_err_set(err, ENOENT,
+				  "linux.resources.%s: no such file in the container's cgroup %s "
+				  "(its controller is not enabled there, or the kernel has no such "
+				  "file)",
+				  w->what, path);
+	return hr_err_set(err, ENOENT, "linux.resources.%s: the kernel has no %s in cgroup %s",
+			  w->what, w->file, path);
+}
+
 static int apply_write(const char *path, const struct hr_cgroup_write *w, struct hr_err *err)
 {
 	char p[PATH_MAX];
-	bool unified = strcmp(w->what, "unified") == 0;
 
 	if (file_path(p, sizeof(p), path, w->file, err) < 0)
 		return -1;
-	if (unified && access(p, F_OK) < 0)
-		return hr_err_set(err, ENOENT,
-				  "linux.resources.unified: \"%s\": no such file in cgroup %s",
-				  w->file, path);
+	if (access(p, F_OK) < 0)
+		return errno == ENOENT ? missing_file(path, w, err)
+				       : hr_err_sys(err, "linux.resources.%s: %s", w->what, p);
 	if (hr_cgroup_write(path, w->file, w->value, err) == 0)
 		return 0;
-	/* without swap accounting there is no memory.swap.max: nothing to limit */
-	if (err->errnum == ENOENT && strcmp(w->file, "memory.swap.max") == 0) {
-		hr_debug("%s: no swap accounting, memory.swap not applied", path);
-		return 0;
-	}
 	return hr_err_set(err, err->errnum, "linux.resources.%s: set %s to \"%s\" in %s", w->what,
 			  w->file, w->value, path);
 }
 
 static int apply_plan(const char *path, const struct hr_cgroup_plan *plan, struct hr_err *err)
 {
-	if (enable_controllers(path, plan->controllers, err) < 0)
-		return -1;
+	unsigned missing = 0;
+
+	if (enable_controllers(path, plan->controllers, &missing, err) < 0)
+		return missing != 0 ? name_controller_user(plan, missing, err) : -1;
 	for (size_t i = 0; i < plan->n_writes; i++)
 		if (apply_write(path, &plan->writes[i], err) < 0)
 			return -1;

@@ -240,6 +240,13 @@ size_t hr_jpath_key(struct hr_jctx *ctx, const char *key)
 	return saved;
 }
 
+char *hr_jpath_member(struct hr_arena *arena, const char *parent, const char *key)
+{
+	if (is_plain_key(key))
+		return hr_arena_printf(arena, "%s.%s", parent, key);
+	return hr_arena_printf(arena, "%s[\"%.64s\"]", parent, key);
+}
+
 size_t hr_jpath_index(struct hr_jctx *ctx, size_t index)
 {
 	size_t saved = ctx->path_len;

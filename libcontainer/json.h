@@ -52,6 +52,8 @@ size_t hr_jpath_key(struct hr_jctx *ctx, const char *key);
 size_t hr_jpath_index(struct hr_jctx *ctx, size_t index);
 void hr_jpath_pop(struct hr_jctx *ctx, size_t saved);
 const char *hr_jpath(const struct hr_jctx *ctx);
+/* parent's member key as hr_jpath_key writes it ("a.b", "a[\"b.c\"]"), in arena. */
+char *hr_jpath_member(struct hr_arena *arena, const char *parent, const char *key);
 
 /* Adds "name: path: <message>" (path omitted when at the root). Returns false. */
 bool hr_jerror(struct hr_jctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -284,6 +284,64 @@ Test(cgroup_plan, what_v2_cannot_express_is_an_error)
 	hr_arena_free(&arena);
 }
 
+static const struct hr_cgroup_write *plan_write(const struct hr_cgroup_plan *plan, const char *file)
+{
+	for (size_t i = 0; i < plan->n_writes; i++)
+		if (strcmp(plan->writes[i].file, file) == 0)
+			return &plan->writes[i];
+	cr_assert_fail("no %s in the plan", file);
+	return NULL;
+}
+
+/* Messages name a unified key by its JSON path, as the config's own errors do. */
+Test(cgroup_plan, unified_writes_name_their_key)
+{
+	struct hr_resources_doc *doc =
+	    parse_resources("{\"unified\":{\"memory.high\":\"1G\",\"misc.max\":\"x 1\"}}");
+	struct hr_arena arena = {0};
+	struct hr_cgroup_plan plan;
+	struct hr_err err = {0};
+
+	cr_assert_eq(hr_cgroup_plan_build(&doc->resources, &arena, &plan, &err), 0, "%s", err.msg);
+	cr_expect_str_eq(plan_write(&plan, "memory.high")->what, "unified[\"memory.high\"]");
+	cr_expect_str_eq(plan_write(&plan, "misc.max")->what, "unified[\"misc.max\"]");
+	cr_expect_eq(plan.controllers, HR_CTRL_MEMORY | HR_CTRL_MISC);
+	hr_arena_free(&arena);
+	hr_resources_doc_free(doc);
+}
+
+/* Without swap accounting: runc skips "max" and "0"; hardrun says so when swap asked for it. */
+static enum hr_cgroup_if_missing swap_if_missing(const char *memory_json)
+{
+	struct hr_resources_doc *doc = parse_resources(memory_json);
+	struct hr_arena arena = {0};
+	struct hr_cgroup_plan plan;
+	struct hr_err err = {0};
+	enum hr_cgroup_if_missing m;
+
+	cr_assert_eq(hr_cgroup_plan_build(&doc->resources, &arena, &plan, &err), 0, "%s", err.msg);
+	m = plan_write(&plan, "memory.swap.max")->if_missing;
+	cr_expect_eq(plan_write(&plan, "memory.max")->if_missing, HR_MISSING_FAIL);
+	hr_arena_free(&arena);
+	hr_resources_doc_free(doc);
+	return m;
+}
+
+Test(cgroup_plan, swap_without_accounting)
+{
+	/* swap == limit: no swap, which cannot be enforced */
+	cr_expect_eq(swap_if_missing("{\"memory\":{\"limit\":1000000,\"swap\":1000000}}"),
+		     HR_MISSING_WARN);
+	/* unlimited swap, asked for */
+	cr_expect_eq(swap_if_missing("{\"memory\":{\"limit\":1000000,\"swap\":-1}}"),
+		     HR_MISSING_WARN);
+	/* only the memory is unlimited: nothing was asked of swap */
+	cr_expect_eq(swap_if_missing("{\"memory\":{\"limit\":-1}}"), HR_MISSING_QUIET);
+	/* extra swap cannot be had at all: an error naming memory.swap */
+	cr_expect_eq(swap_if_missing("{\"memory\":{\"limit\":1000000,\"swap\":3000000}}"),
+		     HR_MISSING_FAIL);
+}
+
 /* ---- update options ---- */
 
 Test(cgroup_update, options_map_to_resources)

@@ -268,7 +268,7 @@ assert_file() { # assert_file FILE EXPECTED
 	run -1 hr update --cpuset-cpus 99 c1
 	assert_output_contains 'set cpuset.cpus to "99"'
 	run -1 hr update --resources - c1 <<<'{"unified":{"memory.nonsense":"1"}}'
-	assert_output_contains '"memory.nonsense": no such file in cgroup /sys/fs/cgroup/c1'
+	assert_output_contains 'linux.resources.unified["memory.nonsense"]: no such file in the container'"'"'s cgroup /sys/fs/cgroup/c1'
 	assert_file $CG/c1/memory.max 134217728
 	run -0 hr delete --force c1
 	assert_no_cgroup c1
@@ -360,7 +360,33 @@ assert_file() { # assert_file FILE EXPECTED
 	[ ! -e "$HR_ROOT/c1" ] || fail "state directory left"
 	update_config 'c["linux"]["resources"]["unified"] = {"nosuch.file": "1"}'
 	run -1 hr create --bundle "$BUNDLE" c1
-	assert_output_contains '"nosuch.file": no such file in cgroup'
+	assert_output_contains 'linux.resources.unified["nosuch.file"]: no such file in the container'
+	assert_no_cgroup c1
+}
+
+@test "unified: core files and paths out of the cgroup are refused by JSON path, nothing made" {
+	bundle production -- true
+	for key in cgroup.procs cgroup.subtree_control cgroup.kill cgroup.freeze cgroup.type; do
+		update_config "c['linux']['resources']['unified'] = {'$key': '1'}"
+		run -1 hr create --bundle "$BUNDLE" c1
+		assert_output_contains "linux.resources.unified[\"$key\"]: is a cgroup core interface file"
+		assert_no_cgroup c1
+	done
+	for key in ../memory.max memory/memory.max ..; do
+		update_config "c['linux']['resources']['unified'] = {'$key': '1'}"
+		run -1 hr create --bundle "$BUNDLE" c1
+		assert_output_contains "linux.resources.unified[\"$key\"]: must be a cgroup file name"
+		assert_no_cgroup c1
+	done
+	update_config "c['linux']['resources']['unified'] = {'nodot': '1'}"
+	run -1 hr create --bundle "$BUNDLE" c1
+	assert_output_contains "linux.resources.unified.nodot: must be a file of the form CONTROLLER.PARAMETER"
+	# the core files that are limits are written
+	update_config "c['linux']['resources']['unified'] = {'cgroup.max.descendants': '3'}
+c['process']['args'] = ['sleep', '1000']"
+	hr_bg run -d c1
+	assert_file $CG/c1/cgroup.max.descendants 3
+	run -0 hr delete --force c1
 	assert_no_cgroup c1
 }
 
