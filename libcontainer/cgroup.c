@@ -250,9 +250,25 @@ static void plan_io(struct builder *b, const struct hr_block_io *io)
 	}
 }
 
+/* rdma.max, a line per device: "DEVICE hca_handle=N hca_object=M", an unset count as "max". */
+static void plan_rdma(struct builder *b, const struct hr_resources *r)
+{
+	for (size_t i = 0; i < r->n_rdma; i++) {
+		const struct hr_rdma_limit *l = &r->rdma[i];
+		char handles[16] = "max", objects[16] = "max";
+
+		if (l->hca_handles.set)
+			snprintf(handles, sizeof(handles), "%" PRIu64, l->hca_handles.value);
+		if (l->hca_objects.set)
+			snprintf(objects, sizeof(objects), "%" PRIu64, l->hca_objects.value);
+		add(b, "rdma.max", hr_jpath_member(b->arena, "rdma", l->device),
+		    "%s hca_handle=%s hca_object=%s", l->device, handles, objects);
+	}
+}
+
 static size_t plan_capacity(const struct hr_resources *r)
 {
-	size_t n = 16 + r->n_hugepage_limits + r->n_unified;
+	size_t n = 16 + r->n_hugepage_limits + r->n_rdma + r->n_unified;
 
 	if (r->has_block_io) {
 		n += r->block_io.n_weight_devices;
@@ -309,6 +325,7 @@ int hr_cgroup_plan_build(const struct hr_resources *r, struct hr_arena *arena,
 	}
 	if (r->has_block_io)
 		plan_io(&b, &r->block_io);
+	plan_rdma(&b, r);
 	if (plan_unified(&b, r, err) < 0)
 		return -1;
 	if (r->n_devices > 0 && hr_devfilter_build(r->devices, r->n_devices, arena, &plan->dev_prog,
@@ -402,7 +419,7 @@ bool hr_cgroup_config_has_limits(const struct hr_config *config)
 	if (!config->has_linux || !config->linux_cfg.has_resources)
 		return false;
 	return r->has_memory || r->has_cpu || r->has_pids || r->has_block_io ||
-	       r->n_hugepage_limits > 0 || r->n_unified > 0 || r->n_devices > 0;
+	       r->n_hugepage_limits > 0 || r->n_rdma > 0 || r->n_unified > 0 || r->n_devices > 0;
 }
 
 /* ---- update options ---- */

@@ -60,7 +60,7 @@ enum hr_cgroup_if_missing {
 
 /*
  * One file to write; `what` names the config field below linux.resources for messages
- * ("memory.limit", "unified[\"memory.high\"]"), as JSON paths are written.
+ * ("memory.limit", "rdma.mlx5_0", "unified[\"memory.high\"]"), as JSON paths are written.
  */
 struct hr_cgroup_write {
 	const char *file;

@@ -201,7 +201,7 @@ static int enable_controllers(const char *path, unsigned wanted, unsigned *missi
 
 /*
  * Names the config field that wanted a controller the cgroup cannot have: a
- * linux.resources.unified key itself, the section (linux.resources.memory) of the others.
+ * linux.resources.unified key itself, the section (linux.resources.rdma) of the others.
  */
 static int name_controller_user(const struct hr_cgroup_plan *plan, unsigned controller,
 				struct hr_err *err)
@@ -263,6 +263,11 @@ static int apply_write(const char *path, const struct hr_cgroup_write *w, struct
 				       : hr_err_sys(err, "linux.resources.%s: %s", w->what, p);
 	if (hr_cgroup_write(path, w->file, w->value, err) == 0)
 		return 0;
+	if (err->errnum == ENODEV && strcmp(w->file, "rdma.max") == 0)
+		return hr_err_set(err, ENODEV,
+				  "linux.resources.%s: the kernel has no such RDMA device (set "
+				  "rdma.max to \"%s\" in %s)",
+				  w->what, w->value, path);
 	return hr_err_set(err, err->errnum, "linux.resources.%s: set %s to \"%s\" in %s", w->what,
 			  w->file, w->value, path);
 }

@@ -92,11 +92,12 @@ SHAPE(block_io, LEAF("weight"), LEAF("leafWeight"), ARRAY("weightDevice", weight
       ARRAY("throttleReadIOPSDevice", throttle_device),
       ARRAY("throttleWriteIOPSDevice", throttle_device));
 SHAPE(hugepage_limit, LEAF("pageSize"), LEAF("limit"));
+SHAPE(rdma_limit, LEAF("hcaHandles"), LEAF("hcaObjects"));
 SHAPE(resources, ARRAY("devices", device_rule), OBJ("memory", memory), OBJ("cpu", cpu),
       OBJ("pids", pids), OBJ("blockIO", block_io), ARRAY("hugepageLimits", hugepage_limit),
       REFUSED("network", "cgroup v2 has no net_cls or net_prio controller (classID and "
 			 "priorities need cgroup v1)"),
-      REFUSED("rdma", "the rdma controller is not supported yet"), LEAF("unified"));
+      MAP("rdma", rdma_limit), LEAF("unified"));
 
 SHAPE(namespace, LEAF("type"), LEAF("path"));
 SHAPE(device, LEAF("type"), LEAF("path"), LEAF("major"), LEAF("minor"), LEAF("fileMode"),

@@ -283,6 +283,16 @@ struct hr_hugepage_limit {
 	uint64_t limit;
 };
 
+/* linux.resources.rdma.DEVICE: unset counts are written as "max" */
+struct hr_rdma_limit {
+	char *device;		/* the RDMA device's name ("mlx5_0", "rxe0") */
+	hr_opt_u64 hca_handles; /* 0..HR_RDMA_LIMIT_MAX */
+	hr_opt_u64 hca_objects;
+};
+
+/* The largest count rdma.max takes (the kernel's int; it reads back as "max"). */
+#define HR_RDMA_LIMIT_MAX 2147483647
+
 struct hr_resources {
 	struct hr_device_rule *devices;
 	size_t n_devices;
@@ -296,6 +306,8 @@ struct hr_resources {
 	struct hr_block_io block_io;
 	struct hr_hugepage_limit *hugepage_limits;
 	size_t n_hugepage_limits;
+	struct hr_rdma_limit *rdma;
+	size_t n_rdma;
 	struct hr_kv *unified; /* cgroup v2 file name -> value */
 	size_t n_unified;
 };

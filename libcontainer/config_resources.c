@@ -387,6 +387,60 @@ static void read_unified(struct hr_jctx *ctx, yajl_val v, struct hr_resources *r
 	}
 }
 
+/* ---- rdma ---- */
+
+/* An RDMA device name as rdma.max reads it: 1..63 printable bytes, no space, no '/'. */
+static const char *rdma_device_problem(const char *name)
+{
+	if (name[0] == '\0')
+		return "an RDMA device name must not be empty";
+	if (strlen(name) > 63)
+		return "an RDMA device name has at most 63 bytes";
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || *p == '/')
+			return "an RDMA device name has no spaces, control characters or \"/\"";
+	return NULL;
+}
+
+static void read_rdma_count(struct hr_jctx *ctx, yajl_val obj, const char *key, hr_opt_u64 *out)
+{
+	size_t saved;
+	yajl_val v = hr_cfg_enter(ctx, obj, key, false, &saved);
+
+	if (v == NULL)
+		return;
+	/* the kernel keeps the count in an int: larger numbers are refused with EINVAL */
+	out->set = hr_cfg_read_u64_range(ctx, v, 0, HR_RDMA_LIMIT_MAX, &out->value);
+	hr_jpath_pop(ctx, saved);
+}
+
+/* linux.resources.rdma: {"DEVICE": {"hcaHandles": N, "hcaObjects": M}, ...} */
+static void read_rdma(struct hr_jctx *ctx, yajl_val v, struct hr_resources *r)
+{
+	size_t n;
+
+	if (!hr_jexpect_object(ctx, v) || (n = v->u.object.len) == 0)
+		return;
+	r->rdma = hr_arena_array(ctx->arena, n, sizeof(*r->rdma));
+	for (size_t i = 0; i < n; i++) {
+		struct hr_rdma_limit *l = &r->rdma[i];
+		const char *name = v->u.object.keys[i];
+		yajl_val item = v->u.object.values[i];
+		size_t saved = hr_jpath_key(ctx, name);
+		const char *why = rdma_device_problem(name);
+
+		l->device = hr_arena_strdup(ctx->arena, name);
+		if (why != NULL) {
+			hr_jerror(ctx, "%s, got \"%.64s\"", why, name);
+		} else if (item != NULL && !YAJL_IS_NULL(item) && hr_jexpect_object(ctx, item)) {
+			read_rdma_count(ctx, item, "hcaHandles", &l->hca_handles);
+			read_rdma_count(ctx, item, "hcaObjects", &l->hca_objects);
+		}
+		hr_jpath_pop(ctx, saved);
+	}
+	r->n_rdma = n;
+}
+
 /* Reads a member object with fn when present; sets *has when it is an object. */
 static void read_section(struct hr_jctx *ctx, yajl_val obj, const char *key, bool *has,
 			 void (*fn)(struct hr_jctx *, yajl_val, void *), void *out)
@@ -444,6 +498,10 @@ void hr_cfg_read_resources(struct hr_jctx *ctx, yajl_val v, struct hr_resources 
 	read_section(ctx, v, "blockIO", &r->has_block_io, block_io_fn, &r->block_io);
 	r->hugepage_limits = hr_cfg_array(ctx, v, "hugepageLimits", sizeof(*r->hugepage_limits),
 					  read_hugepage_limit, &r->n_hugepage_limits);
+	if ((m = hr_cfg_enter(ctx, v, "rdma", false, &saved)) != NULL) {
+		read_rdma(ctx, m, r);
+		hr_jpath_pop(ctx, saved);
+	}
 	if ((m = hr_cfg_enter(ctx, v, "unified", false, &saved)) != NULL) {
 		read_unified(ctx, m, r);
 		hr_jpath_pop(ctx, saved);

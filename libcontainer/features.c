@@ -155,7 +155,7 @@ static void gen_linux(yajl_gen g)
 	hr_jgen_kv_bool(g, "v2", true);
 	hr_jgen_kv_bool(g, "systemd", true);
 	hr_jgen_kv_bool(g, "systemdUser", false);
-	hr_jgen_kv_bool(g, "rdma", false);
+	hr_jgen_kv_bool(g, "rdma", true);
 	yajl_gen_map_close(g);
 
 	gen_seccomp(g);

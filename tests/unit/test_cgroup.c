@@ -293,6 +293,30 @@ static const struct hr_cgroup_write *plan_write(const struct hr_cgroup_plan *pla
 	return NULL;
 }
 
+Test(cgroup_plan, rdma_a_line_per_device_unset_counts_max)
+{
+	struct hr_resources_doc *doc =
+	    parse_resources("{\"rdma\":{\"mlx5_0\":{\"hcaHandles\":8,\"hcaObjects\":4096},"
+			    "\"rxe0\":{\"hcaHandles\":2},\"mlx.1\":{}}}");
+	struct hr_arena arena = {0};
+	struct hr_cgroup_plan plan;
+	struct hr_err err = {0};
+	const char *want[][2] = {{"mlx5_0 hca_handle=8 hca_object=4096", "rdma.mlx5_0"},
+				 {"rxe0 hca_handle=2 hca_object=max", "rdma.rxe0"},
+				 {"mlx.1 hca_handle=max hca_object=max", "rdma[\"mlx.1\"]"}};
+
+	cr_assert_eq(hr_cgroup_plan_build(&doc->resources, &arena, &plan, &err), 0, "%s", err.msg);
+	cr_assert_eq(plan.n_writes, 3);
+	for (size_t i = 0; i < 3; i++) {
+		cr_expect_str_eq(plan.writes[i].file, "rdma.max");
+		cr_expect_str_eq(plan.writes[i].value, want[i][0]);
+		cr_expect_str_eq(plan.writes[i].what, want[i][1]);
+	}
+	cr_expect_eq(plan.controllers, HR_CTRL_RDMA);
+	hr_arena_free(&arena);
+	hr_resources_doc_free(doc);
+}
+
 /* Messages name a unified key by its JSON path, as the config's own errors do. */
 Test(cgroup_plan, unified_writes_name_their_key)
 {

@@ -111,9 +111,10 @@ Test(config_good, bad_examples_are_refused_with_their_message)
 /* Fields of the runtime-spec hardrun does not implement: refused by name, never dropped. */
 Test(config_good, unimplemented_spec_fields_are_refused_by_path_and_reason)
 {
-	static const char *const files[] = {"linux-rdma.json"};
+	static const char *const files[] = {"linux-intel-rdt.json", "linux-intel-rdt.json"};
 	static const char *const needles[] = {
-	    "linux.resources.rdma: the rdma controller is not supported yet"};
+	    "linux.intelRdt: Intel RDT (resctrl) is not supported",
+	    "linux.resources.network: cgroup v2 has no net_cls or net_prio controller"};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[4096];
@@ -129,6 +130,21 @@ Test(config_good, unimplemented_spec_fields_are_refused_by_path_and_reason)
 			hr_config_free(c);
 		hr_diags_free(&d);
 	}
+}
+
+Test(config_good, rdma_limits_per_device)
+{
+	struct hr_config *c = load_or_fail(GOOD_DIR "/linux-rdma.json");
+	const struct hr_resources *r = &c->linux_cfg.resources;
+
+	cr_assert_eq(r->n_rdma, 2);
+	cr_expect_str_eq(r->rdma[0].device, "mlx5_0");
+	cr_expect(r->rdma[0].hca_handles.set && r->rdma[0].hca_handles.value == 8);
+	cr_expect(r->rdma[0].hca_objects.set && r->rdma[0].hca_objects.value == 4096);
+	cr_expect_str_eq(r->rdma[1].device, "rxe0");
+	cr_expect(r->rdma[1].hca_handles.set && r->rdma[1].hca_handles.value == 2);
+	cr_expect_not(r->rdma[1].hca_objects.set);
+	hr_config_free(c);
 }
 
 static void is_refused_naming_itself(const char *path)

@@ -847,6 +847,40 @@ Test(config_errors, unified_keys_are_resource_files)
 		  "'rdma.max': 'rxe0 hca_handle=1'}}}}");
 }
 
+Test(config_errors, rdma)
+{
+	rejects("{'linux': {'resources': {'rdma': {'mlx5_0': {'hcaHandles': -1}}}}}",
+		"config.json: linux.resources.rdma.mlx5_0.hcaHandles: expected a non-negative "
+		"integer, got -1");
+	rejects("{'linux': {'resources': {'rdma': {'mlx5_0': {'hcaObjects': 2147483648}}}}}",
+		"config.json: linux.resources.rdma.mlx5_0.hcaObjects: 2147483648 is out of range "
+		"(0..2147483647)");
+	rejects("{'linux': {'resources': {'rdma': {'mlx5_0': {'hcaHandles': '8'}}}}}",
+		"config.json: linux.resources.rdma.mlx5_0.hcaHandles: expected a non-negative "
+		"integer");
+	rejects("{'linux': {'resources': {'rdma': {'mlx5_0': 8}}}}",
+		"config.json: linux.resources.rdma.mlx5_0: expected an object, got 8");
+	rejects("{'linux': {'resources': {'rdma': {'mlx 0': {'hcaHandles': 1}}}}}",
+		"config.json: linux.resources.rdma[\"mlx 0\"]: an RDMA device name has no spaces");
+	rejects("{'linux': {'resources': {'rdma': {'': {'hcaHandles': 1}}}}}",
+		"config.json: linux.resources.rdma[\"\"]: an RDMA device name must not be empty");
+	rejects("{'linux': {'resources': {'rdma': ['mlx5_0']}}}",
+		"config.json: linux.resources.rdma: expected an object, got an array");
+	struct hr_config *c = hrt_assert_patch_parses(
+	    "{'linux': {'resources': {'rdma': {'rxe0': {'hcaHandle': 1}, 'mlx5_1': {'hcaObjects': "
+	    "0}}}}}");
+	const struct hr_resources *r = &c->linux_cfg.resources;
+
+	cr_assert_eq(c->warnings.n, 1);
+	cr_expect(strstr(c->warnings.msgs[0], "config.json: linux.resources.rdma.rxe0.hcaHandle: "
+					      "not a field of the runtime-spec"),
+		  "%s", c->warnings.msgs[0]);
+	cr_assert_eq(r->n_rdma, 2);
+	cr_expect_not(r->rdma[0].hca_handles.set || r->rdma[0].hca_objects.set);
+	cr_expect(r->rdma[1].hca_objects.set && r->rdma[1].hca_objects.value == 0);
+	hr_config_free(c);
+}
+
 /* ---- linux.seccomp ---- */
 
 #define SECCOMP(body) "{'linux': {'seccomp': {" body "}}}"

@@ -180,7 +180,7 @@ Test(features, cgroup_and_disabled_features)
 	expect_bool(get("linux", "cgroup", "v2", NULL), true, "cgroup.v2");
 	expect_bool(get("linux", "cgroup", "systemd", NULL), true, "cgroup.systemd");
 	expect_bool(get("linux", "cgroup", "systemdUser", NULL), false, "cgroup.systemdUser");
-	expect_bool(get("linux", "cgroup", "rdma", NULL), false, "cgroup.rdma");
+	expect_bool(get("linux", "cgroup", "rdma", NULL), true, "cgroup.rdma");
 	expect_bool(get("linux", "apparmor", "enabled", NULL), hr_lsm_apparmor_enabled(),
 		    "apparmor.enabled");
 	expect_bool(get("linux", "selinux", "enabled", NULL), hr_lsm_selinux_enabled(),
