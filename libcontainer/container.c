@@ -753,7 +753,17 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 	if (opts->detach) {
 		if (create_internal(ctx, &opts->create, false, NULL, err) < 0)
 			return -1;
-		return hr_container_start(ctx, opts->create.id, err);
+		if (hr_container_start(ctx, opts->create.id, err) == 0)
+			return 0;
+		/* as runc: a run that failed leaves no container behind (and no process holding
+		 * the caller's output open) */
+		if (!opts->keep) {
+			struct hr_err del_err;
+
+			if (hr_container_delete(ctx, opts->create.id, true, &del_err) < 0)
+				hr_warning("%s", del_err.msg);
+		}
+		return -1;
 	}
 	sigfd = hr_signalfd_for_forwarding(&old, err);
 	if (sigfd < 0)

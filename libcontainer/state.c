@@ -20,7 +20,12 @@
 
 #define STATE_FILE     "state.json"
 #define STATE_TMP_FILE ".state.json.tmp"
-#define STATE_MAX_SIZE (1024 * 1024)
+/*
+ * The state carries the config's annotations, which may fill the config's own limit: a state
+ * the reader refused would leave a created container that neither start nor delete can reach.
+ * Twice the config's limit covers annotations re-encoded and the state's own fields.
+ */
+#define STATE_MAX_SIZE (2 * HR_CONFIG_MAX_SIZE)
 
 /* The rule, as every refusal states it. */
 #define ID_RULE                                                                                    \

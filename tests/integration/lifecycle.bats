@@ -417,6 +417,28 @@ c['hooks'] = {
 	[ ! -e "$HR_ROOT/half" ] || fail "the interrupted create's directory is still there"
 }
 
+@test "run -d that fails at start leaves no container and no process holding the caller's output" {
+	make_production_bundle /bin/sleep 1000
+	update_config 'c["process"]["terminal"] = False; c["hooks"] = {"startContainer": [{"path": "/bin/false"}]}'
+	# through a pipe, as engines read hardrun: EOF must come (the harness's time limit fails a hang)
+	run -1 bash -c "set -o pipefail; \"$HARDRUN\" --root \"$HR_ROOT\" --cgroup-manager disabled run -d --bundle \"$BUNDLE\" failrun </dev/null 2>&1 | cat"
+	assert_output_contains "container failrun: its process could not be executed"
+	[ ! -e "$HR_ROOT/failrun" ] || fail "the failed run left its container: $(ls "$HR_ROOT")"
+	! pgrep -f "sleep 1000" >/dev/null || fail "the failed run left its process"
+}
+
+@test "a config with 3 MB of annotations runs, shows its state and is deleted" {
+	make_production_bundle /bin/sleep 1000
+	update_config 'c["process"]["terminal"] = False
+c["annotations"] = {"org.example.k%d" % i: "x" * 1000 for i in range(3000)}'
+	[ "$(stat -c %s "$BUNDLE/config.json")" -gt 3000000 ] || fail "the config is too small to test"
+	hr_bg run -d --bundle "$BUNDLE" big
+	[ "$(state_field big status)" = running ] || fail "not running"
+	[ "$(hr state big | json_eval 'len(d["annotations"])')" -ge 3000 ] || fail "annotations lost"
+	run -0 hr delete --force big
+	[ ! -e "$HR_ROOT/big" ] || fail "the state directory is still there"
+}
+
 @test "exec ID -- CMD treats -- as the end of options" {
 	make_production_bundle sleep 1000
 	hr_bg run -d --bundle "$BUNDLE" dd
