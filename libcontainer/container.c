@@ -400,6 +400,8 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 		return -1;
 	if (hr_proc_start_time(job->pid, &job->state.pid_start_time, NULL) < 0)
 		return hr_err_set(err, ESRCH, "container init %d vanished", (int)job->pid);
+	if (hr_init_record_write(&job->dir, job->pid, job->state.pid_start_time, err) < 0)
+		return -1;
 	job->state.pid = job->pid;
 	state_json = hr_state_oci_json(&job->state, HR_STATUS_CREATING, false);
 	if (pwrite(job->state_fd, state_json, strlen(state_json), 0) < 0)

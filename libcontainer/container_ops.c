@@ -256,16 +256,47 @@ static int kill_and_wait(const struct hr_state *state, struct hr_err *err)
 	return 0;
 }
 
-/* What an interrupted create left: a directory without state (its init died with it). */
-static int remove_incomplete(const struct hr_context *ctx, const char *id, struct hr_err *err)
+/*
+ * The init of a container whose state is missing or unreadable, found by the record create
+ * keeps beside the state (checked by its start time, so a recycled pid is never hit), killed
+ * with its processes. 1 when one was killed, 0 when there was none, -1 on error.
+ */
+static int kill_recorded_init(const struct hr_container_dir *dir, const char *id,
+			      struct hr_err *err)
+{
+	struct hr_state state = {.id = (char *)id};
+	struct hr_err no_record = {0};
+	_cleanup_close_ int pidfd = -1;
+
+	if (hr_init_record_read(dir, &state.pid, &state.pid_start_time, &no_record) < 0)
+		return 0;
+	if (hr_pidfd_open_verified(state.pid, state.pid_start_time, &pidfd, err) == -ESRCH)
+		return 0;
+	return kill_and_wait(&state, err) < 0 ? -1 : 1;
+}
+
+/*
+ * What an interrupted create left (a directory without state), or, with --force, a container
+ * whose state cannot be read (corrupt, truncated, oversized, from another version): its init
+ * killed if it is still there, the directory removed. A cgroup is named only in the state: it
+ * is left, and the warning says so. why is NULL for an interrupted create.
+ */
+static int remove_without_state(const struct hr_context *ctx, const char *id, const char *why,
+				struct hr_err *err)
 {
 	struct hr_container_dir dir;
-	int r;
+	int killed, r = -1;
 
 	if (hr_container_dir_open(ctx->root, id, &dir, err) < 0)
 		return -1;
-	r = hr_container_dir_remove(&dir, err);
+	killed = kill_recorded_init(&dir, id, err);
+	if (killed >= 0)
+		r = hr_container_dir_remove(&dir, err);
 	hr_container_dir_close(&dir);
+	if (r == 0 && why != NULL)
+		hr_warning("container %s: its state could not be read (%s): %s, its directory "
+			   "removed; a cgroup it had is named only there and is left",
+			   id, why, killed ? "its init killed" : "no process of it left");
 	return r;
 }
 
@@ -301,10 +332,18 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
 
 	if (hr_container_open(ctx, id, &opened, err) < 0) {
 		if (err->errnum == ENODATA)
-			return remove_incomplete(ctx, id, err);
+			return remove_without_state(ctx, id, NULL, err);
 		/* runc's --force: already gone is done (containerd's shim cleanup relies on it) */
 		if (force && err->errnum == ENOENT)
 			return 0;
+		/* the directory is there and locked by us, but the state in it cannot be read */
+		if (force && err->errnum != EWOULDBLOCK && err->errnum != EBUSY &&
+		    err->errnum != EACCES && err->errnum != EPERM) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", err->msg);
+			return remove_without_state(ctx, id, why, err);
+		}
 		return -1;
 	}
 	r = hr_container_delete_opened(&opened, force, err);

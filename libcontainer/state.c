@@ -20,6 +20,8 @@
 
 #define STATE_FILE     "state.json"
 #define STATE_TMP_FILE ".state.json.tmp"
+#define INIT_FILE      "init.pid"
+#define INIT_TMP_FILE  ".init.pid.tmp"
 /*
  * The state carries the config's annotations, which may fill the config's own limit: a state
  * the reader refused would leave a created container that neither start nor delete can reach.
@@ -256,6 +258,45 @@ int hr_state_write(const struct hr_container_dir *dir, const struct hr_state *st
 		return hr_err_sys(err, "write %s/%s", dir->path, STATE_TMP_FILE);
 	if (renameat(dir->fd, STATE_TMP_FILE, dir->fd, STATE_FILE) < 0)
 		return hr_err_sys(err, "rename %s/%s", dir->path, STATE_FILE);
+	return 0;
+}
+
+int hr_init_record_write(const struct hr_container_dir *dir, pid_t pid, uint64_t start_time,
+			 struct hr_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	char text[64];
+	int len = snprintf(text, sizeof(text), "%d %" PRIu64 "\n", (int)pid, start_time);
+
+	fd = openat(dir->fd, INIT_TMP_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		    0600);
+	if (fd < 0)
+		return hr_err_sys(err, "create %s/%s", dir->path, INIT_TMP_FILE);
+	if (write(fd, text, (size_t)len) != len)
+		return hr_err_sys(err, "write %s/%s", dir->path, INIT_TMP_FILE);
+	if (renameat(dir->fd, INIT_TMP_FILE, dir->fd, INIT_FILE) < 0)
+		return hr_err_sys(err, "rename %s/%s", dir->path, INIT_FILE);
+	return 0;
+}
+
+int hr_init_record_read(const struct hr_container_dir *dir, pid_t *pid, uint64_t *start_time,
+			struct hr_err *err)
+{
+	_cleanup_close_ int fd = openat(dir->fd, INIT_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char text[64];
+	ssize_t n;
+	int p;
+
+	if (fd < 0)
+		return hr_err_sys(err, "open %s/%s", dir->path, INIT_FILE);
+	n = read(fd, text, sizeof(text) - 1);
+	if (n < 0)
+		return hr_err_sys(err, "read %s/%s", dir->path, INIT_FILE);
+	text[n] = '\0';
+	if (sscanf(text, "%d %" SCNu64, &p, start_time) != 2 || p <= 0)
+		return hr_err_set(err, EINVAL, "%s/%s: not \"PID START_TIME\"", dir->path,
+				  INIT_FILE);
+	*pid = (pid_t)p;
 	return 0;
 }
 

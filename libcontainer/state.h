@@ -97,6 +97,15 @@ int hr_state_foreach(const char *root,
 
 /* Process identity, to never act on a process that reused a container's pid. */
 int hr_proc_start_time(pid_t pid, uint64_t *start_time, char *proc_state);
+/*
+ * The init's pid and start time, in a small file of their own beside state.json (init.pid),
+ * written as soon as the init exists: what delete --force goes by when the state cannot be
+ * read (corrupt, truncated, from another version).
+ */
+int hr_init_record_write(const struct hr_container_dir *dir, pid_t pid, uint64_t start_time,
+			 struct hr_err *err);
+int hr_init_record_read(const struct hr_container_dir *dir, pid_t *pid, uint64_t *start_time,
+			struct hr_err *err);
 /* A pidfd for pid if it is still the process started at start_time; -ESRCH otherwise. */
 int hr_pidfd_open_verified(pid_t pid, uint64_t start_time, int *pidfd, struct hr_err *err);
 

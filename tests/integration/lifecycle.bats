@@ -439,6 +439,38 @@ c["annotations"] = {"org.example.k%d" % i: "x" * 1000 for i in range(3000)}'
 	[ ! -e "$HR_ROOT/big" ] || fail "the state directory is still there"
 }
 
+@test "delete --force removes a container whose state is corrupt or truncated, killing its init" {
+	make_production_bundle /bin/sleep 1000
+	update_config 'c["process"]["terminal"] = False'
+	local id pid
+	for id in corrupt truncated; do
+		hr_bg run -d --bundle "$BUNDLE" $id
+		pid=$(state_field $id pid)
+		kill -0 "$pid" || fail "$id: no init"
+		case $id in
+		corrupt) printf '{"ociVersion": "1.2.0", "id": ' >"$HR_ROOT/$id/state.json" ;;
+		truncated) : >"$HR_ROOT/$id/state.json" ;;
+		esac
+		run -1 hr state $id
+		run -0 --separate-stderr hr delete --force $id
+		[ ! -e "$HR_ROOT/$id" ] || fail "$id: the directory is still there"
+		# gone, or a zombie its reaper has not collected yet
+		[ ! -e /proc/$pid ] || grep -q '^State:.Z' /proc/$pid/status ||
+			fail "$id: its init $pid is still alive"
+	done
+	[[ $stderr == *"container truncated: its state could not be read"*"its init killed"* ]] || fail "$stderr"
+	# a recorded pid that was recycled by another process is not killed
+	hr_bg run -d --bundle "$BUNDLE" recycled
+	pid=$(state_field recycled pid)
+	sleep 1000 &
+	local other=$!
+	printf '%d 1\n' "$other" >"$HR_ROOT/recycled/init.pid"
+	: >"$HR_ROOT/recycled/state.json"
+	run -0 hr delete --force recycled
+	kill -0 "$other" || fail "a process that only shares the recorded pid was killed"
+	kill "$other" "$pid" 2>/dev/null || true
+}
+
 @test "exec ID -- CMD treats -- as the end of options" {
 	make_production_bundle sleep 1000
 	hr_bg run -d --bundle "$BUNDLE" dd
