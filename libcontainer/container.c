@@ -28,6 +28,7 @@
 #include "exec.h"
 #include "hooks.h"
 #include "init.h"
+#include "lsm.h"
 #include "idmap.h"
 #include "json.h"
 #include "log.h"

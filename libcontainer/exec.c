@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "container_open.h"
 #include "init.h"
+#include "lsm.h"
 #include "json.h"
 #include "log.h"
 #include "namespaces.h"

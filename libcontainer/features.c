@@ -14,7 +14,7 @@
 #include "hr-commit.h" /* HR_GIT_COMMIT, written by make */
 #include "capabilities.h"
 #include "config.h"
-#include "init.h"
+#include "lsm.h"
 #include "json.h"
 #include "mountopts.h"
 #include "seccomp.h"

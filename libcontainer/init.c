@@ -31,39 +31,6 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
-bool hr_lsm_apparmor_enabled(void)
-{
-	char c = 'N';
-	_cleanup_close_ int fd =
-	    open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
-
-	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
-}
-
-bool hr_lsm_selinux_enabled(void)
-{
-	return access("/sys/fs/selinux/enforce", F_OK) == 0;
-}
-
-int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, const char *mount_label,
-		 struct hr_err *err)
-{
-	if (apparmor_profile != NULL && *apparmor_profile && !hr_lsm_apparmor_enabled())
-		return hr_err_set(err, ENOTSUP,
-				  "process.apparmorProfile \"%.128s\" is set but AppArmor is not "
-				  "enabled on this host",
-				  apparmor_profile);
-	if (selinux_label != NULL && *selinux_label && !hr_lsm_selinux_enabled())
-		return hr_err_set(
-		    err, ENOTSUP,
-		    "process.selinuxLabel is set but SELinux is not enabled on this host");
-	if (mount_label != NULL && *mount_label && !hr_lsm_selinux_enabled())
-		return hr_err_set(err, ENOTSUP,
-				  "linux.mountLabel is set but SELinux is not enabled on this host "
-				  "(it labels the container's filesystems with context=)");
-	return 0;
-}
-
 static int set_names(const struct hr_config *config, struct hr_err *err)
 {
 	if (config->hostname != NULL && sethostname(config->hostname, strlen(config->hostname)) < 0)

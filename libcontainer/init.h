@@ -47,19 +47,4 @@ struct hr_init_plan {
 
 _Noreturn void hr_init_main(const struct hr_init_plan *plan);
 
-/*
- * Whether the running kernel has the LSM enabled: AppArmor when
- * /sys/module/apparmor/parameters/enabled says Y, SELinux when selinuxfs is mounted on
- * /sys/fs/selinux. What hr_lsm_check and the features document both go by.
- */
-bool hr_lsm_apparmor_enabled(void);
-bool hr_lsm_selinux_enabled(void);
-
-/*
- * Whether the host can apply the labels the config asks for (checked in the parent):
- * process.apparmorProfile, process.selinuxLabel and linux.mountLabel (NULL: not asked).
- */
-int hr_lsm_check(const char *apparmor_profile, const char *selinux_label, const char *mount_label,
-		 struct hr_err *err);
-
 #endif

@@ -14,7 +14,7 @@
 
 #include "libcontainer/capabilities.h"
 #include "libcontainer/features.h"
-#include "libcontainer/init.h"
+#include "libcontainer/lsm.h"
 #include "libcontainer/json.h"
 #include "libcontainer/mountopts.h"
 
