@@ -1,0 +1,18 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# AppArmor on any host: the shipped profile (contrib/apparmor/hardrun-default) parses, without
+# being loaded. Applying profiles needs a kernel with AppArmor: tests/vm/lsm.bats.
+
+load lib
+
+HR_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+
+@test "contrib/apparmor/hardrun-default parses (apparmor_parser -Q: compiled, not loaded)" {
+	command -v apparmor_parser >/dev/null ||
+		fail "apparmor_parser is not installed (contrib/dev deps installs the apparmor package)"
+	# -Q: no kernel load, -K: no cache; the profile stays out of this kernel
+	run -0 apparmor_parser -Q -K "$HR_SRC/contrib/apparmor/hardrun-default"
+	assert_output_not_contains "error"
+	# a name that `hardrun spec --profile production` looks for in the kernel's list
+	run -0 grep -c '^profile hardrun-default ' "$HR_SRC/contrib/apparmor/hardrun-default"
+}
