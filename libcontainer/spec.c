@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "cleanup.h"
 #include "json.h"
+#include "lsm.h"
 #include "spec_seccomp.h"
 
 /* --- Profiles ------------------------------------------------------------------------------ */
@@ -523,6 +524,8 @@ static void gen_process(yajl_gen g, const struct hr_spec_options *opts)
 		gen_rlimit(g, "RLIMIT_CORE", 0, 0);
 	yajl_gen_array_close(g);
 	hr_jgen_kv_bool(g, "noNewPrivileges", true);
+	if (opts->apparmor_profile != NULL && opts->apparmor_profile[0] != '\0')
+		hr_jgen_kv_str(g, "apparmorProfile", opts->apparmor_profile);
 	yajl_gen_map_close(g);
 }
 
@@ -679,6 +682,9 @@ static int check_strings(const struct hr_spec_options *opts, const char *app_tem
 		return hr_err_set(err, 0, "--rootfs: expected a non-empty UTF-8 path");
 	if (opts->hostname != NULL && hr_spec_check_hostname(opts->hostname, err) < 0)
 		return hr_err_prefix(err, "--hostname");
+	if (opts->apparmor_profile != NULL &&
+	    !hr_utf8_valid(opts->apparmor_profile, strlen(opts->apparmor_profile)))
+		return hr_err_set(err, 0, "--apparmor: the profile name is not valid UTF-8");
 	if (opts->args != NULL && (opts->n_args == 0 || opts->args[0][0] == '\0'))
 		return hr_err_set(err, 0, "--args: expected a command");
 	for (size_t i = 0; opts->args != NULL && i < opts->n_args; i++)
@@ -721,6 +727,13 @@ int hr_spec_generate(const struct hr_spec_options *opts, const char *bundle_abs,
 	yajl_gen_map_close(g);
 	*out = hr_jgen_dup(g, false, len);
 	return 0;
+}
+
+void hr_spec_host_defaults(struct hr_spec_options *opts)
+{
+	if (opts->profile == HR_PROFILE_PRODUCTION && opts->apparmor_profile == NULL &&
+	    hr_lsm_apparmor_enabled() && hr_lsm_apparmor_loaded(NULL, HR_APPARMOR_DEFAULT_PROFILE))
+		opts->apparmor_profile = HR_APPARMOR_DEFAULT_PROFILE;
 }
 
 /* --- Writing ------------------------------------------------------------------------------- */

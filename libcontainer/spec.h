@@ -65,7 +65,10 @@ struct hr_spec_options {
 	size_t n_args;
 	const char *rootfs;   /* borrowed; NULL = "rootfs" */
 	const char *hostname; /* borrowed; NULL = "hardrun" */
-	bool force;	      /* replace an existing config.json */
+	/* borrowed; process.apparmorProfile, "" for none; NULL: none, or the host's default
+	 * (hr_spec_host_defaults) */
+	const char *apparmor_profile;
+	bool force; /* replace an existing config.json */
 };
 
 void hr_spec_options_init(struct hr_spec_options *opts);
@@ -108,6 +111,14 @@ int hr_spec_generate(const struct hr_spec_options *opts, const char *bundle_abs,
  * Refuses to replace an existing config.json unless opts->force.
  */
 int hr_spec_write(const struct hr_spec_options *opts, const char *bundle, struct hr_err *err);
+
+/*
+ * What a profile takes from the host it is written on, unless the options chose already:
+ * production names the AppArmor profile hardrun-default (contrib/apparmor) when AppArmor is
+ * enabled and that profile is loaded, as Docker applies docker-default only where AppArmor
+ * is. `hardrun spec` calls it before writing; hr_spec_generate itself looks at nothing.
+ */
+void hr_spec_host_defaults(struct hr_spec_options *opts);
 
 /* Prints the document to out; creates nothing. */
 int hr_spec_print(const struct hr_spec_options *opts, const char *bundle, FILE *out,

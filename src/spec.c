@@ -31,6 +31,9 @@ static const char usage[] =
     "      --env-file FILE    read KEY=VALUE lines from FILE (repeatable)\n"
     "      --rootfs PATH      root.path (default rootfs)\n"
     "      --hostname NAME    hostname (default hardrun)\n"
+    "      --apparmor PROFILE\n"
+    "                         process.apparmorProfile, \"\" for none (default: production\n"
+    "                         names hardrun-default when AppArmor has it loaded here)\n"
     "      --args CMD [ARG...]\n"
     "                         the process's arguments: everything after --args\n"
     "  -h, --help             print this help\n"
@@ -43,6 +46,7 @@ enum {
 	OPT_ROOTFS,
 	OPT_HOSTNAME,
 	OPT_ARGS,
+	OPT_APPARMOR,
 };
 
 static const struct option opts_table[] = {
@@ -59,6 +63,7 @@ static const struct option opts_table[] = {
     {"env-file", required_argument, NULL, OPT_ENV_FILE},
     {"rootfs", required_argument, NULL, OPT_ROOTFS},
     {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"apparmor", required_argument, NULL, OPT_APPARMOR},
     {"args", no_argument, NULL, OPT_ARGS},
     HR_HELP_OPTION,
     {NULL, 0, NULL, 0},
@@ -132,6 +137,9 @@ static int handle_option(struct cli *cli, int c, struct hr_err *err)
 	case OPT_HOSTNAME:
 		o->hostname = optarg;
 		return hr_spec_check_hostname(optarg, err) < 0 ? bad_value("--hostname", err) : -1;
+	case OPT_APPARMOR:
+		o->apparmor_profile = optarg;
+		return -1;
 	case HR_OPT_HELP:
 		return HR_EXIT_OK;
 	default:
@@ -172,6 +180,7 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 	hr_spec_options_init(&cli.spec);
 	status = parse(&cli, argc, argv, err);
 	if (status < 0) {
+		hr_spec_host_defaults(&cli.spec);
 		if (cli.to_stdout)
 			status = hr_spec_print(&cli.spec, cli.bundle, stdout, err);
 		else

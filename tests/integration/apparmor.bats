@@ -16,3 +16,32 @@ HR_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	# a name that `hardrun spec --profile production` looks for in the kernel's list
 	run -0 grep -c '^profile hardrun-default ' "$HR_SRC/contrib/apparmor/hardrun-default"
 }
+
+# What `hardrun spec --profile production` finds on this host: "hardrun-default" when AppArmor
+# is enabled and has the profile loaded, else nothing.
+host_default_profile() {
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] &&
+		grep -q '^hardrun-default (' /sys/kernel/security/apparmor/profiles 2>/dev/null &&
+		echo hardrun-default
+	return 0
+}
+
+@test "spec: production names hardrun-default only where it is loaded; --apparmor chooses" {
+	local want
+	want=$(host_default_profile)
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile production
+	[ "$(json_get "$BUNDLE/config.json" 'd["process"].get("apparmorProfile", "")')" = "$want" ] ||
+		fail "production: expected apparmorProfile \"$want\": $(cat "$BUNDLE/config.json")"
+	# the other profiles never look at the host
+	for p in minimal development; do
+		run -0 "$HARDRUN" spec --profile "$p" --output -
+		[ "$(json_eval 'd["process"].get("apparmorProfile", "")' <<<"$output")" = "" ] ||
+			fail "$p names a profile"
+	done
+	run -0 "$HARDRUN" spec --profile minimal --apparmor my-app --output -
+	[ "$(json_eval 'd["process"]["apparmorProfile"]' <<<"$output")" = my-app ] || fail "$output"
+	run -0 "$HARDRUN" spec --profile production --apparmor '' --output -
+	[ "$(json_eval 'd["process"].get("apparmorProfile", "")' <<<"$output")" = "" ] ||
+		fail "--apparmor '' still names a profile"
+	run -0 "$HARDRUN" validate --bundle "$BUNDLE"
+}

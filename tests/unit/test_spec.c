@@ -11,6 +11,7 @@
 #include "libcontainer/cleanup.h"
 #include "libcontainer/config.h"
 #include "libcontainer/json.h"
+#include "libcontainer/lsm.h"
 #include "libcontainer/spec.h"
 #include "libcontainer/spec_seccomp.h"
 
@@ -250,6 +251,8 @@ Test(spec_production, process)
 	cr_assert_str_eq(get_s(get(root, "annotations", "org.hardrun.health.interval")), "30s");
 	cr_assert_str_eq(get_s(get(root, "annotations", "org.hardrun.health.retries")), "3");
 	cr_assert_str_eq(get_s(get(root, "annotations", "org.hardrun.health.start-period")), "40s");
+	/* hr_spec_generate looks at no host: the AppArmor profile comes from the options only */
+	cr_assert_null(get(root, "process", "apparmorProfile"));
 }
 
 Test(spec_production, mounts)
@@ -505,6 +508,63 @@ Test(spec_overrides, applied_to_the_document)
 	assert_strv(get(root, "process", "args"), args, 3);
 	cr_assert_str_eq(get_s(get(root, "root", "path")), "/var/lib/images/app");
 	cr_assert_str_eq(get_s(get(root, "hostname")), "app-1.example");
+	hr_spec_options_free(&opts);
+}
+
+static yajl_val generate_apparmor(enum hr_spec_profile profile, const char *apparmor)
+{
+	struct hr_spec_options opts;
+	_cleanup_free_ char *text = NULL;
+
+	hr_spec_options_init(&opts);
+	opts.profile = profile;
+	opts.apparmor_profile = apparmor;
+	text = generate(&opts);
+	hr_spec_options_free(&opts);
+	return parse_tree(text);
+}
+
+Test(spec_overrides, apparmor_profile)
+{
+	_cleanup_yajl_tree_ yajl_val prod = generate_apparmor(HR_PROFILE_PRODUCTION, "app-profile");
+	_cleanup_yajl_tree_ yajl_val min = generate_apparmor(HR_PROFILE_MINIMAL, "hardrun-default");
+	_cleanup_yajl_tree_ yajl_val none = generate_apparmor(HR_PROFILE_PRODUCTION, "");
+	struct hr_spec_options opts;
+	struct hr_err err = {0};
+	char *text = NULL;
+
+	cr_assert_str_eq(get_s(get(prod, "process", "apparmorProfile")), "app-profile");
+	cr_assert_str_eq(get_s(get(min, "process", "apparmorProfile")), "hardrun-default");
+	cr_assert_null(get(none, "process", "apparmorProfile"), "\"\" is none");
+	hr_spec_options_init(&opts);
+	opts.apparmor_profile = "\xff";
+	cr_assert_lt(hr_spec_generate(&opts, BUNDLE, &text, NULL, &err), 0);
+	cr_assert_str_eq(err.msg, "--apparmor: the profile name is not valid UTF-8");
+	hr_spec_options_free(&opts);
+}
+
+/* The host's default: only production, only when nothing was chosen, only where it is loaded. */
+Test(spec_overrides, apparmor_host_default)
+{
+	bool here =
+	    hr_lsm_apparmor_enabled() && hr_lsm_apparmor_loaded(NULL, HR_APPARMOR_DEFAULT_PROFILE);
+	struct hr_spec_options opts;
+
+	for (int p = HR_PROFILE_MINIMAL; p <= HR_PROFILE_PRODUCTION; p++) {
+		hr_spec_options_init(&opts);
+		opts.profile = (enum hr_spec_profile)p;
+		hr_spec_host_defaults(&opts);
+		if (p == HR_PROFILE_PRODUCTION && here)
+			cr_expect_str_eq(opts.apparmor_profile, HR_APPARMOR_DEFAULT_PROFILE);
+		else
+			cr_expect_null(opts.apparmor_profile, "profile %d", p);
+		hr_spec_options_free(&opts);
+	}
+	hr_spec_options_init(&opts);
+	opts.profile = HR_PROFILE_PRODUCTION;
+	opts.apparmor_profile = "";
+	hr_spec_host_defaults(&opts);
+	cr_expect_str_eq(opts.apparmor_profile, "", "--apparmor '' is kept");
 	hr_spec_options_free(&opts);
 }
 
