@@ -397,6 +397,31 @@ static void rule_seccomp(const struct hr_config *c, const struct hr_audit_params
 	passed(f, "defaultAction %s", hr_seccomp_action_name(s->default_action));
 }
 
+/* CIS 5.1: where the host has AppArmor, the process has a profile. WARN, as defence in depth. */
+static void rule_apparmor(const struct hr_config *c, const struct hr_audit_params *p,
+			  struct hr_audit_finding *f)
+{
+	const char *profile = c->process.apparmor_profile;
+
+	if (no_process(c, f))
+		return;
+	if (!p->host_apparmor) {
+		f->result = HR_AUDIT_SKIP;
+		snprintf(f->detail, sizeof(f->detail), "AppArmor is not enabled on this host%s",
+			 profile != NULL && *profile
+			     ? " (a config naming a profile is refused here)"
+			     : "");
+		return;
+	}
+	if (profile == NULL || *profile == '\0')
+		note(f, HR_AUDIT_WARN, "process.apparmorProfile",
+		     "no AppArmor profile: the process runs unconfined");
+	else if (strcmp(profile, "unconfined") == 0)
+		note(f, HR_AUDIT_WARN, "process.apparmorProfile",
+		     "\"unconfined\": the process runs without a profile");
+	passed(f, "%s", profile);
+}
+
 static void rule_nofile(const struct hr_config *c, const struct hr_audit_params *p,
 			struct hr_audit_finding *f)
 {
@@ -946,6 +971,11 @@ static const struct hr_audit_rule rules[] = {
     RULE("CIS-5.21", PROCESS, "linux.seccomp", rule_seccomp,
 	 "a seccomp profile that denies by default",
 	 "add linux.seccomp with a deny defaultAction (as hardrun spec --profile production)"),
+    RULE("CIS-5.1", PROCESS, "process.apparmorProfile", rule_apparmor,
+	 "an AppArmor profile, where the host has AppArmor",
+	 "load contrib/apparmor/hardrun-default (apparmor_parser -r) and set "
+	 "process.apparmorProfile to it (hardrun spec --profile production does where it is "
+	 "loaded)"),
     RULE("CIS-5.10", CONTAINER, "linux.resources.memory", rule_memory,
 	 "memory is limited, without swap",
 	 "set linux.resources.memory.limit, and swap to the same value (hardrun spec --memory)"),

@@ -44,6 +44,7 @@ struct hr_audit_params {
 	uint64_t cap_baseline;
 	uint64_t forbidden_caps; /* CIS-5.3: added to the built-in forbidden set */
 	bool exec;		 /* judging an exec'd process: container rules are skipped */
+	bool host_apparmor;	 /* CIS-5.1: the host has AppArmor (hr_lsm_apparmor_enabled) */
 };
 
 #define HR_AUDIT_PATH_MAX   160

@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
+#include "lsm.h"
 #include "spec.h"
 #include "spec_seccomp.h"
 
@@ -724,6 +725,7 @@ void hr_policy_audit(const struct hr_policy *policy, const struct hr_config *con
 		subject = &view;
 		params.exec = true;
 	}
+	params.host_apparmor = hr_lsm_apparmor_enabled();
 	hr_audit_run(subject, &params, report);
 	for (size_t i = 0; i < report->n && i < policy->n_rules; i++) {
 		if (!policy->rules[i].ignore)

@@ -8,6 +8,7 @@
 #include "libcontainer/audit.h"
 #include "libcontainer/config.h"
 #include "libcontainer/log.h"
+#include "libcontainer/lsm.h"
 #include "libcontainer/spec.h"
 
 static const char usage[] =
@@ -146,6 +147,7 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 		hr_diags_free(&diags);
 		return HR_EXIT_USAGE; /* 2: nothing could be judged */
 	}
+	params.host_apparmor = hr_lsm_apparmor_enabled();
 	hr_audit_run(config, &params, &rep);
 	status = rep.counts[HR_AUDIT_FAIL] > 0 ? HR_EXIT_ERROR : HR_EXIT_OK;
 	if (report(&cli, &rep, cli.config_path) < 0) {

@@ -65,6 +65,20 @@ hr() {
 	"$HARDRUN" --root "$HR_ROOT" --cgroup-manager "${HR_CGROUP_MANAGER:-disabled}" "$@"
 }
 
+# host_apparmor: the host's AppArmor as `hardrun spec` and `hardrun audit` see it: "off" (not
+# enabled: audit does not judge CIS-5.1), "loaded" (enabled with hardrun-default loaded, as far
+# as this mount namespace's securityfs shows: the production profile names it) or "on"
+# (enabled without it: audit warns about a config without a profile).
+host_apparmor() {
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+		echo off
+	elif grep -q '^hardrun-default (' /sys/kernel/security/apparmor/profiles 2>/dev/null; then
+		echo loaded
+	else
+		echo on
+	fi
+}
+
 # make_busybox_rootfs DIR: a minimal root filesystem with busybox-static and its applets
 # (helpers/busybox-rootfs.sh): a copy of the one run.sh built for the run (HR_ROOTFS_TEMPLATE),
 # or of one built on first use in this bats run's directory.

@@ -87,9 +87,11 @@ struct rule_case {
 	const char *detail; /* a substring of the detail, or NULL */
 };
 
-#define PASS HR_AUDIT_PASS
-#define WARN HR_AUDIT_WARN
-#define FAIL HR_AUDIT_FAIL
+#define PASS	    HR_AUDIT_PASS
+#define WARN	    HR_AUDIT_WARN
+#define FAIL	    HR_AUDIT_FAIL
+#define SKIP	    HR_AUDIT_SKIP
+#define AA(profile) "{'process': {'apparmorProfile': '" profile "'}}"
 
 #define MOUNTS(extra)                                                                              \
 	"{'mounts': [{'destination': '/proc', 'type': 'proc', 'source': 'proc'}, " extra "]}"
@@ -185,6 +187,12 @@ static const struct rule_case cases[] = {
     {"CIS-5.4", "{'linux': {'seccomp': null, 'maskedPaths': []}}", FAIL, "linux",
      "no seccomp profile and no masked paths"},
     {"CIS-5.4", "{'linux': {'seccomp': null}}", PASS, "linux", NULL},
+
+    /* on a host without AppArmor; with it: host_apparmor_cases below */
+    {"CIS-5.1", NULL, SKIP, "process.apparmorProfile", "AppArmor is not enabled on this host"},
+    {"CIS-5.1", AA("hardrun-default"), SKIP, "process.apparmorProfile",
+     "(a config naming a profile is refused here)"},
+    {"CIS-5.1", "{'process': null}", SKIP, "process.apparmorProfile", "no process section"},
 
     {"CIS-5.21", NULL, PASS, "linux.seccomp", "SCMP_ACT_ERRNO"},
     {"CIS-5.21", "{'linux': {'seccomp': null}}", FAIL, "linux.seccomp", NULL},
@@ -337,13 +345,22 @@ static const struct rule_case cases[] = {
      "/proc/bus"},
 };
 
-static void check_case(size_t k, const struct rule_case *tc)
+/* Judged with hr_audit_params.host_apparmor set: the host has AppArmor. */
+static const struct rule_case host_apparmor_cases[] = {
+    {"CIS-5.1", AA("hardrun-default"), PASS, "process.apparmorProfile", "hardrun-default"},
+    {"CIS-5.1", NULL, WARN, "process.apparmorProfile", "the process runs unconfined"},
+    {"CIS-5.1", AA("unconfined"), WARN, "process.apparmorProfile", "\"unconfined\""},
+    {"CIS-5.1", "{'process': null}", SKIP, "process.apparmorProfile", "no process section"},
+};
+
+static void check_case(size_t k, const struct rule_case *tc, bool host_apparmor)
 {
 	struct hr_config *c = production_with(tc->patch);
+	struct hr_audit_params p = {.host_apparmor = host_apparmor};
 	struct hr_audit_report r = {0};
 	const struct hr_audit_finding *f;
 
-	hr_audit_run(c, NULL, &r);
+	hr_audit_run(c, &p, &r);
 	f = finding(&r, tc->id);
 	cr_expect_eq(f->result, tc->result, "case %zu (%s, %s): expected %s, got %s: %s: %s", k,
 		     tc->id, tc->patch ? tc->patch : "production", hr_audit_result_name(tc->result),
@@ -361,7 +378,20 @@ static void check_case(size_t k, const struct rule_case *tc)
 Test(audit, every_case)
 {
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
-		check_case(k, &cases[k]);
+		check_case(k, &cases[k], false);
+	for (size_t k = 0; k < sizeof(host_apparmor_cases) / sizeof(host_apparmor_cases[0]); k++)
+		check_case(k, &host_apparmor_cases[k], true);
+}
+
+static void scan_cases(const struct rule_case *t, size_t n, const char *id, bool *pass,
+		       bool *problem)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (strcmp(t[k].id, id) != 0)
+			continue;
+		*pass = *pass || t[k].result == PASS;
+		*problem = *problem || t[k].result != PASS;
+	}
 }
 
 Test(audit, every_rule_has_a_passing_and_a_failing_case)
@@ -373,12 +403,10 @@ Test(audit, every_rule_has_a_passing_and_a_failing_case)
 	for (size_t i = 0; i < n; i++) {
 		bool pass = false, problem = false;
 
-		for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-			if (strcmp(cases[k].id, rules[i].id) != 0)
-				continue;
-			pass = pass || cases[k].result == PASS;
-			problem = problem || cases[k].result != PASS;
-		}
+		scan_cases(cases, sizeof(cases) / sizeof(cases[0]), rules[i].id, &pass, &problem);
+		scan_cases(host_apparmor_cases,
+			   sizeof(host_apparmor_cases) / sizeof(host_apparmor_cases[0]),
+			   rules[i].id, &pass, &problem);
 		cr_expect(pass && problem, "rule %s lacks a %s case", rules[i].id,
 			  pass ? "failing" : "passing");
 		cr_expect_eq(hr_audit_rule_index(rules[i].id), (int)i);
@@ -391,20 +419,33 @@ Test(audit, every_rule_has_a_passing_and_a_failing_case)
 
 /* --- Profiles, fixtures, parameters -------------------------------------------------------- */
 
+/* As `hardrun spec --profile production` writes it where hardrun-default is loaded, and
+ * where AppArmor is not (CIS-5.1 is then not judged). */
 Test(audit, production_profile_has_no_fail_nor_warn)
 {
-	struct hr_config *c = production_with(NULL);
+	struct hr_config *c = production_with(AA("hardrun-default"));
 	struct hr_audit_params p = {0};
 	struct hr_audit_report r = {0};
 	struct hr_err err = {0};
 
 	cr_assert_eq(hr_audit_params_from_profile(HR_PROFILE_PRODUCTION, &p, &err), 0, "%s",
 		     err.msg);
+	p.host_apparmor = true;
 	hr_audit_run(c, &p, &r);
 	cr_expect_eq(r.counts[HR_AUDIT_FAIL], 0);
 	cr_expect_eq(r.counts[HR_AUDIT_WARN], 0);
 	cr_expect_eq(r.counts[HR_AUDIT_SKIP], 0);
 	cr_expect_eq(r.counts[HR_AUDIT_PASS], r.n);
+	hr_audit_report_free(&r);
+	hr_config_free(c);
+
+	c = production_with(NULL);
+	p.host_apparmor = false;
+	hr_audit_run(c, &p, &r);
+	cr_expect_eq(r.counts[HR_AUDIT_FAIL], 0);
+	cr_expect_eq(r.counts[HR_AUDIT_WARN], 0);
+	cr_expect_eq(r.counts[HR_AUDIT_SKIP], 1);
+	cr_expect_eq(finding(&r, "CIS-5.1")->result, HR_AUDIT_SKIP);
 	hr_audit_report_free(&r);
 	hr_config_free(c);
 }
@@ -557,8 +598,9 @@ Test(audit, skips)
 	hr_config_free(c);
 
 	/* exec: the container rules are not judged again */
-	c = production_with("{'root': {'readonly': false}}");
+	c = production_with("{'root': {'readonly': false}, 'process': {'apparmorProfile': 'p'}}");
 	p.exec = true;
+	p.host_apparmor = true;
 	hr_audit_run(c, &p, &r);
 	for (size_t i = 0; i < n; i++)
 		cr_expect_eq(r.findings[i].result,
@@ -597,7 +639,8 @@ Test(audit, text_output)
 	cr_expect(strstr(text, "root.readonly: the root file system is writable\n"));
 	cr_expect(strstr(text, "fix: set root.readonly to true"));
 	cr_expect(strstr(text, "CIS-4.1      PASS   the process runs as a non-root user\n"));
-	cr_expect(strstr(text, "\n25 passed, 0 warnings, 1 failed, 0 skipped\n"), "%s", text);
+	/* CIS-5.1 is not judged: the params do not say that the host has AppArmor */
+	cr_expect(strstr(text, "\n25 passed, 0 warnings, 1 failed, 1 skipped\n"), "%s", text);
 	hr_audit_report_free(&r);
 	hr_config_free(c);
 }
