@@ -111,13 +111,14 @@ log_lines() {
 	[ "$(state_field e2 "['status']")" = created ] || fail "e2 not created"
 	run -0 log_lines "$HR_TMP/ok.json" warning
 	# but for CIS-5.1 where the host has AppArmor without hardrun-default loaded
-	run -0 grep -v ': CIS-5\.1 WARN: ' <<<"$output"
+	output=$(grep -v ': CIS-5\.1 WARN: ' <<<"$output" || true)
 	assert_output_not_contains policy
 	# exec is judged too: root is refused, the config's own user is not
 	hr start e2
 	run -1 --separate-stderr hr --policy "$CONTRIB/production.json" exec --user 0:0 e2 true
 	assert_stderr_contains "(enforce) refuses the process to exec: 1 required rule failed: CIS-4.1"
-	run -0 hr --policy "$CONTRIB/production.json" exec e2 id -u
+	# (stderr apart: where the host has AppArmor, CIS-5.1 warns about the unconfined process)
+	run -0 --separate-stderr hr --policy "$CONTRIB/production.json" exec e2 id -u
 	[ "$output" = 1001 ] || fail "expected uid 1001"
 	hr delete --force e2
 }
