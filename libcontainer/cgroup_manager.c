@@ -34,6 +34,21 @@ static const struct hr_cgroup_ops *driver_for(enum hr_cgroup_manager manager)
 
 /* ---- creating ---- */
 
+/* Without a manager a config's limits are warned about; a rootless default is said once. */
+static void disabled_note(const struct hr_context *ctx, bool has_limits)
+{
+	if (ctx->cgroup_rootless_default)
+		hr_log(has_limits ? HR_LOG_WARNING : HR_LOG_DEBUG,
+		       "rootless (uid %u): no cgroup manager unless --cgroup-manager names one "
+		       "for a delegated cgroup%s",
+		       (unsigned)geteuid(),
+		       has_limits ? ": the resource limits in linux.resources are NOT applied"
+				  : "");
+	else if (has_limits)
+		hr_warning("the cgroup manager is disabled: the resource limits in "
+			   "linux.resources are NOT applied");
+}
+
 int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *config,
 			 struct hr_err *err)
 {
@@ -41,9 +56,7 @@ int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *c
 	struct statfs sfs;
 
 	if (driver == NULL) {
-		if (hr_cgroup_config_has_limits(config))
-			hr_warning("the cgroup manager is disabled: the resource limits in "
-				   "linux.resources are NOT applied");
+		disabled_note(ctx, hr_cgroup_config_has_limits(config));
 		return 0;
 	}
 	if (statfs(HR_CGROUP_ROOT, &sfs) < 0)

@@ -91,9 +91,22 @@ static int lock_dir(struct hr_container_dir *dir, const char *id, struct hr_err 
 	return 0;
 }
 
+/* A rootless caller without XDG_RUNTIME_DIR has no default state directory (rootless.h). */
+static int check_root(const char *root, struct hr_err *err)
+{
+	if (root != NULL)
+		return 0;
+	return hr_err_set(err, 0,
+			  "no state directory: hardrun runs rootless (uid %u) and XDG_RUNTIME_DIR "
+			  "is not set: set it, or give --root DIR",
+			  (unsigned)geteuid());
+}
+
 static int set_dir_path(struct hr_container_dir *dir, const char *root, const char *id,
 			struct hr_err *err)
 {
+	if (check_root(root, err) < 0)
+		return -1;
 	if ((size_t)snprintf(dir->path, sizeof(dir->path), "%s/%s", root, id) >= sizeof(dir->path))
 		return hr_err_set(err, ENAMETOOLONG, "state directory of container %.64s", id);
 	return 0;
@@ -475,9 +488,12 @@ int hr_state_foreach(const char *root,
 		     int (*fn)(const struct hr_state *state, enum hr_status status, void *data),
 		     void *data, struct hr_err *err)
 {
-	_cleanup_dir_ DIR *d = opendir(root);
+	_cleanup_dir_ DIR *d = NULL;
 	struct dirent *de;
 
+	if (check_root(root, err) < 0)
+		return -1;
+	d = opendir(root);
 	if (d == NULL) {
 		if (errno == ENOENT)
 			return 0;

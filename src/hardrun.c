@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "libcontainer/log.h"
+#include "libcontainer/rootless.h"
 #include "libcontainer/sealed_exe.h"
 #include "libcontainer/version.h"
 
@@ -24,17 +26,20 @@ static const char global_usage[] =
     "A minimal, hardened OCI container runtime.\n"
     "\n"
     "Global options:\n"
-    "  --root DIR                 state directory (default " HR_DEFAULT_ROOT ")\n"
+    "  --root DIR                 state directory (default " HR_DEFAULT_ROOT ", rootless:\n"
+    "                             $XDG_RUNTIME_DIR/hardrun)\n"
     "  --log FILE                 append log messages and errors to FILE\n"
     "  --log-format text|json     format of the log file (default text)\n"
     "  --debug                    log debug messages\n"
     "  --systemd-cgroup           same as --cgroup-manager systemd\n"
     "  --cgroup-manager cgroupfs|systemd|disabled\n"
-    "                             who manages the container's cgroup (default cgroupfs)\n"
+    "                             who manages the container's cgroup (default cgroupfs,\n"
+    "                             rootless: disabled)\n"
     "  --policy FILE              the policy for create, run and exec (default\n"
     "                             $HARDRUN_POLICY, else /etc/hardrun/policy.json)\n"
-    "  --rootless true|false|auto for runc's callers: false and auto (the default) are\n"
-    "                             accepted; true is refused, there is no rootless mode yet\n"
+    "  --rootless true|false|auto run as an unprivileged user: auto (the default) when the\n"
+    "                             caller is not root; changes the defaults of --root and\n"
+    "                             --cgroup-manager (see hardrun(8), ROOTLESS)\n"
     "  --criu PATH                for runc's callers: accepted with a warning, it has no\n"
     "                             effect (no checkpoint or restore yet)\n"
     "  -v, --version              print the version and the compiled-in features\n"
@@ -89,24 +94,14 @@ static int global_usage_error(const char *what, const char *arg)
 /* --criu PATH: accepted for runc's callers, warned about once the log is open */
 static const char *criu_path;
 
-/* runc's --rootless: false and auto mean what hardrun does anyway; true it cannot do. */
-static int parse_rootless(const char *value)
-{
-	if (strcmp(value, "false") == 0 || strcmp(value, "auto") == 0)
-		return -1;
-	if (strcmp(value, "true") == 0) {
-		fputs("hardrun: --rootless true: rootless mode is not supported yet (hardrun needs "
-		      "root; use --rootless false or auto)\n",
-		      stderr);
-		return HR_EXIT_ERROR;
-	}
-	return global_usage_error("unknown --rootless (true, false or auto):", value);
-}
+/* What the global options gave, beyond the context: rootless decides the rest in main. */
+static struct hr_rootless_input rootless_in;
 
 /* Returns -1 to go on with a command, or an exit status. */
 static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 {
-	int c, status;
+	struct hr_err err;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:vh", global_options, NULL)) != -1) {
@@ -116,6 +111,7 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 				return global_usage_error("--root must be an absolute path:",
 							  optarg);
 			ctx->root = optarg;
+			rootless_in.root_given = true;
 			break;
 		case OPT_LOG:
 			ctx->log_path = optarg;
@@ -134,8 +130,10 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 			break;
 		case OPT_SYSTEMD_CGROUP:
 			ctx->cgroup_manager = HR_CGROUP_SYSTEMD;
+			rootless_in.manager_given = true;
 			break;
 		case OPT_CGROUP_MANAGER:
+			rootless_in.manager_given = true;
 			if (strcmp(optarg, "cgroupfs") == 0)
 				ctx->cgroup_manager = HR_CGROUP_CGROUPFS;
 			else if (strcmp(optarg, "systemd") == 0)
@@ -153,9 +151,8 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 			ctx->policy_path = optarg;
 			break;
 		case OPT_ROOTLESS:
-			status = parse_rootless(optarg);
-			if (status >= 0)
-				return status;
+			if (hr_rootless_parse(optarg, &rootless_in.mode, &err) < 0)
+				return global_usage_error(err.msg, NULL);
 			break;
 		case OPT_CRIU:
 			criu_path = optarg;
@@ -207,6 +204,9 @@ int main(int argc, char **argv)
 	status = parse_global_options(&ctx, argc, argv);
 	if (status >= 0)
 		return status;
+	rootless_in.euid = geteuid();
+	rootless_in.xdg_runtime_dir = getenv("XDG_RUNTIME_DIR");
+	hr_rootless_apply(&ctx, &rootless_in);
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {

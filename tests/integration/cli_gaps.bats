@@ -36,12 +36,16 @@ run_sleeper() {
 	done
 }
 
-@test "--rootless: false and auto are accepted, true is refused as not supported yet" {
-	for v in false auto; do
+@test "--rootless: true, false and auto are accepted; true moves the default state directory" {
+	for v in false auto true; do
 		run -0 hr --rootless "$v" list
 	done
-	run -1 hr --rootless true list
-	assert_output_contains "--rootless true: rootless mode is not supported yet"
+	# root: auto is not rootless; true is, and its state lives under XDG_RUNTIME_DIR
+	run -1 env -u XDG_RUNTIME_DIR "$HARDRUN" --rootless true list
+	assert_output_contains "no state directory: hardrun runs rootless (uid 0) and XDG_RUNTIME_DIR is not set: set it, or give --root DIR"
+	mkdir -m 0700 "$HR_TMP/xdg"
+	run -0 env XDG_RUNTIME_DIR="$HR_TMP/xdg" "$HARDRUN" --rootless true list
+	[ ! -e "$HR_TMP/xdg/hardrun" ] || fail "list made the state directory"
 	run -2 hr --rootless maybe list
 	assert_output_contains "unknown --rootless (true, false or auto): maybe"
 	run -0 "$HARDRUN" --help
