@@ -343,6 +343,16 @@ static int spawn(struct exec_job *job, struct hr_err *err)
 	for (size_t i = 0; job->config->has_linux && i < job->config->linux_cfg.n_namespaces; i++)
 		if (job->config->linux_cfg.namespaces[i].type == HR_NS_TIME)
 			children_flags |= CLONE_NEWTIME;
+	/*
+	 * A rootless parent's only privilege over the container's namespaces is that it owns
+	 * their user namespace: it joins that first, with the pid namespace (the child, born in
+	 * it, then joins the rest and not the user namespace again: EINVAL). The container cannot
+	 * reach this process: it is outside the container's pid namespace.
+	 */
+	if (geteuid() != 0 && (plan.join_ns_flags & CLONE_NEWUSER) != 0) {
+		children_flags |= CLONE_NEWUSER;
+		plan.join_ns_flags &= ~CLONE_NEWUSER;
+	}
 	/* pid and time namespaces apply to children: enter them here, be born there */
 	if (setns(job->init_pidfd, children_flags) < 0)
 		return hr_err_sys(err, "join the pid namespace of container %s", job->opts->id);

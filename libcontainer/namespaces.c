@@ -5,12 +5,17 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sched.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "cleanup.h"
+
+extern char **environ;
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -179,13 +184,92 @@ int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *map
 	return 0;
 }
 
+/* The one line an unprivileged writer may write itself: its own id, once. */
+static bool own_id_only(const struct hr_id_mapping *maps, size_t n, uint32_t own)
+{
+	return n == 1 && maps[0].host_id == own && maps[0].size == 1;
+}
+
+/* An unprivileged writer's gid_map needs setgroups(2) denied in the namespace first. */
+static int deny_setgroups(pid_t pid, struct hr_err *err)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return hr_err_sys(err, "open %s", path);
+	if (write(fd, "deny", 4) != 4)
+		return hr_err_sys(err, "write \"deny\" to %s", path);
+	return 0;
+}
+
+/*
+ * Runs newuidmap or newgidmap (package uidmap): the setuid helpers that write more than the
+ * caller's own id, within the ranges /etc/subuid and /etc/subgid give it.
+ */
+static int run_id_helper(const char *helper, const char *ranges, pid_t pid,
+			 const struct hr_id_mapping *maps, size_t n, struct hr_err *err)
+{
+	_cleanup_free_ char **argv = hr_xmalloc((3 * n + 3) * sizeof(*argv));
+	_cleanup_free_ char *args = hr_xmalloc(12 * (3 * n + 1));
+	char *p = args;
+	pid_t child;
+	int status, r;
+
+	argv[0] = (char *)helper;
+	argv[1] = p;
+	p += sprintf(p, "%d", (int)pid) + 1;
+	for (size_t i = 0; i < n; i++) {
+		const uint32_t v[3] = {maps[i].container_id, maps[i].host_id, maps[i].size};
+
+		for (size_t j = 0; j < 3; j++) {
+			argv[2 + 3 * i + j] = p;
+			p += sprintf(p, "%u", v[j]) + 1;
+		}
+	}
+	argv[3 * n + 2] = NULL;
+	r = posix_spawnp(&child, helper, NULL, NULL, argv, environ);
+	if (r != 0)
+		return hr_err_set(err, r,
+				  "rootless: mapping more ids than your own needs %s (package "
+				  "uidmap) and a range in %s",
+				  helper, ranges);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return hr_err_sys(err, "wait for %s", helper);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return hr_err_set(err, 0,
+				  "rootless: %s %d failed (its message is above): %s must give "
+				  "uid %u the ranges the config maps",
+				  helper, (int)pid, ranges, (unsigned)geteuid());
+	return 0;
+}
+
 int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_err *err)
 {
-	if (hr_ns_write_map(pid, "uid_map", linux_cfg->uid_mappings, linux_cfg->n_uid_mappings,
-			    err) < 0)
+	const struct hr_id_mapping *uids = linux_cfg->uid_mappings, *gids = linux_cfg->gid_mappings;
+	size_t n_uids = linux_cfg->n_uid_mappings, n_gids = linux_cfg->n_gid_mappings;
+	int r;
+
+	if (geteuid() == 0) {
+		if (hr_ns_write_map(pid, "uid_map", uids, n_uids, err) < 0)
+			return -1;
+		return hr_ns_write_map(pid, "gid_map", gids, n_gids, err);
+	}
+	/* unprivileged: its own id itself, anything more through the setuid helpers */
+	if (own_id_only(uids, n_uids, geteuid()))
+		r = hr_ns_write_map(pid, "uid_map", uids, n_uids, err);
+	else
+		r = run_id_helper("newuidmap", "/etc/subuid", pid, uids, n_uids, err);
+	if (r < 0)
 		return -1;
-	return hr_ns_write_map(pid, "gid_map", linux_cfg->gid_mappings, linux_cfg->n_gid_mappings,
-			       err);
+	if (!own_id_only(gids, n_gids, getegid()))
+		return run_id_helper("newgidmap", "/etc/subgid", pid, gids, n_gids, err);
+	if (deny_setgroups(pid, err) < 0)
+		return -1;
+	return hr_ns_write_map(pid, "gid_map", gids, n_gids, err);
 }
 
 int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err)

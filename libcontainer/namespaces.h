@@ -50,7 +50,13 @@ int hr_ns_enter_for_children(const struct hr_ns_plan *plan, const struct hr_linu
 int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *maps, size_t n,
 		    struct hr_err *err);
 
-/* Parent, after clone: write uid_map and gid_map of the child's new user namespace. */
+/*
+ * Parent, after clone: write uid_map and gid_map of the child's new user namespace. Root
+ * writes them itself. An unprivileged parent (rootless) writes a map that is the one line of
+ * its own id itself, after "deny" to /proc/PID/setgroups for gid_map as the kernel requires,
+ * and has newuidmap/newgidmap (package uidmap, ranges from /etc/subuid and /etc/subgid) write
+ * any other.
+ */
 int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_err *err);
 
 /*
