@@ -107,6 +107,23 @@ static const struct mount_def dev_mounts[] = {
     {"/sys", "sysfs", "sysfs", OPTS("nosuid", "noexec", "nodev", "ro")},
 };
 
+/* Rootless (runc's rootless spec): gid 5 is not mapped; sysfs needs its own network
+ * namespace owned by the user namespace, a bind of the host's /sys does not. */
+static const struct mount_def rootless_devpts = {
+    "/dev/pts", "devpts", "devpts",
+    OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620")};
+static const struct mount_def rootless_sys = {"/sys", "bind", "/sys",
+					      OPTS("rbind", "nosuid", "noexec", "nodev", "ro")};
+
+static const struct mount_def *rootless_mount(const struct mount_def *m)
+{
+	if (strcmp(m->destination, "/dev/pts") == 0)
+		return &rootless_devpts;
+	if (strcmp(m->destination, "/sys") == 0)
+		return &rootless_sys;
+	return m;
+}
+
 #define CGROUP_OPTS OPTS("nosuid", "noexec", "nodev", "relatime", "ro")
 static const struct mount_def minimal_proc = {"/proc", "proc", "proc", NULL};
 static const struct mount_def minimal_cgroup = {"/sys/fs/cgroup", "cgroup", "cgroup", CGROUP_OPTS};
@@ -155,6 +172,13 @@ void hr_spec_options_init(struct hr_spec_options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	opts->profile = HR_PROFILE_MINIMAL;
+}
+
+void hr_spec_set_rootless(struct hr_spec_options *opts, uint32_t host_uid, uint32_t host_gid)
+{
+	opts->rootless = true;
+	opts->host_uid = host_uid;
+	opts->host_gid = host_gid;
 }
 
 void hr_spec_volume_free(struct hr_spec_volume *vol)
@@ -491,6 +515,21 @@ static void gen_env(yajl_gen g, const struct hr_spec_options *opts, bool hardene
 	hr_jgen_strv(g, "env", (const char *const *)env.items, env.len);
 }
 
+/* The process's ids in the container: --user, else 1001 (hardened) or 0, rootless 0. */
+static uint32_t process_uid(const struct hr_spec_options *opts)
+{
+	if (opts->has_user)
+		return opts->uid;
+	return profile_of(opts)->hardened && !opts->rootless ? HR_SPEC_DEFAULT_UID : 0;
+}
+
+static uint32_t process_gid(const struct hr_spec_options *opts)
+{
+	if (opts->has_user)
+		return opts->gid;
+	return profile_of(opts)->hardened && !opts->rootless ? HR_SPEC_DEFAULT_GID : 0;
+}
+
 static void gen_process(yajl_gen g, const struct hr_spec_options *opts)
 {
 	bool hardened = profile_of(opts)->hardened;
@@ -500,8 +539,8 @@ static void gen_process(yajl_gen g, const struct hr_spec_options *opts)
 	hr_jgen_kv_bool(g, "terminal", !hardened);
 	hr_jgen_key(g, "user");
 	yajl_gen_map_open(g);
-	hr_jgen_kv_u64(g, "uid", opts->has_user ? opts->uid : hardened ? HR_SPEC_DEFAULT_UID : 0);
-	hr_jgen_kv_u64(g, "gid", opts->has_user ? opts->gid : hardened ? HR_SPEC_DEFAULT_GID : 0);
+	hr_jgen_kv_u64(g, "uid", process_uid(opts));
+	hr_jgen_kv_u64(g, "gid", process_gid(opts));
 	yajl_gen_map_close(g);
 	if (opts->args != NULL)
 		hr_jgen_strv(g, "args", opts->args, opts->n_args);
@@ -556,7 +595,7 @@ static void gen_mounts(yajl_gen g, const struct hr_spec_options *opts, const cha
 	yajl_gen_array_open(g);
 	gen_mount(g, hardened ? &hardened_proc : &minimal_proc);
 	for (size_t i = 0; i < N(dev_mounts); i++)
-		gen_mount(g, &dev_mounts[i]);
+		gen_mount(g, opts->rootless ? rootless_mount(&dev_mounts[i]) : &dev_mounts[i]);
 	if (hardened) {
 		for (size_t i = 0; i < N(hardened_mounts); i++)
 			gen_mount(g, &hardened_mounts[i]);
@@ -622,7 +661,7 @@ static void gen_resources(yajl_gen g, const struct hr_spec_options *opts)
 	yajl_gen_map_close(g);
 }
 
-static void gen_namespaces(yajl_gen g, bool hardened)
+static void gen_namespaces(yajl_gen g, bool hardened, bool rootless)
 {
 	static const char *const runc_order[] = {"pid", "network", "ipc", "uts", "mount", "cgroup"};
 	static const char *const guide_order[] = {"pid", "mount",   "ipc",
@@ -636,6 +675,24 @@ static void gen_namespaces(yajl_gen g, bool hardened)
 		hr_jgen_kv_str(g, "type", types[i]);
 		yajl_gen_map_close(g);
 	}
+	if (rootless) {
+		yajl_gen_map_open(g);
+		hr_jgen_kv_str(g, "type", "user");
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
+/* The one id an unprivileged user may map itself: its own, as the process's. */
+static void gen_id_map(yajl_gen g, const char *key, uint32_t container_id, uint32_t host_id)
+{
+	hr_jgen_key(g, key);
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	hr_jgen_kv_u64(g, "containerID", container_id);
+	hr_jgen_kv_u64(g, "hostID", host_id);
+	hr_jgen_kv_u64(g, "size", 1);
+	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
 }
 
@@ -645,8 +702,13 @@ static void gen_linux(yajl_gen g, const struct hr_spec_options *opts)
 
 	hr_jgen_key(g, "linux");
 	yajl_gen_map_open(g);
-	gen_resources(g, opts);
-	gen_namespaces(g, hardened);
+	if (!opts->rootless)
+		gen_resources(g, opts);
+	gen_namespaces(g, hardened, opts->rootless);
+	if (opts->rootless) {
+		gen_id_map(g, "uidMappings", process_uid(opts), opts->host_uid);
+		gen_id_map(g, "gidMappings", process_gid(opts), opts->host_gid);
+	}
 	if (hardened)
 		hr_jgen_strv(g, "maskedPaths", docker_masked, N(docker_masked));
 	else
@@ -685,6 +747,13 @@ static int check_strings(const struct hr_spec_options *opts, const char *app_tem
 	if (opts->apparmor_profile != NULL &&
 	    !hr_utf8_valid(opts->apparmor_profile, strlen(opts->apparmor_profile)))
 		return hr_err_set(err, 0, "--apparmor: the profile name is not valid UTF-8");
+	if (opts->rootless && (opts->has_memory || opts->has_cpu_quota || opts->has_pids))
+		return hr_err_set(err, 0,
+				  "%s: a rootless container has no cgroup to apply it in "
+				  "(--rootless writes no linux.resources)",
+				  opts->has_memory	? "--memory"
+				  : opts->has_cpu_quota ? "--cpus"
+							: "--pids");
 	if (opts->args != NULL && (opts->n_args == 0 || opts->args[0][0] == '\0'))
 		return hr_err_set(err, 0, "--args: expected a command");
 	for (size_t i = 0; opts->args != NULL && i < opts->n_args; i++)
@@ -863,14 +932,15 @@ static int write_config(int dir_fd, const char *bundle, const char *text, size_t
 	return 0;
 }
 
+/* /app/temp's owner on the host: the process's user, rootless the caller it maps to. */
 static uint32_t profile_uid(const struct hr_spec_options *opts)
 {
-	return opts->has_user ? opts->uid : HR_SPEC_DEFAULT_UID;
+	return opts->rootless ? opts->host_uid : process_uid(opts);
 }
 
 static uint32_t profile_gid(const struct hr_spec_options *opts)
 {
-	return opts->has_user ? opts->gid : HR_SPEC_DEFAULT_GID;
+	return opts->rootless ? opts->host_gid : process_gid(opts);
 }
 
 int hr_spec_write(const struct hr_spec_options *opts, const char *bundle, struct hr_err *err)

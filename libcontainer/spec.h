@@ -68,10 +68,23 @@ struct hr_spec_options {
 	/* borrowed; process.apparmorProfile, "" for none; NULL: none, or the host's default
 	 * (hr_spec_host_defaults) */
 	const char *apparmor_profile;
-	bool force; /* replace an existing config.json */
+	bool force;	      /* replace an existing config.json */
+	/* --rootless: a config an unprivileged caller (host_uid:host_gid) can run */
+	bool rootless;
+	uint32_t host_uid;
+	uint32_t host_gid;
 };
 
 void hr_spec_options_init(struct hr_spec_options *opts);
+/*
+ * --rootless, for the calling user's real ids: a user namespace mapping the process's user
+ * (0:0 unless --user) to them, and nothing else; the same namespaces otherwise (the network
+ * namespace too: the container has loopback only); no linux.resources (a rootless caller has
+ * no cgroup manager: --memory, --cpus and --pids are refused); devpts without gid=5 (not
+ * mapped); /sys a read-only rbind of the host's, as runc's rootless spec (sysfs itself needs a
+ * network namespace the user namespace owns). The profile's other settings stay.
+ */
+void hr_spec_set_rootless(struct hr_spec_options *opts, uint32_t host_uid, uint32_t host_gid);
 void hr_spec_options_free(struct hr_spec_options *opts);
 
 /* Option parsers. Messages quote the bad value (callers prefix the option's name). */

@@ -2,6 +2,7 @@
 /* hardrun spec: write a config.json from a profile and overrides. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "libcontainer/spec.h"
@@ -34,6 +35,10 @@ static const char usage[] =
     "      --apparmor PROFILE\n"
     "                         process.apparmorProfile, \"\" for none (default: production\n"
     "                         names hardrun-default when AppArmor has it loaded here)\n"
+    "      --rootless         for an unprivileged caller: a user namespace mapping the\n"
+    "                         process's user (0:0 unless --user) to yours, no resources\n"
+    "                         (refuses -m, -c, --pids), /sys bound read-only, devpts\n"
+    "                         without gid=5\n"
     "      --args CMD [ARG...]\n"
     "                         the process's arguments: everything after --args\n"
     "  -h, --help             print this help\n"
@@ -47,6 +52,7 @@ enum {
 	OPT_HOSTNAME,
 	OPT_ARGS,
 	OPT_APPARMOR,
+	OPT_ROOTLESS,
 };
 
 static const struct option opts_table[] = {
@@ -65,6 +71,7 @@ static const struct option opts_table[] = {
     {"hostname", required_argument, NULL, OPT_HOSTNAME},
     {"apparmor", required_argument, NULL, OPT_APPARMOR},
     {"args", no_argument, NULL, OPT_ARGS},
+    {"rootless", no_argument, NULL, OPT_ROOTLESS},
     HR_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -139,6 +146,9 @@ static int handle_option(struct cli *cli, int c, struct hr_err *err)
 		return hr_spec_check_hostname(optarg, err) < 0 ? bad_value("--hostname", err) : -1;
 	case OPT_APPARMOR:
 		o->apparmor_profile = optarg;
+		return -1;
+	case OPT_ROOTLESS:
+		hr_spec_set_rootless(o, (uint32_t)getuid(), (uint32_t)getgid());
 		return -1;
 	case HR_OPT_HELP:
 		return HR_EXIT_OK;

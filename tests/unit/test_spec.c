@@ -920,6 +920,110 @@ Test(spec_roundtrip, minimal)
 	cr_assert_str_eq(c->hostname, "hardrun");
 }
 
+/* --- --rootless ---------------------------------------------------------------------------- */
+
+static yajl_val generate_rootless(struct hr_spec_options *opts)
+{
+	_cleanup_free_ char *text = NULL;
+
+	hr_spec_set_rootless(opts, 1000, 1100);
+	text = generate(opts);
+	return parse_tree(text);
+}
+
+static void assert_one_id_map(yajl_val linux_v, const char *key, long long container_id,
+			      long long host_id)
+{
+	yajl_val maps = get(linux_v, key);
+
+	cr_assert_eq(array_len(maps), 1, "%s", key);
+	cr_assert_eq(get_i(item(maps, 0), "containerID"), container_id, "%s", key);
+	cr_assert_eq(get_i(item(maps, 0), "hostID"), host_id, "%s", key);
+	cr_assert_eq(get_i(item(maps, 0), "size"), 1, "%s", key);
+}
+
+Test(spec_rootless, production_maps_container_root_to_the_caller)
+{
+	struct hr_spec_options opts;
+	yajl_val root, linux_v;
+
+	hr_spec_options_init(&opts);
+	opts.profile = HR_PROFILE_PRODUCTION;
+	root = generate_rootless(&opts);
+	linux_v = get(root, "linux");
+	cr_assert_eq(get_i(root, "process", "user", "uid"), 0);
+	cr_assert_eq(get_i(root, "process", "user", "gid"), 0);
+	assert_namespaces(linux_v, STRV("pid", "mount", "ipc", "uts", "network", "cgroup", "user"));
+	assert_one_id_map(linux_v, "uidMappings", 0, 1000);
+	assert_one_id_map(linux_v, "gidMappings", 0, 1100);
+	cr_assert_null(get(linux_v, "resources"));
+	assert_mount(root, "/sys", "bind", "/sys",
+		     STRV("rbind", "nosuid", "noexec", "nodev", "ro"));
+	assert_mount(root, "/dev/pts", "devpts", "devpts",
+		     STRV("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"));
+	/* the rest of the profile stays: no capability, seccomp, a read-only root */
+	cr_assert_eq(array_len(get(root, "process", "capabilities", "bounding")), 0);
+	cr_assert_not_null(get(linux_v, "seccomp"));
+	cr_assert(YAJL_IS_TRUE(get(root, "root", "readonly")));
+	yajl_tree_free(root);
+	hr_spec_options_free(&opts);
+}
+
+Test(spec_rootless, user_is_the_mapped_id)
+{
+	struct hr_spec_options opts;
+	yajl_val root;
+
+	hr_spec_options_init(&opts);
+	opts.has_user = true;
+	opts.uid = 1001;
+	opts.gid = 1002;
+	root = generate_rootless(&opts);
+	cr_assert_eq(get_i(root, "process", "user", "uid"), 1001);
+	assert_one_id_map(get(root, "linux"), "uidMappings", 1001, 1000);
+	assert_one_id_map(get(root, "linux"), "gidMappings", 1002, 1100);
+	assert_namespaces(get(root, "linux"),
+			  STRV("pid", "network", "ipc", "uts", "mount", "cgroup", "user"));
+	yajl_tree_free(root);
+	hr_spec_options_free(&opts);
+}
+
+Test(spec_rootless, limits_refused)
+{
+	struct hr_spec_options opts;
+	struct hr_err err = {0};
+	char *text = NULL;
+	size_t len;
+
+	hr_spec_options_init(&opts);
+	opts.profile = HR_PROFILE_PRODUCTION;
+	hr_spec_set_rootless(&opts, 1000, 1000);
+	opts.has_pids = true;
+	opts.pids = 10;
+	cr_assert_eq(hr_spec_generate(&opts, BUNDLE, &text, &len, &err), -1);
+	cr_assert_str_eq(err.msg, "--pids: a rootless container has no cgroup to apply it in "
+				  "(--rootless writes no linux.resources)");
+	cr_assert_null(text);
+	hr_spec_options_free(&opts);
+}
+
+Test(spec_rootless, parses_back)
+{
+	struct hr_spec_options opts;
+	_cleanup_free_ char *text = NULL;
+	_cleanup_config_ struct hr_config *c = NULL;
+
+	hr_spec_options_init(&opts);
+	opts.profile = HR_PROFILE_PRODUCTION;
+	hr_spec_set_rootless(&opts, 1000, 1000);
+	text = generate(&opts);
+	c = parse_config(text);
+	cr_assert_eq(c->linux_cfg.n_uid_mappings, 1);
+	cr_assert_eq(c->linux_cfg.uid_mappings[0].host_id, 1000);
+	cr_assert(!c->linux_cfg.has_resources);
+	hr_spec_options_free(&opts);
+}
+
 /* --- Writing the bundle -------------------------------------------------------------------- */
 
 static char *make_bundle(void)
