@@ -251,6 +251,11 @@ static int signal_started(int fifo, struct hr_err *err)
 	return 0;
 }
 
+static bool maps_by_user(const struct hr_init_plan *plan)
+{
+	return plan->ns != NULL && plan->ns->maps_unprivileged;
+}
+
 _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 {
 	struct hr_err err = {0};
@@ -264,10 +269,20 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 
 	/* until it is ready, the container dies with the hardrun process setting it up */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* no ptrace or /proc/<pid>/exe access from the container while hardrun's code runs */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/*
+	 * No ptrace or /proc/<pid>/exe access from the container while hardrun's code runs. An
+	 * unprivileged parent writes the id maps (newuidmap checks the owner too) through
+	 * /proc/<pid>, which is root's while the process is not dumpable: then, as runc's nsexec,
+	 * it stays dumpable until the parent's go, before any process of the container runs.
+	 */
+	if (!maps_by_user(plan))
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (hr_sync_wait(plan->sync_fd, HR_SYNC_GO, NULL, &err) < 0)
 		_exit(1);
+	if (maps_by_user(plan) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		hr_err_sys(&err, "prctl(PR_SET_DUMPABLE, 0)");
+		hr_sync_fail(plan->sync_fd, &err);
+	}
 	if (apply_initial_affinity(plan, &err) < 0)
 		hr_sync_fail(plan->sync_fd, &err);
 	/*

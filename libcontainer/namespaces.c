@@ -93,6 +93,7 @@ int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, 
 		}
 	}
 	plan->new_user = (plan->clone_flags & CLONE_NEWUSER) != 0;
+	plan->maps_unprivileged = plan->new_user && geteuid() != 0;
 	if (plan->new_user) {
 		plan->setup_uid = setup_id(linux_cfg->uid_mappings, linux_cfg->n_uid_mappings);
 		plan->setup_gid = setup_id(linux_cfg->gid_mappings, linux_cfg->n_gid_mappings);

@@ -21,6 +21,11 @@ struct hr_ns_plan {
 	int join_fds[HR_NS__COUNT]; /* -1 when not joined */
 	bool new_user;		    /* a user namespace is created: the parent writes the maps */
 	/*
+	 * ... as an unprivileged user (rootless): through /proc/PID files that belong to root
+	 * while the child is not dumpable, so the child stays dumpable until they are written.
+	 */
+	bool maps_unprivileged;
+	/*
 	 * The identity the child takes in its new user namespace before it sets up the rootfs:
 	 * files and mount points it creates must belong to a mapped id (the kernel refuses
 	 * directories of an unmapped owner on the container's own filesystems: EOVERFLOW).
