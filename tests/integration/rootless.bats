@@ -205,6 +205,10 @@ c['linux']['gidMappings'] = [dict(x, hostID=$RL_GID if x['containerID'] == 0 els
 	update_config "c['linux']['resources'] = {'pids': {'limit': 100}}" "$RL_BUNDLE"
 	run -0 --separate-stderr hru run --bundle "$RL_BUNDLE" rl-limits
 	assert_stderr_contains "rootless (uid $RL_UID): no cgroup manager unless --cgroup-manager names one for a delegated cgroup: the resource limits in linux.resources are NOT applied"
+	# setgroups is denied with the user's own gid mapped: additionalGids cannot be applied
+	update_config "c['linux'].pop('resources'); c['process']['user']['additionalGids'] = [0]" "$RL_BUNDLE"
+	run -1 hru run --bundle "$RL_BUNDLE" rl-groups
+	assert_output_contains 'setgroups(1 groups): /proc/self/setgroups is "deny"'
 	# --rootless false: root's defaults, which an unprivileged user cannot use
 	run -1 hru --rootless false --cgroup-manager disabled run --bundle "$RL_BUNDLE" rl-false
 	assert_output_contains "/run/hardrun"
