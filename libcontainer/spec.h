@@ -68,7 +68,7 @@ struct hr_spec_options {
 	/* borrowed; process.apparmorProfile, "" for none; NULL: none, or the host's default
 	 * (hr_spec_host_defaults) */
 	const char *apparmor_profile;
-	bool force;	      /* replace an existing config.json */
+	bool force; /* replace an existing config.json */
 	/* --rootless: a config an unprivileged caller (host_uid:host_gid) can run */
 	bool rootless;
 	uint32_t host_uid;
