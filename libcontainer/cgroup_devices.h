@@ -24,4 +24,11 @@ int hr_devfilter_load(const struct bpf_insn *prog, size_t len, struct hr_err *er
 /* Loads the program and attaches it to the cgroup directory fd (BPF_F_ALLOW_MULTI). */
 int hr_devfilter_attach(int cgroup_fd, const struct bpf_insn *prog, size_t len, struct hr_err *err);
 
+/*
+ * Adds to config's linux.resources.devices the rules every container needs (the standard
+ * nodes, a terminal's) and a mknod rule per linux.devices node, unless already allowed. Called
+ * before the cgroup is made: by create and by restore.
+ */
+void hr_devices_add_default_rules(struct hr_config *config);
+
 #endif

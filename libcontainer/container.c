@@ -22,6 +22,7 @@
 
 #include "cgroup_manager.h"
 #include "cleanup.h"
+#include "cgroup_devices.h"
 #include "config.h"
 #include "container_open.h"
 #include "container_ops.h"
@@ -416,99 +417,10 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 			     &job->pty_master, listener_for(job, &listener), err);
 }
 
-/*
- * The devices every container may use, as runc appends them after the config's own rules (so
- * they win): Docker's configs count on it and list only the rest, and a terminal needs
- * /dev/pts/ptmx. runc's mknod-anything ("c *:* m", "b *:* m") and /dev/net/tun rules are
- * left out.
- */
-static const struct {
-	int64_t major, minor; /* minor -1: any */
-} default_devices[] = {
-    {1, 3}, {1, 5}, {1, 7},    {1, 8}, {1, 9}, /* null, zero, full, random, urandom */
-    {5, 0}, {5, 2}, {136, -1},		       /* tty, ptmx, the pty slaves */
-};
-
-static bool rule_has_all_access(const struct hr_device_rule *r)
-{
-	return r->access == NULL ||
-	       (strchr(r->access, 'r') && strchr(r->access, 'w') && strchr(r->access, 'm'));
-}
-
-/* Whether the rules already allow every access to the device(s) d (minor -1: any). */
-static bool device_allowed(const struct hr_device_rule *rules, size_t n, int64_t major,
-			   int64_t minor)
-{
-	/* the last rule touching d decides (the filter tests the rules from the end) */
-	for (size_t i = n; i-- > 0;) {
-		const struct hr_device_rule *r = &rules[i];
-
-		if (r->type == 'b' || (r->major.set && r->major.value != major) ||
-		    (r->minor.set && minor >= 0 && r->minor.value != minor))
-			continue;
-		return r->allow && rule_has_all_access(r) && (!r->minor.set || minor >= 0);
-	}
-	return false;
-}
-
-static void add_default_device_rules(struct hr_config *config)
-{
-	const size_t n_default = sizeof(default_devices) / sizeof(default_devices[0]);
-	struct hr_resources *r = &config->linux_cfg.resources;
-	struct hr_device_rule *rules;
-	size_t n;
-
-	const struct hr_linux *l = &config->linux_cfg;
-	static char mknod_only[] = "m";
-
-	/* no rule at all: no device filter, nothing to add */
-	if (!config->has_linux || !l->has_resources || r->n_devices == 0)
-		return;
-	rules =
-	    hr_arena_array(&config->arena, r->n_devices + n_default + l->n_devices, sizeof(*rules));
-	memcpy(rules, r->devices, r->n_devices * sizeof(*rules));
-	n = r->n_devices;
-	/* only what the rules do not allow yet: the BPF program stays short */
-	for (size_t i = 0; i < n_default; i++) {
-		int64_t major = default_devices[i].major, minor = default_devices[i].minor;
-
-		if (device_allowed(rules, n, major, minor))
-			continue;
-		rules[n++] = (struct hr_device_rule){
-		    .allow = true,
-		    .type = 'c',
-		    .major = {.set = true, .value = major},
-		    .minor = {.set = minor >= 0, .value = minor},
-		};
-	}
-	/*
-	 * The init is born in its cgroup, filter in place, and makes the nodes of linux.devices
-	 * itself: each may be made ("m"); reading and writing it stay as the rules say (runc
-	 * makes them before its filter goes in, with the same result).
-	 */
-	for (size_t i = 0; i < l->n_devices; i++) {
-		const struct hr_device *d = &l->devices[i];
-
-		/* device_allowed reads the char rules only: a block device always gets its rule */
-		if ((d->type != 'c' && d->type != 'u' && d->type != 'b') ||
-		    (d->type != 'b' && device_allowed(rules, n, d->major, d->minor)))
-			continue;
-		rules[n++] = (struct hr_device_rule){
-		    .allow = true,
-		    .type = d->type == 'b' ? 'b' : 'c',
-		    .major = {.set = true, .value = d->major},
-		    .minor = {.set = true, .value = d->minor},
-		    .access = mknod_only,
-		};
-	}
-	r->devices = rules;
-	r->n_devices = n;
-}
-
 /* The init is born in its cgroup (CLONE_INTO_CGROUP), limits and device filter in place. */
 static int prepare_cgroup(struct create_job *job, struct hr_err *err)
 {
-	add_default_device_rules(job->config);
+	hr_devices_add_default_rules(job->config);
 	if (hr_cgroup_create(job->ctx, job->config, job->opts->id, &job->cgroup, err) < 0)
 		return -1;
 	job->state.cgroup_manager = job->cgroup.manager;
