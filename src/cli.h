@@ -77,5 +77,7 @@ HR_DECLARE_COMMAND(hr_cmd_pause);
 HR_DECLARE_COMMAND(hr_cmd_resume);
 HR_DECLARE_COMMAND(hr_cmd_update);
 HR_DECLARE_COMMAND(hr_cmd_events);
+HR_DECLARE_COMMAND(hr_cmd_checkpoint);
+HR_DECLARE_COMMAND(hr_cmd_restore);
 
 #endif

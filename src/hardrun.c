@@ -14,10 +14,10 @@
 #include "libcontainer/version.h"
 
 const struct hr_command *const hr_commands[] = {
-    &hr_cmd_create, &hr_cmd_start,    &hr_cmd_run,    &hr_cmd_state, &hr_cmd_kill,
-    &hr_cmd_delete, &hr_cmd_list,     &hr_cmd_ps,     &hr_cmd_exec,  &hr_cmd_pause,
-    &hr_cmd_resume, &hr_cmd_update,   &hr_cmd_events, &hr_cmd_spec,  &hr_cmd_validate,
-    &hr_cmd_audit,  &hr_cmd_features, NULL,
+    &hr_cmd_create, &hr_cmd_start,    &hr_cmd_run,	  &hr_cmd_state,   &hr_cmd_kill,
+    &hr_cmd_delete, &hr_cmd_list,     &hr_cmd_ps,	  &hr_cmd_exec,	   &hr_cmd_pause,
+    &hr_cmd_resume, &hr_cmd_update,   &hr_cmd_events,	  &hr_cmd_spec,	   &hr_cmd_validate,
+    &hr_cmd_audit,  &hr_cmd_features, &hr_cmd_checkpoint, &hr_cmd_restore, NULL,
 };
 
 static const char global_usage[] =
@@ -40,8 +40,8 @@ static const char global_usage[] =
     "  --rootless true|false|auto run as an unprivileged user: auto (the default) when the\n"
     "                             caller is not root; changes the defaults of --root and\n"
     "                             --cgroup-manager (see hardrun(8), ROOTLESS)\n"
-    "  --criu PATH                for runc's callers: accepted with a warning, it has no\n"
-    "                             effect (no checkpoint or restore yet)\n"
+    "  --criu PATH                the criu binary checkpoint and restore run (default:\n"
+    "                             criu in $PATH, /usr/sbin or /sbin)\n"
     "  -v, --version              print the version and the compiled-in features\n"
     "  -h, --help                 print this help\n"
     "\n"
@@ -90,9 +90,6 @@ static int global_usage_error(const char *what, const char *arg)
 		arg ? arg : "");
 	return HR_EXIT_USAGE;
 }
-
-/* --criu PATH: accepted for runc's callers, warned about once the log is open */
-static const char *criu_path;
 
 /* What the global options gave, beyond the context: rootless decides the rest in main. */
 static struct hr_rootless_input rootless_in;
@@ -155,7 +152,7 @@ static int parse_global_options(struct hr_context *ctx, int argc, char **argv)
 				return global_usage_error(err.msg, NULL);
 			break;
 		case OPT_CRIU:
-			criu_path = optarg;
+			ctx->criu_path = optarg;
 			break;
 		case 'v':
 			hr_print_version(stdout);
@@ -226,10 +223,6 @@ int main(int argc, char **argv)
 		hr_log_error_report(&err);
 		return HR_EXIT_ERROR;
 	}
-	if (criu_path != NULL)
-		hr_log(HR_LOG_WARNING,
-		       "--criu %s: ignored, hardrun has no checkpoint or restore to run it for",
-		       criu_path);
 	optind = 0; /* reinitialise getopt for the command's own options */
 	status = cmd->run(&ctx, argc, argv, &err);
 	if (status == HR_EXIT_ERROR && err.msg[0] != '\0')

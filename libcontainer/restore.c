@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* restore: a new container whose processes criu restores from a checkpoint's images. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup_devices.h"
+#include "cgroup_manager.h"
+#include "checkpoint.h"
+#include "checkpoint_common.h"
+#include "cleanup.h"
+#include "config.h"
+#include "container_open.h"
+#include "container_ops.h"
+#include "json.h"
+#include "log.h"
+#include "state.h"
+#include "supervisor.h"
+
+/* Everything restore builds; released in one place whatever step failed. */
+struct restore_job {
+	const struct hr_context *ctx;
+	const struct hr_restore_opts *opts;
+	struct hr_arena arena;
+	struct hr_config *config;
+	char *config_text;
+	size_t config_len;
+	struct hr_container_dir dir;
+	bool dir_created;
+	struct hr_cgroup cgroup;
+	struct hr_state state;
+	struct hr_criu_cmd cmd;
+	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];
+	char created[64];
+	pid_t pid;
+	int pidfd;
+};
+
+static int load_config(struct restore_job *job, struct hr_err *err)
+{
+	const char *bundle = job->opts->bundle ? job->opts->bundle : ".";
+	struct hr_diags diags = {0};
+	const char *name, *root;
+	char path[PATH_MAX];
+
+	if (realpath(bundle, job->bundle) == NULL)
+		return hr_err_sys(err, "bundle %s", bundle);
+	name = hr_arena_printf(&job->arena, "%s/config.json", job->bundle);
+	if (hr_read_file(name, HR_CONFIG_MAX_SIZE, &job->config_text, &job->config_len, err) < 0)
+		return -1;
+	job->config = hr_config_parse(job->config_text, job->config_len, name, &diags);
+	if (job->config == NULL) {
+		hr_diags_to_err(&diags, err);
+		hr_diags_free(&diags);
+		return -1;
+	}
+	if (hr_ckpt_refuse_unsupported(job->config, "restore", err) < 0)
+		return -1;
+	root = job->config->root_path;
+	if (root[0] == '/')
+		snprintf(path, sizeof(path), "%s", root);
+	else if ((size_t)snprintf(path, sizeof(path), "%s/%s", job->bundle, root) >= sizeof(path))
+		return hr_err_set(err, ENAMETOOLONG, "root.path in bundle %s", job->bundle);
+	if (realpath(path, job->rootfs) == NULL)
+		return hr_err_sys(err, "root.path %s", path);
+	return 0;
+}
+
+/* The bind mounts saved as external (keyed by destination) come from their sources again. */
+static int add_external_mounts(struct restore_job *job, struct hr_err *err)
+{
+	for (size_t i = 0; i < job->config->n_mounts; i++) {
+		const struct hr_mount *m = &job->config->mounts[i];
+		const char *src = m->source;
+
+		if (!hr_ckpt_is_bind(m))
+			continue;
+		if (src == NULL)
+			return hr_err_set(err, EINVAL, "mounts[%zu]: a bind mount without a source",
+					  i);
+		if (src[0] != '/')
+			src = hr_arena_printf(&job->arena, "%s/%s", job->bundle, src);
+		if (hr_criu_arg(&job->cmd, err, "--ext-mount-map=%s:%s", m->destination, src) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A pipe, socket or file from outside the container that the init had as fd 0, 1 or 2 is not
+ * the container's to restore: the restored process gets this restore's own fd in its place
+ * (criu --inherit-fd, keyed as checkpoint recorded it). Files inside criu reopens by path.
+ */
+static int add_inherited_stdio(struct restore_job *job, struct hr_err *err)
+{
+	_cleanup_free_ char *data = NULL;
+	char *save = NULL, *line;
+	size_t len;
+	int fd = 0;
+	const char *path = hr_arena_printf(&job->arena, "%s/%s", job->cmd.images, HR_CKPT_STDIO);
+
+	if (hr_read_file(path, 1 << 16, &data, &len, err) < 0)
+		return hr_err_prefix(err, "not a checkpoint of hardrun's");
+	for (line = data; fd < 3 && line != NULL; fd++, line = save) {
+		save = strchr(line, '\n');
+		if (save != NULL)
+			*save++ = '\0';
+		if (strncmp(line, "pipe:", 5) != 0 && strncmp(line, "socket:", 7) != 0 &&
+		    strncmp(line, "file[", 5) != 0)
+			continue;
+		line[strcspn(line, " ")] = '\0';
+		if (hr_criu_arg(&job->cmd, err, "--inherit-fd=fd[%d]:%s", fd, line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The cgroup as create makes it; criu runs in it and restores the processes there. */
+static int make_cgroup(struct restore_job *job, struct hr_err *err)
+{
+	const char *rel;
+
+	hr_devices_add_default_rules(job->config);
+	if (hr_cgroup_create(job->ctx, job->config, job->opts->id, &job->cgroup, err) < 0)
+		return -1;
+	job->state.cgroup_manager = job->cgroup.manager;
+	if (job->cgroup.path[0] == '\0')
+		return 0;
+	job->state.cgroup_path = job->cgroup.path;
+	if (job->cgroup.n_created > 1)
+		job->state.cgroup_parents_created = job->cgroup.n_created - 1;
+	rel = job->cgroup.path + strlen(HR_CGROUP_ROOT);
+	return hr_criu_arg(&job->cmd, err, "--cgroup-root=%s", rel[0] ? rel : "/");
+}
+
+static int read_pid(struct restore_job *job, const char *pidfile, struct hr_err *err)
+{
+	_cleanup_free_ char *data = NULL;
+	char *end;
+	size_t len;
+	long pid;
+
+	if (hr_read_file(pidfile, 64, &data, &len, err) < 0)
+		return hr_err_prefix(err, "criu restore's pid file");
+	errno = 0;
+	pid = strtol(data, &end, 10);
+	if (errno != 0 || end == data || pid <= 0 || pid > INT32_MAX)
+		return hr_err_set(err, EINVAL, "criu restore's pid file %s: not a pid", pidfile);
+	job->pid = (pid_t)pid;
+	job->pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
+	if (job->pidfd < 0)
+		return hr_err_sys(err, "pidfd_open %d, the restored init", (int)job->pid);
+	if (hr_proc_start_time(job->pid, &job->state.pid_start_time, NULL) < 0)
+		return hr_err_sys(err, "read /proc/%d/stat", (int)job->pid);
+	return 0;
+}
+
+static int run_criu(struct restore_job *job, struct hr_err *err)
+{
+	const char *pidfile;
+	struct hr_cgroup_handle cg = {
+	    .manager = job->cgroup.manager,
+	    .path = job->cgroup.path[0] ? job->cgroup.path : NULL,
+	};
+
+	pidfile = hr_arena_printf(&job->arena, "%s/restore.pid", job->cmd.work);
+	if (unlink(pidfile) < 0 && errno != ENOENT)
+		return hr_err_sys(err, "remove %s", pidfile);
+	/* the restored init is this hardrun's child (restore-sibling), as run's init is */
+	if (hr_criu_arg(&job->cmd, err, "--root=%s", job->rootfs) < 0 ||
+	    hr_criu_arg(&job->cmd, err, "--restore-detached") < 0 ||
+	    hr_criu_arg(&job->cmd, err, "--restore-sibling") < 0 ||
+	    hr_criu_arg(&job->cmd, err, "--pidfile=%s", pidfile) < 0 ||
+	    add_external_mounts(job, err) < 0 || add_inherited_stdio(job, err) < 0)
+		return -1;
+	job->cmd.no_new_privs = job->config->process.no_new_privileges;
+	hr_log(HR_LOG_DEBUG, "container %s: criu restore from %s (log %s)", job->opts->id,
+	       job->cmd.images, job->cmd.log);
+	if (hr_criu_run(&job->cmd, cg.path ? &cg : NULL, err) < 0)
+		return -1;
+	return read_pid(job, pidfile, err);
+}
+
+static void fill_state(struct restore_job *job)
+{
+	struct timespec now;
+	struct hr_state *st = &job->state;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	hr_format_rfc3339(job->created, sizeof(job->created), now.tv_sec, now.tv_nsec);
+	st->id = (char *)job->opts->id;
+	st->bundle = job->bundle;
+	st->rootfs = job->rootfs;
+	st->created = job->created;
+	st->owner = geteuid();
+	st->pid = job->pid;
+	st->annotations = job->config->annotations;
+	st->n_annotations = job->config->n_annotations;
+}
+
+static int restore_with_job(struct restore_job *job, struct hr_err *err)
+{
+	const struct hr_restore_opts *opts = job->opts;
+
+	if (hr_id_validate(opts->id, err) < 0)
+		return -1;
+	if (opts->console_socket != NULL)
+		return hr_err_set(err, ENOTSUP,
+				  "--console-socket: a container with a terminal cannot be "
+				  "restored yet");
+	if (load_config(job, err) < 0 || hr_cgroup_check_host(job->ctx, job->config, err) < 0)
+		return -1;
+	if (hr_criu_cmd_init(&job->cmd, &job->arena, job->ctx, "restore", &opts->criu,
+			     "restore.log", err) < 0)
+		return -1;
+	if (hr_container_dir_create(job->ctx->root, opts->id, &job->dir, err) < 0)
+		return -1;
+	job->dir_created = true;
+	if (hr_write_file_at(job->dir.fd, HR_CONFIG_COPY, job->config_text, job->config_len, err) <
+		0 ||
+	    make_cgroup(job, err) < 0 || run_criu(job, err) < 0)
+		return -1;
+	fill_state(job);
+	if (opts->pid_file != NULL && hr_write_pid_file(opts->pid_file, job->pid, err) < 0)
+		return -1;
+	return hr_state_write(&job->dir, &job->state, err);
+}
+
+static void job_release(struct restore_job *job, bool failed)
+{
+	if (failed && job->pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
+		waitpid(job->pid, NULL, 0);
+	}
+	if (failed)
+		hr_cgroup_remove_created(&job->cgroup);
+	hr_cgroup_close(&job->cgroup);
+	if (failed && job->dir_created) {
+		struct hr_err ignored;
+
+		hr_container_dir_remove(&job->dir, &ignored);
+	}
+	hr_container_dir_close(&job->dir);
+	if (failed && job->pidfd >= 0)
+		close(job->pidfd);
+	free(job->config_text);
+	if (job->config != NULL)
+		hr_config_free(job->config);
+	hr_arena_free(&job->arena);
+}
+
+/* Without -d: the restored container is supervised as run's, then deleted. */
+static int supervise(const struct hr_context *ctx, const char *id, int pidfd, int *status,
+		     struct hr_err *err)
+{
+	struct hr_err del_err = {0};
+	sigset_t old;
+	int sigfd, r;
+
+	sigfd = hr_signalfd_for_forwarding(&old, err);
+	r = sigfd < 0 ? -1 : hr_supervise(pidfd, -1, sigfd, NULL, err);
+	if (sigfd >= 0) {
+		close(sigfd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	if (r >= 0) {
+		*status = r;
+		r = 0;
+	}
+	if (hr_container_delete(ctx, id, true, &del_err) < 0 && r == 0)
+		return hr_err_set(err, del_err.errnum, "%s", del_err.msg);
+	return r;
+}
+
+int hr_container_restore(const struct hr_context *ctx, const struct hr_restore_opts *opts,
+			 int *status, struct hr_err *err)
+{
+	struct restore_job job;
+	int r, pidfd;
+
+	*status = 0;
+	memset(&job, 0, sizeof(job));
+	job.ctx = ctx;
+	job.opts = opts;
+	job.dir.fd = job.pidfd = -1;
+	hr_cgroup_init(&job.cgroup);
+	r = restore_with_job(&job, err);
+	if (r < 0)
+		hr_err_prefix(err, "restore container %s", opts->id);
+	pidfd = job.pidfd;
+	job_release(&job, r < 0);
+	if (r < 0)
+		return -1;
+	if (opts->detach) {
+		close(pidfd);
+		return 0;
+	}
+	r = supervise(ctx, opts->id, pidfd, status, err);
+	close(pidfd);
+	return r;
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# checkpoint and restore on the host: what is refused before criu would run (criu itself only
+# runs in the guest: tests/vm/checkpoint.bats).
+
+# status, output and lines are set by bats' `run`.
+# shellcheck disable=SC2154
+load lib
+
+@test "checkpoint and restore: runc's options not supported yet are refused by name" {
+	for o in --pre-dump --auto-dedup --lazy-pages "--page-server 1.2.3.4:5" "--parent-path p" \
+		"--status-fd 3" "--empty-ns network"; do
+		# shellcheck disable=SC2086
+		run -2 hr checkpoint $o c1
+		assert_output_contains "hardrun checkpoint: ${o%% *}: not supported yet"
+	done
+	for o in --lazy-pages --auto-dedup "--empty-ns network"; do
+		# shellcheck disable=SC2086
+		run -2 hr restore $o c1
+		assert_output_contains "hardrun restore: ${o%% *}: not supported yet"
+	done
+	run -2 hr checkpoint --manage-cgroups-mode loose c1
+	assert_output_contains 'unknown --manage-cgroups-mode "loose" (soft, full, strict or ignore)'
+	run -0 "$HARDRUN" checkpoint --help
+	assert_output_contains "--manage-cgroups-mode soft|full|strict|ignore"
+	run -0 "$HARDRUN" restore --help
+	assert_output_contains "--image-path DIR"
+}
+
+@test "checkpoint: only a running container; a missing one is named" {
+	run -1 hr checkpoint nosuch
+	assert_output_contains "container nosuch does not exist"
+	make_bundle
+	update_config 'c["process"]["args"] = ["true"]; c["process"]["terminal"] = False'
+	# the init holds its stdio until start: not bats' `run` pipe
+	hr create --bundle "$BUNDLE" cr1 </dev/null >"$HR_TMP/cr1.log" 2>&1 || fail "create: $(cat "$HR_TMP/cr1.log")"
+	run -1 hr checkpoint --image-path "$HR_TMP/img" cr1
+	assert_output_contains "checkpoint container cr1: container cr1 is created, not running"
+	[ ! -e "$HR_TMP/img" ] || fail "an image directory was made for a refused checkpoint"
+	run -0 hr delete -f cr1
+}
+
+@test "restore: a terminal, a joined namespace, a console socket are refused before anything is made" {
+	make_bundle
+	mkdir -p "$HR_TMP/img"
+	update_config 'c["process"]["terminal"] = True'
+	run -1 hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" r1
+	assert_output_contains "restore container r1: restore: process.terminal is true: a container with a terminal cannot be checkpointed or restored yet"
+	update_config 'c["process"]["terminal"] = False
+c["linux"]["namespaces"] = [n if n["type"] != "network" else {"type": "network", "path": "/proc/1/ns/net"} for n in c["linux"]["namespaces"]]'
+	run -1 hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" r1
+	assert_output_contains "linux.namespaces: the network namespace is joined (/proc/1/ns/net)"
+	run -1 hr restore --console-socket "$HR_TMP/sock" --bundle "$BUNDLE" r1
+	assert_output_contains "--console-socket: a container with a terminal cannot be restored yet"
+	run -1 hr state r1
+	assert_output_contains "container r1 does not exist"
+}
