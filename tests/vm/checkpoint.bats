@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# checkpoint and restore through criu(8), which needs a kernel of its own and root: a counter
+# is checkpointed (criu's images and hardrun's record in the image directory, the container
+# gone), then restored into a new container, where it goes on from where it was with the same
+# credentials, capabilities and seccomp. Runs only inside the guest kernel:
+#
+#   tests/vm/check.sh ./hardrun tests/vm/checkpoint.bats
+#
+# Environment: HARDRUN (default: the hardrun built in this checkout). criu must be installed
+# (apt-get install criu): without it the file fails, it is not skipped.
+
+# status, output and lines are set by bats' `run`.
+# shellcheck disable=SC2154
+load guest
+
+setup_file() {
+	guest_only || return 1
+	command -v criu >/dev/null || {
+		echo "checkpoint.bats needs criu: apt-get install criu" >&2
+		return 1
+	}
+}
+
+# The counter writes its value to /shared/n, a bind mount of $HR_TMP/shared (an external mount
+# for criu), every 0.2 s.
+COUNTER='["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i >/shared/n; sleep 0.2; done"]'
+
+make_counter_bundle() {
+	make_bundle
+	mkdir -p "$HR_TMP/shared"
+	update_config "c['process']['terminal'] = False
+c['process']['args'] = $COUNTER
+c['mounts'].append({'destination': '/shared', 'type': 'bind', 'source': '$HR_TMP/shared', 'options': ['rbind', 'rw']})"
+}
+
+# The counter's value; the file is empty for a moment while the shell rewrites it.
+counter() {
+	local v="" deadline=$((SECONDS + 5))
+	while [ -z "$v" ] && [ "$SECONDS" -lt "$deadline" ]; do
+		v=$(cat "$HR_TMP/shared/n" 2>/dev/null)
+		[ -n "$v" ] || sleep 0.05
+	done
+	echo "${v:-0}"
+}
+
+# wait_counter_above N: until the counter passes N (20 s at most).
+wait_counter_above() {
+	local deadline=$((SECONDS + 20))
+	until [ "$(counter)" -gt "$1" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "the counter stayed at $(counter), not above $1"
+		sleep 0.2
+	done
+}
+
+init_pid() {
+	hr state "$1" >"$HR_TMP/state.json" || fail "state $1"
+	json_get "$HR_TMP/state.json" 'd["pid"]'
+}
+
+# What must survive a restore: credentials, capabilities, no_new_privs, seccomp.
+status_fields() {
+	grep -E '^(Uid|Gid|CapEff|CapBnd|NoNewPrivs|Seccomp):' "/proc/$1/status"
+}
+
+@test "guest: checkpoint saves the counter and deletes the container; restore goes on from its value" {
+	make_counter_bundle
+	hr run -d --bundle "$BUNDLE" ck </dev/null >"$HR_TMP/ck.log" 2>&1 || fail "run: $(cat "$HR_TMP/ck.log")"
+	wait_counter_above 3
+	local pid before
+	pid=$(init_pid ck)
+	before=$(status_fields "$pid")
+
+	hr checkpoint --image-path "$HR_TMP/img" ck >"$HR_TMP/ck.out" 2>&1 ||
+		fail "checkpoint: $(cat "$HR_TMP/ck.out"; grep -B5 -m3 Error "$HR_TMP/img/dump.log")"
+	for f in inventory.img pstree.img dump.log hardrun-config.json hardrun-state.json hardrun-stdio; do
+		[ -s "$HR_TMP/img/$f" ] || fail "no $f in the image directory: $(ls "$HR_TMP/img")"
+	done
+	ls "$HR_TMP/img" | grep -q '^pages-[0-9]*\.img$' || fail "no memory pages saved"
+	run -1 hr state ck
+	assert_output_contains "container ck does not exist"
+	[ "$(json_get "$HR_TMP/img/hardrun-state.json" 'd["id"]')" = ck ] || fail "the record is not ck's"
+	local saved
+	saved=$(counter)
+	sleep 1
+	[ "$(counter)" = "$saved" ] || fail "the counter went on after the checkpoint: $saved, $(counter)"
+
+	hr restore -d --bundle "$BUNDLE" --image-path "$HR_TMP/img" ck </dev/null >"$HR_TMP/rs.log" 2>&1 ||
+		fail "restore: $(cat "$HR_TMP/rs.log"; grep -B5 -m3 Error "$HR_TMP/img/restore.log")"
+	init_pid ck >/dev/null
+	[ "$(json_get "$HR_TMP/state.json" 'd["status"]')" = running ] ||
+		fail "restored, not running: $(cat "$HR_TMP/state.json")"
+	# the next value after the restore is the saved one plus one: it did not start over
+	local deadline=$((SECONDS + 20))
+	while [ "$(counter)" = "$saved" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "the restored counter does not count"
+		sleep 0.1
+	done
+	[ "$(counter)" -gt "$saved" ] || fail "the counter started over: $saved, then $(counter)"
+	pid=$(init_pid ck)
+	[ "$(status_fields "$pid")" = "$before" ] ||
+		fail "status changed: before: $before; after: $(status_fields "$pid")"
+	run -0 hr delete -f ck
+}
+
+@test "guest: checkpoint --leave-running keeps the container running" {
+	make_counter_bundle
+	hr run -d --bundle "$BUNDLE" lr </dev/null >"$HR_TMP/lr.log" 2>&1 || fail "run: $(cat "$HR_TMP/lr.log")"
+	wait_counter_above 2
+	hr checkpoint --leave-running --image-path "$HR_TMP/img" --work-path "$HR_TMP/work" lr \
+		>"$HR_TMP/lr.out" 2>&1 ||
+		fail "checkpoint: $(cat "$HR_TMP/lr.out"; grep -B5 -m3 Error "$HR_TMP/work/dump.log")"
+	[ -s "$HR_TMP/work/dump.log" ] || fail "no dump.log in the work directory"
+	[ -s "$HR_TMP/img/pstree.img" ] || fail "no images"
+	local saved
+	saved=$(counter)
+	wait_counter_above "$saved"
+	run -0 hr state lr
+	assert_output_contains '"status": "running"'
+	run -0 hr delete -f lr
+}
