@@ -52,9 +52,16 @@ run_sleeper() {
 	assert_line_matches '^  --rootless true\|false\|auto '
 }
 
-@test "--criu PATH is accepted with a warning that it has no effect" {
+@test "--criu PATH names the criu checkpoint runs; a missing one is the error" {
 	run -0 --separate-stderr hr --criu /usr/sbin/criu list
-	assert_stderr_contains "--criu /usr/sbin/criu: ignored, hardrun has no checkpoint or restore"
+	[ -z "$stderr" ] || fail "--criu warned: $stderr"
+	make_bundle
+	update_config 'c["process"]["args"] = ["sleep", "1000"]; c["process"]["terminal"] = False'
+	hr run -d --bundle "$BUNDLE" cr </dev/null >/dev/null 2>&1 || fail "run -d"
+	run -1 hr --criu "$HR_TMP/no-criu" checkpoint --image-path "$HR_TMP/img" cr
+	assert_output_contains "checkpoint container cr: --criu $HR_TMP/no-criu: No such file or directory"
+	run -0 hr state cr
+	assert_output_contains '"status": "running"'
 	run -0 "$HARDRUN" --help
 	assert_line_matches '^  --criu PATH '
 }
@@ -170,7 +177,7 @@ c["process"]["user"] = {"uid": 0, "gid": 0, "additionalGids": [7]}'
 	local repo=$BATS_TEST_DIRNAME/../.. want
 	run -0 "$HARDRUN" --version
 	# what is built in, as crun says it
-	[ "${lines[4]}" = "+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS +SELINUX +APPARMOR +EBPF +IDMAP -CRIU" ] ||
+	[ "${lines[4]}" = "+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS +SELINUX +APPARMOR +EBPF +IDMAP +CRIU" ] ||
 		fail "feature line: ${lines[4]}"
 	if [ ! "$HARDRUN" -ef "$repo/hardrun" ]; then
 		# another build: its commit has the form, whatever it is
