@@ -119,3 +119,20 @@ status_fields() {
 	assert_output_contains '"status": "running"'
 	run -0 hr delete -f lr
 }
+
+@test "guest: restore without -d waits for the restored process, returns its status and deletes the container" {
+	make_counter_bundle
+	update_config 'c["process"]["args"] = ["sh", "-c", "i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo $i >/shared/n; sleep 0.2; done; exit 7"]'
+	hr run -d --bundle "$BUNDLE" fg </dev/null >"$HR_TMP/fg.log" 2>&1 || fail "run: $(cat "$HR_TMP/fg.log")"
+	wait_counter_above 2
+	hr checkpoint --image-path "$HR_TMP/img" fg >"$HR_TMP/fg.out" 2>&1 ||
+		fail "checkpoint: $(cat "$HR_TMP/fg.out"; grep -B5 -m3 Error "$HR_TMP/img/dump.log")"
+	local saved rc=0
+	saved=$(counter)
+	[ "$saved" -lt 30 ] || fail "the counter ended before the checkpoint"
+	hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" fg </dev/null >"$HR_TMP/fgr.log" 2>&1 || rc=$?
+	[ "$rc" = 7 ] || fail "restore returned $rc, not the process's 7: $(cat "$HR_TMP/fgr.log")"
+	[ "$(counter)" = 30 ] || fail "the restored counter ended at $(counter), not 30"
+	run -1 hr state fg
+	assert_output_contains "container fg does not exist"
+}
