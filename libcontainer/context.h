@@ -44,7 +44,7 @@ struct hr_context {
 	    *policy_path; /* --policy FILE; NULL: $HARDRUN_POLICY or the default (policy.h) */
 	const char *argv0;
 	char rootless_root[4096]; /* $XDG_RUNTIME_DIR/hardrun, when root points here */
-	const char *criu_path; /* --criu PATH; NULL: criu from $PATH (criu.h) */
+	const char *criu_path;	  /* --criu PATH; NULL: criu from $PATH (criu.h) */
 };
 
 #define HR_DEFAULT_ROOT "/run/hardrun"
