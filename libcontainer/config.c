@@ -442,28 +442,44 @@ static void read_process(struct hr_jctx *ctx, yajl_val v, struct hr_process *p)
 
 /* ---- root, mounts, hooks, annotations ---- */
 
+static void annotation_error(struct hr_jctx *ctx, const char *key, const char *msg)
+{
+	size_t saved = hr_jpath_key(ctx, "annotations");
+
+	hr_jpath_key(ctx, key);
+	hr_jerror(ctx, "%s", msg);
+	hr_jpath_pop(ctx, saved);
+}
+
 /*
- * crun's annotation run.oci.keep_original_groups: present means on, whatever its value, as in
- * crun. A value that reads as "off" would then silently mean on: refused instead.
+ * The annotations hardrun acts on. crun's run.oci.keep_original_groups: present means on,
+ * whatever its value, as in crun; a value that reads as "off" would then silently mean on, so
+ * it is refused instead. hardrun's org.hardrun.rootfs.idmap: "true" or "false", nothing else.
  */
-static void read_keep_groups(struct hr_jctx *ctx, struct hr_config *c)
+static void read_annotation_flags(struct hr_jctx *ctx, struct hr_config *c)
 {
 	for (size_t i = 0; i < c->n_annotations; i++) {
-		const char *value = c->annotations[i].value;
-		size_t saved;
+		const char *key = c->annotations[i].key, *value = c->annotations[i].value;
+		bool off =
+		    value != NULL && (strcmp(value, "0") == 0 || strcmp(value, "false") == 0);
 
-		if (c->annotations[i].key == NULL ||
-		    strcmp(c->annotations[i].key, HR_ANNOTATION_KEEP_GROUPS) != 0)
+		if (key == NULL)
 			continue;
-		if (value != NULL && (strcmp(value, "0") == 0 || strcmp(value, "false") == 0)) {
-			saved = hr_jpath_key(ctx, "annotations");
-			hr_jpath_key(ctx, HR_ANNOTATION_KEEP_GROUPS);
-			hr_jerror(ctx, "its presence keeps the caller's groups, whatever the value "
-				       "(as in crun): remove it to have process.user's groups");
-			hr_jpath_pop(ctx, saved);
-			return;
+		if (strcmp(key, HR_ANNOTATION_KEEP_GROUPS) == 0) {
+			if (off)
+				annotation_error(
+				    ctx, key,
+				    "its presence keeps the caller's groups, whatever the "
+				    "value (as in crun): remove it to have process.user's "
+				    "groups");
+			else
+				c->keep_original_groups = true;
+		} else if (strcmp(key, HR_ANNOTATION_ROOTFS_IDMAP) == 0) {
+			if (value != NULL && strcmp(value, "true") == 0)
+				c->root_idmap = true;
+			else if (value == NULL || strcmp(value, "false") != 0)
+				annotation_error(ctx, key, "must be \"true\" or \"false\"");
 		}
-		c->keep_original_groups = true;
 	}
 }
 
@@ -596,7 +612,7 @@ static void read_config(struct hr_jctx *ctx, yajl_val doc, void *out)
 	if ((v = hr_cfg_enter(ctx, doc, "annotations", false, &saved)) != NULL) {
 		hr_cfg_read_string_map(ctx, v, &c->annotations, &c->n_annotations);
 		hr_jpath_pop(ctx, saved);
-		read_keep_groups(ctx, c);
+		read_annotation_flags(ctx, c);
 	}
 	read_hooks(ctx, doc, c);
 	if ((v = hr_cfg_enter(ctx, doc, "linux", false, &saved)) != NULL) {

@@ -683,6 +683,30 @@ static void check_mount_namespace(struct hr_jctx *ctx, const struct hr_config *c
 }
 
 /*
+ * org.hardrun.rootfs.idmap: the rootfs bind takes the mapping of the user namespace hardrun
+ * creates; one joined by path has no mapping in the config to take.
+ */
+static void check_rootfs_idmap(struct hr_jctx *ctx, const struct hr_config *c,
+			       const struct ns_set *ns)
+{
+	const struct hr_linux *l = &c->linux_cfg;
+	const char *why = NULL;
+
+	if (!c->root_idmap)
+		return;
+	if (!ns->present[HR_NS_MOUNT])
+		why = "requires a mount namespace (no \"mount\" in linux.namespaces)";
+	else if (!ns->present[HR_NS_USER] || ns->joined[HR_NS_USER])
+		why = "requires a new user namespace (\"user\" in linux.namespaces, without a "
+		      "path): its mapping is the rootfs's";
+	else if (l->n_uid_mappings == 0 || l->n_gid_mappings == 0)
+		why = "requires linux.uidMappings and linux.gidMappings: their mapping is the "
+		      "rootfs's";
+	if (why != NULL)
+		report_at(ctx, "annotations", HR_ANNOTATION_ROOTFS_IDMAP, NULL, "%s", why);
+}
+
+/*
  * hardrun moves the devices from the parent, before the container sets up: into a namespace it
  * joins, or one born with it. One the container creates itself after joining a user namespace
  * does not exist yet then.
@@ -722,6 +746,7 @@ void hr_cfg_check_linux(struct hr_jctx *ctx, const struct hr_config *c)
 	check_time_namespace(ctx, l, &ns);
 	check_sysctls(ctx, c, &ns);
 	check_mount_namespace(ctx, c, &ns);
+	check_rootfs_idmap(ctx, c, &ns);
 	check_net_devices(ctx, l, &ns);
 	if (c->hostname != NULL && c->hostname[0] != '\0' && !ns.present[HR_NS_UTS])
 		report_at(ctx, "hostname", NULL, NULL,

@@ -451,12 +451,16 @@ struct hr_config {
 	/* annotations["run.oci.keep_original_groups"] (crun's, podman's --group-add keep-groups):
 	 * the processes keep the supplementary groups of hardrun's caller, no setgroups(2) */
 	bool keep_original_groups;
+	/* annotations["org.hardrun.rootfs.idmap"] "true": the rootfs is bound idmapped with the
+	 * user namespace's mapping, so a rootfs owned by the host's ids is the container's */
+	bool root_idmap;
 	struct hr_hook_list hooks[HR_HOOK__COUNT];
 	bool has_linux;
 	struct hr_linux linux_cfg; /* "linux" is a predefined macro in GNU C */
 };
 
-#define HR_ANNOTATION_KEEP_GROUPS "run.oci.keep_original_groups"
+#define HR_ANNOTATION_KEEP_GROUPS  "run.oci.keep_original_groups"
+#define HR_ANNOTATION_ROOTFS_IDMAP "org.hardrun.rootfs.idmap"
 
 /* A standalone process object (exec --process) or resources object (update --resources). */
 struct hr_process_doc {

@@ -98,6 +98,9 @@ static int prepare_one(struct hr_rootfs_mount *m, struct hr_err *err)
 
 int hr_idmap_prepare(struct hr_rootfs_plan *plan, struct hr_err *err)
 {
+	if (plan->root_idmap != NULL && !plan->root_idmap->has_tree &&
+	    prepare_one(plan->root_idmap, err) < 0)
+		return -1;
 	for (size_t i = 0; i < plan->n_mounts; i++)
 		if (plan->mounts[i].idmap && !plan->mounts[i].has_tree &&
 		    prepare_one(&plan->mounts[i], err) < 0)

@@ -493,11 +493,39 @@ int hr_rootfs_plan_add_bind(struct hr_rootfs_plan *p, struct hr_arena *arena, co
 
 void hr_rootfs_plan_close(struct hr_rootfs_plan *p)
 {
+	if (p != NULL && p->root_idmap != NULL && p->root_idmap->has_tree) {
+		close(p->root_idmap->tree_fd);
+		p->root_idmap->has_tree = false;
+	}
 	for (size_t i = 0; p != NULL && i < p->n_mounts; i++) {
 		if (p->mounts[i].has_tree && p->mounts[i].tree_fd >= 0)
 			close(p->mounts[i].tree_fd);
 		p->mounts[i].has_tree = false;
 	}
+}
+
+/* The rootfs bound onto itself as a recursive bind, idmapped (the config check made sure of a
+ * new user namespace with both mappings and of a mount namespace). */
+static void plan_root_idmap(struct hr_rootfs_plan *p, const struct hr_linux *l,
+			    struct hr_arena *arena)
+{
+	struct hr_rootfs_mount *m = hr_arena_alloc(arena, sizeof(*m));
+
+	*m = (struct hr_rootfs_mount){
+	    .destination = "",
+	    .display = "/ (the rootfs)",
+	    .kind = HR_ROOTFS_MOUNT_BIND,
+	    .source = p->rootfs,
+	    .is_bind = true,
+	    .recursive = true,
+	    .idmap = true,
+	    .tree_fd = -1,
+	    .uid_map = l->uid_mappings,
+	    .n_uid_map = l->n_uid_mappings,
+	    .gid_map = l->gid_mappings,
+	    .n_gid_map = l->n_gid_mappings,
+	};
+	p->root_idmap = m;
 }
 
 int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, struct hr_arena *arena,
@@ -521,6 +549,8 @@ int hr_rootfs_plan_build(const struct hr_config *config, const char *bundle, str
 	p->terminal = config->has_process && config->process.terminal;
 	/* the config check refused every mount, device and path list without a mount namespace */
 	p->caller_mounts = !hr_ns_configured(config, HR_NS_MOUNT);
+	if (config->root_idmap)
+		plan_root_idmap(p, &config->linux_cfg, arena);
 	if (plan_mounts(p, config, bundle_dir, arena, err) < 0)
 		return -1;
 	if (plan_linux(p, config, arena, err) < 0)

@@ -121,6 +121,12 @@ struct hr_rootfs_plan {
 	bool caller_mounts; /* no mount namespace: nothing is mounted, the root is a chroot */
 	bool mounts_proc;   /* a procfs on /proc among the mounts */
 	/*
+	 * annotations["org.hardrun.rootfs.idmap"]: the rootfs's own bind, idmapped with the user
+	 * namespace's mapping; the parent clones its tree (idmap.h), the child attaches it in
+	 * place of the plain bind of the rootfs onto itself. NULL: the plain bind.
+	 */
+	struct hr_rootfs_mount *root_idmap;
+	/*
 	 * process.cwd, relative and cleaned: created (0755) when missing, after the mounts, as
 	 * runc and crun do. NULL for the root, or a path with "..", left to the process's chdir.
 	 */

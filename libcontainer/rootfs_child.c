@@ -674,8 +674,13 @@ int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err)
 		return hr_err_sys(err, "set the propagation of /");
 	if (rootfs_parent_private(plan->rootfs, err) < 0)
 		return -1;
-	if (mount(plan->rootfs, plan->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (plan->root_idmap != NULL) {
+		if (move_mount(plan->root_idmap->tree_fd, "", AT_FDCWD, plan->rootfs,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return hr_err_sys(err, "attach the idmapped rootfs %s", plan->rootfs);
+	} else if (mount(plan->rootfs, plan->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		return hr_err_sys(err, "bind mount rootfs %s onto itself", plan->rootfs);
+	}
 	/* Opened after the bind: lookups from here see the mounts made on top of it. */
 	root = open(plan->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)

@@ -126,6 +126,60 @@ c['mounts'].append({'destination': '/k', 'type': 'bind', 'source': '/sys/kernel'
 	[ -z "$(ls "$HR_ROOT")" ] || fail "state left behind: $(ls "$HR_ROOT")"
 }
 
+# userns_rootfs_config: a user namespace mapping 0 to 100000, its root as the process, the
+# rootfs at $1 (writable), the annotation set to $2 ("" leaves it out).
+userns_rootfs_config() {
+	update_config "
+m = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'user'] + [{'type': 'user'}]
+c['linux']['uidMappings'] = m
+c['linux']['gidMappings'] = m
+c['process']['user'] = {'uid': 0, 'gid': 0}
+c['root'] = {'path': '$1', 'readonly': False}
+for mnt in c['mounts']:
+    mnt['options'] = [o for o in mnt.get('options', []) if not o.startswith('gid=')]
+c['annotations'] = {'org.hardrun.rootfs.idmap': '$2'} if '$2' else {}"
+}
+
+@test "annotation org.hardrun.rootfs.idmap: a rootfs owned by the host's root is the user namespace root's" {
+	idmap_volume
+	idmap_bundle 'stat -c "%n %u:%g" / /bin/busybox; touch /by-userns-root && echo wrote; grep -E "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / " /proc/self/mountinfo'
+	cp -a "$BUNDLE/rootfs" "$VOL/rootfs"
+	chown -R 0:0 "$VOL/rootfs"
+	# the user namespace's root reaches the rootfs's directory as "others"
+	chmod o+x "$BATS_RUN_TMPDIR" "$HR_TMP"
+	# without the annotation the rootfs is nobody's in the user namespace: its root cannot write
+	userns_rootfs_config "$VOL/rootfs" ""
+	run hr run --bundle "$BUNDLE" idm-root0
+	assert_line_matches '^/ 65534:65534$'
+	assert_output_not_contains wrote
+	userns_rootfs_config "$VOL/rootfs" true
+	run -0 hr run --bundle "$BUNDLE" idm-root1
+	assert_line_matches '^/ 0:0$'
+	assert_line_matches '^/bin/busybox 0:0$'
+	assert_line_matches '^wrote$'
+	assert_line_matches ' / .*idmapped'
+	# the user namespace's root is 100000 on the host, and its file 0:0 on the disk
+	[ "$(stat -c %u:%g "$VOL/rootfs/by-userns-root")" = 0:0 ] ||
+		fail "the new file is $(stat -c %u:%g "$VOL/rootfs/by-userns-root") on disk"
+}
+
+@test "annotation org.hardrun.rootfs.idmap: refused by its path without a new user namespace or with another value" {
+	idmap_bundle 'true'
+	update_config "c['annotations'] = {'org.hardrun.rootfs.idmap': 'true'}"
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains 'org.hardrun.rootfs.idmap'
+	assert_output_contains 'requires a new user namespace'
+	run -1 hr run --bundle "$BUNDLE" idm-root2
+	assert_output_contains 'requires a new user namespace'
+	update_config "c['annotations'] = {'org.hardrun.rootfs.idmap': 'yes'}"
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains 'must be "true" or "false"'
+	update_config "c['annotations'] = {'org.hardrun.rootfs.idmap': 'false'}"
+	run -0 "$HARDRUN" validate --bundle "$BUNDLE"
+	[ -z "$(ls "$HR_ROOT")" ] || fail "state left behind: $(ls "$HR_ROOT")"
+}
+
 @test "features and --version announce idmapped mounts" {
 	run -0 "$HARDRUN" features
 	[ "$(json_eval 'str(d["linux"]["mountExtensions"]["idmap"]["enabled"]).lower()' <<<"$output")" = true ] || fail "$output"
