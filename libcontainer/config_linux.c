@@ -659,8 +659,10 @@ static void check_sysctls(struct hr_jctx *ctx, const struct hr_config *c, const 
 static void check_mount_namespace(struct hr_jctx *ctx, const struct hr_config *c,
 				  const struct ns_set *ns)
 {
-	static const char why[] = "requires a mount namespace (no \"mount\" in linux.namespaces): "
-				  "without one hardrun changes nothing in the caller's mounts";
+	static const char why[] =
+	    "requires a mount namespace (no \"mount\" in linux.namespaces): "
+	    "without one hardrun changes nothing in the caller's mounts (stricter than "
+	    "crun, on purpose)";
 	const struct hr_linux *l = &c->linux_cfg;
 
 	if (ns->present[HR_NS_MOUNT])

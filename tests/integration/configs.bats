@@ -11,7 +11,7 @@ host_snapshot() {
 	{
 		cat /proc/self/mountinfo
 		ls -A /
-		cat /proc/sys/kernel/hostname
+		cat /proc/sys/kernel/hostname /proc/sys/kernel/domainname
 		ls /sys/class/net
 	} >"$1"
 }
@@ -47,6 +47,36 @@ c["process"]["terminal"] = False'
 	host_snapshot "$HR_TMP/after"
 	diff "$HR_TMP/before" "$HR_TMP/after" || fail "the host changed"
 	[ ! -e "$HR_ROOT/nomnt" ] || fail "a refused container left its state behind"
+}
+
+@test "namespaces left out: propagation, devices, sysctls, time offsets and a domain name are refused by name, stricter than crun" {
+	make_bundle
+	update_config '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] not in ("mount", "uts")]
+c["mounts"] = []
+c["root"]["readonly"] = False
+for k in ("maskedPaths", "readonlyPaths"):
+    c["linux"].pop(k, None)
+c.pop("hostname", None)
+c["domainname"] = "example.org"
+c["linux"]["rootfsPropagation"] = "private"
+c["linux"]["devices"] = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]
+c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}
+c["linux"]["timeOffsets"] = {"monotonic": {"secs": 10, "nanosecs": 0}}
+c["process"]["terminal"] = False'
+	host_snapshot "$HR_TMP/before"
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	for path in linux.rootfsPropagation linux.devices linux.sysctl; do
+		assert_output_contains "$path: requires a mount namespace"
+	done
+	assert_output_contains "(stricter than crun, on purpose)"
+	assert_output_contains 'linux.timeOffsets: requires a time namespace'
+	assert_output_contains 'domainname: requires a UTS namespace'
+	run -1 hr run --bundle "$BUNDLE" nons
+	assert_output_contains "requires a"
+	host_snapshot "$HR_TMP/after"
+	diff "$HR_TMP/before" "$HR_TMP/after" || fail "the host changed"
+	[ ! -e "$HR_ROOT/nons" ] || fail "a refused container left its state behind"
 }
 
 @test "no mount namespace: the container is chrooted in the rootfs and the host's mounts, root, hostname and links stay as they were" {
@@ -179,6 +209,8 @@ for mnt in c['mounts']:
 		fail "run -d: $(cat "$HR_TMP/out")"
 	run -0 hr exec usr0 sh -c 'id -u; stat -c %u /dev/pts/ptmx >/dev/null && echo exec-ok'
 	assert_line_matches '^exec-ok$'
+	# the exec can finish before the init's shell has written: wait for its last line
+	wait_for_line "$HR_TMP/out" '^[0-9]+:[0-9]+$'
 	hr delete --force usr0
 	run cat "$HR_TMP/out"
 	assert_line_matches '^ +0 +100000 +65536$'
@@ -248,6 +280,7 @@ c['process']['args'] = ['sh', '-c', 'echo home=\$HOME; sleep 1000']"
 	[ "$output" = exec-home=/ ] || fail "exec -u 4242: $output"
 	run -0 hr exec --env HOME=/mine home sh -c 'echo exec-home=$HOME'
 	[ "$output" = exec-home=/mine ] || fail "exec --env HOME: $output"
+	wait_for_line "$HR_TMP/out" '^home='
 	hr delete --force home
 	grep -qx 'home=/home/app' "$HR_TMP/out" || fail "run: $(cat "$HR_TMP/out")"
 
@@ -306,4 +339,27 @@ c["process"]["args"] = ["sh", "-c", "echo via-dev-stdout >>/dev/stdout && echo v
 	run -0 hr run --bundle "$BUNDLE" stdio2 </dev/null
 	assert_line_matches '^via-dev-stdout$'
 	[ "$(stat -c %u /dev/null)" = 0 ] || fail "/dev/null was given away"
+}
+
+@test "a failing execve is reported with the errno that happened, not one hardrun guessed" {
+	make_bundle
+	# the filter denies execve with errno ERRNO (no NNP: the spec default most engines send)
+	deny_execve() {
+		update_config "
+c['process']['noNewPrivileges'] = False
+c['process']['terminal'] = False
+c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [
+    {'names': ['execve', 'execveat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': $1}]}"
+	}
+	deny_execve 1
+	run -1 hr run --bundle "$BUNDLE" errno1
+	assert_output_contains "exec /bin/sh: operation not permitted"
+	assert_output_not_contains "permission denied"
+	deny_execve 38
+	run -1 hr run --bundle "$BUNDLE" errno38
+	assert_output_contains "exec /bin/sh: function not implemented"
+	deny_execve 13
+	run -1 hr run --bundle "$BUNDLE" errno13
+	assert_output_contains "exec /bin/sh: permission denied"
+	[ -z "$(ls "$HR_ROOT")" ] || fail "state left behind: $(ls "$HR_ROOT")"
 }

@@ -247,6 +247,17 @@ assert_stderr_contains() {
 	[[ "$stderr" == *"$1"* ]] || fail "expected stderr to contain: $1"
 }
 
+# wait_for_line FILE REGEX: up to 5 s for a line of FILE (a detached container's output) to
+# match the extended regular expression; the assertions after it say what was missing.
+wait_for_line() {
+	local _
+	for _ in $(seq 50); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 0
+}
+
 # assert_line_matches REGEX: some line of $output matches the extended regular expression.
 assert_line_matches() {
 	local line
