@@ -69,11 +69,11 @@ static int setup_terminal(const struct hr_init_plan *plan, struct hr_err *err)
 	return hr_sync_send(plan->sync_fd, HR_SYNC_PTY, NULL, master, err);
 }
 
-static int setup_container(const struct hr_init_plan *plan, struct hr_err *err)
+static int setup_container(const struct hr_init_plan *plan, int time_offsets_fd, struct hr_err *err)
 {
 	const struct hr_config *config = plan->config;
 
-	if (hr_ns_join(plan->ns, err) < 0)
+	if (hr_ns_join(plan->ns, &config->linux_cfg, time_offsets_fd, err) < 0)
 		return -1;
 	if (plan->new_keyring && join_session_keyring(err) < 0)
 		return -1;
@@ -261,7 +261,7 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	struct hr_err err = {0};
 	char exe[PATH_MAX];
 	sigset_t none;
-	int r, fifo = -1, own_fds = -1;
+	int r, fifo = -1, own_fds = -1, time_offsets = -1;
 
 	/* the parent may block signals to forward them; the container starts with none blocked */
 	sigemptyset(&none);
@@ -269,6 +269,12 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 
 	/* until it is ready, the container dies with the hardrun process setting it up */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* before PR_SET_DUMPABLE 0 makes the file the host root's (hr_ns_open_time_offsets) */
+	if (plan->ns != NULL && plan->ns->time_in_child) {
+		time_offsets = hr_ns_open_time_offsets(&err);
+		if (time_offsets < 0)
+			hr_sync_fail(plan->sync_fd, &err);
+	}
 	/*
 	 * No ptrace or /proc/<pid>/exe access from the container while hardrun's code runs. An
 	 * unprivileged parent writes the id maps (newuidmap checks the owner too) through
@@ -300,7 +306,11 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	if (plan->kind == HR_INIT_CONTAINER) {
 		if (!plan->rootfs->mounts_proc)
 			own_fds = hr_rootfs_open_self_fds(&err);
-		r = !plan->rootfs->mounts_proc && own_fds < 0 ? -1 : setup_container(plan, &err);
+		r = !plan->rootfs->mounts_proc && own_fds < 0
+			? -1
+			: setup_container(plan, time_offsets, &err);
+		if (time_offsets >= 0)
+			close(time_offsets);
 	} else {
 		r = join_container(plan, &err);
 	}

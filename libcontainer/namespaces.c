@@ -98,7 +98,9 @@ int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, 
 		plan->setup_uid = setup_id(linux_cfg->uid_mappings, linux_cfg->n_uid_mappings);
 		plan->setup_gid = setup_id(linux_cfg->gid_mappings, linux_cfg->n_gid_mappings);
 	}
-	/* a time namespace is created by the parent with unshare (see enter_for_children) */
+	/* a time namespace is created with unshare: by the parent (see enter_for_children), or by
+	 * the child in its new user namespace */
+	plan->time_in_child = plan->new_user && (plan->clone_flags & CLONE_NEWTIME) != 0;
 	plan->clone_flags &= ~(unsigned long)CLONE_NEWTIME;
 	/*
 	 * Joining a user namespace must come before creating the others, so that they are owned
@@ -111,13 +113,25 @@ int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, 
 	return 0;
 }
 
-static int write_time_offsets(const struct hr_linux *linux_cfg, struct hr_err *err)
+int hr_ns_open_time_offsets(struct hr_err *err)
 {
-	static const char *const clocks[2] = {"boottime", "monotonic"};
-	_cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	struct statfs sfs;
 
 	if (fd < 0)
 		return hr_err_sys(err, "open /proc/self/timens_offsets");
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+		close(fd);
+		return hr_err_set(err, EXDEV, "/proc/self/timens_offsets is not on a procfs");
+	}
+	return fd;
+}
+
+/* The offsets act on the namespace the writer's children get, which nothing has entered yet. */
+static int write_time_offsets(int fd, const struct hr_linux *linux_cfg, struct hr_err *err)
+{
+	static const char *const clocks[2] = {"boottime", "monotonic"};
+
 	for (int i = 0; i < 2; i++) {
 		char line[96];
 		int n;
@@ -147,12 +161,36 @@ int hr_ns_enter_for_children(const struct hr_ns_plan *plan, const struct hr_linu
 		return hr_err_sys(err, "join pid namespace");
 	if (plan->join_fds[HR_NS_TIME] >= 0 && setns(plan->join_fds[HR_NS_TIME], CLONE_NEWTIME) < 0)
 		return hr_err_sys(err, "join time namespace");
-	if (new_time) {
+	if (new_time && !plan->time_in_child) {
+		_cleanup_close_ int fd = -1;
+
 		if (unshare(CLONE_NEWTIME) < 0)
 			return hr_err_sys(err, "create time namespace");
-		if (write_time_offsets(linux_cfg, err) < 0)
+		fd = hr_ns_open_time_offsets(err);
+		if (fd < 0 || write_time_offsets(fd, linux_cfg, err) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/*
+ * Child, in its new user namespace with every capability there: unshare(CLONE_NEWTIME) makes
+ * the namespace for the children only; the offsets are written while nothing is in it yet,
+ * then the child enters it itself, so that the process it executes is in it.
+ */
+static int enter_new_time(int offsets_fd, const struct hr_linux *linux_cfg, struct hr_err *err)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return hr_err_sys(err, "create time namespace");
+	if (write_time_offsets(offsets_fd, linux_cfg, err) < 0)
+		return -1;
+	fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hr_err_sys(err, "open /proc/self/ns/time_for_children");
+	if (setns(fd, CLONE_NEWTIME) < 0)
+		return hr_err_sys(err, "enter the new time namespace");
 	return 0;
 }
 
@@ -273,7 +311,8 @@ int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_e
 	return hr_ns_write_map(pid, "gid_map", gids, n_gids, err);
 }
 
-int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err)
+int hr_ns_join(const struct hr_ns_plan *plan, const struct hr_linux *linux_cfg, int time_offsets_fd,
+	       struct hr_err *err)
 {
 	static const enum hr_ns_type order[] = {HR_NS_USER, HR_NS_MOUNT, HR_NS_NETWORK,
 						HR_NS_IPC,  HR_NS_UTS,	 HR_NS_CGROUP};
@@ -288,6 +327,9 @@ int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err)
 		return hr_err_sys(err, "create namespaces after joining the user namespace");
 	if (!plan->new_user)
 		return 0;
+	/* before the setup identity: a non-root one has no capability left */
+	if (plan->time_in_child && enter_new_time(time_offsets_fd, linux_cfg, err) < 0)
+		return -1;
 	/* gid first: after setresuid to a non-root id the child may lack CAP_SETGID */
 	if (setresgid(plan->setup_gid, plan->setup_gid, plan->setup_gid) < 0)
 		return hr_err_sys(err, "take gid %u in the new user namespace",

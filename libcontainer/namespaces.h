@@ -33,6 +33,12 @@ struct hr_ns_plan {
 	 */
 	uid_t setup_uid;
 	gid_t setup_gid;
+	/*
+	 * A new time namespace with a new user namespace: the child creates it once in that user
+	 * namespace, which then owns it (as the container's other namespaces; a rootless parent
+	 * could not create it at all). Without a new user namespace the parent creates it.
+	 */
+	bool time_in_child;
 };
 
 unsigned long hr_ns_clone_flag(enum hr_ns_type type);
@@ -65,9 +71,18 @@ int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *map
 int hr_ns_write_id_maps(pid_t pid, const struct hr_linux *linux_cfg, struct hr_err *err);
 
 /*
- * Child: join the namespaces given by path (user first), then unshare what is left; in a new
- * user namespace, take the plan's setup identity.
+ * /proc/self/timens_offsets for writing, checked to be on a procfs. The child of time_in_child
+ * opens it first thing, while it is still dumpable: once it is not, the file is the host
+ * root's, which the child's user namespace does not map.
  */
-int hr_ns_join(const struct hr_ns_plan *plan, struct hr_err *err);
+int hr_ns_open_time_offsets(struct hr_err *err);
+
+/*
+ * Child: join the namespaces given by path (user first), then unshare what is left; in a new
+ * user namespace, create the time namespace (time_in_child: linux_cfg's offsets written to
+ * time_offsets_fd, from hr_ns_open_time_offsets) and take the plan's setup identity.
+ */
+int hr_ns_join(const struct hr_ns_plan *plan, const struct hr_linux *linux_cfg, int time_offsets_fd,
+	       struct hr_err *err);
 
 #endif

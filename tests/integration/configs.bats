@@ -363,3 +363,48 @@ c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [
 	assert_output_contains "exec /bin/sh: permission denied"
 	[ -z "$(ls "$HR_ROOT")" ] || fail "state left behind: $(ls "$HR_ROOT")"
 }
+
+# time_offsets_config: a new time namespace, its boottime 1 day and monotonic 1 hour ahead; the
+# process prints its offsets and uptime, then waits.
+time_offsets_config() {
+	update_config '
+c["linux"]["namespaces"].append({"type": "time"})
+c["linux"]["timeOffsets"] = {"boottime": {"secs": 86400, "nanosecs": 0},
+                             "monotonic": {"secs": 3600, "nanosecs": 0}}
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sh", "-c", "cat /proc/self/timens_offsets; cut -d. -f1 /proc/uptime; sleep 1000"]'
+}
+
+# assert_time_offsets FILE HOST_UPTIME: FILE shows both offsets and an uptime a day ahead.
+assert_time_offsets() {
+	wait_for_line "$1" '^[0-9]+$'
+	run cat "$1"
+	assert_line_matches '^monotonic +3600 +0$'
+	assert_line_matches '^boottime +86400 +0$'
+	local up
+	up=$(grep -E '^[0-9]+$' "$1") || fail "no uptime: $output"
+	[ "$up" -ge $(($2 + 86400)) ] || fail "uptime $up is not a day past the host's $2"
+}
+
+@test "time namespace: the offsets are in force for the process and for exec, with and without a user namespace" {
+	local host_up
+	make_bundle
+	time_offsets_config
+	host_up=$(cut -d. -f1 /proc/uptime)
+	hr run -d --bundle "$BUNDLE" time0 </dev/null >"$HR_TMP/out0" 2>&1 || fail "$(cat "$HR_TMP/out0")"
+	assert_time_offsets "$HR_TMP/out0" "$host_up"
+	run -0 hr exec time0 cat /proc/self/timens_offsets
+	assert_line_matches '^boottime +86400 +0$'
+	[ "$(readlink /proc/self/ns/time)" != "$(hr exec time0 readlink /proc/self/ns/time)" ] ||
+		fail "the container shares the host's time namespace"
+	hr delete --force time0
+	# with a user namespace the child creates the time namespace there, which owns it
+	rm "$BUNDLE/config.json"
+	make_userns_bundle 0 100000 65536
+	time_offsets_config
+	hr run -d --bundle "$BUNDLE" time1 </dev/null >"$HR_TMP/out1" 2>&1 || fail "$(cat "$HR_TMP/out1")"
+	assert_time_offsets "$HR_TMP/out1" "$host_up"
+	run -0 hr exec time1 sh -c 'cat /proc/self/timens_offsets; cut -d. -f1 /proc/uptime'
+	assert_line_matches '^monotonic +3600 +0$'
+	hr delete --force time1
+}

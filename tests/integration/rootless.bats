@@ -132,6 +132,30 @@ touch /app/temp/written && stat -c "app-temp %u:%g" /app/temp/written'
 	[ ! -e "$RL_XDG/hardrun/rl-run" ] || fail "run left its state behind"
 }
 
+@test "as the user: a time namespace with its offsets, and a terminal" {
+	local host_up
+	rootless_bundle development 'cat /proc/self/timens_offsets; cut -d. -f1 /proc/uptime'
+	update_config '
+c["linux"]["namespaces"].append({"type": "time"})
+c["linux"]["timeOffsets"] = {"boottime": {"secs": 86400, "nanosecs": 0},
+                             "monotonic": {"secs": 3600, "nanosecs": 0}}' "$RL_BUNDLE"
+	host_up=$(cut -d. -f1 /proc/uptime)
+	# an unprivileged caller cannot make a time namespace: the init makes it in its own user
+	# namespace
+	run -0 hru run --bundle "$RL_BUNDLE" rl-time
+	assert_line_matches '^monotonic +3600 +0$'
+	assert_line_matches '^boottime +86400 +0$'
+	[ "${lines[-1]}" -ge $((host_up + 86400)) ] || fail "uptime ${lines[-1]}, the host's $host_up"
+	update_config '
+c["process"]["terminal"] = True
+c["process"]["args"] = ["sh", "-c", "tty; stat -c \"console-owner %u\" /dev/console"]' "$RL_BUNDLE"
+	run -0 script -qefc "setpriv --reuid=$RL_USER --regid=$RL_USER --init-groups env XDG_RUNTIME_DIR=$RL_XDG $RL_HARDRUN run --bundle $RL_BUNDLE rl-tty" /dev/null </dev/null
+	assert_line_matches '/dev/pts/[0-9]+'
+	# the pty is the container's root's: the user's on the host
+	assert_line_matches '^console-owner 0'
+	[ ! -e "$RL_XDG/hardrun/rl-tty" ] || fail "run left its state behind"
+}
+
 @test "the lifecycle as the user: state under XDG_RUNTIME_DIR, the process the user's on the host, exec, kill, delete" {
 	local pid uid_line
 	rootless_bundle minimal 'exec sleep 1000'
