@@ -335,10 +335,13 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 		goto fail;
 	hr_process_exec(plan->process, exe, &err);
 fail:
-	/* `start` waits on the fifo: tell it the process never ran, then stderr says why */
+	/*
+	 * stderr says why, then `start`, waiting on the fifo, learns the process never ran: in
+	 * that order, since a foreground run kills this process once it knows.
+	 */
+	dprintf(STDERR_FILENO, "hardrun: %s\n", err.msg);
 	if (fifo >= 0 && write(fifo, HR_START_FAILED, 1) < 0) {
 		/* start sees end-of-file without the byte: a failure as well */
 	}
-	dprintf(STDERR_FILENO, "hardrun: %s\n", err.msg);
 	_exit(err.errnum == ENOENT ? 127 : err.errnum == EACCES ? 126 : 1);
 }
