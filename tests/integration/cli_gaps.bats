@@ -7,12 +7,6 @@
 
 load lib
 
-# create and run -d leave a process that holds their stdio: never capture it with `run`.
-hr_bg() {
-	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
-		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
-}
-
 # A bundle whose container sleeps, started detached as ID.
 run_sleeper() {
 	make_bundle

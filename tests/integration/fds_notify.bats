@@ -6,12 +6,6 @@
 
 load lib
 
-# create and run -d leave a process that holds their stdio: never capture it with `run`.
-hr_bg() {
-	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
-		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
-}
-
 # The shell's fds 3..9 that are open, one "open N" line each, then FIRST's first line.
 fds_script() {
 	printf '%s' 'for f in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$f ] && echo "open $f"; done; '

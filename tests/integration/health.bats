@@ -5,7 +5,8 @@
 
 load lib
 
-make_bundle_running() {
+# make_production_bundle_running ARG...: a production-profile bundle running ARGS.
+make_production_bundle_running() {
 	make_busybox_rootfs "$BUNDLE/rootfs"
 	"$HARDRUN" spec --bundle "$BUNDLE" --profile production >/dev/null
 	local args_json
@@ -44,7 +45,7 @@ wait_annotation() {
 }
 
 @test "a passing check makes the container healthy; it runs with the container's privilege drop" {
-	make_bundle_running sh -c 'touch /tmp/ready; sleep 1000'
+	make_production_bundle_running sh -c 'touch /tmp/ready; sleep 1000'
 	run_bg h1 --health-cmd 'test -f /tmp/ready && grep -E "^(Uid|NoNewPrivs|Seccomp):" /proc/self/status' \
 		--health-interval 300ms --health-start-period 0s
 	wait_annotation h1 status healthy
@@ -58,7 +59,7 @@ wait_annotation() {
 }
 
 @test "failing checks make it unhealthy and --health-on-unhealthy kill stops it" {
-	make_bundle_running sleep 1000
+	make_production_bundle_running sleep 1000
 	run_bg h2 --health-cmd 'echo broken-check; exit 1' --health-interval 200ms \
 		--health-retries 2 --health-start-period 0s --health-on-unhealthy kill
 	for i in $(seq 150); do [ -f "$HR_TMP/h2.status" ] && break; sleep 0.1; done
@@ -67,7 +68,7 @@ wait_annotation() {
 }
 
 @test "the start period does not count failures; a bundle carries its own check" {
-	make_bundle_running sleep 1000
+	make_production_bundle_running sleep 1000
 	update_config "c.setdefault('annotations', {}).update({
 		'org.hardrun.health.cmd': 'echo not-yet; exit 3',
 		'org.hardrun.health.interval': '200ms',
@@ -87,7 +88,7 @@ wait_annotation() {
 }
 
 @test "checks keep running while run relays the container's terminal" {
-	make_bundle_running sh -c 'echo tty-says-hello; sleep 1000'
+	make_production_bundle_running sh -c 'echo tty-says-hello; sleep 1000'
 	update_config "c['process']['terminal'] = True"
 	run_bg h4 --health-cmd 'tty; test -t 0 || echo check-has-no-tty' --health-interval 200ms \
 		--health-start-period 0s </dev/null
@@ -111,7 +112,7 @@ count_procs() {
 }
 
 @test "a check that outlives its timeout fails, and its command inside the container is stopped" {
-	make_bundle_running sleep 1000
+	make_production_bundle_running sleep 1000
 	# one check at 5 s, timed out at 7 s; the next would start at 12 s
 	run_bg h5 --health-cmd 'exec sleep 4242' --health-timeout 2s --health-interval 5s \
 		--health-retries 1 --health-start-period 0s

@@ -9,18 +9,6 @@ load lib
 # The rule every refusal names.
 ID_RULE="letters, digits and _+-."
 
-# create and run -d leave a process that holds their stdio: never capture it with `run`.
-hr_bg() {
-	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
-		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
-}
-
-# A `spec` bundle running ARGS as its process.
-make_bundle_running() {
-	make_bundle
-	update_config "c['process']['args'] = $(json_array "$@"); c['process']['terminal'] = False"
-}
-
 # hook_writing FILE TEXT: a hook (JSON) that appends TEXT to FILE.
 hook_writing() {
 	echo "{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo $2 >> $1\"]}"

@@ -247,6 +247,30 @@ assert_stderr_contains() {
 	[[ "$stderr" == *"$1"* ]] || fail "expected stderr to contain: $1"
 }
 
+# hr_bg ARG...: hardrun for create and run -d, whose container keeps the stdio it is given: never
+# under `run` (bats would wait on the pipe); the output goes to $HR_TMP/container.log.
+hr_bg() {
+	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
+		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
+}
+
+# make_bundle_running ARG...: a `spec` bundle without a terminal running ARGS.
+make_bundle_running() {
+	make_bundle
+	update_config "c['process']['terminal'] = False; c['process']['args'] = $(json_array "$@")"
+}
+
+# assert_config_refused PYTHON MESSAGE: after update_config PYTHON, validate and run both
+# refuse the bundle with MESSAGE, and run leaves nothing in the state directory.
+assert_config_refused() {
+	update_config "$1"
+	run -1 "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_output_contains "$2"
+	run -1 hr run --bundle "$BUNDLE" bad
+	assert_output_contains "$2"
+	[ -z "$(ls -A "$HR_ROOT")" ] || fail "a refused container left $(ls -A "$HR_ROOT") behind"
+}
+
 # wait_for_line FILE REGEX: up to 5 s for a line of FILE (a detached container's output) to
 # match the extended regular expression; the assertions after it say what was missing.
 wait_for_line() {

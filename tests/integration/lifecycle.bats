@@ -15,13 +15,6 @@ make_production_bundle() {
 	update_config "c['process']['args'] = $args_json"
 }
 
-# create and run -d leave a process that holds their stdio: never capture it with `run`
-# (bats would wait for the pipe to close); the container's output goes to a file instead.
-hr_bg() {
-	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
-		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
-}
-
 state_field() {
 	hr state "$1" | json_eval "d['$2']"
 }

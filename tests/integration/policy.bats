@@ -33,12 +33,6 @@ write_policy() {
 	printf '%s\n' "$2" >"$HR_TMP/$1.json"
 }
 
-# create and start leave a process that holds their stdio: never capture them with `run`
-hr_bg() {
-	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
-		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
-}
-
 state_field() {
 	hr state "$1" | json_eval "d$2"
 }

@@ -5,18 +5,6 @@
 
 load lib
 
-# create and run -d leave a process that holds their stdio: never capture it with `run`.
-hr_bg() {
-	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
-		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
-}
-
-# A `spec` bundle without a terminal running ARGS...
-make_bundle_running() {
-	make_bundle
-	update_config "c['process']['terminal'] = False; c['process']['args'] = $(json_array "$@")"
-}
-
 # assert_leader LINE: LINE is "PGRP SID PID" of one process, which must lead both.
 assert_leader() {
 	local pgrp sid pid

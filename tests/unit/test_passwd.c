@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/passwd.h"
 
@@ -26,11 +27,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[PATH_MAX + 16];
-
 	close(root);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
+	hrt_rm_tree(dir);
 	strcpy(dir, "/tmp/hr-passwd-XXXXXX");
 }
 

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "libcontainer/paths.h"
 #include "libcontainer/resolve_walk.h"
 
@@ -78,11 +79,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[PATH_MAX + 16];
-
 	close(root);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
+	hrt_rm_tree(dir);
 	strcpy(dir, "/tmp/hr-walk-XXXXXX");
 }
 

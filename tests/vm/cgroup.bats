@@ -62,12 +62,6 @@ bundle() {
 	cd "$BUNDLE" || return 1
 }
 
-# Containers whose init keeps stdio open: never under `run` (bats would wait on the pipe).
-hr_bg() {
-	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
-		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
-}
-
 # the state is pretty-printed, one member a line
 state_field() {
 	hr state "$1" | sed -n "s/^[[:space:]]*\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p"

@@ -47,11 +47,6 @@ sleeper_bundle() {
 c['linux']['resources']['rdma'] = $1"
 }
 
-hr_bg() {
-	hr "$@" </dev/null >>"$HR_TMP/container.log" 2>&1 ||
-		fail "hardrun $* failed: $(cat "$HR_TMP/container.log")"
-}
-
 @test "rdma: rdma.max has the configured line, update changes it, an unknown device is named" {
 	if ! have_device; then
 		# no device: create must fail naming the device the kernel does not know
