@@ -40,6 +40,16 @@ run_sleeper() {
 	mkdir -m 0700 "$HR_TMP/xdg"
 	run -0 env XDG_RUNTIME_DIR="$HR_TMP/xdg" "$HARDRUN" --rootless true list
 	[ ! -e "$HR_TMP/xdg/hardrun" ] || fail "list made the state directory"
+	# a container made with --rootless true lives there, not in the root's default
+	make_bundle_running sleep 1000
+	env XDG_RUNTIME_DIR="$HR_TMP/xdg" "$HARDRUN" --rootless true create --bundle "$BUNDLE" rlx \
+		</dev/null >"$HR_TMP/rlx.log" 2>&1 || fail "create: $(cat "$HR_TMP/rlx.log")"
+	[ -d "$HR_TMP/xdg/hardrun/rlx" ] || fail "no state under XDG_RUNTIME_DIR/hardrun"
+	[ ! -e /run/hardrun/rlx ] || fail "the state went to /run/hardrun"
+	run -0 env XDG_RUNTIME_DIR="$HR_TMP/xdg" "$HARDRUN" --rootless true list -q
+	assert_line_matches '^rlx$'
+	run -0 env XDG_RUNTIME_DIR="$HR_TMP/xdg" "$HARDRUN" --rootless true delete --force rlx
+	[ ! -e "$HR_TMP/xdg/hardrun/rlx" ] || fail "delete left the state"
 	run -2 hr --rootless maybe list
 	assert_output_contains "unknown --rootless (true, false or auto): maybe"
 	run -0 "$HARDRUN" --help
@@ -69,11 +79,20 @@ run_sleeper() {
 }
 
 @test "exec --cgroup: an absolute path or one with .. is refused before anything" {
-	for sub in ../x a/../../x /sys/fs/cgroup/x . a//b cpu:x ""; do
+	local sub why
+	while IFS='|' read -r sub why; do
 		run -1 hr exec --cgroup "$sub" nosuch true
 		assert_output_not_contains "nosuch does not exist"
-		assert_output_contains "--cgroup"
-	done
+		assert_output_contains "$why"
+	done <<'END'
+../x|components are not allowed
+a/../../x|components are not allowed
+/sys/fs/cgroup/x|must be relative to the container's cgroup
+.|components are not allowed
+a//b|components are not allowed
+cpu:x|the CONTROLLER:PATH form is for cgroup v1
+|--cgroup: the sub-cgroup is empty
+END
 	run -1 hr exec --cgroup ../x nosuch true
 	assert_output_contains '--cgroup ../x: empty, "." and ".." components are not allowed'
 	run -1 hr exec --cgroup /abs nosuch true
@@ -130,7 +149,7 @@ c["process"]["user"] = {"uid": 0, "gid": 0, "additionalGids": [7]}'
 }
 
 @test "run.oci.keep_original_groups: the process keeps the caller's groups, as with crun" {
-	command -v setpriv >/dev/null || skip "no setpriv"
+	command -v setpriv >/dev/null || fail "setpriv (util-linux) is needed"
 	make_bundle
 	groups_seen setpriv --groups 4242,4343 -- "$HARDRUN" --root "$HR_ROOT" \
 		--cgroup-manager disabled run --bundle "$BUNDLE" g1

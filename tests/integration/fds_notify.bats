@@ -162,6 +162,8 @@ READY=1"; sleep 1000'
 	NOTIFY_SOCKET=$HR_TMP/host.sock hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" nfc
 	[ -d "$HR_ROOT/nfc/notify" ] || fail "no notify directory in the state directory"
 	NOTIFY_SOCKET=$HR_TMP/host.sock run -0 hr start nfc
+	# the process waits 0.5 s before READY=1: a start that returned at once finds nothing yet
+	[ -s "$HR_TMP/got" ] || fail "start returned before READY=1 was forwarded"
 	wait "$LISTENER_PID" || fail "the listener got nothing"
 	run cat "$HR_TMP/got"
 	assert_line_matches '^READY=1$'

@@ -271,6 +271,18 @@ assert_config_refused() {
 	[ -z "$(ls -A "$HR_ROOT")" ] || fail "a refused container left $(ls -A "$HR_ROOT") behind"
 }
 
+# rootfs_processes: the pids of the live processes whose root is $BUNDLE/rootfs (a container's),
+# by device and inode: after pivot_root in a mount namespace of its own, a process's root
+# reads as "/" through readlink.
+rootfs_processes() {
+	local p want
+	want=$(stat -L -c %d:%i "$BUNDLE/rootfs") || return 0
+	for p in /proc/[0-9]*; do
+		[ "$(stat -L -c %d:%i "$p/root" 2>/dev/null)" = "$want" ] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
 # wait_for_line FILE REGEX: up to 5 s for a line of FILE (a detached container's output) to
 # match the extended regular expression; the assertions after it say what was missing.
 wait_for_line() {

@@ -63,9 +63,7 @@ PY
 	make_bundle_running cat /proc/self/sched
 	update_config 'c["process"]["scheduler"] = {"policy": "SCHED_DEADLINE", "runtime": 1000000, "deadline": 5000000, "period": 10000000}'
 	run --separate-stderr hr run --bundle "$BUNDLE" dl
-	if [ "$status" -ne 0 ] && [[ "$stderr" == *"admission control"* ]]; then
-		skip "this host's SCHED_DEADLINE admission control refuses the task: $stderr"
-	fi
+	# 10% of one CPU: within the admission control of a default kernel (95% per CPU)
 	[ "$status" -eq 0 ] || fail "run: $stderr"
 	assert_line_matches '^policy +: +6$'
 	assert_line_matches '^prio +: +-1$'

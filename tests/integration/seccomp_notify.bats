@@ -70,15 +70,6 @@ agent_json() {
 	json_get "$HR_TMP/agent.json.$1" "$2"
 }
 
-# The processes whose root is the bundle's rootfs: a container's, alive.
-rootfs_processes() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/root" 2>/dev/null)" = "$BUNDLE/rootfs" ] && echo "${p#/proc/}"
-	done
-	return 0
-}
-
 @test "seccomp notify: the agent gets the state and the fd, and answers mkdir for the container" {
 	notify_config sh -c 'mkdir /tmp/x; [ -d /tmp/x ] && echo x-exists || echo x-absent; touch /tmp/y && echo touch-ok; echo done; sleep 1000'
 	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" nc1
@@ -206,7 +197,8 @@ PY
 	run -1 --separate-stderr hr create --bundle "$BUNDLE" stuck </dev/null
 	local took=$SECONDS
 	assert_stderr_contains "seccomp listener $AGENT_DIR/stuck.sock: the agent did not accept the connection within 5 s"
-	[ "$took" -lt 60 ] || fail "took ${took}s"
+	# the 5 s the message names, with room for a loaded machine, not ten times as much
+	[ "$took" -lt 15 ] || fail "took ${took}s"
 	[ ! -e "$HR_ROOT/stuck" ] || fail "the failed create left its state"
 	[ -z "$(rootfs_processes)" ] || fail "processes left in the container: $(rootfs_processes)"
 	# an agent that accepts but never reads a large state (1 MiB of annotations)

@@ -14,12 +14,22 @@
 
 #include "libcontainer/capabilities.h"
 #include "libcontainer/features.h"
-#include "libcontainer/lsm.h"
 #include "libcontainer/json.h"
 #include "libcontainer/mountopts.h"
 
 static char *doc_text;
 static yajl_val doc;
+
+/* What the kernel says, read here rather than through the code under test. */
+static bool host_apparmor_enabled(void)
+{
+	FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+	int c = f != NULL ? fgetc(f) : EOF;
+
+	if (f != NULL)
+		fclose(f);
+	return c == 'Y';
+}
 
 static void load_doc(void)
 {
@@ -181,10 +191,10 @@ Test(features, cgroup_and_disabled_features)
 	expect_bool(get("linux", "cgroup", "systemd", NULL), true, "cgroup.systemd");
 	expect_bool(get("linux", "cgroup", "systemdUser", NULL), false, "cgroup.systemdUser");
 	expect_bool(get("linux", "cgroup", "rdma", NULL), true, "cgroup.rdma");
-	expect_bool(get("linux", "apparmor", "enabled", NULL), hr_lsm_apparmor_enabled(),
+	expect_bool(get("linux", "apparmor", "enabled", NULL), host_apparmor_enabled(),
 		    "apparmor.enabled");
-	expect_bool(get("linux", "selinux", "enabled", NULL), hr_lsm_selinux_enabled(),
-		    "selinux.enabled");
+	expect_bool(get("linux", "selinux", "enabled", NULL),
+		    access("/sys/fs/selinux/enforce", F_OK) == 0, "selinux.enabled");
 	expect_bool(get("linux", "intelRdt", "enabled", NULL), false, "intelRdt.enabled");
 }
 
