@@ -143,12 +143,15 @@ static void report_syntax_error(const char *data, size_t len, const char *name,
 	if (h == NULL)
 		hr_oom();
 	st = yajl_parse(h, (const unsigned char *)data, len);
+	/* after the whole text was taken, a failure is at its end (premature EOF) */
+	bool at_end = st == yajl_status_ok;
+
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
 	if (st != yajl_status_ok) {
 		unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)data, len);
 
-		offset = yajl_get_bytes_consumed(h);
+		offset = at_end ? len : yajl_get_bytes_consumed(h);
 		if (offset > len)
 			offset = len;
 		if (msg != NULL) {
@@ -166,12 +169,14 @@ static void report_syntax_error(const char *data, size_t len, const char *name,
 yajl_val hr_json_parse(const char *data, size_t len, const char *name, struct hr_diags *diags)
 {
 	char errbuf[256] = "";
+	_cleanup_free_ char *text = NULL;
+	const char *nul = memchr(data, '\0', len);
 	yajl_val tree;
 	ssize_t deep;
 	size_t line, column;
 
-	if (strlen(data) != len) {
-		offset_to_line_column(data, strlen(data), &line, &column);
+	if (nul != NULL) {
+		offset_to_line_column(data, (size_t)(nul - data), &line, &column);
 		hr_diags_add(diags, "%s: line %zu, column %zu: NUL byte in JSON text", name, line,
 			     column);
 		return NULL;
@@ -183,7 +188,11 @@ yajl_val hr_json_parse(const char *data, size_t len, const char *name, struct hr
 			     line, column, HR_JSON_MAX_DEPTH);
 		return NULL;
 	}
-	tree = yajl_tree_parse(data, errbuf, sizeof(errbuf));
+	/* yajl's tree parser reads up to a NUL: a terminated copy, since data need not be one */
+	text = hr_xmalloc(len + 1);
+	memcpy(text, data, len);
+	text[len] = '\0';
+	tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
 	if (tree == NULL)
 		report_syntax_error(data, len, name, diags);
 	return tree;

@@ -26,7 +26,8 @@ int hr_read_path_or_stdin(const char *path, size_t max_size, char **data, size_t
 			  struct hr_err *err);
 
 /*
- * Parses a JSON document. On error adds "name: line L, column C: <problem>" to diags and
+ * Parses a JSON document: the len bytes at data, which need not be NUL-terminated (a NUL
+ * among them is an error). On error adds "name: line L, column C: <problem>" to diags and
  * returns NULL. The tree is released with yajl_tree_free.
  */
 yajl_val hr_json_parse(const char *data, size_t len, const char *name, struct hr_diags *diags);

@@ -16,6 +16,8 @@
 #include "helpers.h"
 #include "libcontainer/capabilities.h"
 #include "libcontainer/config.h"
+#include "libcontainer/envfile.h"
+#include "libcontainer/policy.h"
 #include "libcontainer/scheduler.h"
 #include "libcontainer/seccomp.h"
 
@@ -1160,5 +1162,59 @@ Test(config_fixtures, process_and_resources)
 	cr_expect_str_eq(r->resources.unified[0].value, "900M");
 	hr_resources_doc_free(r);
 	free(data);
+	hr_diags_free(&d);
+}
+
+/* An exact-size heap copy of text, without a terminating NUL. */
+static char *unterminated(const char *text, size_t *len)
+{
+	char *copy;
+
+	*len = strlen(text);
+	copy = malloc(*len);
+	cr_assert_not_null(copy);
+	memcpy(copy, text, *len);
+	return copy;
+}
+
+/*
+ * Every (data, len) parser reads only the len bytes it is given: under ASan (make
+ * check-asan) and valgrind a read past them fails this test.
+ */
+Test(parsers, unterminated_inputs)
+{
+	struct hr_diags d = {0};
+	struct hr_env_list env = {0};
+	struct hr_err err = {0};
+	size_t len;
+	char *text;
+	void *doc;
+
+	text = unterminated(hrt_base_config, &len);
+	doc = hr_config_parse(text, len, HRT_NAME, &d);
+	cr_expect_not_null(doc, "config.json: %zu problems", d.len);
+	hr_config_free(doc);
+	free(text);
+	text = unterminated(
+	    "{\"args\": [\"sh\"], \"cwd\": \"/\", \"user\": {\"uid\": 0, \"gid\": 0}}", &len);
+	doc = hr_process_parse(text, len, "process.json", &d);
+	cr_expect_not_null(doc);
+	hr_process_doc_free(doc);
+	free(text);
+	text = unterminated("{\"memory\": {\"limit\": 1048576}}", &len);
+	doc = hr_resources_parse(text, len, "resources.json", &d);
+	cr_expect_not_null(doc);
+	hr_resources_doc_free(doc);
+	free(text);
+	text = unterminated("{\"mode\": \"harden\"}", &len);
+	doc = hr_policy_parse(text, len, "policy.json", &d);
+	cr_expect_not_null(doc);
+	hr_policy_free(doc);
+	free(text);
+	text = unterminated("A=1\nB=two", &len);
+	cr_expect_eq(hr_envfile_parse(text, len, "app.env", &env, &err), 0, "%s", err.msg);
+	cr_expect_eq(env.len, 2);
+	hr_env_list_free(&env);
+	free(text);
 	hr_diags_free(&d);
 }

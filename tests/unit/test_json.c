@@ -95,6 +95,25 @@ Test(json, nul_byte)
 	expect_last("t.json: line 2, column 4: NUL byte in JSON text");
 }
 
+/* (data, len) is all there is: no byte after it is read (ASan and valgrind would see one). */
+Test(json, unterminated_buffer)
+{
+	static const char doc[] = "{\"a\": [1, 2]}";
+	char *text = malloc(sizeof(doc) - 1);
+	yajl_val v;
+
+	cr_assert_not_null(text);
+	memcpy(text, doc, sizeof(doc) - 1);
+	v = hr_json_parse(text, sizeof(doc) - 1, "t.json", &diags);
+	cr_assert_not_null(v);
+	cr_expect_eq(YAJL_GET_ARRAY(v->u.object.values[0])->len, 2);
+	yajl_tree_free(v);
+	/* cut short: a syntax error at the end, not whatever followed in memory */
+	cr_expect_null(hr_json_parse(text, 8, "t.json", &diags));
+	expect_last("t.json: line 1, column 9: parse error: premature EOF");
+	free(text);
+}
+
 Test(json, paths)
 {
 	size_t a = hr_jpath_key(&ctx, "linux");
