@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,6 +23,7 @@
 #include "container_ops.h"
 #include "json.h"
 #include "log.h"
+#include "paths.h"
 #include "state.h"
 #include "supervisor.h"
 
@@ -91,6 +93,83 @@ static int add_external_mounts(struct restore_job *job, struct hr_err *err)
 			src = hr_arena_printf(&job->arena, "%s/%s", job->bundle, src);
 		if (hr_criu_arg(&job->cmd, err, "--ext-mount-map=%s:%s", m->destination, src) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* Whether rel (cleaned) lies strictly below one of the cleaned tmpfs destinations. */
+static bool under_tmpfs(char *const *tmpfs, size_t n, const char *rel)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(tmpfs[i]);
+
+		if (len > 0 && strncmp(rel, tmpfs[i], len) == 0 && rel[len] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* A bind mount whose source is not a directory gets a file to mount on. */
+static bool mounts_a_file(struct restore_job *job, const struct hr_mount *m)
+{
+	struct stat st;
+	const char *src = m->source;
+
+	if (!hr_ckpt_is_bind(m) || src == NULL)
+		return false;
+	if (src[0] != '/')
+		src = hr_arena_printf(&job->arena, "%s/%s", job->bundle, src);
+	return stat(src, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* The config's destinations cleaned (rootfs-relative), and those of its tmpfs mounts. */
+static int clean_destinations(struct restore_job *job, char **rel, char **tmpfs, size_t *n_tmpfs,
+			      struct hr_err *err)
+{
+	*n_tmpfs = 0;
+	for (size_t i = 0; i < job->config->n_mounts; i++) {
+		const struct hr_mount *m = &job->config->mounts[i];
+
+		if (hr_path_clean_relative(&job->arena, "mounts[].destination", m->destination,
+					   true, &rel[i], err) < 0)
+			return -1;
+		if (m->type != NULL && strcmp(m->type, "tmpfs") == 0)
+			tmpfs[(*n_tmpfs)++] = rel[i];
+	}
+	return 0;
+}
+
+/*
+ * The mount points the root filesystem lacks, made in-root as create makes them: criu mounts
+ * on them but does not create them, and a root filesystem rebuilt from its image and changes
+ * (Podman's restore --import) has none of the files create made to mount on (/etc/hosts,
+ * /run/.containerenv). As runc: none below a tmpfs (criu restores it with its content), none
+ * for cgroup (it comes with /sys).
+ */
+static int make_mountpoints(struct restore_job *job, struct hr_err *err)
+{
+	size_t n = job->config->n_mounts, n_tmpfs;
+	char **rel = hr_arena_array(&job->arena, n + 1, sizeof(char *));
+	char **tmpfs = hr_arena_array(&job->arena, n + 1, sizeof(char *));
+	_cleanup_close_ int root = open(job->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (root < 0)
+		return hr_err_sys(err, "open root.path %s", job->rootfs);
+	if (clean_destinations(job, rel, tmpfs, &n_tmpfs, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct hr_mount *m = &job->config->mounts[i];
+		bool cgroup = m->type != NULL && strncmp(m->type, "cgroup", 6) == 0;
+		int fd;
+
+		if (cgroup || rel[i][0] == '\0' || under_tmpfs(tmpfs, n_tmpfs, rel[i]))
+			continue;
+		fd = mounts_a_file(job, m) ? hr_path_create_file(root, rel[i], 0644, err)
+					   : hr_path_mkdir_all(root, rel[i], 0755, err);
+		if (fd < 0)
+			return hr_err_prefix(err, "mounts[%zu]: the mount point %s", i,
+					     m->destination);
+		close(fd);
 	}
 	return 0;
 }
@@ -180,7 +259,8 @@ static int run_criu(struct restore_job *job, struct hr_err *err)
 	    hr_criu_arg(&job->cmd, err, "--restore-detached") < 0 ||
 	    hr_criu_arg(&job->cmd, err, "--restore-sibling") < 0 ||
 	    hr_criu_arg(&job->cmd, err, "--pidfile=%s", pidfile) < 0 ||
-	    add_external_mounts(job, err) < 0 || add_inherited_stdio(job, err) < 0)
+	    add_inherited_stdio(job, err) < 0 || make_mountpoints(job, err) < 0 ||
+	    add_external_mounts(job, err) < 0)
 		return -1;
 	job->cmd.no_new_privs = job->config->process.no_new_privileges;
 	hr_log(HR_LOG_DEBUG, "container %s: criu restore from %s (log %s)", job->opts->id,

@@ -55,3 +55,44 @@ c["linux"]["namespaces"] = [n if n["type"] != "network" else {"type": "network",
 	run -1 hr state r1
 	assert_output_contains "container r1 does not exist"
 }
+
+# A root filesystem rebuilt from its image (Podman's restore --import) lacks the files and
+# directories create made to mount on: restore makes them in-root before criu runs (criu does
+# not), none below a tmpfs (criu restores its content), never outside through a symlink.
+@test "restore: the missing mount points are made in the root filesystem before criu runs" {
+	make_bundle
+	mkdir -p "$HR_TMP/img" "$HR_TMP/vol" "$HR_TMP/outside"
+	echo hosts >"$HR_TMP/hosts"
+	printf '/dev/null\n/dev/null\n/dev/null\n' >"$HR_TMP/img/hardrun-stdio"
+	ln -s "$HR_TMP/outside" "$BUNDLE/rootfs/esc"
+	update_config "c['process']['terminal'] = False
+c['mounts'] += [
+    {'destination': '/etc/hr-hosts', 'type': 'bind', 'source': '$HR_TMP/hosts', 'options': ['bind']},
+    {'destination': '/data/vol', 'type': 'bind', 'source': '$HR_TMP/vol', 'options': ['rbind']},
+    {'destination': '/scratch', 'type': 'tmpfs', 'source': 'tmpfs'},
+    {'destination': '/scratch/in', 'type': 'bind', 'source': '$HR_TMP/vol', 'options': ['bind']},
+    {'destination': '/esc/dir', 'type': 'bind', 'source': '$HR_TMP/vol', 'options': ['bind']}]"
+	# a criu that lists what the root filesystem holds when it runs, then fails
+	cat >"$HR_TMP/criu" <<-EOF
+		#!/bin/sh
+		cd "$BUNDLE/rootfs" || exit 9
+		for p in etc/hr-hosts data/vol scratch scratch/in esc/dir $HR_TMP/outside/dir; do
+			if [ -f "\$p" ]; then echo "file \$p"
+			elif [ -d "\$p" ]; then echo "dir \$p"
+			else echo "none \$p"; fi
+		done >"$HR_TMP/seen"
+		exit 3
+	EOF
+	chmod +x "$HR_TMP/criu"
+	run -1 hr --criu "$HR_TMP/criu" restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" r2
+	assert_output_contains "criu restore failed with status 3"
+	for want in "file etc/hr-hosts" "dir data/vol" "dir scratch" "none scratch/in" \
+		"none esc/dir" "none $HR_TMP/outside/dir"; do
+		grep -qx "$want" "$HR_TMP/seen" || fail "not \"$want\": $(cat "$HR_TMP/seen")"
+	done
+	# the symlink's target resolved inside the root filesystem
+	[ -d "$BUNDLE/rootfs/$HR_TMP/outside/dir" ] || fail "no $HR_TMP/outside/dir in the rootfs"
+	[ ! -e "$HR_TMP/outside/dir" ] || fail "a mount point was made outside the rootfs"
+	run -1 hr state r2
+	assert_output_contains "container r2 does not exist"
+}
