@@ -10,7 +10,8 @@
 #
 # Environment: HR_CLIENTS (the groups, default "containerd docker docker-systemd podman"),
 # HR_CLIENTS_TIMEOUT (seconds per boot, default 900), HR_VM_MEM (MiB, default 3072),
-# HR_SCHEMA_DIR (as for tests/integration/run.sh), CI (a skipped test fails).
+# HR_SCHEMA_DIR (as for tests/integration/run.sh), HR_CLIENTS_FILTER (only the tests whose
+# names match this regular expression), CI (a skipped test fails).
 # Ends with "clients: N passed, N failed"; exits non-zero when a test failed.
 set -u
 
@@ -53,7 +54,7 @@ need_for() {
 		echo "containerd:containerd /usr/sbin/dockerd:docker.io /usr/bin/docker:docker.io docker-compose:docker-compose"
 		[ "$1" = docker ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus /usr/sbin/apparmor_parser:apparmor"
 		;;
-	podman) echo "podman:podman conmon:conmon" ;;
+	podman) echo "podman:podman conmon:conmon /usr/sbin/criu:criu" ;;
 	esac
 	echo "bats:bats script:bsdutils python3:python3 qemu-system-x86_64:qemu-system-x86"
 }

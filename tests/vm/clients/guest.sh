@@ -10,7 +10,9 @@
 # the systemd cgroup driver; the guest must run systemd), podman (podman.bats).
 # Environment (from check-clients.sh): HARDRUN, HR_CLIENTS_ROOTFS (a busybox root
 # filesystem), HR_CLIENTS_TAR (the same as a tarball), HR_SCHEMA_DIR, HR_CLIENTS_TEST_TIMEOUT
-# (seconds per test, default 300), CI (a skipped test counts as failed).
+# (seconds per test, default 300), HR_CLIENTS_FILTER (a regular expression: only the tests
+# whose names match run, as bats --filter; for working on a few), CI (a skipped test counts as
+# failed).
 # Ends with "clients-guest[GROUP]: N passed, N failed"; exits non-zero when a test failed or
 # none ran.
 set -u
@@ -111,7 +113,9 @@ esac
 
 say "kernel $(uname -r), $(nproc) cpu, hardrun $("$HARDRUN" --version | head -n 1)"
 tap=$logs/tap
-bats --formatter tap "${files[@]}" 2>&1 | tee "$tap"
+filter=()
+[ -z "${HR_CLIENTS_FILTER:-}" ] || filter=(--filter "$HR_CLIENTS_FILTER")
+bats --formatter tap "${filter[@]}" "${files[@]}" 2>&1 | tee "$tap"
 passed=$(grep '^ok ' "$tap" | grep -vc '# skip' || true)
 skipped=$(grep '^ok ' "$tap" | grep -c '# skip' || true)
 failed=$(grep -c '^not ok ' "$tap" || true)
