@@ -4,7 +4,9 @@
 # manager, file events, vfs storage, no network). conmon calls hardrun without --root (state
 # in /run/hardrun) and without --log: create --bundle --pid-file [--console-socket], start,
 # exec --pid-file --process --detach [--console-socket], pause, resume, update
-# --resources=FILE, kill, delete --force. The tests of c1 run in order.
+# --resources=FILE, kill, delete --force; for checkpoint and restore (criu from the host),
+# checkpoint --help, checkpoint --image-path --work-path [--leave-running], restore
+# --image-path --work-path --bundle --pid-file --detach. The tests of c1 run in order.
 
 load ../../integration/lib
 load lib
@@ -142,4 +144,147 @@ full_id() {
 	id=$(conf_p inspect -f '{{.Id}}' conf1)
 	[ "$(state_of "$id")" = running ] || fail "hardrun: $(cat "$HR_TMP/state.json")"
 	run -0 --separate-stderr conf_p rm -f -t 0 conf1
+}
+
+# Checkpoint and restore: Podman runs `hardrun checkpoint --help` to see whether the runtime
+# can, then `checkpoint --image-path --work-path [--leave-running] ID` and, through conmon,
+# `restore --image-path --work-path --bundle --pid-file --detach ID`; criu comes from the host
+# (check-clients.sh requires it). The counter lives in the container's own /tmp, no volume:
+# what Podman keeps of the container's storage between checkpoint and restore is on trial.
+# /tmp/starts gets a line each time the shell starts: a restore must not start it again.
+# The value is written beside and renamed, so a checkpoint never catches an empty /tmp/n.
+COUNTER='echo started >>/tmp/starts; i=0
+while :; do i=$((i+1)); echo $i >/tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.2; done'
+
+# must COMMAND...: runs COMMAND; when it fails, the test fails with its output and the errors
+# of the criu logs Podman keeps (the guest's disk vanishes with the guest)
+must() {
+	"$@" >"$HR_TMP/must.out" 2>&1 && return 0
+	fail "$* (status $?): $(cat "$HR_TMP/must.out")
+$(find /var/lib/containers/storage -name dump.log -o -name restore.log | while read -r f; do
+		echo "== $f"
+		grep -B4 -m4 'Error' "$f"
+	done)"
+}
+
+run_counter() {
+	t podman --runtime "$HARDRUN" --cgroup-manager cgroupfs --events-backend file \
+		--storage-driver vfs run -d --name "$1" "${NET[@]}" bb:1 sh -c "$COUNTER" \
+		>"$HR_TMP/run-$1.log" 2>&1 || fail "podman run $1: $(cat "$HR_TMP/run-$1.log")"
+}
+
+# count_in NAME: the counter of a running container, read with podman exec
+count_in() {
+	p exec "$1" cat /tmp/n 2>/dev/null
+}
+
+# wait_count_above NAME N: until the counter of NAME passes N (60 s at most: emulated CPU)
+wait_count_above() {
+	local v deadline=$((SECONDS + 60))
+	while :; do
+		v=$(count_in "$1")
+		[ -n "$v" ] && [ "$v" -gt "$2" ] && return 0
+		[ "$SECONDS" -lt "$deadline" ] || fail "the counter of $1 stayed at '$v', not above $2"
+		sleep 0.5
+	done
+}
+
+# saved_count NAME: /tmp/n in the root filesystem of the checkpointed container (podman
+# mount), read twice a second apart: nothing may count while it is checkpointed
+saved_count() {
+	local dir a b
+	dir=$(p mount "$1") || fail "podman mount $1"
+	a=$(cat "$dir/tmp/n")
+	sleep 1
+	b=$(cat "$dir/tmp/n")
+	p umount "$1" >/dev/null || fail "podman umount $1"
+	[ -n "$a" ] || fail "no /tmp/n in the root filesystem of $1"
+	[ "$a" = "$b" ] || fail "$1 counted while checkpointed: $a, then $b"
+	echo "$a"
+}
+
+# init_fields NAME: what a restore must keep of the container's init (its pid 1)
+init_fields() {
+	p exec "$1" grep -E '^(Uid|Gid|CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/1/status
+}
+
+# assert_restored NAME SAVED FIELDS: NAME runs in Podman and in hardrun's state, its counter
+# goes on from SAVED (never below it, then above it), the shell was not started again, and its
+# pid 1 has the FIELDS it had before the checkpoint
+assert_restored() {
+	local name=$1 saved=$2 fields=$3 first
+	[ "$(p inspect -f '{{.State.Status}} {{.State.Restored}}' "$name")" = "running true" ] ||
+		fail "podman after the restore: $(p inspect -f '{{.State.Status}} {{.State.Restored}}' "$name")"
+	[ "$(state_of "$(full_id "$name")")" = running ] || fail "hardrun: $(cat "$HR_TMP/state.json")"
+	first=$(count_in "$name")
+	[ -n "$first" ] && [ "$first" -ge "$saved" ] ||
+		fail "the restored counter of $name started over: saved $saved, then '$first'"
+	wait_count_above "$name" "$saved"
+	run -0 p exec "$name" cat /tmp/starts
+	[ "$output" = started ] || fail "the shell of $name was started again: $output"
+	run -0 p exec "$name" cat /proc/1/cmdline
+	assert_output_contains 'while :'
+	[ "$(init_fields "$name")" = "$fields" ] ||
+		fail "pid 1 of $name changed: before: $fields; after: $(init_fields "$name")"
+}
+
+@test "podman container checkpoint / restore: the counter goes on from its value, same credentials" {
+	run_counter ck1
+	wait_count_above ck1 5
+	local id fields saved
+	id=$(full_id ck1)
+	fields=$(init_fields ck1)
+	[ -n "$fields" ] || fail "no status fields of pid 1"
+
+	must p container checkpoint ck1
+	run -0 p inspect -f '{{.State.Status}} {{.State.Checkpointed}}' ck1
+	[ "$output" = "exited true" ] || fail "podman after the checkpoint: $output"
+	run -1 "$HARDRUN" state "$id"
+	assert_output_contains "does not exist"
+	saved=$(saved_count ck1)
+
+	must p container restore ck1
+	assert_restored ck1 "$saved" "$fields"
+	run -0 --separate-stderr p rm -f -t 0 ck1
+	run -1 "$HARDRUN" state "$id"
+}
+
+@test "podman container checkpoint --export / restore --import --name: a new container goes on counting" {
+	run_counter ck2
+	wait_count_above ck2 5
+	local fields saved
+	fields=$(init_fields ck2)
+
+	must p container checkpoint --export="$HR_TMP/ck2.tar" ck2
+	[ -s "$HR_TMP/ck2.tar" ] || fail "no exported checkpoint"
+	[ "$(p inspect -f '{{.State.Status}}' ck2)" = exited ] || fail "ck2 still runs"
+	saved=$(saved_count ck2)
+
+	must p container restore --import="$HR_TMP/ck2.tar" --name ck3
+	[ "$(full_id ck3)" != "$(full_id ck2)" ] || fail "ck3 has the id of ck2"
+	assert_restored ck3 "$saved" "$fields"
+	[ "$(p inspect -f '{{.State.Status}}' ck2)" = exited ] || fail "ck2 runs again"
+	run -0 --separate-stderr p rm -f -t 0 ck2 ck3
+}
+
+@test "podman container checkpoint --leave-running: the container goes on counting, then restores from its export" {
+	run_counter lr1
+	wait_count_above lr1 3
+	local id at fields
+	id=$(full_id lr1)
+	fields=$(init_fields lr1)
+	at=$(count_in lr1)
+
+	must p container checkpoint --leave-running --export="$HR_TMP/lr1.tar" lr1
+	[ -s "$HR_TMP/lr1.tar" ] || fail "no exported checkpoint"
+	[ "$(p inspect -f '{{.State.Status}}' lr1)" = running ] || fail "podman: lr1 stopped"
+	[ "$(state_of "$id")" = running ] || fail "hardrun: $(cat "$HR_TMP/state.json")"
+	wait_count_above lr1 "$at"
+	[ "$(init_fields lr1)" = "$fields" ] || fail "pid 1 of lr1 changed: $(init_fields lr1)"
+
+	# the export is a clone of lr1 as it was: it counts on from that value, lr1 too
+	must p container restore --import="$HR_TMP/lr1.tar" --name lr2
+	assert_restored lr2 "$at" "$fields"
+	wait_count_above lr1 "$(count_in lr1)"
+	run -0 --separate-stderr p rm -f -t 0 lr1 lr2
 }
