@@ -35,11 +35,11 @@ int hr_ckpt_refuse_unsupported(const struct hr_config *config, const char *what,
 	for (size_t i = 0; i < l->n_namespaces; i++) {
 		const struct hr_namespace *ns = &l->namespaces[i];
 
-		if (ns->path != NULL)
+		if (ns->path != NULL && ns->type != HR_NS_NETWORK)
 			return hr_err_set(
 			    err, ENOTSUP,
-			    "%s: linux.namespaces: the %s namespace is joined (%s): only "
-			    "namespaces the container created can be checkpointed yet",
+			    "%s: linux.namespaces: the %s namespace is joined (%s): only a "
+			    "joined network namespace can be checkpointed yet",
 			    what, hr_ns_type_name(ns->type), ns->path);
 		if (ns->type == HR_NS_USER)
 			return hr_err_set(err, ENOTSUP,
@@ -53,6 +53,17 @@ int hr_ckpt_refuse_unsupported(const struct hr_config *config, const char *what,
 				  "checkpointed or restored yet",
 				  what);
 	return 0;
+}
+
+const char *hr_ckpt_joined_netns(const struct hr_config *config)
+{
+	const struct hr_linux *l = &config->linux_cfg;
+
+	for (size_t i = 0; config->has_linux && i < l->n_namespaces; i++) {
+		if (l->namespaces[i].type == HR_NS_NETWORK)
+			return l->namespaces[i].path;
+	}
+	return NULL;
 }
 
 bool hr_ckpt_is_bind(const struct hr_mount *m)
@@ -78,6 +89,22 @@ static int add_external_mounts(struct hr_criu_cmd *cmd, const struct hr_config *
 			return -1;
 	}
 	return 0;
+}
+
+/* A joined network namespace, the init's, is criu's external one (hr_ckpt_joined_netns). */
+static int add_external_netns(struct hr_criu_cmd *cmd, const struct hr_config *config, pid_t pid,
+			      struct hr_err *err)
+{
+	char path[64];
+	struct stat st;
+
+	if (hr_ckpt_joined_netns(config) == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &st) < 0)
+		return hr_err_sys(err, "stat %s, the init's network namespace", path);
+	return hr_criu_arg(cmd, err, "--external=net[%llu]:%s", (unsigned long long)st.st_ino,
+			   HR_CKPT_NETNS_KEY);
 }
 
 /* Whether mount mnt_id is one of the container's (its init's mountinfo). */
@@ -190,7 +217,8 @@ static int dump(const struct hr_context *ctx, struct hr_opened *opened,
 	if (hr_criu_arg(&cmd, err, "--tree=%d", (int)opened->state.pid) < 0 ||
 	    hr_criu_arg(&cmd, err, "--root=%s", opened->state.rootfs) < 0 ||
 	    (opts->leave_running && hr_criu_arg(&cmd, err, "--leave-running") < 0) ||
-	    add_external_mounts(&cmd, config, err) < 0)
+	    add_external_mounts(&cmd, config, err) < 0 ||
+	    add_external_netns(&cmd, config, opened->state.pid, err) < 0)
 		return -1;
 	if (write_record(&cmd, opened, err) < 0)
 		return hr_err_prefix(err, "write hardrun's record to %s", cmd.images);

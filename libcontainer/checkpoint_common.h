@@ -8,10 +8,19 @@
 #include "config.h"
 #include "error.h"
 
-/* Refuses what criu is not given yet (a terminal, a joined or user namespace, a seccomp
- * agent), naming the field; what is "checkpoint" or "restore". */
+/* Refuses what criu is not given yet (a terminal, a joined namespace other than the network
+ * one, a user namespace, a seccomp agent), naming the field; what is "checkpoint" or
+ * "restore". */
 int hr_ckpt_refuse_unsupported(const struct hr_config *config, const char *what,
 			       struct hr_err *err);
+/*
+ * The path of the network namespace the config joins, NULL when it creates its own (or has
+ * none). A joined one is not the container's: checkpoint saves it as criu's external
+ * namespace HR_CKPT_NETNS_KEY (runc's key), and restore hands criu the namespace at the
+ * restoring config's path under that key.
+ */
+const char *hr_ckpt_joined_netns(const struct hr_config *config);
+#define HR_CKPT_NETNS_KEY "extRootNetNS"
 /* A bind mount of the config: criu's external mounts, keyed by destination. */
 bool hr_ckpt_is_bind(const struct hr_mount *m);
 

@@ -128,6 +128,18 @@ int hr_criu_arg(struct hr_criu_cmd *cmd, struct hr_err *err, const char *fmt, ..
 	return 0;
 }
 
+int hr_criu_inherit_fd(struct hr_criu_cmd *cmd, int fd, const char *key, struct hr_err *err)
+{
+	size_t max = sizeof(cmd->inherit_fds) / sizeof(cmd->inherit_fds[0]);
+
+	if (cmd->n_inherit_fds >= max)
+		return hr_err_set(err, E2BIG, "criu: more than %zu inherited fds", max);
+	if (hr_criu_arg(cmd, err, "--inherit-fd=fd[%d]:%s", fd, key) < 0)
+		return -1;
+	cmd->inherit_fds[cmd->n_inherit_fds++] = fd;
+	return 0;
+}
+
 static int add_options(struct hr_criu_cmd *cmd, const struct hr_criu_opts *opts, struct hr_err *err)
 {
 	const struct {
@@ -207,6 +219,13 @@ static void exec_criu(struct hr_criu_cmd *cmd, const struct hr_cgroup_handle *cg
 	if (cg != NULL && cg->path != NULL && hr_cgroup_enter(cg, getpid(), &err) < 0) {
 		dprintf(STDERR_FILENO, "hardrun: criu: %s\n", err.msg);
 		_exit(126);
+	}
+	for (size_t i = 0; i < cmd->n_inherit_fds; i++) {
+		if (fcntl(cmd->inherit_fds[i], F_SETFD, 0) < 0) {
+			dprintf(STDERR_FILENO, "hardrun: criu: keep fd %d open: %s\n",
+				cmd->inherit_fds[i], strerror(errno));
+			_exit(126);
+		}
 	}
 	if (cmd->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		dprintf(STDERR_FILENO, "hardrun: criu: set no_new_privs: %s\n", strerror(errno));

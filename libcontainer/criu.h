@@ -55,6 +55,9 @@ struct hr_criu_cmd {
 	 * process of process.noNewPrivileges came back without it.
 	 */
 	bool no_new_privs;
+	/* fds criu inherits (opened O_CLOEXEC, the flag cleared in criu's child): --inherit-fd */
+	int inherit_fds[4];
+	size_t n_inherit_fds;
 };
 
 /*
@@ -69,6 +72,11 @@ int hr_criu_cmd_init(struct hr_criu_cmd *cmd, struct hr_arena *arena, const stru
 /* Appends one argument, printf-style; fails (E2BIG) past HR_CRIU_MAX_ARGS. */
 int hr_criu_arg(struct hr_criu_cmd *cmd, struct hr_err *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * Hands fd (kept open by the caller until criu ends) to criu as --inherit-fd=fd[FD]:key, the
+ * key an external resource of the checkpoint (criu's "extRootNetNS").
+ */
+int hr_criu_inherit_fd(struct hr_criu_cmd *cmd, int fd, const char *key, struct hr_err *err);
 
 /*
  * Runs the command and waits for it. With cg (a cgroup handle with a path), criu runs in that

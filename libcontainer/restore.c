@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/nsfs.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -45,6 +48,7 @@ struct restore_job {
 	char created[64];
 	pid_t pid;
 	int pidfd;
+	int netns_fd; /* a joined network namespace, criu's external one; -1 when none */
 };
 
 static int load_config(struct restore_job *job, struct hr_err *err)
@@ -203,6 +207,22 @@ static int add_inherited_stdio(struct restore_job *job, struct hr_err *err)
 	return 0;
 }
 
+/* A joined network namespace: criu restores the processes into the one at the config's path. */
+static int add_netns(struct restore_job *job, struct hr_err *err)
+{
+	const char *path = hr_ckpt_joined_netns(job->config);
+
+	if (path == NULL)
+		return 0;
+	job->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (job->netns_fd < 0)
+		return hr_err_sys(err, "linux.namespaces: open the network namespace %s", path);
+	if (ioctl(job->netns_fd, NS_GET_NSTYPE) != CLONE_NEWNET)
+		return hr_err_set(err, EINVAL, "linux.namespaces: %s is not a network namespace",
+				  path);
+	return hr_criu_inherit_fd(&job->cmd, job->netns_fd, HR_CKPT_NETNS_KEY, err);
+}
+
 /* The cgroup as create makes it; criu runs in it and restores the processes there. */
 static int make_cgroup(struct restore_job *job, struct hr_err *err)
 {
@@ -260,7 +280,7 @@ static int run_criu(struct restore_job *job, struct hr_err *err)
 	    hr_criu_arg(&job->cmd, err, "--restore-sibling") < 0 ||
 	    hr_criu_arg(&job->cmd, err, "--pidfile=%s", pidfile) < 0 ||
 	    add_inherited_stdio(job, err) < 0 || make_mountpoints(job, err) < 0 ||
-	    add_external_mounts(job, err) < 0)
+	    add_external_mounts(job, err) < 0 || add_netns(job, err) < 0)
 		return -1;
 	job->cmd.no_new_privs = job->config->process.no_new_privileges;
 	hr_log(HR_LOG_DEBUG, "container %s: criu restore from %s (log %s)", job->opts->id,
@@ -332,6 +352,8 @@ static void job_release(struct restore_job *job, bool failed)
 	hr_container_dir_close(&job->dir);
 	if (failed && job->pidfd >= 0)
 		close(job->pidfd);
+	if (job->netns_fd >= 0)
+		close(job->netns_fd);
 	free(job->config_text);
 	if (job->config != NULL)
 		hr_config_free(job->config);
@@ -371,7 +393,7 @@ int hr_container_restore(const struct hr_context *ctx, const struct hr_restore_o
 	memset(&job, 0, sizeof(job));
 	job.ctx = ctx;
 	job.opts = opts;
-	job.dir.fd = job.pidfd = -1;
+	job.dir.fd = job.pidfd = job.netns_fd = -1;
 	hr_cgroup_init(&job.cgroup);
 	r = restore_with_job(&job, err);
 	if (r < 0)

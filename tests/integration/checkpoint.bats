@@ -40,16 +40,16 @@ load lib
 	run -0 hr delete -f cr1
 }
 
-@test "restore: a terminal, a joined namespace, a console socket are refused before anything is made" {
+@test "restore: a terminal, a joined namespace but the network one, a console socket are refused before anything is made" {
 	make_bundle
 	mkdir -p "$HR_TMP/img"
 	update_config 'c["process"]["terminal"] = True'
 	run -1 hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" r1
 	assert_output_contains "restore container r1: restore: process.terminal is true: a container with a terminal cannot be checkpointed or restored yet"
 	update_config 'c["process"]["terminal"] = False
-c["linux"]["namespaces"] = [n if n["type"] != "network" else {"type": "network", "path": "/proc/1/ns/net"} for n in c["linux"]["namespaces"]]'
+c["linux"]["namespaces"] = [n if n["type"] != "ipc" else {"type": "ipc", "path": "/proc/1/ns/ipc"} for n in c["linux"]["namespaces"]]'
 	run -1 hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" r1
-	assert_output_contains "linux.namespaces: the network namespace is joined (/proc/1/ns/net)"
+	assert_output_contains "linux.namespaces: the ipc namespace is joined (/proc/1/ns/ipc): only a joined network namespace can be checkpointed yet"
 	run -1 hr restore --console-socket "$HR_TMP/sock" --bundle "$BUNDLE" r1
 	assert_output_contains "--console-socket: a container with a terminal cannot be restored yet"
 	run -1 hr state r1
@@ -95,4 +95,54 @@ c['mounts'] += [
 	[ ! -e "$HR_TMP/outside/dir" ] || fail "a mount point was made outside the rootfs"
 	run -1 hr state r2
 	assert_output_contains "container r2 does not exist"
+}
+
+# fake_criu STATUS: $HR_TMP/criu, a criu that writes its arguments to $HR_TMP/args and, for
+# each --inherit-fd=fd[N]:extRootNetNS, what its fd N is ("netns net:[INODE]"), then exits
+# with STATUS
+fake_criu() {
+	cat >"$HR_TMP/criu" <<-EOF
+		#!/bin/sh
+		printf '%s\\n' "\$@" >"$HR_TMP/args"
+		for a in "\$@"; do
+			case \$a in
+			--inherit-fd=fd*:extRootNetNS)
+				n=\${a#--inherit-fd=fd?}
+				n=\${n%%]*}
+				echo "netns \$(readlink /proc/\$\$/fd/\$n)" >>"$HR_TMP/args" ;;
+			esac
+		done
+		exit $1
+	EOF
+	chmod +x "$HR_TMP/criu"
+}
+
+# A joined network namespace (Podman's, by path) is not the container's: checkpoint saves it
+# as criu's external one under runc's key, restore hands criu the one at the config's path.
+@test "checkpoint and restore of a joined network namespace: criu's external one, extRootNetNS" {
+	local netns
+	netns=$(readlink /proc/1/ns/net)
+	make_bundle
+	update_config 'c["process"]["terminal"] = False
+c["process"]["args"] = ["sleep", "1000"]
+c["linux"]["namespaces"] = [n if n["type"] != "network" else {"type": "network", "path": "/proc/1/ns/net"} for n in c["linux"]["namespaces"]]'
+	hr run -d --bundle "$BUNDLE" jn </dev/null >"$HR_TMP/jn.log" 2>&1 || fail "run: $(cat "$HR_TMP/jn.log")"
+	fake_criu 0
+	run -0 hr --criu "$HR_TMP/criu" checkpoint --image-path "$HR_TMP/img" jn
+	grep -qFx -- "--external=net[$(stat -L -c %i /proc/1/ns/net)]:extRootNetNS" "$HR_TMP/args" ||
+		fail "no external network namespace ($netns): $(cat "$HR_TMP/args")"
+
+	fake_criu 3
+	run -1 hr --criu "$HR_TMP/criu" restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" jn
+	assert_output_contains "criu restore failed with status 3"
+	grep -qFx -- "netns $netns" "$HR_TMP/args" || fail "criu did not get $netns: $(cat "$HR_TMP/args")"
+
+	# a path that is no network namespace is named before criu runs
+	update_config 'c["linux"]["namespaces"] = [n if n["type"] != "network" else {"type": "network", "path": "/proc/1/ns/ipc"} for n in c["linux"]["namespaces"]]'
+	rm -f "$HR_TMP/args"
+	run -1 hr --criu "$HR_TMP/criu" restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" jn
+	assert_output_contains "linux.namespaces: /proc/1/ns/ipc is not a network namespace"
+	[ ! -e "$HR_TMP/args" ] || fail "criu ran"
+	run -1 hr state jn
+	assert_output_contains "container jn does not exist"
 }

@@ -136,3 +136,29 @@ status_fields() {
 	run -1 hr state fg
 	assert_output_contains "container fg does not exist"
 }
+
+# The network namespace joined by path (as Podman's with a network) is criu's external one:
+# the restored counter is in that same namespace again, not in a new one.
+@test "guest: a joined network namespace: checkpoint and restore keep the counter in it" {
+	ip netns add hrck || fail "ip netns add hrck"
+	local ns pid saved
+	ns=$(stat -L -c %i /run/netns/hrck)
+	make_counter_bundle
+	update_config 'c["linux"]["namespaces"] = [n if n["type"] != "network" else {"type": "network", "path": "/run/netns/hrck"} for n in c["linux"]["namespaces"]]'
+	hr run -d --bundle "$BUNDLE" jn </dev/null >"$HR_TMP/jn.log" 2>&1 || fail "run: $(cat "$HR_TMP/jn.log")"
+	wait_counter_above 2
+	pid=$(init_pid jn)
+	[ "$(stat -L -c %i "/proc/$pid/ns/net")" = "$ns" ] || fail "the counter is not in hrck"
+
+	hr checkpoint --image-path "$HR_TMP/img" jn >"$HR_TMP/jn.out" 2>&1 ||
+		fail "checkpoint: $(cat "$HR_TMP/jn.out"; grep -B5 -m3 Error "$HR_TMP/img/dump.log")"
+	saved=$(counter)
+	hr restore -d --bundle "$BUNDLE" --image-path "$HR_TMP/img" jn </dev/null >"$HR_TMP/jr.log" 2>&1 ||
+		fail "restore: $(cat "$HR_TMP/jr.log"; grep -B5 -m3 Error "$HR_TMP/img/restore.log")"
+	wait_counter_above "$saved"
+	pid=$(init_pid jn)
+	[ "$(stat -L -c %i "/proc/$pid/ns/net")" = "$ns" ] ||
+		fail "the restored counter is in another network namespace: $(readlink "/proc/$pid/ns/net")"
+	run -0 hr delete -f jn
+	ip netns del hrck
+}
