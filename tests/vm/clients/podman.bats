@@ -167,10 +167,19 @@ $(find /var/lib/containers/storage -name dump.log -o -name restore.log | while r
 	done)"
 }
 
+# run_counter NAME [NETWORK-OPTION]: the counter in container NAME (default --network none)
 run_counter() {
+	local net=("${NET[@]}")
+	[ $# -lt 2 ] || net=("$2")
 	t podman --runtime "$HARDRUN" --cgroup-manager cgroupfs --events-backend file \
-		--storage-driver vfs run -d --name "$1" "${NET[@]}" bb:1 sh -c "$COUNTER" \
+		--storage-driver vfs run -d --name "$1" "${net[@]}" bb:1 sh -c "$COUNTER" \
 		>"$HR_TMP/run-$1.log" 2>&1 || fail "podman run $1: $(cat "$HR_TMP/run-$1.log")"
+}
+
+# netns_of NAME: the inode of the network namespace of the container's init (hardrun's pid)
+netns_of() {
+	"$HARDRUN" state "$(full_id "$1")" >"$HR_TMP/state.json" || return 1
+	stat -L -c %i "/proc/$(json_get "$HR_TMP/state.json" 'd["pid"]')/ns/net"
 }
 
 # count_in NAME: the counter of a running container, read with podman exec
@@ -287,4 +296,24 @@ assert_restored() {
 	assert_restored lr2 "$at" "$fields"
 	wait_count_above lr1 "$(count_in lr1)"
 	run -0 --separate-stderr p rm -f -t 0 lr1 lr2
+}
+
+# A network namespace joined by path (what Podman's own networks give the runtime): criu's
+# external one, the restored counter is in it again.
+@test "podman container checkpoint / restore with --network ns:PATH: the counter is back in that namespace" {
+	ip netns add podck || fail "ip netns add podck"
+	local ns fields saved
+	ns=$(stat -L -c %i /run/netns/podck)
+	run_counter ns1 --network=ns:/run/netns/podck
+	wait_count_above ns1 3
+	[ "$(netns_of ns1)" = "$ns" ] || fail "ns1 is not in podck"
+	fields=$(init_fields ns1)
+
+	must p container checkpoint ns1
+	saved=$(saved_count ns1)
+	must p container restore ns1
+	assert_restored ns1 "$saved" "$fields"
+	[ "$(netns_of ns1)" = "$ns" ] || fail "the restored ns1 is in another network namespace"
+	run -0 --separate-stderr p rm -f -t 0 ns1
+	ip netns del podck
 }
