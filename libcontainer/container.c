@@ -35,6 +35,7 @@
 #include "log.h"
 #include "namespaces.h"
 #include "netdev.h"
+#include "paths.h"
 #include "notify.h"
 #include "policy.h"
 #include "process.h"
@@ -171,16 +172,7 @@ static int load_config(struct create_job *job, struct hr_err *err)
 
 static int resolve_rootfs(struct create_job *job, struct hr_err *err)
 {
-	char path[PATH_MAX];
-	const char *root = job->config->root_path;
-
-	if (root[0] == '/')
-		snprintf(path, sizeof(path), "%s", root);
-	else if ((size_t)snprintf(path, sizeof(path), "%s/%s", job->bundle, root) >= sizeof(path))
-		return hr_err_set(err, ENAMETOOLONG, "root.path in bundle %s", job->bundle);
-	if (realpath(path, job->rootfs_path) == NULL)
-		return hr_err_sys(err, "root.path %s", path);
-	return 0;
+	return hr_path_bundle_rootfs(job->bundle, job->config->root_path, job->rootfs_path, err);
 }
 
 /*

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -260,4 +261,17 @@ void hr_path_split(struct hr_arena *arena, const char *rel, char **parent, char 
 	}
 	*parent = hr_arena_strndup(arena, rel, (size_t)(slash - rel));
 	*name = hr_arena_strdup(arena, slash + 1);
+}
+
+int hr_path_bundle_rootfs(const char *bundle, const char *root_path, char *out, struct hr_err *err)
+{
+	char path[PATH_MAX];
+
+	if (root_path[0] == '/')
+		snprintf(path, sizeof(path), "%s", root_path);
+	else if ((size_t)snprintf(path, sizeof(path), "%s/%s", bundle, root_path) >= sizeof(path))
+		return hr_err_set(err, ENAMETOOLONG, "root.path in bundle %s", bundle);
+	if (realpath(path, out) == NULL)
+		return hr_err_sys(err, "root.path %s", path);
+	return 0;
 }

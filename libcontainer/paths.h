@@ -57,4 +57,10 @@ int hr_path_clean_relative(struct hr_arena *arena, const char *what, const char 
 /* Splits a cleaned relative path into its parent ("" for the root) and last component. */
 void hr_path_split(struct hr_arena *arena, const char *rel, char **parent, char **name);
 
+/*
+ * The host path of a bundle's root.path (relative ones joined to the bundle directory), with
+ * every symlink resolved, into out (PATH_MAX bytes).
+ */
+int hr_path_bundle_rootfs(const char *bundle, const char *root_path, char *out, struct hr_err *err);
+
 #endif

@@ -55,8 +55,7 @@ static int load_config(struct restore_job *job, struct hr_err *err)
 {
 	const char *bundle = job->opts->bundle ? job->opts->bundle : ".";
 	struct hr_diags diags = {0};
-	const char *name, *root;
-	char path[PATH_MAX];
+	const char *name;
 
 	if (realpath(bundle, job->bundle) == NULL)
 		return hr_err_sys(err, "bundle %s", bundle);
@@ -71,14 +70,7 @@ static int load_config(struct restore_job *job, struct hr_err *err)
 	}
 	if (hr_ckpt_refuse_unsupported(job->config, "restore", err) < 0)
 		return -1;
-	root = job->config->root_path;
-	if (root[0] == '/')
-		snprintf(path, sizeof(path), "%s", root);
-	else if ((size_t)snprintf(path, sizeof(path), "%s/%s", job->bundle, root) >= sizeof(path))
-		return hr_err_set(err, ENAMETOOLONG, "root.path in bundle %s", job->bundle);
-	if (realpath(path, job->rootfs) == NULL)
-		return hr_err_sys(err, "root.path %s", path);
-	return 0;
+	return hr_path_bundle_rootfs(job->bundle, job->config->root_path, job->rootfs, err);
 }
 
 /* The bind mounts saved as external (keyed by destination) come from their sources again. */
