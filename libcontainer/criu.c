@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -212,6 +214,18 @@ static void first_error_line(const char *log, char *buf, size_t size)
 		snprintf(buf, size, ": %.400s", found);
 }
 
+/* criu's child: a mount namespace of its own, with root bound onto itself read-only. */
+static int private_readonly_root(const char *root)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+	    mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    mount_setattr(AT_FDCWD, root, 0, &attr, sizeof(attr)) < 0)
+		return -1;
+	return 0;
+}
+
 static void exec_criu(struct hr_criu_cmd *cmd, const struct hr_cgroup_handle *cg)
 {
 	struct hr_err err = {0};
@@ -226,6 +240,11 @@ static void exec_criu(struct hr_criu_cmd *cmd, const struct hr_cgroup_handle *cg
 				cmd->inherit_fds[i], strerror(errno));
 			_exit(126);
 		}
+	}
+	if (cmd->readonly_root != NULL && private_readonly_root(cmd->readonly_root) < 0) {
+		dprintf(STDERR_FILENO, "hardrun: criu: bind the rootfs %s read-only: %s\n",
+			cmd->readonly_root, strerror(errno));
+		_exit(126);
 	}
 	if (cmd->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		dprintf(STDERR_FILENO, "hardrun: criu: set no_new_privs: %s\n", strerror(errno));

@@ -55,6 +55,13 @@ struct hr_criu_cmd {
 	 * process of process.noNewPrivileges came back without it.
 	 */
 	bool no_new_privs;
+	/*
+	 * restore of a root.readonly container: this --root path. criu restores the root mount's
+	 * propagation but not its flags, so the root came back writable. criu then runs in a
+	 * mount namespace of its own (the caller's is not touched) where the path is bound onto
+	 * itself read-only: the container's root, made from it, is read-only from the start.
+	 */
+	const char *readonly_root;
 	/* fds criu inherits (opened O_CLOEXEC, the flag cleared in criu's child): --inherit-fd */
 	int inherit_fds[4];
 	size_t n_inherit_fds;

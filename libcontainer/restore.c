@@ -275,6 +275,7 @@ static int run_criu(struct restore_job *job, struct hr_err *err)
 	    add_external_mounts(job, err) < 0 || add_netns(job, err) < 0)
 		return -1;
 	job->cmd.no_new_privs = job->config->process.no_new_privileges;
+	job->cmd.readonly_root = job->config->root_readonly ? job->rootfs : NULL;
 	hr_log(HR_LOG_DEBUG, "container %s: criu restore from %s (log %s)", job->opts->id,
 	       job->cmd.images, job->cmd.log);
 	if (hr_criu_run(&job->cmd, cg.path ? &cg : NULL, err) < 0)

@@ -122,7 +122,7 @@ status_fields() {
 
 @test "guest: restore without -d waits for the restored process, returns its status and deletes the container" {
 	make_counter_bundle
-	update_config 'c["process"]["args"] = ["sh", "-c", "i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo $i >/shared/n; sleep 0.2; done; exit 7"]'
+	update_config 'c["process"]["args"] = ["sh", "-c", "echo start >>/shared/starts; i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo $i >/shared/n; sleep 0.2; done; exit 7"]'
 	hr run -d --bundle "$BUNDLE" fg </dev/null >"$HR_TMP/fg.log" 2>&1 || fail "run: $(cat "$HR_TMP/fg.log")"
 	wait_counter_above 2
 	hr checkpoint --image-path "$HR_TMP/img" fg >"$HR_TMP/fg.out" 2>&1 ||
@@ -133,6 +133,8 @@ status_fields() {
 	hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" fg </dev/null >"$HR_TMP/fgr.log" 2>&1 || rc=$?
 	[ "$rc" = 7 ] || fail "restore returned $rc, not the process's 7: $(cat "$HR_TMP/fgr.log")"
 	[ "$(counter)" = 30 ] || fail "the restored counter ended at $(counter), not 30"
+	# restored, not run again from the bundle
+	[ "$(cat "$HR_TMP/shared/starts")" = start ] || fail "started again: $(cat "$HR_TMP/shared/starts")"
 	run -1 hr state fg
 	assert_output_contains "container fg does not exist"
 }
@@ -161,4 +163,52 @@ status_fields() {
 		fail "the restored counter is in another network namespace: $(readlink "/proc/$pid/ns/net")"
 	run -0 hr delete -f jn
 	ip netns del hrck
+}
+
+# cgroup_of PID: the cgroup v2 directory of a process, as the guest's root sees it.
+cgroup_of() {
+	echo "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$1/cgroup")"
+}
+
+@test "guest: a production-profile container comes back as hardened as it was, its /tmp with it" {
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile production \
+		--args sh -c 'echo start >>/tmp/starts; i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.2; done' >/dev/null
+	update_config "c['process']['terminal'] = False"
+	hr run -d --bundle "$BUNDLE" pc </dev/null >"$HR_TMP/pc.log" 2>&1 || fail "run: $(cat "$HR_TMP/pc.log")"
+	local deadline=$((SECONDS + 20)) pid before cg limits
+	until [ "$(hr exec pc cat /tmp/n 2>/dev/null || echo 0)" -gt 3 ]; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "the counter does not count"
+		sleep 0.2
+	done
+	run -0 hr exec pc sh -c 'echo kept >/tmp/marker'
+	pid=$(init_pid pc)
+	before=$(status_fields "$pid")
+	[[ "$before" == *"Uid:	1001	1001	1001	1001"* ]] || fail "not uid 1001 before: $before"
+	cg=$(cgroup_of "$pid")
+	limits="$(cat "$cg/memory.max" "$cg/cpu.max" "$cg/pids.max")"
+	[ "$limits" = "536870912
+50000 100000
+256" ] || fail "the production limits before: $limits"
+
+	hr checkpoint --image-path "$HR_TMP/img" pc >"$HR_TMP/pc.out" 2>&1 ||
+		fail "checkpoint: $(cat "$HR_TMP/pc.out"; grep -B5 -m3 Error "$HR_TMP/img/dump.log")"
+	hr restore -d --bundle "$BUNDLE" --image-path "$HR_TMP/img" pc </dev/null >"$HR_TMP/pcr.log" 2>&1 ||
+		fail "restore: $(cat "$HR_TMP/pcr.log"; grep -B5 -m3 Error "$HR_TMP/img/restore.log")"
+	pid=$(init_pid pc)
+	[ "$(status_fields "$pid")" = "$before" ] ||
+		fail "status changed: before: $before; after: $(status_fields "$pid")"
+	# the tmpfs came back with its contents, and the shell was not started again
+	run -0 hr exec pc cat /tmp/marker /tmp/starts
+	[ "$output" = "kept
+start" ] || fail "/tmp after the restore: $output"
+	# the root is still mounted read-only: even the container's root cannot write there
+	run -1 hr exec -u 0 pc touch /written-after-restore
+	assert_output_contains "Read-only file system"
+	run -0 hr exec pc awk '$5 == "/" { print "root-options", $6 }' /proc/self/mountinfo
+	assert_line_matches '^root-options ro,'
+	cg=$(cgroup_of "$pid")
+	[ "$(cat "$cg/memory.max" "$cg/cpu.max" "$cg/pids.max")" = "$limits" ] ||
+		fail "the limits after the restore: $(cat "$cg/memory.max" "$cg/cpu.max" "$cg/pids.max")"
+	run -0 hr delete -f pc
 }
