@@ -256,6 +256,34 @@ static bool maps_by_user(const struct hr_init_plan *plan)
 	return plan->ns != NULL && plan->ns->maps_unprivileged;
 }
 
+/*
+ * No ptrace or /proc/<pid>/exe access from the container while hardrun's code runs. An
+ * unprivileged parent writes the id maps (newuidmap checks the owner too) through /proc/<pid>,
+ * which is root's while the process is not dumpable: then, as runc's nsexec, it stays dumpable
+ * until the parent's go, before any process of the container runs. Returns the fd of
+ * /proc/self/timens_offsets for time_in_child (opened while still dumpable: afterwards the
+ * file is the host root's), else -1; fails through the sync socket.
+ */
+static int wait_for_go(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	int time_offsets = -1;
+
+	if (plan->ns != NULL && plan->ns->time_in_child) {
+		time_offsets = hr_ns_open_time_offsets(err);
+		if (time_offsets < 0)
+			hr_sync_fail(plan->sync_fd, err);
+	}
+	if (!maps_by_user(plan))
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (hr_sync_wait(plan->sync_fd, HR_SYNC_GO, NULL, err) < 0)
+		_exit(1);
+	if (maps_by_user(plan) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		hr_err_sys(err, "prctl(PR_SET_DUMPABLE, 0)");
+		hr_sync_fail(plan->sync_fd, err);
+	}
+	return time_offsets;
+}
+
 _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 {
 	struct hr_err err = {0};
@@ -269,26 +297,7 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 
 	/* until it is ready, the container dies with the hardrun process setting it up */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* before PR_SET_DUMPABLE 0 makes the file the host root's (hr_ns_open_time_offsets) */
-	if (plan->ns != NULL && plan->ns->time_in_child) {
-		time_offsets = hr_ns_open_time_offsets(&err);
-		if (time_offsets < 0)
-			hr_sync_fail(plan->sync_fd, &err);
-	}
-	/*
-	 * No ptrace or /proc/<pid>/exe access from the container while hardrun's code runs. An
-	 * unprivileged parent writes the id maps (newuidmap checks the owner too) through
-	 * /proc/<pid>, which is root's while the process is not dumpable: then, as runc's nsexec,
-	 * it stays dumpable until the parent's go, before any process of the container runs.
-	 */
-	if (!maps_by_user(plan))
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (hr_sync_wait(plan->sync_fd, HR_SYNC_GO, NULL, &err) < 0)
-		_exit(1);
-	if (maps_by_user(plan) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		hr_err_sys(&err, "prctl(PR_SET_DUMPABLE, 0)");
-		hr_sync_fail(plan->sync_fd, &err);
-	}
+	time_offsets = wait_for_go(plan, &err);
 	if (apply_initial_affinity(plan, &err) < 0)
 		hr_sync_fail(plan->sync_fd, &err);
 	/*
