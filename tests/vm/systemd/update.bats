@@ -35,13 +35,13 @@ survives_reload() {
 	local scope=$CG/system.slice/hardrun-$1.scope
 	limits_hold "$scope"
 	run -0 systemctl show -p MemoryMax -p TasksMax -p CPUQuotaPerSecUSec hardrun-"$1".scope
-	assert_output_contains "MemoryMax=268435456"
-	assert_output_contains "TasksMax=50"
-	assert_output_contains "CPUQuotaPerSecUSec=200ms"
+	assert_line_matches '^MemoryMax=268435456$'
+	assert_line_matches '^TasksMax=50$'
+	assert_line_matches '^CPUQuotaPerSecUSec=200ms$'
 	run -0 systemctl daemon-reload
 	limits_hold "$scope"
 	run -0 systemctl show -p MemoryMax hardrun-"$1".scope
-	assert_output_contains "MemoryMax=268435456"
+	assert_line_matches '^MemoryMax=268435456$'
 }
 
 @test "update with options: the scope's properties change, a daemon-reload keeps the limits" {
@@ -69,23 +69,25 @@ survives_reload() {
 	run -0 hr update --memory-swap 1G u3
 	[ "$(cat $scope/memory.swap.max)" = 536870912 ] || fail "memory.swap.max"
 	run -0 systemctl show -p MemorySwapMax hardrun-u3.scope
-	assert_output_contains "MemorySwapMax=536870912"
+	assert_line_matches '^MemorySwapMax=536870912$'
 	# a CPU list the kernel would refuse: refused before systemd is told anything
 	run -1 hr update --cpuset-cpus 3-1 u3
 	assert_output_contains 'cpu.cpus "3-1"'
+	run -0 systemctl show -p AllowedCPUs hardrun-u3.scope
+	assert_line_matches '^AllowedCPUs=$'
 	run -0 hr update --memory -1 --memory-swap -1 --memory-reservation 64M --cpu-shares 512 \
 		--cpuset-cpus 0 --cpuset-mems 0 --blkio-weight 500 u3
 	[ "$(cat $scope/memory.max)" = max ] || fail "memory.max $(cat $scope/memory.max)"
 	[ "$(cat $scope/memory.swap.max)" = max ] || fail "memory.swap.max"
 	run -0 systemctl show -p MemoryMax -p MemorySwapMax -p MemoryLow -p CPUWeight \
 		-p AllowedCPUs -p AllowedMemoryNodes -p IOWeight hardrun-u3.scope
-	assert_output_contains "MemoryMax=infinity"
-	assert_output_contains "MemorySwapMax=infinity"
-	assert_output_contains "MemoryLow=67108864"
-	assert_output_contains "CPUWeight=20"
-	assert_output_contains "AllowedCPUs=0"
-	assert_output_contains "AllowedMemoryNodes=0"
-	assert_output_contains "IOWeight=4950"
+	assert_line_matches '^MemoryMax=infinity$'
+	assert_line_matches '^MemorySwapMax=infinity$'
+	assert_line_matches '^MemoryLow=67108864$'
+	assert_line_matches '^CPUWeight=20$'
+	assert_line_matches '^AllowedCPUs=0$'
+	assert_line_matches '^AllowedMemoryNodes=0$'
+	assert_line_matches '^IOWeight=4950$'
 	run -0 systemctl daemon-reload
 	[ "$(cat $scope/memory.max)" = max ] || fail "memory.max after the reload"
 	[ "$(cat $scope/memory.low)" = 67108864 ] || fail "memory.low after the reload"
