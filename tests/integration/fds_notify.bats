@@ -120,27 +120,6 @@ make_notify_bundle() {
 		fail "cannot build a static sd-notify"
 }
 
-# start_notify_listener SOCKET OUT: binds the datagram socket SOCKET, as systemd or Podman
-# would, and writes the first message it receives to OUT (in the background: LISTENER_PID).
-start_notify_listener() {
-	"$HR_PYTHON" -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(60)
-open(sys.argv[2] + ".bound", "w").close()
-data = s.recv(4096)
-with open(sys.argv[2], "wb") as f:
-    f.write(data)
-' "$1" "$2" </dev/null >/dev/null 2>&1 3>&- &
-	LISTENER_PID=$!
-	for _ in $(seq 100); do
-		[ -e "$2.bound" ] && return 0
-		sleep 0.1
-	done
-	fail "the notify listener did not start"
-}
-
 @test "run with NOTIFY_SOCKET: the process gets a socket of its own, its READY=1 reaches the caller's socket" {
 	make_notify_bundle sh -c 'echo "env $NOTIFY_SOCKET"; [ -S "$NOTIFY_SOCKET" ] && echo "is a socket"; grep " /run/notify " /proc/self/mounts; sd-notify "READY=1" && echo sent'
 	start_notify_listener "$HR_TMP/host.sock" "$HR_TMP/got"

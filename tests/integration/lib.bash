@@ -283,6 +283,30 @@ rootfs_processes() {
 	return 0
 }
 
+# start_notify_listener SOCKET OUT: binds the datagram socket SOCKET, as systemd or Podman
+# would, and writes to OUT the messages it receives until one says READY=1 (60 s at most), in
+# the background: LISTENER_PID.
+start_notify_listener() {
+	"$HR_PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(60)
+open(sys.argv[2] + ".bound", "w").close()
+got = b""
+while b"READY=1" not in got:
+    got += s.recv(4096) + b"\n"
+with open(sys.argv[2], "wb") as f:
+    f.write(got)
+' "$1" "$2" </dev/null >/dev/null 2>&1 3>&- &
+	LISTENER_PID=$!
+	for _ in $(seq 100); do
+		[ -e "$2.bound" ] && return 0
+		sleep 0.1
+	done
+	fail "the notify listener did not start"
+}
+
 # wait_for_line FILE REGEX: up to 5 s for a line of FILE (a detached container's output) to
 # match the extended regular expression; the assertions after it say what was missing.
 wait_for_line() {

@@ -68,13 +68,16 @@ missing_for() {
 	echo "$out"
 }
 
-# The image: a static busybox with /app/temp owned by 1001 (the production volume takes the
-# owner of the image's directory), as a directory (ctr --rootfs) and a tarball (import).
+# The image: a static busybox and sd-notify, /app/temp owned by 1001 (the production volume
+# takes the owner of the image's directory), as a directory (ctr --rootfs) and a tarball
+# (import).
 work=$(mktemp -d /var/tmp/hardrun-clients.XXXXXX) || exit 2
 trap 'rm -rf --one-file-system "$work"' EXIT
 make_image() {
 	local dir=$work/rootfs
 	"$repo/tests/integration/helpers/busybox-rootfs.sh" "$dir" || return 1
+	# sd-notify for Podman's --sdnotify=container: busybox cannot send to a datagram socket
+	"${CC:-cc}" -static -O2 -o "$dir/bin/sd-notify" "$repo/tests/helpers/sd-notify.c" || return 1
 	mkdir -p "$dir/app/temp"
 	chown 1001:1001 "$dir/app/temp"
 	chmod 0700 "$dir/app/temp"

@@ -317,3 +317,18 @@ assert_restored() {
 	run -0 --separate-stderr p rm -f -t 0 ns1
 	ip netns del podck
 }
+
+# Podman's --sdnotify=container (what a Type=notify unit running podman uses): Podman gives
+# hardrun a socket of its own as NOTIFY_SOCKET, hardrun binds it into the container, and the
+# container's own READY=1 reaches the socket Podman was given (Podman sends conmon's pid as
+# MAINPID: conmon is the unit's main process).
+@test "podman run --sdnotify=container: the container's READY=1 reaches Podman's NOTIFY_SOCKET" {
+	start_notify_listener "$HR_TMP/notify.sock" "$HR_TMP/got"
+	NOTIFY_SOCKET=$HR_TMP/notify.sock run -0 --separate-stderr p run -d --name sdn "${NET[@]}" \
+		--sdnotify=container bb:1 sh -c 'sleep 0.5; sd-notify READY=1; sleep 1000'
+	wait "$LISTENER_PID" || fail "no READY=1 reached the socket"
+	run cat "$HR_TMP/got"
+	assert_line_matches '^READY=1$'
+	assert_line_matches "^MAINPID=$(p inspect -f '{{.State.ConmonPid}}' sdn)\$"
+	run -0 --separate-stderr p rm -f -t 0 sdn
+}
