@@ -140,6 +140,7 @@ struct hr_cgroup {
 	int n_created;	/* trailing path components this hardrun created (removed on failure) */
 	char own[4096]; /* systemd: hardrun's own cgroup, to go back to once the init is born */
 	bool leave_own; /* systemd: hardrun is in the container's scope until hr_cgroup_leave */
+	bool rootless;	/* the caller is rootless (ctx->rootless): systemd: the user manager */
 };
 
 /*

@@ -10,7 +10,9 @@
  *                      existing container; then calls only through that driver's ops table
  *   cgroup_fs.c        the cgroupfs driver: mkdir of the path derived from linux.cgroupsPath
  *   cgroup_systemd.c   the systemd driver: a transient scope with Delegate=yes; update sets
- *                      its properties (SetUnitProperties) and then writes the files
+ *                      its properties (SetUnitProperties) and then writes the files. Root
+ *                      talks to the system manager; rootless, to the caller's user manager
+ *                      (user@UID.service), which delegates only some controllers
  *   cgroup_sdprops.c   pure: the scope's resource properties (create and update alike)
  *   cgroup_stats.c     what `events` reports of a directory: stats, OOM kills
  *   cgroup_dir.c       an existing cgroup directory: adopt it (apply the limits), its files,
@@ -33,8 +35,11 @@
 
 /* A driver's operations; path is the cgroup's absolute directory. */
 struct hr_cgroup_ops {
-	/* What the host needs beyond a pure cgroup v2 mount; NULL when nothing. */
-	int (*check_host)(struct hr_err *err);
+	/*
+	 * What the host needs beyond a pure cgroup v2 mount; NULL when nothing. rootless: the
+	 * caller is (ctx->rootless), which create finds in cg->rootless.
+	 */
+	int (*check_host)(bool rootless, struct hr_err *err);
 	/*
 	 * Makes the container's cgroup and applies linux.resources in it (hr_cgroup_adopt). On
 	 * failure cg tells hr_cgroup_create what to undo (n_created, leave_own).

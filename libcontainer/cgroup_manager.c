@@ -68,7 +68,7 @@ int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *c
 		    "cgroup v2 only: use --cgroup-manager=disabled to run without "
 		    "resource control, or --systemd-cgroup / --cgroup-manager=systemd "
 		    "on a systemd host with cgroup v2");
-	return driver->check_host != NULL ? driver->check_host(err) : 0;
+	return driver->check_host != NULL ? driver->check_host(ctx->rootless, err) : 0;
 }
 
 void hr_cgroup_init(struct hr_cgroup *cg)
@@ -79,6 +79,7 @@ void hr_cgroup_init(struct hr_cgroup *cg)
 	cg->n_created = 0;
 	cg->own[0] = '\0';
 	cg->leave_own = false;
+	cg->rootless = false;
 }
 
 void hr_cgroup_leave(struct hr_cgroup *cg)
@@ -91,7 +92,14 @@ void hr_cgroup_leave(struct hr_cgroup *cg)
 		return;
 	cg->leave_own = false;
 	snprintf(dir, sizeof(dir), "%s%s", HR_CGROUP_ROOT, strcmp(cg->own, "/") ? cg->own : "");
-	if (driver->enter(dir, getpid(), &err) < 0)
+	if (driver->enter(dir, getpid(), &err) == 0)
+		return;
+	/* rootless, hardrun's own cgroup is seldom the user's to write (a login session's) */
+	if (cg->rootless && (err.errnum == EACCES || err.errnum == EPERM))
+		hr_debug("rootless: cannot go back to cgroup %s (%s): hardrun stays in the "
+			 "container's scope until it exits",
+			 dir, err.msg);
+	else
 		hr_warning("go back to cgroup %s: %s", dir, err.msg);
 }
 
@@ -127,6 +135,7 @@ int hr_cgroup_create(const struct hr_context *ctx, const struct hr_config *confi
 	if (driver == NULL)
 		return 0;
 	cg->manager = ctx->cgroup_manager;
+	cg->rootless = ctx->rootless;
 	r = driver->create(config, id, cg, err);
 	if (r == 0)
 		return 0;

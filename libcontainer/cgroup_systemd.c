@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The systemd cgroup manager: linux.cgroupsPath "slice:prefix:name" becomes a transient scope
- * unit "prefix-name.scope" in "slice" (default system.slice; absent path: ":hardrun:<id>"),
+ * unit "prefix-name.scope" in "slice" (default system.slice, user.slice rootless; absent path:
+ * ":hardrun:<id>"),
  * created over sd-bus with Delegate=yes and the resource properties systemd knows
  * (cgroup_sdprops.h), so that a daemon-reload does not undo them. A scope must hold a process
  * when it starts: hardrun puts itself in it, the init is born there, and hardrun moves back to
@@ -9,6 +10,17 @@
  * (SetUnitProperties, runtime) before it writes the files, for the same reason. Otherwise,
  * inside the delegated scope everything is done as with cgroupfs: the table points at
  * cgroup_dir.c and cgroup_stats.c; this driver never calls the cgroupfs one.
+ *
+ * Root talks to the system manager (the system bus, else /run/systemd/private). Rootless, to the
+ * caller's own user manager, user@UID.service (the user bus, $DBUS_SESSION_BUS_ADDRESS or
+ * $XDG_RUNTIME_DIR/bus, else $XDG_RUNTIME_DIR/systemd/private), as runc and crun do: its tree
+ * is delegated to the user, so the scope is the user's to freeze, signal and remove. That
+ * manager has only the controllers systemd delegates to it (user@UID.service's
+ * cgroup.controllers: Debian 12's systemd 252 gives cpu, memory and pids): a limit needing
+ * another one fails before anything is created, naming the field, the controller and the fix,
+ * as crun does (a warning would run the container without the limit it asked for). The device
+ * rules are not applied rootless (a cgroup device filter needs CAP_SYS_ADMIN): a warning says
+ * so. An existing scope is the user manager's when its path lies below user@UID.service.
  */
 #include "cgroup_systemd.h"
 
@@ -19,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <systemd/sd-bus.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,24 +50,44 @@
 #define _cleanup_bus_message_ __attribute__((cleanup(sd_bus_message_unrefp)))
 #define _cleanup_bus_error_   __attribute__((cleanup(sd_bus_error_free)))
 
-static int systemd_check(struct hr_err *err)
+/* $XDG_RUNTIME_DIR when absolute (rootless.h), else NULL. */
+static const char *runtime_dir(void)
 {
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	return xdg != NULL && xdg[0] == '/' ? xdg : NULL;
+}
+
+static int systemd_check(bool rootless, struct hr_err *err)
+{
+	if (access("/run/systemd/system", F_OK) < 0 && rootless)
+		return hr_err_set(err, ENOTSUP,
+				  "rootless, the systemd cgroup manager needs systemd as PID 1 "
+				  "(/run/systemd/system does not exist) and the user's systemd "
+				  "manager: use --cgroup-manager=disabled (no resource limits)");
 	if (access("/run/systemd/system", F_OK) < 0)
 		return hr_err_set(err, ENOTSUP,
 				  "the systemd cgroup manager needs systemd as PID 1 (/run/systemd/"
 				  "system does not exist): use --cgroup-manager=cgroupfs");
+	if (rootless && runtime_dir() == NULL && getenv("DBUS_SESSION_BUS_ADDRESS") == NULL)
+		return hr_err_set(err, ENOTSUP,
+				  "rootless, the systemd cgroup manager talks to the systemd user "
+				  "manager of uid %u over $XDG_RUNTIME_DIR/bus: XDG_RUNTIME_DIR is "
+				  "not set (or not absolute)",
+				  (unsigned)geteuid());
 	return 0;
 }
 
-int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, char *slice, size_t slice_size,
-			   char *unit, size_t unit_size, struct hr_err *err)
+int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, bool rootless, char *slice,
+			   size_t slice_size, char *unit, size_t unit_size, struct hr_err *err)
 {
 	const char *c1, *c2;
 	const char *path = cgroups_path && *cgroups_path ? cgroups_path : NULL;
+	const char *default_slice = rootless ? "user.slice" : "system.slice";
 	char prefix[256];
 
 	if (path == NULL) {
-		snprintf(slice, slice_size, "system.slice");
+		snprintf(slice, slice_size, "%s", default_slice);
 		snprintf(unit, unit_size, "hardrun-%s.scope", id);
 		return 0;
 	}
@@ -70,7 +103,7 @@ int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, char *slice
 		    path);
 	snprintf(slice, slice_size, "%.*s", (int)(c1 - path), path);
 	if (slice[0] == '\0')
-		snprintf(slice, slice_size, "system.slice");
+		snprintf(slice, slice_size, "%s", default_slice);
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
 	if ((size_t)snprintf(unit, unit_size, "%s%s%s.scope", prefix, prefix[0] ? "-" : "",
 			     c2 + 1) >= unit_size)
@@ -213,17 +246,18 @@ static int call_unit(sd_bus *bus, const struct unit_call *c, struct hr_sd_props 
 	}
 }
 
-/* The system bus, or systemd's private socket when no bus daemon runs (root only). */
-static int connect_systemd(sd_bus **bus)
+/* A direct connection to a manager's private socket (no bus daemon in between). */
+static int connect_private(sd_bus **bus, const char *socket)
 {
-	int ret = sd_bus_default_system(bus);
+	char address[PATH_MAX + 16];
+	int ret;
 
-	if (ret >= 0)
-		return ret;
+	if ((size_t)snprintf(address, sizeof(address), "unix:path=%s", socket) >= sizeof(address))
+		return -ENAMETOOLONG;
 	ret = sd_bus_new(bus);
 	if (ret < 0)
 		return ret;
-	ret = sd_bus_set_address(*bus, "unix:path=/run/systemd/private");
+	ret = sd_bus_set_address(*bus, address);
 	if (ret >= 0)
 		ret = sd_bus_start(*bus);
 	if (ret < 0) {
@@ -231,6 +265,68 @@ static int connect_systemd(sd_bus **bus)
 		*bus = NULL;
 	}
 	return ret;
+}
+
+/* The system bus, or systemd's private socket when no bus daemon runs (root only). */
+static int connect_system(sd_bus **bus)
+{
+	int ret = sd_bus_default_system(bus);
+
+	return ret >= 0 ? ret : connect_private(bus, "/run/systemd/private");
+}
+
+/*
+ * The caller's user manager: the user bus ($DBUS_SESSION_BUS_ADDRESS, else
+ * $XDG_RUNTIME_DIR/bus), else the manager's own $XDG_RUNTIME_DIR/systemd/private, as
+ * `systemctl --user` reaches it without a bus daemon.
+ */
+static int connect_user(sd_bus **bus)
+{
+	const char *xdg = runtime_dir();
+	char socket[PATH_MAX];
+	int ret = sd_bus_open_user(bus);
+
+	if (ret >= 0 || xdg == NULL)
+		return ret;
+	if ((size_t)snprintf(socket, sizeof(socket), "%s/systemd/private", xdg) >= sizeof(socket))
+		return ret;
+	return connect_private(bus, socket) >= 0 ? 0 : ret;
+}
+
+/* Where the user manager was looked for, for the error. */
+static void user_bus_where(char *buf, size_t size)
+{
+	const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
+	const char *xdg = runtime_dir();
+
+	if (address != NULL && address[0] != '\0')
+		snprintf(buf, size, "$DBUS_SESSION_BUS_ADDRESS %.200s", address);
+	else if (xdg != NULL)
+		snprintf(buf, size, "$XDG_RUNTIME_DIR/bus %.200s/bus, nor %.200s/systemd/private",
+			 xdg, xdg);
+	else
+		snprintf(buf, size, "$XDG_RUNTIME_DIR/bus: XDG_RUNTIME_DIR is not set");
+}
+
+/* The manager's bus (rootless: the caller's user manager), as an error naming where it looked. */
+static int connect_or_fail(bool user, sd_bus **bus, struct hr_err *err)
+{
+	char where[640];
+	int ret = user ? connect_user(bus) : connect_system(bus);
+
+	if (ret >= 0)
+		return 0;
+	if (!user)
+		return hr_err_set(err, -ret,
+				  "connect to systemd (system bus or /run/systemd/private)");
+	user_bus_where(where, sizeof(where));
+	hr_err_set(err, 0,
+		   "connect to the systemd user manager of uid %u (%s): %s; is `loginctl "
+		   "enable-linger %u` set? (without it, the user manager runs only while the "
+		   "user is logged in)",
+		   (unsigned)geteuid(), where, strerror(-ret), (unsigned)geteuid());
+	err->errnum = -ret;
+	return -1;
 }
 
 /* The job that starts the scope moves us: wait until /proc/self/cgroup ends with the unit. */
@@ -252,23 +348,120 @@ static int wait_in_scope(const char *unit, char *cgroup, size_t size, struct hr_
 			  SCOPE_TIMEOUT_MS / 1000);
 }
 
-/* systemd's bus, as an error naming both ways it tried. */
-static int connect_or_fail(sd_bus **bus, struct hr_err *err)
-{
-	int ret = connect_systemd(bus);
+/* ---- rootless: the caller's user manager ---- */
 
-	if (ret < 0)
-		return hr_err_set(err, -ret,
-				  "connect to systemd (system bus or /run/systemd/private)");
+static bool listed(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+			return true;
+	return false;
+}
+
+int hr_cgroup_systemd_delegated(const struct hr_cgroup_plan *plan, const char *have, uid_t uid,
+				struct hr_err *err)
+{
+	for (unsigned bit = 1; bit <= HR_CTRL_MISC; bit <<= 1) {
+		const char *name = hr_cgroup_controller_name(bit);
+		const char *what = name;
+
+		if (!(plan->controllers & bit) || listed(have, name))
+			continue;
+		for (size_t i = 0; i < plan->n_writes; i++)
+			if (hr_cgroup_controller_of(plan->writes[i].file) == bit) {
+				what = plan->writes[i].what;
+				break;
+			}
+		return hr_err_set(
+		    err, ENOTSUP,
+		    "linux.resources.%s needs the %s cgroup controller, which systemd does not "
+		    "delegate to the user manager of uid %u (user@%u.service has \"%s\"): as "
+		    "root, add it to Delegate= in a drop-in for user@.service (Delegate=%s%s%s), "
+		    "then `systemctl daemon-reload` and restart user@%u.service; or remove the "
+		    "limit",
+		    what, name, (unsigned)uid, (unsigned)uid, have, have, have[0] ? " " : "", name,
+		    (unsigned)uid);
+	}
 	return 0;
 }
+
+bool hr_cgroup_systemd_user_uid(const char *path, uid_t *uid)
+{
+	for (const char *p = path; (p = strstr(p, "/user@")) != NULL; p++) {
+		char *end;
+		unsigned long n;
+
+		if (p[6] < '0' || p[6] > '9')
+			continue;
+		n = strtoul(p + 6, &end, 10);
+		if (strncmp(end, ".service", 8) == 0 && (end[8] == '/' || end[8] == '\0') &&
+		    n < (uid_t)-1) {
+			*uid = (uid_t)n;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The controllers systemd gives the user manager of uid: its cgroup's cgroup.controllers. */
+static int user_controllers(uid_t uid, char *have, size_t size, struct hr_err *err)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), HR_CGROUP_ROOT "/user.slice/user-%u.slice/user@%u.service",
+		 (unsigned)uid, (unsigned)uid);
+	if (hr_cgroup_read(dir, "cgroup.controllers", have, size, err) < 0)
+		return hr_err_prefix(err,
+				     "rootless: the cgroup controllers systemd delegates to the "
+				     "user manager of uid %u",
+				     (unsigned)uid);
+	return 0;
+}
+
+/*
+ * Whether the plan of writes for r can be made: checked before systemd is told anything; for a
+ * user manager (user), also that it has every controller the plan needs.
+ */
+static int plan_check(const struct hr_resources *resources, bool user, uid_t uid,
+		      struct hr_err *err)
+{
+	struct hr_resources r = *resources;
+	struct hr_arena arena = {0};
+	struct hr_cgroup_plan plan;
+	char have[512];
+	int ret;
+
+	r.n_devices = 0; /* update leaves the device rules as created; rootless has none */
+	ret = hr_cgroup_plan_build(&r, &arena, &plan, err);
+	if (ret == 0 && user && plan.controllers != 0) {
+		ret = user_controllers(uid, have, sizeof(have), err);
+		if (ret == 0)
+			ret = hr_cgroup_systemd_delegated(&plan, have, uid, err);
+	}
+	hr_arena_free(&arena);
+	return ret;
+}
+
+/* Rootless: the device rules cannot be applied (a device filter needs CAP_SYS_ADMIN). */
+static void rootless_devices(struct hr_resources *r)
+{
+	if (r->n_devices == 0)
+		return;
+	hr_warning("linux.resources.devices: rootless, the device rules are NOT applied (a cgroup "
+		   "device filter needs CAP_SYS_ADMIN): the container reaches the device nodes "
+		   "its mounts give it, with the host's permissions");
+	r->n_devices = 0;
+}
+
+/* ---- the operations ---- */
 
 /* A transient scope (Delegate=yes) from "slice:prefix:name", then the plan applied in it. */
 static int systemd_create(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
 			  struct hr_err *err)
 {
-	static const struct hr_resources none;
-	const struct hr_resources *r = &none;
+	struct hr_resources r = {0};
 	char slice[256], unit[512], scope[PATH_MAX];
 	struct unit_call call = {.unit = unit, .slice = slice, .id = id};
 	struct hr_sd_props props;
@@ -276,12 +469,17 @@ static int systemd_create(const struct hr_config *config, const char *id, struct
 	int ret;
 
 	if (config->has_linux && config->linux_cfg.has_resources)
-		r = &config->linux_cfg.resources;
-	if (systemd_check(err) < 0 ||
+		r = config->linux_cfg.resources;
+	if (cg->rootless)
+		rootless_devices(&r);
+	if (systemd_check(cg->rootless, err) < 0 ||
 	    hr_cgroup_systemd_unit(config->has_linux ? config->linux_cfg.cgroups_path : NULL, id,
-				   slice, sizeof(slice), unit, sizeof(unit), err) < 0 ||
-	    hr_sd_props_build(r, &props, err) < 0 ||
-	    hr_cgroup_self(cg->own, sizeof(cg->own), err) < 0 || connect_or_fail(&bus, err) < 0)
+				   cg->rootless, slice, sizeof(slice), unit, sizeof(unit),
+				   err) < 0 ||
+	    (cg->rootless && plan_check(&r, true, geteuid(), err) < 0) ||
+	    hr_sd_props_build(&r, &props, err) < 0 ||
+	    hr_cgroup_self(cg->own, sizeof(cg->own), err) < 0 ||
+	    connect_or_fail(cg->rootless, &bus, err) < 0)
 		return -1;
 	ret = call_unit(bus, &call, &props, err);
 	sd_bus_flush_close_unref(bus);
@@ -290,27 +488,14 @@ static int systemd_create(const struct hr_config *config, const char *id, struct
 	cg->leave_own = true;
 	if (wait_in_scope(unit, scope, sizeof(scope), err) < 0)
 		return -1;
-	return hr_cgroup_adopt(cg, scope, r, err);
-}
-
-/* Whether the plan of writes for r can be made: checked before systemd is told anything. */
-static int plan_check(const struct hr_resources *resources, struct hr_err *err)
-{
-	struct hr_resources r = *resources;
-	struct hr_arena arena = {0};
-	struct hr_cgroup_plan plan;
-	int ret;
-
-	r.n_devices = 0; /* update leaves the device rules as created */
-	ret = hr_cgroup_plan_build(&r, &arena, &plan, err);
-	hr_arena_free(&arena);
-	return ret;
+	return hr_cgroup_adopt(cg, scope, &r, err);
 }
 
 /*
  * update: the scope's properties first (SetUnitProperties, runtime), so that systemd
  * re-applying the unit (daemon-reload) keeps the new limits, then the files as with cgroupfs,
- * which also hold what systemd has no property for.
+ * which also hold what systemd has no property for. A scope below user@UID.service is that
+ * user manager's: only that user updates it, through that manager.
  */
 static int systemd_apply(const char *path, const struct hr_resources *resources, struct hr_err *err)
 {
@@ -320,17 +505,24 @@ static int systemd_apply(const char *path, const struct hr_resources *resources,
 	struct hr_sd_props props;
 	sd_bus *bus = NULL;
 	size_t len = strlen(call.unit);
+	uid_t uid = 0;
+	bool user = hr_cgroup_systemd_user_uid(path, &uid);
 	int ret;
 
 	if (len < sizeof(".scope") || strcmp(call.unit + len - strlen(".scope"), ".scope") != 0)
 		return hr_err_set(err, EINVAL, "%s is not the cgroup of a systemd scope", path);
+	if (user && uid != geteuid())
+		return hr_err_set(err, EPERM,
+				  "%s is a scope of the systemd user manager of uid %u: update it "
+				  "as that user",
+				  path, (unsigned)uid);
 	if (hr_cgroup_dir_check_update(path, resources, err) < 0)
 		return -1;
 	hr_cgroup_dir_complete(path, &r);
-	if (plan_check(&r, err) < 0 || hr_sd_props_build(&r, &props, err) < 0)
+	if (plan_check(&r, user, uid, err) < 0 || hr_sd_props_build(&r, &props, err) < 0)
 		return -1;
 	if (props.n > 0) {
-		if (connect_or_fail(&bus, err) < 0)
+		if (connect_or_fail(user, &bus, err) < 0)
 			return -1;
 		ret = call_unit(bus, &call, &props, err);
 		sd_bus_flush_close_unref(bus);

@@ -627,8 +627,8 @@ static const char *unit_of(const char *cgroups_path)
 	char slice[256], unit[512];
 	struct hr_err err = {0};
 
-	if (hr_cgroup_systemd_unit(cgroups_path, "c1", slice, sizeof(slice), unit, sizeof(unit),
-				   &err) < 0)
+	if (hr_cgroup_systemd_unit(cgroups_path, "c1", false, slice, sizeof(slice), unit,
+				   sizeof(unit), &err) < 0)
 		snprintf(out, sizeof(out), "error: %s", err.msg);
 	else
 		snprintf(out, sizeof(out), "%s %s", slice, unit);
@@ -645,6 +645,68 @@ Test(cgroup_systemd, slice_prefix_name)
 	cr_assert(strstr(unit_of("a:b"), "expects") != NULL);
 	cr_assert(strstr(unit_of("a:b:c:d"), "expects") != NULL);
 	cr_assert(strstr(unit_of("a:b:"), "expects") != NULL);
+}
+
+Test(cgroup_systemd, rootless_default_slice_is_user_slice)
+{
+	char slice[256], unit[512];
+	struct hr_err err = {0};
+
+	cr_assert_eq(hr_cgroup_systemd_unit(NULL, "c1", true, slice, sizeof(slice), unit,
+					    sizeof(unit), &err),
+		     0);
+	cr_assert_str_eq(slice, "user.slice");
+	cr_assert_str_eq(unit, "hardrun-c1.scope");
+	cr_assert_eq(hr_cgroup_systemd_unit(":p:n", "c1", true, slice, sizeof(slice), unit,
+					    sizeof(unit), &err),
+		     0);
+	cr_assert_str_eq(slice, "user.slice");
+	cr_assert_eq(hr_cgroup_systemd_unit("app.slice:p:n", "c1", true, slice, sizeof(slice), unit,
+					    sizeof(unit), &err),
+		     0);
+	cr_assert_str_eq(slice, "app.slice");
+	cr_assert_str_eq(unit, "p-n.scope");
+}
+
+Test(cgroup_systemd, user_manager_of_a_scope_path)
+{
+	uid_t uid = 0;
+
+	cr_assert(hr_cgroup_systemd_user_uid("/sys/fs/cgroup/user.slice/user-1002.slice/"
+					     "user@1002.service/user.slice/hardrun-a.scope",
+					     &uid));
+	cr_assert_eq(uid, 1002);
+	cr_assert_not(
+	    hr_cgroup_systemd_user_uid("/sys/fs/cgroup/system.slice/hardrun-a.scope", &uid));
+	cr_assert_not(hr_cgroup_systemd_user_uid("/sys/fs/cgroup/user@x.service/a.scope", &uid));
+	cr_assert_not(
+	    hr_cgroup_systemd_user_uid("/sys/fs/cgroup/a/user@12.services/a.scope", &uid));
+}
+
+/* Rootless: a limit on a controller the user manager lacks fails naming field, controller, fix. */
+Test(cgroup_systemd, undelegated_controller_is_refused_by_name)
+{
+	struct hr_resources_doc *doc =
+	    parse_resources("{\"memory\":{\"limit\":104857600},\"pids\":{\"limit\":20},"
+			    "\"cpu\":{\"shares\":512,\"cpus\":\"0\"}}");
+	struct hr_arena arena = {0};
+	struct hr_cgroup_plan plan;
+	struct hr_err err = {0};
+
+	cr_assert_eq(hr_cgroup_plan_build(&doc->resources, &arena, &plan, &err), 0, "%s", err.msg);
+	cr_assert_eq(hr_cgroup_systemd_delegated(&plan, "cpu cpuset memory pids", 1002, &err), 0);
+	cr_assert_eq(hr_cgroup_systemd_delegated(&plan, "cpu memory pids", 1002, &err), -1);
+	cr_assert_eq(err.errnum, ENOTSUP);
+	cr_assert(strstr(err.msg, "linux.resources.cpu.cpus needs the cpuset cgroup controller") !=
+		      NULL,
+		  "%s", err.msg);
+	cr_assert(strstr(err.msg, "user@1002.service has \"cpu memory pids\"") != NULL, "%s",
+		  err.msg);
+	cr_assert(strstr(err.msg, "Delegate=cpu memory pids cpuset") != NULL, "%s", err.msg);
+	cr_assert_eq(hr_cgroup_systemd_delegated(&plan, "cpuset", 1002, &err), -1);
+	cr_assert(strstr(err.msg, "the cpu cgroup controller") != NULL, "%s", err.msg);
+	hr_arena_free(&arena);
+	hr_resources_doc_free(doc);
 }
 
 /* ---- the scope's properties (create and update) ---- */
