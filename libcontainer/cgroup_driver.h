@@ -19,12 +19,13 @@
  *                      enter, signal, list, freeze, update, destroy
  *   cgroup.c           pure: the plan of writes, the path, the value conversions
  *
- * Only making the cgroup and updating its limits differ between the drivers today: a systemd
- * scope is delegated to us, so both tables point their other operations at the same
- * cgroup_dir.c and cgroup_stats.c functions. The drivers never call each other; each names its
- * table in its own header (cgroup_fs.h, cgroup_systemd.h), which in the library only
- * cgroup_manager.c includes. Nothing above the manager includes cgroup_driver.h, cgroup_dir.h or
- * cgroup_stats.h.
+ * Only making the cgroup, updating its limits and entering it differ between the drivers
+ * today (systemd's enter asks a user manager to attach what a rootless hardrun may not move
+ * itself): a systemd scope is delegated to us, so both tables point their other operations at
+ * the same cgroup_dir.c and cgroup_stats.c functions. The drivers never call each other; each
+ * names its table in its own header (cgroup_fs.h, cgroup_systemd.h), which in the library only
+ * cgroup_manager.c includes. Nothing above the manager includes cgroup_driver.h, cgroup_dir.h
+ * or cgroup_stats.h.
  */
 #include <stdbool.h>
 #include <stddef.h>

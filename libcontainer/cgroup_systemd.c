@@ -20,7 +20,9 @@
  * another one fails before anything is created, naming the field, the controller and the fix,
  * as crun does (a warning would run the container without the limit it asked for). The device
  * rules are not applied rootless (a cgroup device filter needs CAP_SYS_ADMIN): a warning says
- * so. An existing scope is the user manager's when its path lies below user@UID.service.
+ * so. An existing scope is the user manager's when its path lies below user@UID.service. A
+ * process hardrun may not clone into that scope from its own cgroup (EACCES: exec from a login
+ * session's cgroup) is attached to it by that manager (AttachProcessesToUnit).
  */
 #include "cgroup_systemd.h"
 
@@ -455,6 +457,63 @@ static void rootless_devices(struct hr_resources *r)
 	r->n_devices = 0;
 }
 
+/*
+ * AttachProcessesToUnit: the unit is the last ".scope" component of path, what follows it the
+ * sub-cgroup (exec --cgroup).
+ */
+static int attach_call(sd_bus *bus, const char *path, pid_t pid, struct hr_err *err)
+{
+	_cleanup_bus_message_ sd_bus_message *reply = NULL;
+	_cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+	char unit[256];
+	const char *sub = "", *name = NULL;
+	int ret;
+
+	for (const char *p = strchr(path, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		size_t len = strcspn(p + 1, "/");
+
+		if (len > 6 && len < sizeof(unit) && strncmp(p + 1 + len - 6, ".scope", 6) == 0) {
+			name = p + 1;
+			sub = p + 1 + len;
+			snprintf(unit, sizeof(unit), "%.*s", (int)len, name);
+		}
+	}
+	if (name == NULL)
+		return hr_err_set(err, EINVAL, "%s is not in a systemd scope", path);
+	ret = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+				 "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit",
+				 &error, &reply, "ssau", unit, sub, 1, (uint32_t)pid);
+	if (ret < 0)
+		return hr_err_set(err, -ret, "systemd user manager: attach process %d to %s%s: %s",
+				  (int)pid, unit, sub, error.message ? error.message : "failed");
+	return 0;
+}
+
+/*
+ * Moves pid into the cgroup: cgroup.procs, else, for a scope of a user manager that hardrun may
+ * not write from its cgroup (EACCES: outside the user's delegated tree), the caller's user
+ * manager's AttachProcessesToUnit (it asks the system manager, as for the scope's creation;
+ * another user's manager would not know the unit).
+ */
+static int systemd_enter(const char *path, pid_t pid, struct hr_err *err)
+{
+	sd_bus *bus = NULL;
+	uid_t uid;
+	int ret;
+
+	if (hr_cgroup_dir_enter(path, pid, err) == 0)
+		return 0;
+	/* no uid check: exec calls this from the container's user namespace (uid 0 there) */
+	if ((err->errnum != EACCES && err->errnum != EPERM) ||
+	    !hr_cgroup_systemd_user_uid(path, &uid))
+		return -1;
+	if (connect_or_fail(true, &bus, err) < 0)
+		return -1;
+	ret = attach_call(bus, path, pid, err);
+	sd_bus_flush_close_unref(bus);
+	return ret;
+}
+
 /* ---- the operations ---- */
 
 /* A transient scope (Delegate=yes) from "slice:prefix:name", then the plan applied in it. */
@@ -535,7 +594,7 @@ static int systemd_apply(const char *path, const struct hr_resources *resources,
 const struct hr_cgroup_ops hr_cgroup_systemd_ops = {
     .check_host = systemd_check,
     .create = systemd_create,
-    .enter = hr_cgroup_dir_enter,
+    .enter = systemd_enter,
     .apply = systemd_apply,
     .freeze = hr_cgroup_dir_freeze,
     .is_frozen = hr_cgroup_dir_is_frozen,

@@ -40,8 +40,12 @@ int hr_spawn(const struct hr_spawn_req *req, struct hr_spawned *out, struct hr_e
 
 	out->pidfd = -1;
 	out->pid = clone3_pidfd(req->flags, &out->pidfd, req->cgroup_fd);
-	if (out->pid < 0 && req->cgroup_fd >= 0 && (errno == EINVAL || errno == ENOSYS)) {
-		/* no CLONE_INTO_CGROUP (Linux < 5.7): cgroup.procs before the child runs anything
+	if (out->pid < 0 && req->cgroup_fd >= 0 &&
+	    (errno == EINVAL || errno == ENOSYS || errno == EACCES)) {
+		/*
+		 * No CLONE_INTO_CGROUP (Linux < 5.7), or not from here (EACCES: rootless, hardrun
+		 * outside the user's delegated tree): the driver moves the child before it runs
+		 * anything (systemd: the user manager does, as it made the scope)
 		 */
 		enter_by_path = true;
 		out->pid = clone3_pidfd(req->flags, &out->pidfd, -1);
