@@ -107,6 +107,8 @@ LIMITS="{'memory': {'limit': 104857600}, 'pids': {'limit': 20},
 	local pid scope
 	user_bundle 'exec sleep 1000' "$LIMITS"
 	run_d rl1 || fail "run -d rl1: $output"
+	# hardrun could not go back to this test's cgroup (root's): said in --debug only
+	[ -z "$output" ] || fail "run -d said: $output"
 	pid=$(hru state rl1 | json_eval 'd["pid"]')
 	scope=$SD_CG/user.slice/hardrun-rl1.scope
 	# root's view: the init lives in the scope under user@UID.service, its files the user's
