@@ -331,4 +331,14 @@ assert_restored() {
 	assert_line_matches '^READY=1$'
 	assert_line_matches "^MAINPID=$(p inspect -f '{{.State.ConmonPid}}' sdn)\$"
 	run -0 --separate-stderr p rm -f -t 0 sdn
+	# the READY=1 was the container's: one that never sends it gets none through
+	rm -f "$HR_TMP/notify.sock" "$HR_TMP/got"*
+	start_notify_listener "$HR_TMP/notify.sock" "$HR_TMP/got"
+	NOTIFY_SOCKET=$HR_TMP/notify.sock timeout 30 podman --runtime "$HARDRUN" --cgroup-manager cgroupfs \
+		--events-backend file --storage-driver vfs run -d --name sdn2 "${NET[@]}" \
+		--sdnotify=container bb:1 sleep 1000 >"$HR_TMP/sdn2.log" 2>&1 || true
+	sleep 3
+	[ ! -e "$HR_TMP/got" ] || fail "READY=1 without the container sending it: $(cat "$HR_TMP/got")"
+	kill "$LISTENER_PID" 2>/dev/null || true
+	run -0 --separate-stderr p rm -f -t 0 sdn2
 }
