@@ -110,7 +110,7 @@ if '$profile':
 	run -0 hr exec --process - aa-exec <<<'{"args": ["cat", "/proc/self/attr/current"], "cwd": "/", "user": {"uid": 0, "gid": 0}, "apparmorProfile": "hardrun-test2"}'
 	[ "$output" = "hardrun-test2 (enforce)" ] || fail "exec --process: $output"
 	run -1 hr exec --apparmor hr-no-such-profile aa-exec true
-	assert_output_contains "hr-no-such-profile"
+	assert_output_contains 'set AppArmor exec profile "hr-no-such-profile"'
 	run -0 hr delete --force aa-exec
 }
 
