@@ -27,7 +27,8 @@ setup_file() {
 			systemctl is-active -q "user@$SD_UID.service" && return 0
 		sleep 0.2
 	done
-	echo "no user manager for $SD_USER: $(systemctl status "user@$SD_UID.service" 2>&1)" >&2
+	echo "no user manager or user bus for $SD_USER (apt-get install dbus-user-session):" \
+		"$(systemctl status "user@$SD_UID.service" 2>&1)" >&2
 	return 1
 }
 
