@@ -271,18 +271,8 @@ static int prepare_fds(struct create_job *job, struct hr_err *err)
 
 static void fill_state(struct create_job *job)
 {
-	struct timespec now;
-	struct hr_state *st = &job->state;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	hr_format_rfc3339(job->created, sizeof(job->created), now.tv_sec, now.tv_nsec);
-	st->id = (char *)job->opts->id;
-	st->bundle = job->bundle;
-	st->rootfs = job->rootfs_path;
-	st->created = job->created;
-	st->owner = geteuid();
-	st->annotations = job->config->annotations;
-	st->n_annotations = job->config->n_annotations;
+	hr_state_init_new(&job->state, job->opts->id, job->bundle, job->rootfs_path, job->config,
+			  job->created, sizeof(job->created));
 }
 
 static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)

@@ -285,19 +285,9 @@ static int run_criu(struct restore_job *job, struct hr_err *err)
 
 static void fill_state(struct restore_job *job)
 {
-	struct timespec now;
-	struct hr_state *st = &job->state;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	hr_format_rfc3339(job->created, sizeof(job->created), now.tv_sec, now.tv_nsec);
-	st->id = (char *)job->opts->id;
-	st->bundle = job->bundle;
-	st->rootfs = job->rootfs;
-	st->created = job->created;
-	st->owner = geteuid();
-	st->pid = job->pid;
-	st->annotations = job->config->annotations;
-	st->n_annotations = job->config->n_annotations;
+	hr_state_init_new(&job->state, job->opts->id, job->bundle, job->rootfs, job->config,
+			  job->created, sizeof(job->created));
+	job->state.pid = job->pid;
 }
 
 static int restore_with_job(struct restore_job *job, struct hr_err *err)

@@ -12,11 +12,13 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup_manager.h"
 #include "cleanup.h"
 #include "json.h"
+#include "log.h"
 
 #define STATE_FILE     "state.json"
 #define STATE_TMP_FILE ".state.json.tmp"
@@ -520,4 +522,20 @@ int hr_state_foreach(const char *root,
 			return r;
 	}
 	return 0;
+}
+
+void hr_state_init_new(struct hr_state *st, const char *id, const char *bundle, const char *rootfs,
+		       const struct hr_config *config, char *created, size_t created_size)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	hr_format_rfc3339(created, created_size, now.tv_sec, now.tv_nsec);
+	st->id = (char *)id;
+	st->bundle = (char *)bundle;
+	st->rootfs = (char *)rootfs;
+	st->created = created;
+	st->owner = geteuid();
+	st->annotations = config->annotations;
+	st->n_annotations = config->n_annotations;
 }

@@ -51,6 +51,14 @@ struct hr_state {
 	int cgroup_parents_created;
 };
 
+/*
+ * The state of a container being made (create, restore): its names, its config's
+ * annotations, the caller as owner and now, in RFC 3339, written to created (created_size
+ * bytes, kept by the caller) as its creation time. The strings are borrowed, not copied.
+ */
+void hr_state_init_new(struct hr_state *st, const char *id, const char *bundle, const char *rootfs,
+		       const struct hr_config *config, char *created, size_t created_size);
+
 /* A locked container directory. */
 struct hr_container_dir {
 	int fd;
