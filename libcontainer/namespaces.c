@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "cleanup.h"
+#include "paths.h"
 
 extern char **environ;
 
@@ -115,16 +116,7 @@ int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, 
 
 int hr_ns_open_time_offsets(struct hr_err *err)
 {
-	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	struct statfs sfs;
-
-	if (fd < 0)
-		return hr_err_sys(err, "open /proc/self/timens_offsets");
-	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
-		close(fd);
-		return hr_err_set(err, EXDEV, "/proc/self/timens_offsets is not on a procfs");
-	}
-	return fd;
+	return hr_path_open_procfs_write("/proc/self/timens_offsets", err);
 }
 
 /* The offsets act on the namespace the writer's children get, which nothing has entered yet. */
@@ -200,7 +192,6 @@ int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *map
 	char path[64], buf[4096];
 	size_t len = 0;
 	_cleanup_close_ int fd = -1;
-	struct statfs sfs;
 
 	for (size_t i = 0; i < n; i++) {
 		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
@@ -210,14 +201,10 @@ int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *map
 		len += (size_t)w;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return hr_err_sys(err, "open %s", path);
 	/* a map written anywhere else than procfs would map nothing, silently */
-	if (fstatfs(fd, &sfs) < 0)
-		return hr_err_sys(err, "statfs %s", path);
-	if (sfs.f_type != PROC_SUPER_MAGIC)
-		return hr_err_set(err, EXDEV, "%s is not on a procfs", path);
+	fd = hr_path_open_procfs_write(path, err);
+	if (fd < 0)
+		return -1;
 	if (write(fd, buf, len) != (ssize_t)len)
 		return hr_err_sys(err, "write %s", path);
 	return 0;

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -274,4 +276,19 @@ int hr_path_bundle_rootfs(const char *bundle, const char *root_path, char *out, 
 	if (realpath(path, out) == NULL)
 		return hr_err_sys(err, "root.path %s", path);
 	return 0;
+}
+
+int hr_path_open_procfs_write(const char *path, struct hr_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	struct statfs sfs;
+
+	if (fd < 0)
+		return hr_err_sys(err, "open %s", path);
+	if (fstatfs(fd, &sfs) < 0)
+		return hr_err_sys(err, "fstatfs %s", path);
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return hr_err_set(err, EXDEV, "%s is not on a procfs (type 0x%lx)", path,
+				  (unsigned long)sfs.f_type);
+	return steal_fd(&fd);
 }

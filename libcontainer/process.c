@@ -27,6 +27,7 @@
 #include "config_linux.h"
 #include "log.h"
 #include "passwd.h"
+#include "paths.h"
 #include "scheduler.h"
 
 /*
@@ -363,25 +364,9 @@ int hr_process_apply_from_parent(const struct hr_process_plan *plan, pid_t pid, 
 
 /* ---- child side ---- */
 
-/* Opens a /proc file for writing and checks it is on a real procfs (CVE-2019-16884). */
-static int open_procfs_attr(const char *path, struct hr_err *err)
-{
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	struct statfs sfs;
-
-	if (fd < 0)
-		return hr_err_sys(err, "open %s", path);
-	if (fstatfs(fd, &sfs) < 0)
-		return hr_err_sys(err, "fstatfs %s", path);
-	if (sfs.f_type != PROC_SUPER_MAGIC)
-		return hr_err_set(err, EPERM, "%s is not on a procfs (type 0x%lx)", path,
-				  (unsigned long)sfs.f_type);
-	return steal_fd(&fd);
-}
-
 static int write_attr(const char *path, const char *value, struct hr_err *err)
 {
-	_cleanup_close_ int fd = open_procfs_attr(path, err);
+	_cleanup_close_ int fd = hr_path_open_procfs_write(path, err);
 	size_t len = strlen(value);
 
 	if (fd < 0)
