@@ -491,17 +491,21 @@ int hr_rootfs_plan_add_bind(struct hr_rootfs_plan *p, struct hr_arena *arena, co
 	return 0;
 }
 
+static void close_tree(struct hr_rootfs_mount *m)
+{
+	if (m->has_tree && m->tree_fd >= 0)
+		close(m->tree_fd);
+	m->has_tree = false;
+}
+
 void hr_rootfs_plan_close(struct hr_rootfs_plan *p)
 {
-	if (p != NULL && p->root_idmap != NULL && p->root_idmap->has_tree) {
-		close(p->root_idmap->tree_fd);
-		p->root_idmap->has_tree = false;
-	}
-	for (size_t i = 0; p != NULL && i < p->n_mounts; i++) {
-		if (p->mounts[i].has_tree && p->mounts[i].tree_fd >= 0)
-			close(p->mounts[i].tree_fd);
-		p->mounts[i].has_tree = false;
-	}
+	if (p == NULL)
+		return;
+	if (p->root_idmap != NULL)
+		close_tree(p->root_idmap);
+	for (size_t i = 0; i < p->n_mounts; i++)
+		close_tree(&p->mounts[i]);
 }
 
 /* The rootfs bound onto itself as a recursive bind, idmapped (the config check made sure of a
