@@ -307,6 +307,14 @@ with open(sys.argv[2], "wb") as f:
 	fail "the notify listener did not start"
 }
 
+# cgroup_dir PID: the cgroup v2 directory of a process, as the guest's root sees it.
+cgroup_dir() {
+	local rel
+	rel=$(sed -n 's/^0:://p' "/proc/$1/cgroup")
+	[ -n "$rel" ] || return 1
+	echo "/sys/fs/cgroup$rel"
+}
+
 # wait_for_line FILE REGEX: up to 5 s for a line of FILE (a detached container's output) to
 # match the extended regular expression; the assertions after it say what was missing.
 wait_for_line() {

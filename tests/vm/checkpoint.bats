@@ -165,11 +165,6 @@ status_fields() {
 	ip netns del hrck
 }
 
-# cgroup_of PID: the cgroup v2 directory of a process, as the guest's root sees it.
-cgroup_of() {
-	echo "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$1/cgroup")"
-}
-
 @test "guest: a production-profile container comes back as hardened as it was, its /tmp with it" {
 	make_busybox_rootfs "$BUNDLE/rootfs"
 	"$HARDRUN" spec --bundle "$BUNDLE" --profile production \
@@ -185,7 +180,7 @@ cgroup_of() {
 	pid=$(init_pid pc)
 	before=$(status_fields "$pid")
 	[[ "$before" == *"Uid:	1001	1001	1001	1001"* ]] || fail "not uid 1001 before: $before"
-	cg=$(cgroup_of "$pid")
+	cg=$(cgroup_dir "$pid") || fail "no cgroup for $pid"
 	limits="$(cat "$cg/memory.max" "$cg/cpu.max" "$cg/pids.max")"
 	[ "$limits" = "536870912
 50000 100000
@@ -207,7 +202,7 @@ start" ] || fail "/tmp after the restore: $output"
 	assert_output_contains "Read-only file system"
 	run -0 hr exec pc awk '$5 == "/" { print "root-options", $6 }' /proc/self/mountinfo
 	assert_line_matches '^root-options ro,'
-	cg=$(cgroup_of "$pid")
+	cg=$(cgroup_dir "$pid") || fail "no cgroup for $pid"
 	[ "$(cat "$cg/memory.max" "$cg/cpu.max" "$cg/pids.max")" = "$limits" ] ||
 		fail "the limits after the restore: $(cat "$cg/memory.max" "$cg/cpu.max" "$cg/pids.max")"
 	run -0 hr delete -f pc

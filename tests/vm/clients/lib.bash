@@ -20,14 +20,6 @@ in_tty() {
 	t script -qefc "$1" /dev/null </dev/null
 }
 
-# cgroup_dir PID: the cgroup v2 directory of a process, as the guest's root sees it.
-cgroup_dir() {
-	local rel
-	rel=$(sed -n 's/^0:://p' "/proc/$1/cgroup")
-	[ -n "$rel" ] || return 1
-	echo "/sys/fs/cgroup$rel"
-}
-
 # assert_file_is FILE TEXT: FILE holds exactly TEXT (one line).
 assert_file_is() {
 	local got
