@@ -39,7 +39,11 @@ full_id() {
 }
 
 @test "podman run -it: the process gets a terminal, its status comes back" {
-	run -6 in_tty "podman --runtime $HARDRUN --cgroup-manager cgroupfs --events-backend file --storage-driver vfs run --rm -it --network none bb:1 sh -c 'tty; exit 6'"
+	# The sleep: Podman starts the container once conmon's attach socket has accepted its
+	# connection, but conmon registers that client in its own event loop; output the process
+	# writes before that (a short-lived process on a one-CPU emulated guest) goes only to the
+	# log, so the terminal would show nothing although hardrun gave the process its terminal.
+	run -6 in_tty "podman --runtime $HARDRUN --cgroup-manager cgroupfs --events-backend file --storage-driver vfs run --rm -it --network none bb:1 sh -c 'sleep 2; tty; exit 6'"
 	# script(1) turns its end of input into a NUL the terminal echoes as ^@: not anchored
 	assert_line_matches '/dev/pts/[0-9]+'
 }
@@ -57,7 +61,8 @@ full_id() {
 }
 
 @test "podman exec -it: the exec'd process gets a terminal" {
-	run -3 in_tty "podman --runtime $HARDRUN --cgroup-manager cgroupfs --events-backend file --storage-driver vfs exec -it c1 sh -c 'tty; exit 3'"
+	# the sleep: the attach race of "podman run -it" above
+	run -3 in_tty "podman --runtime $HARDRUN --cgroup-manager cgroupfs --events-backend file --storage-driver vfs exec -it c1 sh -c 'sleep 2; tty; exit 3'"
 	assert_line_matches '/dev/pts/[0-9]+'
 }
 
