@@ -17,7 +17,8 @@
 # shell-init guest, default 2, the second without a CPU: tests/vm/numa.bats needs them; the
 # systemd guest has one), HR_VM_INTEGRATION=no (only the tests/vm files), HR_TEST_TIMEOUT /
 # HR_FILE_TIMEOUT (run.sh's limits; in the guest, where every process start is emulated, 600 s
-# per test and 2400 s per file unless set), CI (a skipped test fails). Prints each boot's counts
+# per test and 2400 s per file unless set), HR_VM_GUESTS=shell|systemd (only that boot; CI runs
+# the two in different branches, side by side), CI (a skipped test fails). Prints each boot's counts
 # and wall time; ends with "vm: N passed, N failed (SECONDS)".
 set -u
 
@@ -122,17 +123,31 @@ timed() {
 	report+=("$1: $((passed - p0)) passed, $((failed - f0)) failed in $((SECONDS - t0))s")
 }
 
+guests=${HR_VM_GUESTS:-both}
+case $guests in
+both | shell | systemd) ;;
+*)
+	echo "$me: HR_VM_GUESTS=$guests: expected shell, systemd or both" >&2
+	exit 2
+	;;
+esac
 if [ $# -eq 0 ]; then
 	systemd_tests=("$here"/systemd/*.bats)
 fi
-if [ $# -eq 0 ] || [ ${#tests[@]} -gt 0 ]; then
+if [ "$guests" = shell ]; then
+	systemd_tests=()
+	echo "$me: NOT RUN: the systemd guest (HR_VM_GUESTS=shell)"
+fi
+if [ "$guests" = systemd ]; then
+	echo "$me: NOT RUN: the shell-init guest (HR_VM_GUESTS=systemd)"
+elif [ $# -eq 0 ] || [ ${#tests[@]} -gt 0 ]; then
 	timed "shell-init guest" shell_boot
 else
 	echo "$me: NOT RUN: the shell-init guest (only tests/vm/systemd files asked for)"
 fi
 if [ ${#systemd_tests[@]} -gt 0 ]; then
 	timed "systemd guest" systemd_boot
-else
+elif [ "$guests" != shell ]; then
 	echo "$me: NOT RUN: the systemd guest (only some files asked for)"
 fi
 took=$(($(date +%s) - start))
