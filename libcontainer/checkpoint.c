@@ -206,23 +206,59 @@ static int write_record(struct hr_criu_cmd *cmd, struct hr_opened *opened, struc
 	return write_stdio(cmd, images, opened->state.pid, err);
 }
 
+/*
+ * --parent-path: criu reads it relative to the image directory; checked here, where the
+ * message can name both paths, to be a directory holding a dump's pages.
+ */
+static int add_parent(struct hr_criu_cmd *cmd, const char *parent, struct hr_err *err)
+{
+	_cleanup_close_ int images = open(cmd->images, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dir = -1;
+	struct stat st;
+
+	if (parent[0] == '\0')
+		return hr_err_set(err, EINVAL, "--parent-path: empty");
+	if (images < 0)
+		return hr_err_sys(err, "open %s", cmd->images);
+	dir = openat(images, parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return hr_err_sys(err,
+				  "--parent-path %s (relative to --image-path %s): a directory "
+				  "an earlier --pre-dump wrote",
+				  parent, cmd->images);
+	if (fstatat(dir, "inventory.img", &st, 0) < 0)
+		return hr_err_sys(err,
+				  "--parent-path %s (relative to --image-path %s): no criu "
+				  "inventory.img: not the image path of an earlier --pre-dump",
+				  parent, cmd->images);
+	if (hr_criu_arg(cmd, err, "--prev-images-dir=%s", parent) < 0)
+		return -1;
+	return 0;
+}
+
 static int dump(const struct hr_context *ctx, struct hr_opened *opened,
 		const struct hr_config *config, const struct hr_checkpoint_opts *opts,
 		struct hr_err *err)
 {
+	const char *action = opts->pre_dump ? "pre-dump" : "dump";
 	struct hr_criu_cmd cmd;
 
-	if (hr_criu_cmd_init(&cmd, &opened->arena, ctx, "dump", &opts->criu, "dump.log", err) < 0)
+	if (hr_criu_cmd_init(&cmd, &opened->arena, ctx, action, &opts->criu,
+			     opts->pre_dump ? "pre-dump.log" : "dump.log", err) < 0)
 		return -1;
 	if (hr_criu_arg(&cmd, err, "--tree=%d", (int)opened->state.pid) < 0 ||
 	    hr_criu_arg(&cmd, err, "--root=%s", opened->state.rootfs) < 0 ||
-	    (opts->leave_running && hr_criu_arg(&cmd, err, "--leave-running") < 0) ||
+	    (opts->leave_running && !opts->pre_dump &&
+	     hr_criu_arg(&cmd, err, "--leave-running") < 0) ||
+	    ((opts->pre_dump || opts->parent_path) && hr_criu_arg(&cmd, err, "--track-mem") < 0) ||
+	    (opts->parent_path && add_parent(&cmd, opts->parent_path, err) < 0) ||
 	    add_external_mounts(&cmd, config, err) < 0 ||
 	    add_external_netns(&cmd, config, opened->state.pid, err) < 0)
 		return -1;
-	if (write_record(&cmd, opened, err) < 0)
+	/* a pre-dump cannot be restored from: no record beside it */
+	if (!opts->pre_dump && write_record(&cmd, opened, err) < 0)
 		return hr_err_prefix(err, "write hardrun's record to %s", cmd.images);
-	hr_log(HR_LOG_DEBUG, "container %s: criu dump into %s (log %s)", opened->state.id,
+	hr_log(HR_LOG_DEBUG, "container %s: criu %s into %s (log %s)", opened->state.id, action,
 	       cmd.images, cmd.log);
 	return hr_criu_run(&cmd, NULL, err);
 }
@@ -249,7 +285,7 @@ int hr_container_checkpoint(const struct hr_context *ctx, const char *id,
 		goto out;
 	r = 0;
 	/* criu killed the processes: the container goes, as runc destroys it */
-	if (!opts->leave_running)
+	if (!opts->leave_running && !opts->pre_dump)
 		r = hr_container_delete_opened(&opened, true, err);
 out:
 	if (r < 0)

@@ -21,12 +21,19 @@
 struct hr_checkpoint_opts {
 	struct hr_criu_opts criu;
 	bool leave_running;
+	/* criu pre-dump: the memory only, with its tracking on; the container goes on running */
+	bool pre_dump;
+	/* an earlier pre-dump's image directory, relative to the image path (criu's rule) or
+	 * absolute: only the pages changed since it are saved (criu --prev-images-dir) */
+	const char *parent_path;
 };
 
 /*
  * Dumps the running container's init and its descendants into the image directory
  * (criu dump, log dump.log in the work directory). Then, unless leave_running, the processes
- * are gone (criu kills them) and the container is deleted, as runc does.
+ * are gone (criu kills them) and the container is deleted, as runc does. With pre_dump, only
+ * the memory is saved (criu pre-dump, log pre-dump.log) and the container runs on; a later
+ * checkpoint with parent_path naming that directory saves only what changed since.
  */
 int hr_container_checkpoint(const struct hr_context *ctx, const char *id,
 			    const struct hr_checkpoint_opts *opts, struct hr_err *err);

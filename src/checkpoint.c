@@ -17,6 +17,10 @@ static const char usage[] =
     "      --image-path DIR     where criu's images go (default ./checkpoint; made if missing)\n"
     "      --work-path DIR      where criu's log (dump.log) goes (default: the image path)\n"
     "      --leave-running      the container keeps running after the checkpoint\n"
+    "      --pre-dump           save only the memory, tracking what changes after; the\n"
+    "                           container keeps running\n"
+    "      --parent-path DIR    an earlier --pre-dump's image path, relative to --image-path:\n"
+    "                           only the memory changed since is saved\n"
     "      --tcp-established    save established TCP connections\n"
     "      --ext-unix-sk        allow unix sockets connected outside the container\n"
     "      --shell-job          allow a process of a shell job (a session outside)\n"
@@ -25,13 +29,15 @@ static const char usage[] =
     "                           criu's --manage-cgroups (default soft)\n"
     "  -h, --help               print this help\n"
     "\n"
-    "runc's --page-server, --parent-path, --pre-dump, --auto-dedup, --lazy-pages,\n"
-    "--status-fd and --empty-ns are refused: not supported yet.\n";
+    "runc's --page-server, --auto-dedup, --lazy-pages, --status-fd and --empty-ns are\n"
+    "refused: not supported yet.\n";
 
 enum {
 	OPT_IMAGE_PATH = 0x100,
 	OPT_WORK_PATH,
 	OPT_LEAVE_RUNNING,
+	OPT_PRE_DUMP,
+	OPT_PARENT_PATH,
 	OPT_TCP,
 	OPT_EXT_UNIX,
 	OPT_SHELL_JOB,
@@ -43,8 +49,6 @@ enum {
 /* runc's options hardrun cannot honour yet: refused by name, never ignored. */
 #define UNSUPPORTED_OPTIONS                                                                        \
 	{"page-server", required_argument, NULL, OPT_UNSUPPORTED},                                 \
-	    {"parent-path", required_argument, NULL, OPT_UNSUPPORTED},                             \
-	    {"pre-dump", no_argument, NULL, OPT_UNSUPPORTED},                                      \
 	    {"auto-dedup", no_argument, NULL, OPT_UNSUPPORTED},                                    \
 	    {"lazy-pages", no_argument, NULL, OPT_UNSUPPORTED},                                    \
 	    {"status-fd", required_argument, NULL, OPT_UNSUPPORTED},                               \
@@ -56,6 +60,8 @@ static const struct option opts_table[] = {
     {"image-path", required_argument, NULL, OPT_IMAGE_PATH},
     {"work-path", required_argument, NULL, OPT_WORK_PATH},
     {"leave-running", no_argument, NULL, OPT_LEAVE_RUNNING},
+    {"pre-dump", no_argument, NULL, OPT_PRE_DUMP},
+    {"parent-path", required_argument, NULL, OPT_PARENT_PATH},
     {"tcp-established", no_argument, NULL, OPT_TCP},
     {"ext-unix-sk", no_argument, NULL, OPT_EXT_UNIX},
     {"shell-job", no_argument, NULL, OPT_SHELL_JOB},
@@ -90,6 +96,12 @@ static int take_option(int c, char **argv, struct hr_checkpoint_opts *o)
 		return -1;
 	case OPT_LEAVE_RUNNING:
 		o->leave_running = true;
+		return -1;
+	case OPT_PRE_DUMP:
+		o->pre_dump = true;
+		return -1;
+	case OPT_PARENT_PATH:
+		o->parent_path = optarg;
 		return -1;
 	case OPT_TCP:
 		o->criu.tcp_established = true;

@@ -8,8 +8,8 @@
 load lib
 
 @test "checkpoint and restore: runc's options not supported yet are refused by name" {
-	for o in --pre-dump --auto-dedup --lazy-pages "--page-server 1.2.3.4:5" "--parent-path p" \
-		"--status-fd 3" "--empty-ns network"; do
+	for o in --auto-dedup --lazy-pages "--page-server 1.2.3.4:5" "--status-fd 3" \
+		"--empty-ns network"; do
 		# shellcheck disable=SC2086
 		run -2 hr checkpoint $o c1
 		assert_output_contains "hardrun checkpoint: ${o%% *}: not supported yet"
@@ -23,6 +23,7 @@ load lib
 	assert_output_contains 'unknown --manage-cgroups-mode "loose" (soft, full, strict or ignore)'
 	run -0 "$HARDRUN" checkpoint --help
 	assert_output_contains "--manage-cgroups-mode soft|full|strict|ignore"
+	assert_output_contains "--parent-path DIR"
 	run -0 "$HARDRUN" restore --help
 	assert_output_contains "--image-path DIR"
 }
@@ -38,6 +39,23 @@ load lib
 	assert_output_contains "checkpoint container cr1: container cr1 is created, not running"
 	[ ! -e "$HR_TMP/img" ] || fail "an image directory was made for a refused checkpoint"
 	run -0 hr delete -f cr1
+}
+
+@test "checkpoint --parent-path: a missing directory, or one no pre-dump wrote, is refused before criu runs" {
+	make_bundle_running sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" pp
+	mkdir -p "$HR_TMP/img" "$HR_TMP/empty"
+	# /bin/true as criu: had it run, the checkpoint would have "succeeded"
+	run -1 hr --criu /bin/true checkpoint --image-path "$HR_TMP/img" --parent-path ../nosuch pp
+	assert_output_contains "checkpoint container pp: --parent-path ../nosuch (relative to --image-path $HR_TMP/img): a directory an earlier --pre-dump wrote: No such file or directory"
+	run -1 hr --criu /bin/true checkpoint --image-path "$HR_TMP/img" --parent-path ../empty pp
+	assert_output_contains "--parent-path ../empty (relative to --image-path $HR_TMP/img): no criu inventory.img: not the image path of an earlier --pre-dump: No such file or directory"
+	run -1 hr --criu /bin/true checkpoint --image-path "$HR_TMP/img" --parent-path "" pp
+	assert_output_contains "--parent-path: empty"
+	[ -z "$(ls -A "$HR_TMP/img")" ] || fail "a refused checkpoint wrote: $(ls -A "$HR_TMP/img")"
+	run -0 hr state pp
+	assert_output_contains '"status": "running"'
+	run -0 hr delete -f pp
 }
 
 @test "restore: a terminal, a joined namespace but the network one, a console socket are refused before anything is made" {

@@ -120,6 +120,66 @@ status_fields() {
 	run -0 hr delete -f lr
 }
 
+# The sum of the sizes of criu's memory pages in image directory $1.
+pages_bytes() {
+	cat "$1"/pages-*.img | wc -c
+}
+
+# The length of the big value the container pd holds, as its shell reports it on SIGUSR1.
+big_length() {
+	local deadline=$((SECONDS + 10))
+	rm -f "$HR_TMP/shared/len"
+	hr kill pd USR1 || fail "kill pd USR1"
+	until [ -s "$HR_TMP/shared/len" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "pd did not write its length on SIGUSR1"
+		sleep 0.1
+	done
+	cat "$HR_TMP/shared/len"
+}
+
+@test "guest: checkpoint --pre-dump, then --parent-path: the last dump saves only what changed; restore has it all" {
+	make_counter_bundle
+	# 8 MB the process holds and never touches again (not even to read: ash copies a value it
+	# expands), its length written to /shared/len on SIGUSR1
+	update_config "c['process']['args'] = ['sh', '-c', 'big=\$(yes aaaaaaa | head -c 8000000); trap \"echo \\\\\${#big} >/shared/len\" USR1; i=0; while :; do i=\$((i+1)); echo \$i >/shared/n; sleep 0.2; done']"
+	hr run -d --bundle "$BUNDLE" pd </dev/null >"$HR_TMP/pd.log" 2>&1 || fail "run: $(cat "$HR_TMP/pd.log")"
+	wait_counter_above 2
+	local len
+	len=$(big_length)
+	[ "$len" -gt 7000000 ] || fail "the process holds ${len} bytes, not 8 MB"
+
+	hr checkpoint --pre-dump --image-path "$HR_TMP/ck/pre" pd >"$HR_TMP/pre.out" 2>&1 ||
+		fail "pre-dump: $(cat "$HR_TMP/pre.out"; grep -B5 -m3 Error "$HR_TMP/ck/pre/pre-dump.log")"
+	[ -s "$HR_TMP/ck/pre/pre-dump.log" ] || fail "no pre-dump.log: $(ls "$HR_TMP/ck/pre")"
+	[ ! -e "$HR_TMP/ck/pre/hardrun-config.json" ] || fail "a pre-dump has no record to restore from"
+	local pre
+	pre=$(pages_bytes "$HR_TMP/ck/pre")
+	[ "$pre" -gt 8000000 ] || fail "the pre-dump saved $pre bytes of pages, not the 8 MB"
+	# the container runs on: the counter goes on
+	run -0 hr state pd
+	assert_output_contains '"status": "running"'
+	wait_counter_above "$(counter)"
+
+	hr checkpoint --parent-path ../pre --image-path "$HR_TMP/ck/last" pd >"$HR_TMP/last.out" 2>&1 ||
+		fail "checkpoint: $(cat "$HR_TMP/last.out"; grep -B5 -m3 Error "$HR_TMP/ck/last/dump.log")"
+	[ "$(readlink "$HR_TMP/ck/last/parent")" = ../pre ] ||
+		fail "criu's parent link: $(ls -l "$HR_TMP/ck/last")"
+	local last
+	last=$(pages_bytes "$HR_TMP/ck/last")
+	[ "$last" -lt $((pre / 4)) ] || fail "the last dump saved $last bytes of pages, the pre-dump $pre: not only the changes"
+	run -1 hr state pd
+	assert_output_contains "container pd does not exist"
+	local saved
+	saved=$(counter)
+
+	hr restore -d --bundle "$BUNDLE" --image-path "$HR_TMP/ck/last" pd </dev/null >"$HR_TMP/rs.log" 2>&1 ||
+		fail "restore: $(cat "$HR_TMP/rs.log"; grep -B5 -m3 Error "$HR_TMP/ck/last/restore.log")"
+	wait_counter_above "$saved"
+	# the 8 MB came from the pre-dump's pages: the restored process still holds them
+	[ "$(big_length)" = "$len" ] || fail "after the restore the process holds $(big_length) bytes, before $len"
+	run -0 hr delete -f pd
+}
+
 @test "guest: restore without -d waits for the restored process, returns its status and deletes the container" {
 	make_counter_bundle
 	update_config 'c["process"]["args"] = ["sh", "-c", "echo start >>/shared/starts; i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo $i >/shared/n; sleep 0.2; done; exit 7"]'
