@@ -2,8 +2,12 @@
 /* --rootless and the defaults it changes (rootless.h). */
 #include "rootless.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
 
 int hr_rootless_parse(const char *s, enum hr_rootless *out, struct hr_err *err)
 {
@@ -18,15 +22,42 @@ int hr_rootless_parse(const char *s, enum hr_rootless *out, struct hr_err *err)
 	return 0;
 }
 
+bool hr_rootless_in_user_namespace(void)
+{
+	_cleanup_close_ int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	unsigned long inside, outside, count;
+	char buf[256];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* the initial namespace maps everything, in one line */
+	if (sscanf(buf, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
+	    outside == 0 && count == 4294967295UL && strchr(buf, '\n') == buf + n - 1)
+		return false;
+	return true;
+}
+
 void hr_rootless_apply(struct hr_context *ctx, const struct hr_rootless_input *in)
 {
 	const char *xdg = in->xdg_runtime_dir;
+	/*
+	 * uid 0 of a user namespace keeps the default state directory, which may well be its
+	 * own, unless XDG_RUNTIME_DIR is set and $USER is not root (runc's rule)
+	 */
+	bool use_xdg =
+	    in->mode == HR_ROOTLESS_TRUE || in->euid != 0 ||
+	    (xdg != NULL && xdg[0] == '/' && (in->user == NULL || strcmp(in->user, "root") != 0));
 
-	ctx->rootless =
-	    in->mode == HR_ROOTLESS_TRUE || (in->mode == HR_ROOTLESS_AUTO && in->euid != 0);
+	ctx->rootless = in->mode == HR_ROOTLESS_TRUE ||
+			(in->mode == HR_ROOTLESS_AUTO && (in->euid != 0 || in->in_user_namespace));
 	if (!ctx->rootless)
 		return;
-	if (!in->root_given) {
+	if (!in->root_given && use_xdg) {
 		int n = -1;
 
 		/* a relative XDG_RUNTIME_DIR would follow the caller's working directory: unset */

@@ -38,8 +38,9 @@ static const char global_usage[] =
     "  --policy FILE              the policy for create, run and exec (default\n"
     "                             $HARDRUN_POLICY, else /etc/hardrun/policy.json)\n"
     "  --rootless true|false|auto run as an unprivileged user: auto (the default) when the\n"
-    "                             caller is not root; changes the defaults of --root and\n"
-    "                             --cgroup-manager (see hardrun(8), ROOTLESS)\n"
+    "                             caller is not root, or is root of a user namespace;\n"
+    "                             changes the defaults of --root and --cgroup-manager (see\n"
+    "                             hardrun(8), ROOTLESS)\n"
     "  --criu PATH                the criu binary checkpoint and restore run (default:\n"
     "                             criu in $PATH, /usr/sbin or /sbin)\n"
     "  -v, --version              print the version and the compiled-in features\n"
@@ -202,6 +203,10 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	rootless_in.euid = geteuid();
+	rootless_in.in_user_namespace = rootless_in.euid == 0 &&
+					rootless_in.mode == HR_ROOTLESS_AUTO &&
+					hr_rootless_in_user_namespace();
+	rootless_in.user = getenv("USER");
 	rootless_in.xdg_runtime_dir = getenv("XDG_RUNTIME_DIR");
 	hr_rootless_apply(&ctx, &rootless_in);
 	argc -= optind;

@@ -54,7 +54,7 @@ need_for() {
 		echo "containerd:containerd /usr/sbin/dockerd:docker.io /usr/bin/docker:docker.io docker-compose:docker-compose"
 		[ "$1" = docker ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus /usr/sbin/apparmor_parser:apparmor"
 		;;
-	podman) echo "podman:podman conmon:conmon /usr/sbin/criu:criu" ;;
+	podman) echo "podman:podman conmon:conmon /usr/sbin/criu:criu newuidmap:uidmap" ;;
 	esac
 	echo "bats:bats script:bsdutils python3:python3 qemu-system-x86_64:qemu-system-x86"
 }

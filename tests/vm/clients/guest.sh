@@ -7,7 +7,8 @@
 #
 # GROUP: containerd (runtime.bats, then containerd.bats), docker (docker.bats: containerd,
 # then dockerd with the cgroupfs driver), docker-systemd (docker-systemd.bats: the same with
-# the systemd cgroup driver; the guest must run systemd), podman (podman.bats).
+# the systemd cgroup driver; the guest must run systemd), podman (podman.bats, then
+# podman-rootless.bats: Podman run by an unprivileged user).
 # Environment (from check-clients.sh): HARDRUN, HR_CLIENTS_ROOTFS (a busybox root
 # filesystem), HR_CLIENTS_TAR (the same as a tarball), HR_SCHEMA_DIR, HR_CLIENTS_TEST_TIMEOUT
 # (seconds per test, default 300), HR_CLIENTS_FILTER (a regular expression: only the tests
@@ -103,7 +104,7 @@ docker | docker-systemd)
 	files=("$here/$group.bats")
 	;;
 podman)
-	files=("$here/podman.bats")
+	files=("$here/podman.bats" "$here/podman-rootless.bats")
 	;;
 *)
 	echo "guest.sh: unknown group $group" >&2
