@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "checkpoint_common.h"
@@ -24,12 +25,6 @@ int hr_ckpt_refuse_unsupported(const struct hr_config *config, const char *what,
 {
 	const struct hr_linux *l = &config->linux_cfg;
 
-	if (config->process.terminal)
-		return hr_err_set(
-		    err, ENOTSUP,
-		    "%s: process.terminal is true: a container with a terminal cannot "
-		    "be checkpointed or restored yet",
-		    what);
 	if (!config->has_linux)
 		return 0;
 	for (size_t i = 0; i < l->n_namespaces; i++) {
@@ -77,10 +72,18 @@ bool hr_ckpt_is_bind(const struct hr_mount *m)
 	return false;
 }
 
-/* Bind mounts come from outside the container: criu saves them as external, by destination. */
+/*
+ * Bind mounts come from outside the container: criu saves them as external, by destination.
+ * So do, with a terminal, the devpts that holds it and /dev/console bound from it: restore
+ * brings a new devpts whose first pty is the new terminal (hr_ckpt_* in checkpoint_common.h).
+ */
 static int add_external_mounts(struct hr_criu_cmd *cmd, const struct hr_config *config,
 			       struct hr_err *err)
 {
+	if (config->process.terminal &&
+	    (hr_criu_arg(cmd, err, "--ext-mount-map=%s:%s", HR_CKPT_DEVPTS, HR_CKPT_DEVPTS) < 0 ||
+	     hr_criu_arg(cmd, err, "--ext-mount-map=%s:%s", HR_CKPT_CONSOLE, HR_CKPT_CONSOLE) < 0))
+		return -1;
 	for (size_t i = 0; i < config->n_mounts; i++) {
 		const struct hr_mount *m = &config->mounts[i];
 
@@ -126,13 +129,21 @@ static int mount_is_inside(pid_t pid, int mnt_id, bool *inside, struct hr_err *e
 	return 0;
 }
 
+/* A pty's slave end (UNIX98: majors 136 to 143). */
+static bool is_pty_slave(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) >= 136 && major(st->st_rdev) <= 143;
+}
+
 /*
- * One stdio fd of the init, as its record line: a pipe or socket as /proc names it; a file
+ * One stdio fd of the init, as its record line: a pipe or socket as /proc names it; the
+ * terminal (a pty whose master is outside, with the console socket's holder) as criu's
+ * external tty key "tty[RDEV:DEV]" and its path, the key given once after --external; a file
  * opened outside the container (the caller's /dev/null, a log) as criu's external file key
  * "file[MNT:INODE]" (hex) and its path, after --external KEY; else the path.
  */
 static int stdio_line(struct hr_criu_cmd *cmd, pid_t pid, int fd, char *out, size_t size,
-		      struct hr_err *err)
+		      bool *tty_given, struct hr_err *err)
 {
 	_cleanup_fclose_ FILE *info = NULL;
 	char link[64], target[PATH_MAX], line[256];
@@ -156,6 +167,15 @@ static int stdio_line(struct hr_criu_cmd *cmd, pid_t pid, int fd, char *out, siz
 		return hr_err_sys(err, "%s", info == NULL ? line : link);
 	while (fgets(line, sizeof(line), info) != NULL)
 		sscanf(line, "mnt_id: %d", &mnt_id);
+	if (is_pty_slave(&st)) {
+		snprintf(out, size, "tty[%llx:%llx] %s", (unsigned long long)st.st_rdev,
+			 (unsigned long long)st.st_dev, target);
+		if (*tty_given)
+			return 0;
+		*tty_given = true;
+		return hr_criu_arg(cmd, err, "--external=tty[%llx:%llx]",
+				   (unsigned long long)st.st_rdev, (unsigned long long)st.st_dev);
+	}
 	if (mount_is_inside(pid, mnt_id, &inside, err) < 0)
 		return -1;
 	if (inside) {
@@ -173,11 +193,12 @@ static int write_stdio(struct hr_criu_cmd *cmd, int images, pid_t pid, struct hr
 {
 	char out[3 * (PATH_MAX + 64)] = "";
 	size_t len = 0;
+	bool tty_given = false;
 
 	for (int fd = 0; fd < 3; fd++) {
 		char line[PATH_MAX + 64];
 
-		if (stdio_line(cmd, pid, fd, line, sizeof(line), err) < 0)
+		if (stdio_line(cmd, pid, fd, line, sizeof(line), &tty_given, err) < 0)
 			return hr_err_prefix(err, "the init's fd %d", fd);
 		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s\n", line);
 	}

@@ -8,9 +8,8 @@
 #include "config.h"
 #include "error.h"
 
-/* Refuses what criu is not given yet (a terminal, a joined namespace other than the network
- * one, a user namespace, a seccomp agent), naming the field; what is "checkpoint" or
- * "restore". */
+/* Refuses what criu is not given yet (a joined namespace other than the network one, a user
+ * namespace, a seccomp agent), naming the field; what is "checkpoint" or "restore". */
 int hr_ckpt_refuse_unsupported(const struct hr_config *config, const char *what,
 			       struct hr_err *err);
 /*
@@ -21,6 +20,12 @@ int hr_ckpt_refuse_unsupported(const struct hr_config *config, const char *what,
  */
 const char *hr_ckpt_joined_netns(const struct hr_config *config);
 #define HR_CKPT_NETNS_KEY "extRootNetNS"
+/*
+ * A terminal: its devpts and /dev/console are criu's external mounts under these keys (their
+ * destinations); restore maps them to a new devpts instance and its first pty.
+ */
+#define HR_CKPT_DEVPTS	"/dev/pts"
+#define HR_CKPT_CONSOLE "/dev/console"
 /* A bind mount of the config: criu's external mounts, keyed by destination. */
 bool hr_ckpt_is_bind(const struct hr_mount *m);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "cgroup_manager.h"
 #include "cleanup.h"
 #include "json.h"
+#include "terminal.h"
 
 static const char *const cgroups_names[] = {
     [HR_CRIU_CGROUPS_SOFT] = "soft",
@@ -170,6 +172,7 @@ int hr_criu_cmd_init(struct hr_criu_cmd *cmd, struct hr_arena *arena, const stru
 
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->arena = arena;
+	cmd->tty_console_socket = -1;
 	criu = find_criu(ctx, arena, err);
 	if (criu == NULL)
 		return -1;
@@ -214,21 +217,55 @@ static void first_error_line(const char *log, char *buf, size_t size)
 		snprintf(buf, size, ": %.400s", found);
 }
 
-/* criu's child: a mount namespace of its own, with root bound onto itself read-only. */
-static int private_readonly_root(const char *root)
+/* criu's child, in a mount namespace of its own: root bound onto itself read-only. */
+static int readonly_root(const char *root)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
-	    mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
 	    mount_setattr(AT_FDCWD, root, 0, &attr, sizeof(attr)) < 0)
 		return -1;
 	return 0;
 }
 
+/*
+ * criu's child, in a mount namespace of its own: the new terminal (struct hr_criu_cmd,
+ * tty_pts_dir). Its slave becomes HR_CRIU_TTY_FD; its master goes to the console socket.
+ * Returns what failed, NULL when all went well.
+ */
+static const char *new_terminal(const struct hr_criu_cmd *cmd)
+{
+	_cleanup_close_ int master = -1, slave = -1;
+	char ptmx[PATH_MAX];
+	int unlock = 0, index = -1;
+	struct hr_err err = {0};
+
+	if (mount("devpts", cmd->tty_pts_dir, "devpts", MS_NOSUID | MS_NOEXEC,
+		  cmd->tty_devpts_data) < 0)
+		return "mount a devpts instance";
+	snprintf(ptmx, sizeof(ptmx), "%s/ptmx", cmd->tty_pts_dir);
+	master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return "open its ptmx";
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &index) < 0)
+		return "unlock its first pty";
+	/* the console's external mount names pty 0 */
+	if (index != 0)
+		return (errno = EEXIST), "its first pty is not pty 0";
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (slave < 0)
+		return "open the pty's slave";
+	if (dup2(slave, HR_CRIU_TTY_FD) < 0)
+		return "hand the pty's slave to criu";
+	if (hr_console_socket_send(cmd->tty_console_socket, master, &err) < 0)
+		return (errno = err.errnum), "send the pty's master to the console socket";
+	return NULL;
+}
+
 static void exec_criu(struct hr_criu_cmd *cmd, const struct hr_cgroup_handle *cg)
 {
 	struct hr_err err = {0};
+	const char *why;
 
 	if (cg != NULL && cg->path != NULL && hr_cgroup_enter(cg, getpid(), &err) < 0) {
 		dprintf(STDERR_FILENO, "hardrun: criu: %s\n", err.msg);
@@ -241,9 +278,20 @@ static void exec_criu(struct hr_criu_cmd *cmd, const struct hr_cgroup_handle *cg
 			_exit(126);
 		}
 	}
-	if (cmd->readonly_root != NULL && private_readonly_root(cmd->readonly_root) < 0) {
+	if ((cmd->readonly_root != NULL || cmd->tty_pts_dir != NULL) &&
+	    (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)) {
+		dprintf(STDERR_FILENO, "hardrun: criu: a mount namespace of its own: %s\n",
+			strerror(errno));
+		_exit(126);
+	}
+	if (cmd->readonly_root != NULL && readonly_root(cmd->readonly_root) < 0) {
 		dprintf(STDERR_FILENO, "hardrun: criu: bind the rootfs %s read-only: %s\n",
 			cmd->readonly_root, strerror(errno));
+		_exit(126);
+	}
+	if (cmd->tty_pts_dir != NULL && (why = new_terminal(cmd)) != NULL) {
+		dprintf(STDERR_FILENO, "hardrun: criu: the terminal on %s: %s: %s\n",
+			cmd->tty_pts_dir, why, strerror(errno));
 		_exit(126);
 	}
 	if (cmd->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {

@@ -40,6 +40,8 @@ int hr_criu_cgroups_parse(const char *name, enum hr_criu_cgroups *mode);
 const char *hr_criu_cgroups_name(enum hr_criu_cgroups mode);
 
 #define HR_CRIU_MAX_ARGS 256
+/* the fd of the new terminal's slave in criu (struct hr_criu_cmd, tty_pts_dir) */
+#define HR_CRIU_TTY_FD 100
 
 /* A criu command line being built; its strings live in arena. */
 struct hr_criu_cmd {
@@ -62,6 +64,15 @@ struct hr_criu_cmd {
 	 * itself read-only: the container's root, made from it, is read-only from the start.
 	 */
 	const char *readonly_root;
+	/*
+	 * restore of a container with a terminal: in its mount namespace criu's child mounts a
+	 * new devpts instance (options tty_devpts_data) on tty_pts_dir, sends the master of its
+	 * first pty, index 0, to the console socket tty_console_socket (connected) and hands the
+	 * slave to criu as fd HR_CRIU_TTY_FD (--inherit-fd, the caller's). -1 / NULL otherwise.
+	 */
+	const char *tty_pts_dir;
+	const char *tty_devpts_data;
+	int tty_console_socket;
 	/* fds criu inherits (opened O_CLOEXEC, the flag cleared in criu's child): --inherit-fd */
 	int inherit_fds[4];
 	size_t n_inherit_fds;

@@ -26,9 +26,11 @@
 #include "container_ops.h"
 #include "json.h"
 #include "log.h"
+#include "mountopts.h"
 #include "paths.h"
 #include "state.h"
 #include "supervisor.h"
+#include "terminal.h"
 
 /* Everything restore builds; released in one place whatever step failed. */
 struct restore_job {
@@ -48,7 +50,10 @@ struct restore_job {
 	char created[64];
 	pid_t pid;
 	int pidfd;
-	int netns_fd; /* a joined network namespace, criu's external one; -1 when none */
+	int netns_fd;	     /* a joined network namespace, criu's external one; -1 when none */
+	int console_socket;  /* connected, for a terminal; -1 when none */
+	const char *tty_key; /* the checkpoint's terminal, criu's tty[RDEV:DEV]; NULL if none */
+	const char *pts_dir; /* where criu's child mounts the new terminal's devpts */
 };
 
 static int load_config(struct restore_job *job, struct hr_err *err)
@@ -170,6 +175,16 @@ static int make_mountpoints(struct restore_job *job, struct hr_err *err)
 	return 0;
 }
 
+/* "tty[RDEV:DEV]", both hexadecimal, as checkpoint writes it: nothing else goes to criu. */
+static bool is_tty_key(const char *key)
+{
+	unsigned long long rdev, dev;
+	int end = -1;
+
+	return sscanf(key, "tty[%llx:%llx]%n", &rdev, &dev, &end) == 2 && end > 0 &&
+	       key[end] == '\0' && strspn(key + 4, "0123456789abcdef:]") == strlen(key + 4);
+}
+
 /*
  * A pipe, socket or file from outside the container that the init had as fd 0, 1 or 2 is not
  * the container's to restore: the restored process gets this restore's own fd in its place
@@ -189,6 +204,15 @@ static int add_inherited_stdio(struct restore_job *job, struct hr_err *err)
 		save = strchr(line, '\n');
 		if (save != NULL)
 			*save++ = '\0';
+		if (strncmp(line, "tty[", 4) == 0) {
+			line[strcspn(line, " ")] = '\0';
+			if (!is_tty_key(line))
+				return hr_err_set(err, EINVAL,
+						  "%s: fd %d: not a tty[RDEV:DEV] key: %.64s", path,
+						  fd, line);
+			job->tty_key = hr_arena_strdup(&job->arena, line);
+			continue;
+		}
 		if (strncmp(line, "pipe:", 5) != 0 && strncmp(line, "socket:", 7) != 0 &&
 		    strncmp(line, "file[", 5) != 0)
 			continue;
@@ -197,6 +221,59 @@ static int add_inherited_stdio(struct restore_job *job, struct hr_err *err)
 			return -1;
 	}
 	return 0;
+}
+
+/* The options of the config's devpts mount, for the new instance; create's own default. */
+static const char *devpts_data(struct restore_job *job, struct hr_err *err)
+{
+	for (size_t i = 0; i < job->config->n_mounts; i++) {
+		const struct hr_mount *m = &job->config->mounts[i];
+		struct hr_mountopts mo;
+
+		if (strcmp(m->destination, HR_CKPT_DEVPTS) != 0 || m->type == NULL ||
+		    strcmp(m->type, "devpts") != 0)
+			continue;
+		if (hr_mountopts_parse(m->options, m->n_options, &job->arena, &mo, err) < 0)
+			return hr_err_prefix(err, "mounts[%zu].options", i), NULL;
+		return mo.data != NULL ? mo.data : "";
+	}
+	return hr_err_set(err, EINVAL,
+			  "process.terminal is true but no devpts is mounted on /dev/pts "
+			  "(mounts[]): there is no terminal to restore into"),
+	       NULL;
+}
+
+/*
+ * The terminal: criu's child makes a new devpts instance on pts_dir in its own mount
+ * namespace and sends the master of its pty 0 to the console socket (struct hr_criu_cmd);
+ * criu gives the slave to the processes in place of the checkpoint's terminal, and the
+ * instance and that pty for the container's /dev/pts and /dev/console (external mounts).
+ */
+static int add_terminal(struct restore_job *job, struct hr_err *err)
+{
+	const char *data, *key = job->tty_key;
+
+	if (!job->config->process.terminal)
+		return 0;
+	if (key == NULL)
+		return hr_err_set(err, EINVAL,
+				  "process.terminal is true but the checkpoint's init had no "
+				  "terminal (%s/%s)",
+				  job->cmd.images, HR_CKPT_STDIO);
+	data = devpts_data(job, err);
+	if (data == NULL)
+		return -1;
+	job->pts_dir = hr_arena_printf(&job->arena, "%s/restore-pts", job->cmd.work);
+	if (mkdir(job->pts_dir, 0700) < 0 && errno != EEXIST)
+		return hr_err_sys(err, "create %s, for the terminal's devpts", job->pts_dir);
+	job->cmd.tty_pts_dir = job->pts_dir;
+	job->cmd.tty_devpts_data = data;
+	job->cmd.tty_console_socket = job->console_socket;
+	if (hr_criu_arg(&job->cmd, err, "--inherit-fd=fd[%d]:%s", HR_CRIU_TTY_FD, key) < 0 ||
+	    hr_criu_arg(&job->cmd, err, "--ext-mount-map=%s:%s", HR_CKPT_DEVPTS, job->pts_dir) < 0)
+		return -1;
+	return hr_criu_arg(&job->cmd, err, "--ext-mount-map=%s:%s/0", HR_CKPT_CONSOLE,
+			   job->pts_dir);
 }
 
 /* A joined network namespace: criu restores the processes into the one at the config's path. */
@@ -258,6 +335,7 @@ static int read_pid(struct restore_job *job, const char *pidfile, struct hr_err 
 static int run_criu(struct restore_job *job, struct hr_err *err)
 {
 	const char *pidfile;
+	int r;
 	struct hr_cgroup_handle cg = {
 	    .manager = job->cgroup.manager,
 	    .path = job->cgroup.path[0] ? job->cgroup.path : NULL,
@@ -271,16 +349,40 @@ static int run_criu(struct restore_job *job, struct hr_err *err)
 	    hr_criu_arg(&job->cmd, err, "--restore-detached") < 0 ||
 	    hr_criu_arg(&job->cmd, err, "--restore-sibling") < 0 ||
 	    hr_criu_arg(&job->cmd, err, "--pidfile=%s", pidfile) < 0 ||
-	    add_inherited_stdio(job, err) < 0 || make_mountpoints(job, err) < 0 ||
-	    add_external_mounts(job, err) < 0 || add_netns(job, err) < 0)
+	    add_inherited_stdio(job, err) < 0 || add_terminal(job, err) < 0 ||
+	    make_mountpoints(job, err) < 0 || add_external_mounts(job, err) < 0 ||
+	    add_netns(job, err) < 0)
 		return -1;
 	job->cmd.no_new_privs = job->config->process.no_new_privileges;
 	job->cmd.readonly_root = job->config->root_readonly ? job->rootfs : NULL;
 	hr_log(HR_LOG_DEBUG, "container %s: criu restore from %s (log %s)", job->opts->id,
 	       job->cmd.images, job->cmd.log);
-	if (hr_criu_run(&job->cmd, cg.path ? &cg : NULL, err) < 0)
+	r = hr_criu_run(&job->cmd, cg.path ? &cg : NULL, err);
+	/* mounted only in criu's own mount namespace: here an empty directory */
+	if (job->pts_dir != NULL)
+		rmdir(job->pts_dir);
+	if (r < 0)
 		return -1;
 	return read_pid(job, pidfile, err);
+}
+
+/* A terminal comes back through a console socket, as create's does, and only then. */
+static int connect_console(struct restore_job *job, struct hr_err *err)
+{
+	const char *path = job->opts->console_socket;
+
+	if (!job->config->process.terminal) {
+		if (path != NULL)
+			return hr_err_set(err, EINVAL,
+					  "--console-socket given but process.terminal is false");
+		return 0;
+	}
+	if (path == NULL)
+		return hr_err_set(err, EINVAL,
+				  "process.terminal is true: --console-socket is required to "
+				  "receive the restored terminal");
+	job->console_socket = hr_console_socket_connect(path, err);
+	return job->console_socket < 0 ? -1 : 0;
 }
 
 static void fill_state(struct restore_job *job)
@@ -296,11 +398,8 @@ static int restore_with_job(struct restore_job *job, struct hr_err *err)
 
 	if (hr_id_validate(opts->id, err) < 0)
 		return -1;
-	if (opts->console_socket != NULL)
-		return hr_err_set(err, ENOTSUP,
-				  "--console-socket: a container with a terminal cannot be "
-				  "restored yet");
-	if (load_config(job, err) < 0 || hr_cgroup_check_host(job->ctx, job->config, err) < 0)
+	if (load_config(job, err) < 0 || connect_console(job, err) < 0 ||
+	    hr_cgroup_check_host(job->ctx, job->config, err) < 0)
 		return -1;
 	if (hr_criu_cmd_init(&job->cmd, &job->arena, job->ctx, "restore", &opts->criu,
 			     "restore.log", err) < 0)
@@ -337,6 +436,8 @@ static void job_release(struct restore_job *job, bool failed)
 		close(job->pidfd);
 	if (job->netns_fd >= 0)
 		close(job->netns_fd);
+	if (job->console_socket >= 0)
+		close(job->console_socket);
 	free(job->config_text);
 	if (job->config != NULL)
 		hr_config_free(job->config);
@@ -376,7 +477,7 @@ int hr_container_restore(const struct hr_context *ctx, const struct hr_restore_o
 	memset(&job, 0, sizeof(job));
 	job.ctx = ctx;
 	job.opts = opts;
-	job.dir.fd = job.pidfd = job.netns_fd = -1;
+	job.dir.fd = job.pidfd = job.netns_fd = job.console_socket = -1;
 	hr_cgroup_init(&job.cgroup);
 	r = restore_with_job(&job, err);
 	if (r < 0)

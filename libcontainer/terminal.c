@@ -18,10 +18,6 @@
 #include "cleanup.h"
 #include "sync.h"
 
-#ifndef TIOCGPTPEER
-#define TIOCGPTPEER _IO('T', 0x41)
-#endif
-
 int hr_pty_open(uint32_t height, uint32_t width, int *master, int *slave, struct hr_err *err)
 {
 	_cleanup_close_ int m = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);

@@ -23,6 +23,10 @@ int hr_pty_open(uint32_t height, uint32_t width, int *master, int *slave, struct
  */
 int hr_pty_make_controlling(int slave, struct hr_err *err);
 
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41) /* Linux 4.13; older C libraries lack the name */
+#endif
+
 /* Parent: connect to a console socket (checked before the container is created). */
 int hr_console_socket_connect(const char *path, struct hr_err *err);
 /* Parent: send the master over the socket with SCM_RIGHTS, as runc does. */

@@ -58,18 +58,19 @@ load lib
 	run -0 hr delete -f pp
 }
 
-@test "restore: a terminal, a joined namespace but the network one, a console socket are refused before anything is made" {
+@test "restore: a terminal without a console socket, a console socket without one, a joined namespace but the network one are refused before anything is made" {
 	make_bundle
 	mkdir -p "$HR_TMP/img"
 	update_config 'c["process"]["terminal"] = True'
 	run -1 hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" r1
-	assert_output_contains "restore container r1: restore: process.terminal is true: a container with a terminal cannot be checkpointed or restored yet"
+	assert_output_contains "restore container r1: process.terminal is true: --console-socket is required to receive the restored terminal"
+	update_config 'c["process"]["terminal"] = False'
+	run -1 hr restore --console-socket "$HR_TMP/sock" --bundle "$BUNDLE" --image-path "$HR_TMP/img" r1
+	assert_output_contains "restore container r1: --console-socket given but process.terminal is false"
 	update_config 'c["process"]["terminal"] = False
 c["linux"]["namespaces"] = [n if n["type"] != "ipc" else {"type": "ipc", "path": "/proc/1/ns/ipc"} for n in c["linux"]["namespaces"]]'
 	run -1 hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" r1
 	assert_output_contains "linux.namespaces: the ipc namespace is joined (/proc/1/ns/ipc): only a joined network namespace can be checkpointed yet"
-	run -1 hr restore --console-socket "$HR_TMP/sock" --bundle "$BUNDLE" r1
-	assert_output_contains "--console-socket: a container with a terminal cannot be restored yet"
 	run -1 hr state r1
 	assert_output_contains "container r1 does not exist"
 }
@@ -163,4 +164,77 @@ c["linux"]["namespaces"] = [n if n["type"] != "network" else {"type": "network",
 	[ ! -e "$HR_TMP/args" ] || fail "criu ran"
 	run -1 hr state jn
 	assert_output_contains "container jn does not exist"
+}
+
+# A terminal: checkpoint names the pty (its master outside, with the console socket's holder)
+# as criu's external tty and the container's /dev/pts and /dev/console as external mounts;
+# restore gives criu, as fd 100 under that key, the slave of pty 0 of a new devpts instance
+# mounted in criu's own mount namespace, and its master to the console socket.
+@test "checkpoint and restore of a container with a terminal: criu's external tty, a new pty through the console socket" {
+	make_bundle
+	update_config 'c["process"]["terminal"] = True
+c["process"]["args"] = ["sleep", "1000"]'
+	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$HR_TMP/c1.sock" "" 60 >"$HR_TMP/c1.out" 2>&1 3>&- &
+	local first=$! i
+	for i in $(seq 50); do [ -S "$HR_TMP/c1.sock" ] && break; sleep 0.1; done
+	hr_bg run -d --console-socket "$HR_TMP/c1.sock" --bundle "$BUNDLE" tt
+	fake_criu 0
+	run -0 hr --criu "$HR_TMP/criu" checkpoint --leave-running --image-path "$HR_TMP/img" tt
+	local key
+	key=$(sed -n 's/^--external=\(tty\[[0-9a-f]*:[0-9a-f]*\]\)$/\1/p' "$HR_TMP/args")
+	[ -n "$key" ] || fail "no external tty: $(cat "$HR_TMP/args")"
+	[ "$(grep -c '^--external=tty' "$HR_TMP/args")" = 1 ] || fail "the tty named more than once"
+	for want in "--ext-mount-map=/dev/pts:/dev/pts" "--ext-mount-map=/dev/console:/dev/console"; do
+		grep -qFx -- "$want" "$HR_TMP/args" || fail "no $want: $(cat "$HR_TMP/args")"
+	done
+	[ "$(cat "$HR_TMP/img/hardrun-stdio")" = "$key /dev/pts/0
+$key /dev/pts/0
+$key /dev/pts/0" ] || fail "the record: $(cat "$HR_TMP/img/hardrun-stdio")"
+	run -0 hr delete -f tt
+	wait "$first" || true
+
+	# restore: a criu that writes through fd 100 and says what it is and where it was made
+	cat >"$HR_TMP/criu" <<-EOF
+		#!/bin/sh
+		printf '%s\\n' "\$@" >"$HR_TMP/args"
+		stat -L -c 'fd100 %t:%T' /proc/\$\$/fd/100 >>"$HR_TMP/args"
+		stat -f -c 'pts %T' "$HR_TMP/img/restore-pts" >>"$HR_TMP/args"
+		echo hello-through-the-new-terminal >/proc/\$\$/fd/100
+		exit 3
+	EOF
+	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$HR_TMP/c2.sock" "" 5 >"$HR_TMP/c2.out" 2>&1 3>&- &
+	local second=$!
+	for i in $(seq 50); do [ -S "$HR_TMP/c2.sock" ] && break; sleep 0.1; done
+	run -1 hr --criu "$HR_TMP/criu" restore --console-socket "$HR_TMP/c2.sock" --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt
+	assert_output_contains "criu restore failed with status 3"
+	for want in "--inherit-fd=fd[100]:$key" "--ext-mount-map=/dev/pts:$HR_TMP/img/restore-pts" \
+		"--ext-mount-map=/dev/console:$HR_TMP/img/restore-pts/0" "fd100 88:0" "pts devpts"; do
+		grep -qFx -- "$want" "$HR_TMP/args" || fail "criu did not see $want: $(cat "$HR_TMP/args")"
+	done
+	wait "$second" || true
+	grep -q hello-through-the-new-terminal "$HR_TMP/c2.out" || fail "the console socket got no master: $(cat "$HR_TMP/c2.out")"
+	# the devpts was criu's own: nothing mounted here, its directory gone
+	[ ! -e "$HR_TMP/img/restore-pts" ] || fail "restore-pts is left"
+	! grep -q "restore-pts" /proc/self/mountinfo || fail "a devpts was mounted in the caller's namespace"
+	run -1 hr state tt
+	assert_output_contains "container tt does not exist"
+
+	# a record that is no tty key, or none, is refused before criu runs (a socket that only
+	# listens: the connection is made, nothing is sent)
+	"$HR_PYTHON" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+time.sleep(60)' "$HR_TMP/c3.sock" 3>&- &
+	local listener=$!
+	for i in $(seq 50); do [ -S "$HR_TMP/c3.sock" ] && break; sleep 0.1; done
+	rm -f "$HR_TMP/args"
+	printf 'tty[zz:1] /dev/pts/0\n' >"$HR_TMP/img/hardrun-stdio"
+	run -1 hr --criu "$HR_TMP/criu" restore --console-socket "$HR_TMP/c3.sock" --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt
+	assert_output_contains "fd 0: not a tty[RDEV:DEV] key: tty[zz:1]"
+	printf '/dev/null\n/dev/null\n/dev/null\n' >"$HR_TMP/img/hardrun-stdio"
+	run -1 hr --criu "$HR_TMP/criu" restore --console-socket "$HR_TMP/c3.sock" --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt
+	assert_output_contains "process.terminal is true but the checkpoint's init had no terminal"
+	[ ! -e "$HR_TMP/args" ] || fail "criu ran"
+	kill "$listener"
 }

@@ -180,6 +180,68 @@ big_length() {
 	run -0 hr delete -f pd
 }
 
+# start_console NAME INPUT TIMEOUT: a console socket $HR_TMP/NAME.sock held by recvtty.py
+# (the pty master it receives; what the terminal writes goes to $HR_TMP/NAME.out when the pty
+# closes or TIMEOUT seconds pass); its pid in CONSOLE_PID.
+start_console() {
+	"$HR_PYTHON" "$BATS_TEST_DIRNAME/../integration/helpers/recvtty.py" "$HR_TMP/$1.sock" \
+		"$2" "$3" >"$HR_TMP/$1.out" 2>&1 3>&- &
+	CONSOLE_PID=$!
+	local i
+	for i in $(seq 100); do
+		[ -S "$HR_TMP/$1.sock" ] && return 0
+		sleep 0.1
+	done
+	fail "recvtty.py did not listen on $HR_TMP/$1.sock"
+}
+
+@test "guest: a container with a terminal: checkpoint, then restore --console-socket gives it a new one" {
+	make_counter_bundle
+	# the counter also writes its value to its terminal, and what its terminal is
+	update_config "c['process']['terminal'] = True
+c['process']['args'] = ['sh', '-c', 'i=0; while :; do i=\$((i+1)); echo \$i >/shared/n; echo n=\$i; tty >/shared/tty; [ -t 0 ] && echo stdin-tty >/shared/t0; sleep 0.2; done']"
+	start_console first "" 120
+	local first=$CONSOLE_PID
+	hr run -d --console-socket "$HR_TMP/first.sock" --bundle "$BUNDLE" tt </dev/null >"$HR_TMP/tt.log" 2>&1 ||
+		fail "run: $(cat "$HR_TMP/tt.log")"
+	wait_counter_above 2
+	[ "$(cat "$HR_TMP/shared/tty")" = /dev/pts/0 ] || fail "the terminal inside: $(cat "$HR_TMP/shared/tty")"
+
+	hr checkpoint --image-path "$HR_TMP/img" tt >"$HR_TMP/ck.out" 2>&1 ||
+		fail "checkpoint: $(cat "$HR_TMP/ck.out"; grep -B5 -m3 Error "$HR_TMP/img/dump.log")"
+	grep -q '^tty\[[0-9a-f]*:[0-9a-f]*\] /dev/pts/0$' "$HR_TMP/img/hardrun-stdio" ||
+		fail "the record of the terminal: $(cat "$HR_TMP/img/hardrun-stdio")"
+	# the old terminal's slave went with the processes: its holder sees it close
+	wait "$first" || true
+	grep -q '^n=[0-9]' "$HR_TMP/first.out" || fail "the first terminal got nothing: $(cat "$HR_TMP/first.out")"
+	local saved
+	saved=$(counter)
+	rm -f "$HR_TMP/shared/tty" "$HR_TMP/shared/t0"
+
+	run -1 hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt
+	assert_output_contains "process.terminal is true: --console-socket is required"
+	# the console holds the new master 30 s: the pty lives as long (its /dev/pts/0 with it)
+	start_console second "" 30
+	hr restore -d --console-socket "$HR_TMP/second.sock" --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt \
+		</dev/null >"$HR_TMP/rs.log" 2>&1 ||
+		fail "restore: $(cat "$HR_TMP/rs.log"; grep -B5 -m3 Error "$HR_TMP/img/restore.log")"
+	wait_counter_above "$saved"
+	# what a round begun after the restore finds: stdin a terminal, /dev/pts/0 of its devpts
+	local now pid
+	now=$(counter)
+	rm -f "$HR_TMP/shared/tty" "$HR_TMP/shared/t0"
+	wait_counter_above $((now + 1))
+	[ "$(cat "$HR_TMP/shared/tty")" = /dev/pts/0 ] || fail "the terminal inside after the restore: $(cat "$HR_TMP/shared/tty" 2>&1)"
+	[ "$(cat "$HR_TMP/shared/t0")" = stdin-tty ] || fail "stdin is not a terminal after the restore"
+	pid=$(init_pid tt)
+	[ "$(stat -L -c %t "/proc/$pid/fd/0")" = 88 ] || fail "fd 0 of the restored init is not a pty slave: $(stat -L -c '%t:%T' "/proc/$pid/fd/0")"
+	[ ! -e "$HR_TMP/img/restore-pts" ] || fail "restore left its devpts directory"
+	# and it writes to the new terminal, from where it was
+	wait "$CONSOLE_PID" || true
+	grep -qE "^n=$((saved + 1))\s*$" "$HR_TMP/second.out" || fail "the new terminal did not get n=$((saved + 1)): $(head -c 300 "$HR_TMP/second.out")"
+	run -0 hr delete -f tt
+}
+
 @test "guest: restore without -d waits for the restored process, returns its status and deletes the container" {
 	make_counter_bundle
 	update_config 'c["process"]["args"] = ["sh", "-c", "echo start >>/shared/starts; i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo $i >/shared/n; sleep 0.2; done; exit 7"]'

@@ -305,6 +305,27 @@ assert_restored() {
 
 # A network namespace joined by path (what Podman's own networks give the runtime): criu's
 # external one, the restored counter is in it again.
+@test "podman container checkpoint / restore of a container with a terminal (-t): a new terminal, the counter goes on" {
+	t podman --runtime "$HARDRUN" --cgroup-manager cgroupfs --events-backend file \
+		--storage-driver vfs run -d -t --name ck5 "${NET[@]}" bb:1 sh -c "$COUNTER" \
+		>"$HR_TMP/run-ck5.log" 2>&1 || fail "podman run -t ck5: $(cat "$HR_TMP/run-ck5.log")"
+	wait_count_above ck5 5
+	local fields saved
+	fields=$(init_fields ck5)
+	run -0 p exec ck5 stat -L -c %t:%T /proc/1/fd/0
+	[ "$output" = 88:0 ] || fail "pid 1's stdin is not /dev/pts/0: $output"
+
+	must p container checkpoint ck5
+	saved=$(saved_count ck5)
+	# conmon gets the new terminal's master through hardrun restore --console-socket
+	must p container restore ck5
+	assert_restored ck5 "$saved" "$fields"
+	run -0 p exec ck5 sh -c 'stat -L -c %t:%T /proc/1/fd/0; ls /dev/pts'
+	assert_line_matches '^88:0$'
+	assert_line_matches '^0$'
+	run -0 --separate-stderr p rm -f -t 0 ck5
+}
+
 @test "podman container checkpoint / restore with --network ns:PATH: the counter is back in that namespace" {
 	ip netns add podck || fail "ip netns add podck"
 	local ns fields saved
