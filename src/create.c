@@ -22,9 +22,10 @@ static const char usage[] =
     "                           are skipped); with LISTEN_FDS=n in the environment (socket\n"
     "                           activation, LISTEN_PID unset or hardrun's), fds 3..n+2 go\n"
     "                           first with LISTEN_FDS=n LISTEN_PID=1, the N ones after them\n"
+    "  -h, --help               print this help\n"
+    "\n"
     "With NOTIFY_SOCKET set, the process gets NOTIFY_SOCKET=/run/notify/notify.sock (a\n"
-    "socket of the state directory, bound read-only); start (or run) forwards its READY=1.\n"
-    "  -h, --help               print this help\n";
+    "socket of the state directory, bound read-only); start (or run) forwards its READY=1.\n";
 
 enum { OPT_PID_FILE = 0x100, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE };
 

@@ -8,7 +8,10 @@ static const char usage[] =
     "\n"
     "Freeze every process of a running container through its cgroup's\n"
     "cgroup.freeze, and wait until the kernel reports it frozen. `state` then\n"
-    "says \"paused\". Needs a cgroup (not --cgroup-manager=disabled).\n";
+    "says \"paused\". Needs a cgroup (not --cgroup-manager=disabled).\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help   print this help\n";
 
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {

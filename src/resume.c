@@ -7,7 +7,10 @@ static const char usage[] =
     "Usage: hardrun resume ID\n"
     "\n"
     "Thaw every process of a paused container (cgroup.freeze 0) and wait until\n"
-    "the kernel reports it thawed.\n";
+    "the kernel reports it thawed.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help   print this help\n";
 
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {

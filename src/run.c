@@ -29,8 +29,6 @@ static const char usage[] =
     "                           are skipped); with LISTEN_FDS=n in the environment (socket\n"
     "                           activation, LISTEN_PID unset or hardrun's), fds 3..n+2 go\n"
     "                           first with LISTEN_FDS=n LISTEN_PID=1, the N ones after them\n"
-    "With NOTIFY_SOCKET set, the process gets NOTIFY_SOCKET=/run/notify/notify.sock (a\n"
-    "socket of the state directory, bound read-only); start (or run) forwards its READY=1.\n"
     "\n"
     "Health check (foreground only; also from org.hardrun.health.* annotations):\n"
     "      --health-cmd CMD           run CMD (with /bin/sh -c) inside, like exec\n"
@@ -39,7 +37,10 @@ static const char usage[] =
     "      --health-start-period D    failures do not count before (default 40s)\n"
     "      --health-retries N         consecutive failures to be unhealthy (default 3)\n"
     "      --health-on-unhealthy A    kill the container when unhealthy, or none (default)\n"
-    "  -h, --help               print this help\n";
+    "  -h, --help               print this help\n"
+    "\n"
+    "With NOTIFY_SOCKET set, the process gets NOTIFY_SOCKET=/run/notify/notify.sock (a\n"
+    "socket of the state directory, bound read-only); start (or run) forwards its READY=1.\n";
 
 extern const struct option hr_create_options[];
 int hr_parse_create_option(const struct hr_command *cmd, int c, struct hr_create_opts *opts);

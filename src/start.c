@@ -8,7 +8,10 @@ static const char usage[] =
     "\n"
     "Start a created container: its init executes process.args, then the\n"
     "poststart hooks run. With NOTIFY_SOCKET set (and set for create), start\n"
-    "returns once the container's READY=1 is forwarded to it.\n";
+    "returns once the container's READY=1 is forwarded to it.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help   print this help\n";
 
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {

@@ -11,7 +11,10 @@ static const char usage[] =
     "\n"
     "Print the container's state as the OCI runtime-spec defines it (JSON):\n"
     "ociVersion, id, status (created, running, paused or stopped), pid (0 once\n"
-    "stopped), bundle, rootfs, created, owner and annotations.\n";
+    "stopped), bundle, rootfs, created, owner and annotations.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help   print this help\n";
 
 static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err)
 {
