@@ -5,9 +5,15 @@
 # detached, looks at it through `hardrun exec`, then stops and deletes it, leaving nothing.
 #
 #   contrib/demo.sh [HARDRUN]        (as root; make demo runs it with the built binary)
+#
+# Without HARDRUN: the checkout's binary beside contrib/, else the installed one (the package
+# ships this script among its examples).
 set -euo pipefail
 
 HARDRUN=${1:-$(cd "$(dirname "$0")/.." && pwd)/hardrun}
+if [ $# -eq 0 ] && [ ! -x "$HARDRUN" ]; then
+	HARDRUN=$(command -v hardrun || echo /usr/sbin/hardrun)
+fi
 ID=hardrun-demo-bot
 
 if [ "$(id -u)" -ne 0 ]; then
