@@ -59,6 +59,9 @@ int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *c
 		disabled_note(ctx, hr_cgroup_config_has_limits(config));
 		return 0;
 	}
+	/* the driver's own needs first: a missing library says what to install */
+	if (driver->check_host != NULL && driver->check_host(ctx->rootless, err) < 0)
+		return -1;
 	if (statfs(HR_CGROUP_ROOT, &sfs) < 0)
 		return hr_err_sys(err, "statfs " HR_CGROUP_ROOT);
 	if (sfs.f_type != CGROUP2_SUPER_MAGIC)
@@ -68,7 +71,7 @@ int hr_cgroup_check_host(const struct hr_context *ctx, const struct hr_config *c
 		    "cgroup v2 only: use --cgroup-manager=disabled to run without "
 		    "resource control, or --systemd-cgroup / --cgroup-manager=systemd "
 		    "on a systemd host with cgroup v2");
-	return driver->check_host != NULL ? driver->check_host(ctx->rootless, err) : 0;
+	return 0;
 }
 
 void hr_cgroup_init(struct hr_cgroup *cg)

@@ -34,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <systemd/sd-bus.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,12 +44,28 @@
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
+#include "sdbus.h"
 
 #define SCOPE_TIMEOUT_MS 10000
 
-/* sd-bus's own cleanup functions */
-#define _cleanup_bus_message_ __attribute__((cleanup(sd_bus_message_unrefp)))
-#define _cleanup_bus_error_   __attribute__((cleanup(sd_bus_error_free)))
+/* libsystemd's functions (sdbus.h), set by systemd_check and connect_or_fail: every bus call
+ * comes after one of them */
+static const struct hr_sdbus *sd;
+
+static void unref_message(sd_bus_message **m)
+{
+	if (*m != NULL)
+		sd->message_unref(*m);
+}
+
+static void free_error(sd_bus_error *e)
+{
+	if (sd != NULL)
+		sd->error_free(e);
+}
+
+#define _cleanup_bus_message_ __attribute__((cleanup(unref_message)))
+#define _cleanup_bus_error_   __attribute__((cleanup(free_error)))
 
 /* $XDG_RUNTIME_DIR when absolute (rootless.h), else NULL. */
 static const char *runtime_dir(void)
@@ -62,6 +77,9 @@ static const char *runtime_dir(void)
 
 static int systemd_check(bool rootless, struct hr_err *err)
 {
+	sd = hr_sdbus_get(err);
+	if (sd == NULL)
+		return -1;
 	if (access("/run/systemd/system", F_OK) < 0 && rootless)
 		return hr_err_set(err, ENOTSUP,
 				  "rootless, the systemd cgroup manager needs systemd as PID 1 "
@@ -119,18 +137,18 @@ static int append_prop(sd_bus_message *m, const struct hr_sd_prop *p)
 	int ret;
 
 	if (!p->is_mask)
-		return sd_bus_message_append(m, "(sv)", p->name, "t", p->value);
-	ret = sd_bus_message_open_container(m, 'r', "sv");
+		return sd->message_append(m, "(sv)", p->name, "t", p->value);
+	ret = sd->message_open_container(m, 'r', "sv");
 	if (ret >= 0)
-		ret = sd_bus_message_append(m, "s", p->name);
+		ret = sd->message_append(m, "s", p->name);
 	if (ret >= 0)
-		ret = sd_bus_message_open_container(m, 'v', "ay");
+		ret = sd->message_open_container(m, 'v', "ay");
 	if (ret >= 0)
-		ret = sd_bus_message_append_array(m, 'y', p->bytes, p->n_bytes);
+		ret = sd->message_append_array(m, 'y', p->bytes, p->n_bytes);
 	if (ret >= 0)
-		ret = sd_bus_message_close_container(m);
+		ret = sd->message_close_container(m);
 	if (ret >= 0)
-		ret = sd_bus_message_close_container(m);
+		ret = sd->message_close_container(m);
 	return ret;
 }
 
@@ -150,9 +168,9 @@ static int append_scope_props(sd_bus_message *m, const struct unit_call *c)
 	char desc[256];
 
 	snprintf(desc, sizeof(desc), "hardrun container %s", c->id);
-	return sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice",
-				     "s", c->slice, "Delegate", "b", 1, "DefaultDependencies", "b",
-				     0, "PIDs", "au", 1, (uint32_t)getpid());
+	return sd->message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
+				  c->slice, "Delegate", "b", 1, "DefaultDependencies", "b", 0,
+				  "PIDs", "au", 1, (uint32_t)getpid());
 }
 
 static int build_call(sd_bus *bus, const struct unit_call *c, const struct hr_sd_props *props,
@@ -161,23 +179,23 @@ static int build_call(sd_bus *bus, const struct unit_call *c, const struct hr_sd
 	_cleanup_bus_message_ sd_bus_message *m = NULL;
 	int ret;
 
-	ret = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1",
-					     "/org/freedesktop/systemd1",
-					     "org.freedesktop.systemd1.Manager",
-					     c->slice ? "StartTransientUnit" : "SetUnitProperties");
+	ret = sd->message_new_method_call(bus, &m, "org.freedesktop.systemd1",
+					  "/org/freedesktop/systemd1",
+					  "org.freedesktop.systemd1.Manager",
+					  c->slice ? "StartTransientUnit" : "SetUnitProperties");
 	if (ret >= 0)
-		ret = c->slice ? sd_bus_message_append(m, "ss", c->unit, "fail")
-			       : sd_bus_message_append(m, "sb", c->unit, 1);
+		ret = c->slice ? sd->message_append(m, "ss", c->unit, "fail")
+			       : sd->message_append(m, "sb", c->unit, 1);
 	if (ret >= 0)
-		ret = sd_bus_message_open_container(m, 'a', "(sv)");
+		ret = sd->message_open_container(m, 'a', "(sv)");
 	if (ret >= 0 && c->slice)
 		ret = append_scope_props(m, c);
 	for (size_t i = 0; ret >= 0 && i < props->n; i++)
 		ret = append_prop(m, &props->items[i]);
 	if (ret >= 0)
-		ret = sd_bus_message_close_container(m);
+		ret = sd->message_close_container(m);
 	if (ret >= 0 && c->slice)
-		ret = sd_bus_message_append(m, "a(sa(sv))", 0);
+		ret = sd->message_append(m, "a(sa(sv))", 0);
 	if (ret < 0)
 		return ret;
 	*out = steal_pointer(&m);
@@ -187,8 +205,8 @@ static int build_call(sd_bus *bus, const struct unit_call *c, const struct hr_sd
 /* The property systemd said it does not know (too old for it), or NULL. */
 static const char *unknown_property(const sd_bus_error *error, const struct hr_sd_props *props)
 {
-	if (!sd_bus_error_has_name(error, SD_BUS_ERROR_PROPERTY_READ_ONLY) &&
-	    !sd_bus_error_has_name(error, SD_BUS_ERROR_UNKNOWN_PROPERTY))
+	if (!sd->error_has_name(error, SD_BUS_ERROR_PROPERTY_READ_ONLY) &&
+	    !sd->error_has_name(error, SD_BUS_ERROR_UNKNOWN_PROPERTY))
 		return NULL;
 	for (size_t i = 0; error->message != NULL && i < props->n; i++) {
 		const char *name = props->items[i].name;
@@ -226,7 +244,7 @@ static int call_unit(sd_bus *bus, const struct unit_call *c, struct hr_sd_props 
 
 		if (ret < 0)
 			return hr_err_set(err, -ret, "build the systemd call for %s", c->unit);
-		ret = sd_bus_call(bus, m, 0, &error, &reply);
+		ret = sd->call(bus, m, 0, &error, &reply);
 		if (ret >= 0)
 			return 0;
 		unknown = unknown_property(&error, props);
@@ -256,14 +274,14 @@ static int connect_private(sd_bus **bus, const char *socket)
 
 	if ((size_t)snprintf(address, sizeof(address), "unix:path=%s", socket) >= sizeof(address))
 		return -ENAMETOOLONG;
-	ret = sd_bus_new(bus);
+	ret = sd->bus_new(bus);
 	if (ret < 0)
 		return ret;
-	ret = sd_bus_set_address(*bus, address);
+	ret = sd->bus_set_address(*bus, address);
 	if (ret >= 0)
-		ret = sd_bus_start(*bus);
+		ret = sd->bus_start(*bus);
 	if (ret < 0) {
-		sd_bus_unref(*bus);
+		sd->bus_unref(*bus);
 		*bus = NULL;
 	}
 	return ret;
@@ -272,7 +290,7 @@ static int connect_private(sd_bus **bus, const char *socket)
 /* The system bus, or systemd's private socket when no bus daemon runs (root only). */
 static int connect_system(sd_bus **bus)
 {
-	int ret = sd_bus_default_system(bus);
+	int ret = sd->bus_default_system(bus);
 
 	return ret >= 0 ? ret : connect_private(bus, "/run/systemd/private");
 }
@@ -286,7 +304,7 @@ static int connect_user(sd_bus **bus)
 {
 	const char *xdg = runtime_dir();
 	char socket[PATH_MAX];
-	int ret = sd_bus_open_user(bus);
+	int ret = sd->bus_open_user(bus);
 
 	if (ret >= 0 || xdg == NULL)
 		return ret;
@@ -314,7 +332,12 @@ static void user_bus_where(char *buf, size_t size)
 static int connect_or_fail(bool user, sd_bus **bus, struct hr_err *err)
 {
 	char where[640];
-	int ret = user ? connect_user(bus) : connect_system(bus);
+	int ret;
+
+	sd = hr_sdbus_get(err);
+	if (sd == NULL)
+		return -1;
+	ret = user ? connect_user(bus) : connect_system(bus);
 
 	if (ret >= 0)
 		return 0;
@@ -480,9 +503,9 @@ static int attach_call(sd_bus *bus, const char *path, pid_t pid, struct hr_err *
 	}
 	if (name == NULL)
 		return hr_err_set(err, EINVAL, "%s is not in a systemd scope", path);
-	ret = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-				 "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit",
-				 &error, &reply, "ssau", unit, sub, 1, (uint32_t)pid);
+	ret = sd->call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+			      "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit", &error,
+			      &reply, "ssau", unit, sub, 1, (uint32_t)pid);
 	if (ret < 0)
 		return hr_err_set(err, -ret, "systemd user manager: attach process %d to %s%s: %s",
 				  (int)pid, unit, sub, error.message ? error.message : "failed");
@@ -510,7 +533,7 @@ static int systemd_enter(const char *path, pid_t pid, struct hr_err *err)
 	if (connect_or_fail(true, &bus, err) < 0)
 		return -1;
 	ret = attach_call(bus, path, pid, err);
-	sd_bus_flush_close_unref(bus);
+	sd->bus_flush_close_unref(bus);
 	return ret;
 }
 
@@ -541,7 +564,7 @@ static int systemd_create(const struct hr_config *config, const char *id, struct
 	    connect_or_fail(cg->rootless, &bus, err) < 0)
 		return -1;
 	ret = call_unit(bus, &call, &props, err);
-	sd_bus_flush_close_unref(bus);
+	sd->bus_flush_close_unref(bus);
 	if (ret < 0)
 		return -1;
 	cg->leave_own = true;
@@ -584,7 +607,7 @@ static int systemd_apply(const char *path, const struct hr_resources *resources,
 		if (connect_or_fail(user, &bus, err) < 0)
 			return -1;
 		ret = call_unit(bus, &call, &props, err);
-		sd_bus_flush_close_unref(bus);
+		sd->bus_flush_close_unref(bus);
 		if (ret < 0)
 			return -1;
 	}

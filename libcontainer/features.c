@@ -19,6 +19,13 @@
 #include "mountopts.h"
 #include "seccomp.h"
 
+/* the systemd cgroup manager, built in or not (configure --without-systemd) */
+#ifdef HR_HAVE_SYSTEMD
+#define HR_SYSTEMD_BUILT_IN true
+#else
+#define HR_SYSTEMD_BUILT_IN false
+#endif
+
 /* The options mounts[].options accepts: the table minus what hardrun refuses. */
 static void gen_mount_options(yajl_gen g)
 {
@@ -153,8 +160,9 @@ static void gen_linux(yajl_gen g)
 	yajl_gen_map_open(g);
 	hr_jgen_kv_bool(g, "v1", false);
 	hr_jgen_kv_bool(g, "v2", true);
-	hr_jgen_kv_bool(g, "systemd", true);
-	hr_jgen_kv_bool(g, "systemdUser", false);
+	/* the system's manager and, rootless, the user's (cgroup_systemd.c), when built in */
+	hr_jgen_kv_bool(g, "systemd", HR_SYSTEMD_BUILT_IN);
+	hr_jgen_kv_bool(g, "systemdUser", HR_SYSTEMD_BUILT_IN);
 	hr_jgen_kv_bool(g, "rdma", true);
 	yajl_gen_map_close(g);
 

@@ -6,6 +6,13 @@
 
 #include "hr-commit.h" /* HR_GIT_COMMIT, written by make */
 
+/* the systemd cgroup manager: built in (libsystemd loaded when used), or not */
+#ifdef HR_HAVE_SYSTEMD
+#define HR_SYSTEMD_FEATURE "+SYSTEMD"
+#else
+#define HR_SYSTEMD_FEATURE "-SYSTEMD"
+#endif
+
 void hr_print_version(FILE *out)
 {
 	const struct scmp_version *scmp = seccomp_version();
@@ -19,6 +26,7 @@ void hr_print_version(FILE *out)
 	 * mount_setattr(2); checkpoint and restore are built in (they run the criu binary, found
 	 * at run time: a missing one is their error, not this line's) */
 	fprintf(out,
-		"+SECCOMP +CAP +YAJL +CGROUPV2 +SYSTEMD +USERNS +SELINUX +APPARMOR +EBPF +IDMAP "
-		"+CRIU\n");
+		"+SECCOMP +CAP +YAJL +CGROUPV2 %s +USERNS +SELINUX +APPARMOR +EBPF +IDMAP "
+		"+CRIU\n",
+		HR_SYSTEMD_FEATURE);
 }

@@ -220,3 +220,27 @@ print(entry["msg"])
 	run -0 "$HARDRUN" --version
 	assert_output_contains "libseccomp: $scmp"
 }
+
+# libsystemd is loaded only when the systemd cgroup manager is used (sdbus.c): the binary does
+# not need it, and without it only that manager fails, naming the package. In a mount namespace
+# of the test's own, the library is covered by an empty file.
+@test "libsystemd: not linked; absent, only --cgroup-manager systemd fails, naming libsystemd0" {
+	run -0 readelf -d "$HARDRUN"
+	assert_output_contains "NEEDED"
+	[[ $output != *libsystemd* ]] || fail "hardrun links libsystemd: $(grep NEEDED <<<"$output")"
+	local lib
+	lib=$(readlink -f "$(/sbin/ldconfig -p | awk '/libsystemd\.so\.0 .*x86-64/ { print $NF; exit }')")
+	[ -f "$lib" ] || fail "no libsystemd.so.0 on this machine to hide (ldconfig -p)"
+	make_bundle_running true
+	run -0 unshare --mount --propagation private sh -c '
+		mount --bind /dev/null "$1" || exit 9
+		"$2" --root "$3" --cgroup-manager disabled run --bundle "$4" ok-without && echo ran-without
+		"$2" --root "$3" --cgroup-manager systemd run --bundle "$4" sd-without
+		echo "systemd: $?"
+		"$2" --root "$3" state sd-without
+		exit 0' _ "$lib" "$HARDRUN" "$HR_ROOT" "$BUNDLE"
+	assert_output_contains "ran-without"
+	assert_output_contains "the systemd cgroup manager needs libsystemd.so.0 (apt-get install libsystemd0)"
+	assert_output_contains "systemd: 1"
+	assert_output_contains "container sd-without does not exist"
+}

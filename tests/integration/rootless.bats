@@ -242,15 +242,15 @@ c['linux']['gidMappings'] = [dict(x, hostID=$RL_GID if x['containerID'] == 0 els
 
 # --cgroup-manager=systemd rootless means the user's own systemd manager (tests/vm/systemd/
 # rootless.bats runs it in a systemd guest); here, where it cannot be reached, it fails
-# before anything is made and says why: no pure cgroup v2 mount, no systemd as PID 1, or no
+# before anything is made and says why: no systemd as PID 1, no pure cgroup v2 mount, or no
 # user bus in XDG_RUNTIME_DIR (whichever this host lacks first).
 @test "rootless --cgroup-manager=systemd without the user's systemd manager: the error says what is missing" {
 	rootless_bundle minimal true
 	run -1 hru --cgroup-manager=systemd run --bundle "$RL_BUNDLE" rl-sd
-	if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
-		assert_output_contains "hardrun: /sys/fs/cgroup is not a pure cgroup v2 mount"
-	elif [ ! -d /run/systemd/system ]; then
+	if [ ! -d /run/systemd/system ]; then
 		assert_output_contains "hardrun: rootless, the systemd cgroup manager needs systemd as PID 1 (/run/systemd/system does not exist) and the user's systemd manager: use --cgroup-manager=disabled (no resource limits)"
+	elif [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+		assert_output_contains "hardrun: /sys/fs/cgroup is not a pure cgroup v2 mount"
 	else
 		assert_output_contains "connect to the systemd user manager of uid $RL_UID (\$XDG_RUNTIME_DIR/bus $RL_XDG/bus, nor $RL_XDG/systemd/private)"
 		assert_output_contains "is \`loginctl enable-linger $RL_UID\` set?"

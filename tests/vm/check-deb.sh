@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `make check-deb`: hardrun as a Debian user gets it. From the tarball `make dist` writes:
-#   1. an out-of-tree build (configure from the unpacked tree, make in another directory);
+#   1. an out-of-tree build (configure from the unpacked tree, make in another directory), and
+#      one --without-systemd, whose hardrun says the systemd cgroup manager is not built in;
 #   2. the package, with dpkg-buildpackage -us -uc -b in the unpacked tree (debian/), and
 #      lintian on it (clean, its overrides aside: debian/README.source);
 #   3. in a guest kernel (run-in-vm.sh, whose root is an overlay of this machine's), the
@@ -58,6 +59,16 @@ out_of_tree() {
 	mkdir "$work/build" && cd "$work/build" && "$src/configure" && make -j"$(nproc)" &&
 		./hardrun --version
 }
+without_systemd() {
+	local out
+	mkdir "$work/build-nosd" && cd "$work/build-nosd" &&
+		"$src/configure" --without-systemd --disable-unit-tests && make -j"$(nproc)" || return 1
+	./hardrun --version | grep -q -- ' -SYSTEMD ' || return 1
+	./hardrun features | grep -q '"systemd": false' || return 1
+	mkdir -p "$work/nosd-bundle/rootfs" && ./hardrun spec --bundle "$work/nosd-bundle" || return 1
+	out=$(./hardrun --root "$work/nosd-state" --cgroup-manager systemd run --bundle "$work/nosd-bundle" x 2>&1)
+	grep -q "built without the systemd cgroup manager" <<<"$out" || { echo "$out"; return 1; }
+}
 package() {
 	cd "$src" && dpkg-buildpackage -us -uc -b && deb=$(echo "$work"/hardrun_*_*.deb) &&
 		[ -f "$deb" ]
@@ -68,7 +79,8 @@ lint() {
 
 src="" deb=""
 step "unpack the dist tarball (debian/ in it)" unpack &&
-	step "configure and make out of the source tree" out_of_tree
+	step "configure and make out of the source tree" out_of_tree &&
+	step "configure --without-systemd: built, and says so" without_systemd
 [ -n "$src" ] && step "dpkg-buildpackage -us -uc -b" package &&
 	step "lintian, clean" lint
 if [ -n "$deb" ] && [ -f "$deb" ]; then
