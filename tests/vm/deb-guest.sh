@@ -38,7 +38,7 @@ bash_completion() {
 zsh_completion() { grep -q '^#compdef hardrun' /usr/share/zsh/vendor-completions/_hardrun; }
 snippets() {
 	local f
-	for f in docker/daemon.json containerd/config.toml podman/containers.conf; do
+	for f in docker/daemon.json containerd/config.toml podman/containers.conf crio/99-hardrun.conf; do
 		grep -q /usr/sbin/hardrun "/usr/share/doc/hardrun/examples/$f" || return 1
 		! grep -q /usr/local/sbin "/usr/share/doc/hardrun/examples/$f" || return 1
 	done
