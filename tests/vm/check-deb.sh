@@ -5,8 +5,9 @@
 #      one --without-systemd, whose hardrun says the systemd cgroup manager is not built in;
 #   2. the package, with dpkg-buildpackage -us -uc -b in the unpacked tree (debian/), and
 #      lintian on it (clean, its overrides aside: debian/README.source);
-#   3. in a guest kernel (run-in-vm.sh, whose root is an overlay of this machine's), the
-#      package installed with dpkg, used from the installed files and purged (deb-guest.sh).
+#   3. in a guest kernel booted with systemd (run-in-vm.sh, whose root is an overlay of this
+#      machine's), the package installed and Docker made to use it by the README's lines, then
+#      used from the installed files and purged (deb-guest.sh).
 # Prints the package's file list.
 #
 #   tests/vm/check-deb.sh TARBALL      (make check-deb: make dist, then this)
@@ -23,7 +24,8 @@ case $tarball in
 *) tarball=$PWD/$tarball ;;
 esac
 missing=""
-for tool in dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian qemu-system-x86_64:qemu-system-x86; do
+for tool in dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian qemu-system-x86_64:qemu-system-x86 \
+	jq:jq /usr/sbin/dockerd:docker.io containerd:containerd podman:podman /lib/systemd/systemd:systemd; do
 	command -v "${tool%%:*}" >/dev/null || missing="$missing ${tool#*:}"
 done
 if [ -n "$missing" ]; then
@@ -87,7 +89,10 @@ if [ -n "$deb" ] && [ -f "$deb" ]; then
 	echo "== $me: the package's files"
 	dpkg -c "$deb" | awk '{ print $6 }' | grep -v '/$'
 	echo "== $me: installed, used and purged in a guest kernel"
-	"$here/run-in-vm.sh" --mem 2048 --timeout 900 "$here/deb-guest.sh" "$deb" 2>&1 | tee "$work/guest.log"
+	"$here/../integration/helpers/busybox-rootfs.sh" "$work/rootfs" >/dev/null &&
+		tar --numeric-owner -C "$work/rootfs" -cf "$work/busybox.tar" .
+	"$here/run-in-vm.sh" --systemd --mem 3072 --timeout 900 "$here/deb-guest.sh" "$deb" \
+		"$src/README.md" "$work/busybox.tar" 2>&1 | tee "$work/guest.log"
 	line=$(grep -aE '^deb-guest: [0-9]+ passed, [0-9]+ failed$' "$work/guest.log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "$me: FAILED: the guest did not finish"

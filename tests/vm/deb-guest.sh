@@ -1,16 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Inside a guest kernel (check-deb.sh boots it with run-in-vm.sh): the Debian package installed
-# with dpkg as a user would, what it put where used from there (hardrun on PATH, its man pages,
-# its bash completion, the snippets naming /usr/sbin/hardrun, the demo from its examples), then
-# purged, leaving none of its files. The guest's root is an overlay: the host is not touched.
+# Inside a guest kernel booted with systemd (check-deb.sh boots it with run-in-vm.sh --systemd):
+# the Debian package installed and Docker made to use it by the README's own lines (its block
+# after "<!-- check-deb: docker -->", run as they are but for the package's path and
+# `--network none`), a Docker container seen in hardrun's state, what the package put where
+# used from there (hardrun on PATH, its man pages, its bash completion, the snippets naming
+# /usr/sbin/hardrun, the demo from its examples), then purged, leaving none of its files. The
+# guest's root is an overlay: the host is not touched.
 #
-#   tests/vm/deb-guest.sh PACKAGE.deb
+#   tests/vm/deb-guest.sh PACKAGE.deb README.md BUSYBOX.tar
 #
 # Ends with "deb-guest: N passed, N failed".
 set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-deb=${1:?usage: deb-guest.sh PACKAGE.deb}
+deb=${1:?usage: deb-guest.sh PACKAGE.deb README.md BUSYBOX.tar}
+readme=${2:?usage: deb-guest.sh PACKAGE.deb README.md BUSYBOX.tar}
+busybox_tar=${3:?usage: deb-guest.sh PACKAGE.deb README.md BUSYBOX.tar}
 passed=0
 failed=0
 
@@ -28,6 +33,84 @@ check() {
 	fi
 }
 
+# readme_block NAME: the sh block after "<!-- check-deb: NAME -->" in the README.
+readme_block() {
+	awk -v m="<!-- check-deb: $1 -->" '$0 == m { f = 1; next }
+		f && /^```sh$/ { b = 1; next } b && /^```$/ { exit } b { print }' "$readme"
+}
+
+# The README's Docker block. Docker in this guest: no network, vfs storage on the overlay root
+# (the settings the README's merge keeps); the image busybox is imported from a tarball.
+readme_docker() {
+	local block out
+	block=$(readme_block docker)
+	grep -q '^apt-get install ./hardrun_.*\.deb$' <<<"$block" || { echo "no Docker block in $readme:"; echo "$block"; return 1; }
+	grep -q '^docker run ' <<<"$block" || { echo "no docker run in the block"; return 1; }
+	block=$(sed -e "s|^apt-get install ./hardrun_.*\.deb\$|apt-get install -y $deb|" \
+		-e "s|^docker run |docker import $busybox_tar busybox \&\& docker run --network none |" <<<"$block")
+	mkdir -p /etc/docker
+	echo '{"iptables": false, "bridge": "none", "storage-driver": "vfs"}' >/etc/docker/daemon.json
+	echo "$block"
+	out=$(bash -ec "$block" 2>&1) || { echo "$out"; return 1; }
+	echo "$out" | tail -n 3
+	grep -q '^uid=0(root) gid=0(root)' <<<"$out" || return 1
+	docker info --format '{{json .Runtimes}}' | grep -q '"hardrun":{"path":"/usr/sbin/hardrun"}'
+}
+# A container Docker runs with --runtime hardrun is in hardrun's state (containerd's runc shim
+# passes Docker's --root /run/docker/runtime-runc/moby).
+docker_through_hardrun() {
+	local id status
+	id=$(docker run -d --network none --runtime hardrun busybox sleep 1000) || return 1
+	status=$(hardrun --root /run/docker/runtime-runc/moby state "$id" | sed -n 's/.*"status": "\(.*\)".*/\1/p')
+	docker rm -f "$id" >/dev/null
+	[ "$status" = running ] || { echo "hardrun's state of $id: '$status'"; return 1; }
+}
+# The README's Podman block, after the Docker one (the package installed). Podman in this
+# guest: vfs storage (storage.conf), no network; busybox imported from the tarball.
+readme_podman() {
+	local block out
+	block=$(readme_block podman)
+	grep -q '^podman run ' <<<"$block" || { echo "no podman run in the README's Podman block:"; echo "$block"; return 1; }
+	# shellcheck disable=SC2001 # anchored at the start of a line
+	block=$(sed -e "s|^podman run |podman import $busybox_tar busybox \&\& podman run --network none |" <<<"$block")
+	printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n' \
+		>/etc/containers/storage.conf
+	echo "$block"
+	out=$(bash -ec "$block" 2>&1) || { echo "$out"; return 1; }
+	echo "$out" | tail -n 3
+	grep -q '^uid=0(root) gid=0(root)' <<<"$out" || return 1
+	[ "$(podman info --format '{{.Host.OCIRuntime.Path}}')" = /usr/sbin/hardrun ]
+}
+# The README's containerd block, after the Docker one (busybox in Docker's images): the pull
+# becomes an import of Docker's copy, and ctr uses the native snapshotter (overlayfs cannot
+# stack on the guest's overlay root); the CRI plugin must have taken the snippet, and the
+# container runs through hardrun (its state under the runc shim's root for ctr's namespace).
+readme_containerd() {
+	local block out status
+	block=$(readme_block containerd)
+	if ! grep -q '^ctr image pull ' <<<"$block" || ! grep -q '^ctr run ' <<<"$block"; then
+		echo "no ctr image pull and ctr run in the README's containerd block:"
+		echo "$block"
+		return 1
+	fi
+	# shellcheck disable=SC2001 # anchored at the start of a line
+	block=$(sed -e 's|^ctr image pull .*$|docker save busybox \| ctr image import --snapshotter native -|' \
+		-e 's|^ctr run |ctr run --snapshotter native |' <<<"$block")
+	echo "$block"
+	out=$(bash -ec "$block" 2>&1) || { echo "$out"; return 1; }
+	echo "$out" | tail -n 3
+	grep -q '^uid=0(root) gid=0(root)' <<<"$out" || return 1
+	ctr plugins ls | grep -qE '^io\.containerd\.grpc\.v1[[:space:]]+cri[[:space:]].*[[:space:]]ok' ||
+		{ echo "the CRI plugin did not take the snippet: $(ctr plugins ls | grep cri)"; return 1; }
+	ctr run -d --snapshotter native --runc-binary /usr/sbin/hardrun docker.io/library/busybox:latest \
+		hr-ctr sleep 1000 || return 1
+	status=$(hardrun --root /run/containerd/runc/default state hr-ctr | sed -n 's/.*"status": "\(.*\)".*/\1/p')
+	ctr task kill -s KILL hr-ctr >/dev/null 2>&1
+	sleep 1
+	ctr task delete hr-ctr >/dev/null 2>&1
+	ctr container delete hr-ctr >/dev/null 2>&1
+	[ "$status" = running ] || { echo "hardrun's state of hr-ctr: '$status'"; return 1; }
+}
 version_line() { [ "$(command -v hardrun)" = /usr/sbin/hardrun ] && hardrun --version | grep -q '^hardrun version '; }
 man_pages() { man -w hardrun && man -w hardrun-checkpoint && man -w 5 hardrun-config; }
 bash_completion() {
@@ -61,7 +144,10 @@ purged() {
 	done
 }
 
-check "dpkg -i installs the package" dpkg -i "$deb"
+check "the README's Docker steps: the package installed, docker run --runtime hardrun works" readme_docker
+check "a container of docker run --runtime hardrun is in hardrun's state, running" docker_through_hardrun
+check "the README's Podman steps: podman runs its containers with the package's hardrun" readme_podman
+check "the README's containerd steps: the CRI handler taken, ctr runs through hardrun" readme_containerd
 check "hardrun on PATH is /usr/sbin/hardrun and says its version" version_line
 check "the man pages (hardrun, hardrun-checkpoint, hardrun-config(5))" man_pages
 check "the bash completion loads and completes" bash_completion
