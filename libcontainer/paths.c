@@ -278,6 +278,22 @@ int hr_path_bundle_rootfs(const char *bundle, const char *root_path, char *out, 
 	return 0;
 }
 
+ssize_t hr_path_read_small(const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, size - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 int hr_path_open_procfs_write(const char *path, struct hr_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);

@@ -65,6 +65,12 @@ void hr_path_split(struct hr_arena *arena, const char *rel, char **parent, char 
 int hr_path_open_procfs_write(const char *path, struct hr_err *err);
 
 /*
+ * Reads a small file (a /proc one) into buf, NUL-terminated: the length read, or -1 (errno
+ * set). No allocation, so a container's child may call it after clone.
+ */
+ssize_t hr_path_read_small(const char *path, char *buf, size_t size);
+
+/*
  * The host path of a bundle's root.path (relative ones joined to the bundle directory), with
  * every symlink resolved, into out (PATH_MAX bytes).
  */

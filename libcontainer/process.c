@@ -410,17 +410,10 @@ int hr_process_apply_labels(const struct hr_process_plan *plan, struct hr_err *e
 /* True when this user namespace forbids setgroups(2) ("deny" in /proc/self/setgroups). */
 static bool setgroups_denied(void)
 {
-	_cleanup_close_ int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
 	char buf[16];
-	ssize_t n;
 
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return strncmp(buf, "deny", 4) == 0;
+	return hr_path_read_small("/proc/self/setgroups", buf, sizeof(buf)) > 0 &&
+	       strncmp(buf, "deny", 4) == 0;
 }
 
 void hr_process_plan_keep_groups(struct hr_process_plan *plan)
