@@ -33,27 +33,40 @@ check() {
 	fi
 }
 
-# readme_block NAME: the sh block after "<!-- check-deb: NAME -->" in the README.
-readme_block() {
-	awk -v m="<!-- check-deb: $1 -->" '$0 == m { f = 1; next }
-		f && /^```sh$/ { b = 1; next } b && /^```$/ { exit } b { print }' "$readme"
+# run_readme_block NAME REQUIRED SED-EXPRESSION...: the sh block after "<!-- check-deb: NAME -->"
+# in the README, which must have a line matching REQUIRED (a grep -E pattern), adapted to this
+# guest by the sed expressions (each anchored at a line's start), shown, then run with bash -e;
+# what one of its commands, `id`, printed must be root's.
+run_readme_block() {
+	local name=$1 required=$2 block out expr
+	local -a seds=()
+	shift 2
+	block=$(awk -v m="<!-- check-deb: $name -->" '$0 == m { f = 1; next }
+		f && /^```sh$/ { b = 1; next } b && /^```$/ { exit } b { print }' "$readme")
+	grep -qE "$required" <<<"$block" || { echo "no line /$required/ in the README's $name block:"; echo "$block"; return 1; }
+	for expr in "$@"; do
+		seds+=(-e "$expr")
+	done
+	block=$(sed "${seds[@]}" <<<"$block")
+	echo "$block"
+	out=$(bash -ec "$block" 2>&1) || { echo "$out"; return 1; }
+	echo "$out" | tail -n 3
+	grep -q '^uid=0(root) gid=0(root)' <<<"$out" || { echo "no uid=0(root) from the block's id"; return 1; }
+}
+
+# state_of ROOT ID: the status hardrun's state of ID under ROOT says.
+state_of() {
+	hardrun --root "$1" state "$2" | sed -n 's/.*"status": "\(.*\)".*/\1/p'
 }
 
 # The README's Docker block. Docker in this guest: no network, vfs storage on the overlay root
 # (the settings the README's merge keeps); the image busybox is imported from a tarball.
 readme_docker() {
-	local block out
-	block=$(readme_block docker)
-	grep -q '^apt-get install ./hardrun_.*\.deb$' <<<"$block" || { echo "no Docker block in $readme:"; echo "$block"; return 1; }
-	grep -q '^docker run ' <<<"$block" || { echo "no docker run in the block"; return 1; }
-	block=$(sed -e "s|^apt-get install ./hardrun_.*\.deb\$|apt-get install -y $deb|" \
-		-e "s|^docker run |docker import $busybox_tar busybox \&\& docker run --network none |" <<<"$block")
 	mkdir -p /etc/docker
 	echo '{"iptables": false, "bridge": "none", "storage-driver": "vfs"}' >/etc/docker/daemon.json
-	echo "$block"
-	out=$(bash -ec "$block" 2>&1) || { echo "$out"; return 1; }
-	echo "$out" | tail -n 3
-	grep -q '^uid=0(root) gid=0(root)' <<<"$out" || return 1
+	run_readme_block docker '^apt-get install ./hardrun_.*\.deb$' \
+		"s|^apt-get install ./hardrun_.*\.deb\$|apt-get install -y $deb|" \
+		"s|^docker run |docker import $busybox_tar busybox \&\& docker run --network none |" || return 1
 	docker info --format '{{json .Runtimes}}' | grep -q '"hardrun":{"path":"/usr/sbin/hardrun"}'
 }
 # A container Docker runs with --runtime hardrun is in hardrun's state (containerd's runc shim
@@ -61,24 +74,17 @@ readme_docker() {
 docker_through_hardrun() {
 	local id status
 	id=$(docker run -d --network none --runtime hardrun busybox sleep 1000) || return 1
-	status=$(hardrun --root /run/docker/runtime-runc/moby state "$id" | sed -n 's/.*"status": "\(.*\)".*/\1/p')
+	status=$(state_of /run/docker/runtime-runc/moby "$id")
 	docker rm -f "$id" >/dev/null
 	[ "$status" = running ] || { echo "hardrun's state of $id: '$status'"; return 1; }
 }
 # The README's Podman block, after the Docker one (the package installed). Podman in this
 # guest: vfs storage (storage.conf), no network; busybox imported from the tarball.
 readme_podman() {
-	local block out
-	block=$(readme_block podman)
-	grep -q '^podman run ' <<<"$block" || { echo "no podman run in the README's Podman block:"; echo "$block"; return 1; }
-	# shellcheck disable=SC2001 # anchored at the start of a line
-	block=$(sed -e "s|^podman run |podman import $busybox_tar busybox \&\& podman run --network none |" <<<"$block")
 	printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n' \
 		>/etc/containers/storage.conf
-	echo "$block"
-	out=$(bash -ec "$block" 2>&1) || { echo "$out"; return 1; }
-	echo "$out" | tail -n 3
-	grep -q '^uid=0(root) gid=0(root)' <<<"$out" || return 1
+	run_readme_block podman '^podman run ' \
+		"s|^podman run |podman import $busybox_tar busybox \&\& podman run --network none |" || return 1
 	[ "$(podman info --format '{{.Host.OCIRuntime.Path}}')" = /usr/sbin/hardrun ]
 }
 # The README's containerd block, after the Docker one (busybox in Docker's images): the pull
@@ -86,25 +92,15 @@ readme_podman() {
 # stack on the guest's overlay root); the CRI plugin must have taken the snippet, and the
 # container runs through hardrun (its state under the runc shim's root for ctr's namespace).
 readme_containerd() {
-	local block out status
-	block=$(readme_block containerd)
-	if ! grep -q '^ctr image pull ' <<<"$block" || ! grep -q '^ctr run ' <<<"$block"; then
-		echo "no ctr image pull and ctr run in the README's containerd block:"
-		echo "$block"
-		return 1
-	fi
-	# shellcheck disable=SC2001 # anchored at the start of a line
-	block=$(sed -e 's|^ctr image pull .*$|docker save busybox \| ctr image import --snapshotter native -|' \
-		-e 's|^ctr run |ctr run --snapshotter native |' <<<"$block")
-	echo "$block"
-	out=$(bash -ec "$block" 2>&1) || { echo "$out"; return 1; }
-	echo "$out" | tail -n 3
-	grep -q '^uid=0(root) gid=0(root)' <<<"$out" || return 1
+	local status
+	run_readme_block containerd '^ctr run ' \
+		's|^ctr image pull .*$|docker save busybox \| ctr image import --snapshotter native -|' \
+		's|^ctr run |ctr run --snapshotter native |' || return 1
 	ctr plugins ls | grep -qE '^io\.containerd\.grpc\.v1[[:space:]]+cri[[:space:]].*[[:space:]]ok' ||
 		{ echo "the CRI plugin did not take the snippet: $(ctr plugins ls | grep cri)"; return 1; }
 	ctr run -d --snapshotter native --runc-binary /usr/sbin/hardrun docker.io/library/busybox:latest \
 		hr-ctr sleep 1000 || return 1
-	status=$(hardrun --root /run/containerd/runc/default state hr-ctr | sed -n 's/.*"status": "\(.*\)".*/\1/p')
+	status=$(state_of /run/containerd/runc/default hr-ctr)
 	ctr task kill -s KILL hr-ctr >/dev/null 2>&1
 	sleep 1
 	ctr task delete hr-ctr >/dev/null 2>&1

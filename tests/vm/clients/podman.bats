@@ -172,10 +172,11 @@ $(find /var/lib/containers/storage -name dump.log -o -name restore.log | while r
 	done)"
 }
 
-# run_counter NAME [NETWORK-OPTION]: the counter in container NAME (default --network none)
+# run_counter NAME [RUN-OPTION...]: the counter in container NAME, run with the options given
+# (default --network none)
 run_counter() {
 	local net=("${NET[@]}")
-	[ $# -lt 2 ] || net=("$2")
+	[ $# -lt 2 ] || net=("${@:2}")
 	t podman --runtime "$HARDRUN" --cgroup-manager cgroupfs --events-backend file \
 		--storage-driver vfs run -d --name "$1" "${net[@]}" bb:1 sh -c "$COUNTER" \
 		>"$HR_TMP/run-$1.log" 2>&1 || fail "podman run $1: $(cat "$HR_TMP/run-$1.log")"
@@ -306,9 +307,7 @@ assert_restored() {
 # A network namespace joined by path (what Podman's own networks give the runtime): criu's
 # external one, the restored counter is in it again.
 @test "podman container checkpoint / restore of a container with a terminal (-t): a new terminal, the counter goes on" {
-	t podman --runtime "$HARDRUN" --cgroup-manager cgroupfs --events-backend file \
-		--storage-driver vfs run -d -t --name ck5 "${NET[@]}" bb:1 sh -c "$COUNTER" \
-		>"$HR_TMP/run-ck5.log" 2>&1 || fail "podman run -t ck5: $(cat "$HR_TMP/run-ck5.log")"
+	run_counter ck5 "${NET[@]}" -t
 	wait_count_above ck5 5
 	local fields saved
 	fields=$(init_fields ck5)
