@@ -151,25 +151,35 @@ static int collect_pids(pid_t init, pid_t **pids, size_t *n, struct hr_err *err)
 	return 0;
 }
 
+int hr_container_pids_opened(const struct hr_opened *opened, pid_t **pids, size_t *n,
+			     struct hr_err *err)
+{
+	struct hr_cgroup_handle cg = hr_state_cgroup(&opened->state);
+	int r = 0;
+
+	*pids = NULL;
+	*n = 0;
+	if (cg.manager != HR_CGROUP_DISABLED) {
+		r = hr_cgroup_pids(&cg, pids, n, err);
+		if (r < 0 && err->errnum == ENOENT && opened->status == HR_STATUS_STOPPED)
+			r = 0;
+	} else if (opened->status != HR_STATUS_STOPPED) {
+		r = collect_pids(opened->state.pid, pids, n, err);
+	}
+	return r;
+}
+
 int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
 		      struct hr_err *err)
 {
 	struct hr_opened opened;
-	struct hr_cgroup_handle cg;
-	int r = 0;
+	int r;
 
 	*pids = NULL;
 	*n = 0;
 	if (hr_container_open(ctx, id, &opened, err) < 0)
 		return -1;
-	cg = hr_state_cgroup(&opened.state);
-	if (cg.manager != HR_CGROUP_DISABLED) {
-		r = hr_cgroup_pids(&cg, pids, n, err);
-		if (r < 0 && err->errnum == ENOENT && opened.status == HR_STATUS_STOPPED)
-			r = 0;
-	} else if (opened.status != HR_STATUS_STOPPED) {
-		r = collect_pids(opened.state.pid, pids, n, err);
-	}
+	r = hr_container_pids_opened(&opened, pids, n, err);
 	hr_container_close(&opened);
 	return r;
 }

@@ -35,6 +35,9 @@ int hr_container_delete_opened(struct hr_opened *opened, bool force, struct hr_e
 /* Host pids of the container's processes; caller frees *pids. */
 int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
 		      struct hr_err *err);
+/* The same for a container the caller opened (and holds locked). */
+int hr_container_pids_opened(const struct hr_opened *opened, pid_t **pids, size_t *n,
+			     struct hr_err *err);
 
 /* Signal names with or without SIG, and numbers: "TERM", "SIGKILL", "9". */
 int hr_signal_parse(const char *name, int *signal);

@@ -63,6 +63,7 @@ int hr_parse_no_options(const struct hr_command *cmd, int argc, char **argv, int
 HR_DECLARE_COMMAND(hr_cmd_spec);
 HR_DECLARE_COMMAND(hr_cmd_validate);
 HR_DECLARE_COMMAND(hr_cmd_audit);
+HR_DECLARE_COMMAND(hr_cmd_verify);
 HR_DECLARE_COMMAND(hr_cmd_features);
 HR_DECLARE_COMMAND(hr_cmd_create);
 HR_DECLARE_COMMAND(hr_cmd_start);

@@ -14,10 +14,11 @@
 #include "libcontainer/version.h"
 
 const struct hr_command *const hr_commands[] = {
-    &hr_cmd_create, &hr_cmd_start,    &hr_cmd_run,	  &hr_cmd_state,   &hr_cmd_kill,
-    &hr_cmd_delete, &hr_cmd_list,     &hr_cmd_ps,	  &hr_cmd_exec,	   &hr_cmd_pause,
-    &hr_cmd_resume, &hr_cmd_update,   &hr_cmd_events,	  &hr_cmd_spec,	   &hr_cmd_validate,
-    &hr_cmd_audit,  &hr_cmd_features, &hr_cmd_checkpoint, &hr_cmd_restore, NULL,
+    &hr_cmd_create, &hr_cmd_start,  &hr_cmd_run,      &hr_cmd_state,	  &hr_cmd_kill,
+    &hr_cmd_delete, &hr_cmd_list,   &hr_cmd_ps,	      &hr_cmd_exec,	  &hr_cmd_pause,
+    &hr_cmd_resume, &hr_cmd_update, &hr_cmd_events,   &hr_cmd_spec,	  &hr_cmd_validate,
+    &hr_cmd_audit,  &hr_cmd_verify, &hr_cmd_features, &hr_cmd_checkpoint, &hr_cmd_restore,
+    NULL,
 };
 
 static const char global_usage[] =

@@ -268,6 +268,39 @@ assert_file() { # assert_file FILE EXPECTED
 	assert_no_cgroup c1
 }
 
+@test "verify: the cgroup's limits pass, then an update drifts from the config and fails exactly that" {
+	# a second process, the init's child (not exec -d: its zombie would wait for the guest's
+	# PID 1 to reap it, and hold the pid namespace open)
+	bundle production -- sh -c 'sleep 1001 & exec sleep 1000'
+	hr_bg run -d c1
+	wait_for 50 procs_at_least c1 2 || fail "c1 has $(wc -l <$CG/c1/cgroup.procs) processes"
+	run -0 hr verify --profile production c1
+	assert_line_matches '^PASS +- +linux\.resources\.memory\.limit +config +observed 536870912; expected memory\.max 536870912$'
+	assert_line_matches '^PASS +- +linux\.resources\.cpu +config +observed 50000 100000; expected cpu\.max 50000 100000$'
+	assert_line_matches '^PASS +- +linux\.resources\.pids\.limit +config +observed 256; expected pids\.max 256$'
+	assert_line_matches '^PASS +- +linux\.resources\.memory\.limit +production CIS-5\.10 +observed 536870912; expected memory\.max at most 536870912$'
+	assert_line_matches '^PASS +- +linux\.resources\.cpu +production CIS-5\.11 +observed 50000 100000; expected cpu\.max at most 50000 100000$'
+	# both processes are in the container's cgroup
+	n=$(grep -cE '^PASS .* linux\.cgroupsPath +config +observed /c1; expected /c1 or below$' <<<"$output" || true)
+	[ "$n" = 2 ] || fail "$n processes in /c1"
+	run -0 hr verify --profile production c1
+	assert_line_matches '^[0-9]+ passed, 0 failed, 0 skipped$'
+	# an update the config does not know: exactly the memory check fails; 256M is still within
+	# the profile's 512M
+	run -0 hr update --memory 256M c1
+	run -1 hr verify --profile production c1
+	run -0 grep '^FAIL' <<<"$output"
+	[ "${#lines[@]}" -eq 1 ] || fail "expected one FAIL"
+	assert_line_matches '^FAIL +- +linux\.resources\.memory\.limit +config +observed 268435456; expected memory\.max 536870912$'
+	# beyond the profile's maxima: the guide's rules fail too
+	run -0 hr update --memory 1G --cpu-quota 100000 c1
+	run -1 hr verify --profile production c1
+	assert_line_matches '^FAIL +- +linux\.resources\.memory\.limit +production CIS-5\.10 +observed 1073741824; expected memory\.max at most 536870912$'
+	assert_line_matches '^FAIL +- +linux\.resources\.cpu +production CIS-5\.11 +observed 100000 100000; '
+	run -0 hr delete --force c1
+	assert_no_cgroup c1
+}
+
 @test "update: memory.checkBeforeUpdate refuses a limit below the current usage, and nothing changes" {
 	bundle production -- sleep 1000
 	hr_bg run -d c1

@@ -91,6 +91,21 @@ full_id() {
 	[ "$output" = 268435456 ] || fail "memory.max after the update: $output"
 }
 
+@test "hardrun verify: Docker's config of c1 holds while it runs, after docker update; not the production profile" {
+	id=$(full_id c1)
+	run -0 hr_moby verify "$id"
+	# Docker's mounts, masked paths and default capabilities, and the memory.max of the
+	# update (Docker's config sets no limit: any value passes)
+	assert_line_matches '^PASS +- +mounts\[/etc/hostname\] +config +observed '
+	assert_line_matches '^PASS +- +linux\.maskedPaths\[/proc/kcore\] +config '
+	assert_line_matches '^PASS +[0-9]+ +process\.capabilities\.bounding +config +observed [A-Z_, ]*CAP_NET_BIND_SERVICE'
+	assert_line_matches '^PASS +- +linux\.resources\.memory\.limit +config +observed 268435456; expected memory\.max any \(not in the config\)$'
+	assert_line_matches '^[0-9]+ passed, 0 failed, 0 skipped$'
+	run -1 hr_moby verify --profile production "$id"
+	assert_line_matches '^FAIL +[0-9]+ +process\.user +production CIS-4\.1 +observed uid 0, gid 0; '
+	assert_line_matches '^FAIL +- +root\.readonly +production CIS-5\.12 '
+}
+
 @test "docker stop: SIGTERM first, the container's handler runs and its status 0 comes back" {
 	start=$SECONDS
 	run -0 d stop -t 30 c1
@@ -133,6 +148,18 @@ full_id() {
 		--user 1001:1001 --memory 512m --cpus 0.5 --security-opt no-new-privileges \
 		--cap-drop ALL -v apptemp:/app/temp bb:1 sh -c "$PRODUCTION_PROBE"
 	assert_production
+}
+
+@test "hardrun verify: a production container Docker launched passes the production profile" {
+	d run -d --name cprod "${RT[@]}" --read-only --tmpfs /tmp:size=64m --tmpfs /var/tmp:size=64m \
+		--user 1001:1001 --memory 512m --cpus 0.5 --pids-limit 256 \
+		--security-opt no-new-privileges --cap-drop ALL -v apptemp:/app/temp bb:1 sleep 100000
+	run -0 hr_moby verify --profile production "$(full_id cprod)"
+	assert_line_matches '^PASS +[0-9]+ +process\.user +production CIS-4\.1 +observed uid 1001, gid 1001; '
+	assert_line_matches '^PASS +[0-9]+ +linux\.seccomp +production CIS-5\.21 +observed Seccomp 2; '
+	assert_line_matches '^PASS +- +linux\.resources\.memory\.limit +production CIS-5\.10 +observed 536870912; '
+	assert_line_matches '^[0-9]+ passed, 0 failed, 0 skipped$'
+	d rm -f cprod
 }
 
 @test "docker run of a missing binary: Docker's message and exit status 127 (from hardrun's JSON log)" {

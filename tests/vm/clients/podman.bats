@@ -85,6 +85,16 @@ full_id() {
 	[ "$output" = 268435456 ] || fail "memory.max after the update: $output"
 }
 
+@test "hardrun verify: Podman's config of c1 holds while it runs, after podman update; not the production profile" {
+	run -0 "$HARDRUN" verify "$(full_id c1)"
+	assert_line_matches '^PASS +- +root\.readonly +config +observed '
+	assert_line_matches '^PASS +[0-9]+ +linux\.seccomp +config +observed Seccomp 2'
+	assert_line_matches '^PASS +- +linux\.resources\.memory\.limit +config +observed 268435456; '
+	assert_line_matches '^[0-9]+ passed, 0 failed, 0 skipped$'
+	run -1 "$HARDRUN" verify --profile production "$(full_id c1)"
+	assert_line_matches '^FAIL +[0-9]+ +process\.user +production CIS-4\.1 +observed uid 0, gid 0; '
+}
+
 @test "podman stop: SIGTERM reaches the container, its status 0 comes back; rm leaves no state" {
 	id=$(full_id c1)
 	start=$SECONDS
