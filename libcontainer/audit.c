@@ -378,6 +378,38 @@ static void rule_inheritable_ambient(const struct hr_config *c, const struct hr_
 	passed(f, "both empty");
 }
 
+/*
+ * How strong a filter that denies by default is: an allowlist recorded from the workload
+ * (`run --seccomp-record`, put in by `spec --seccomp-from`, which names the file in an
+ * annotation) is least privilege, the strongest grade; any other allowlist is generic.
+ */
+static void seccomp_grade(const struct hr_config *c, const struct hr_seccomp *s,
+			  struct hr_audit_finding *f)
+{
+	const char *from = NULL;
+	size_t allowed = 0;
+	bool allowlist = true;
+
+	for (size_t i = 0; i < c->n_annotations; i++)
+		if (strcmp(c->annotations[i].key, HR_ANNOTATION_SECCOMP_FROM) == 0)
+			from = c->annotations[i].value;
+	for (size_t i = 0; i < s->n_syscalls; i++) {
+		allowlist = allowlist && s->syscalls[i].action == HR_SECCOMP_ALLOW &&
+			    s->syscalls[i].n_args == 0;
+		allowed += s->syscalls[i].action == HR_SECCOMP_ALLOW ? s->syscalls[i].n_names : 0;
+	}
+	if (from != NULL && allowlist)
+		passed(f,
+		       "defaultAction %s, %zu system calls recorded from the workload (%s): "
+		       "least privilege, the strongest grade",
+		       hr_seccomp_action_name(s->default_action), allowed, from);
+	else
+		passed(f,
+		       "defaultAction %s, a generic allowlist of %zu system calls (record the "
+		       "workload's: run --seccomp-record)",
+		       hr_seccomp_action_name(s->default_action), allowed);
+}
+
 static void rule_seccomp(const struct hr_config *c, const struct hr_audit_params *p,
 			 struct hr_audit_finding *f)
 {
@@ -394,7 +426,7 @@ static void rule_seccomp(const struct hr_config *c, const struct hr_audit_params
 		note(f, HR_AUDIT_FAIL, "linux.seccomp.defaultAction",
 		     "%s: system calls not listed are allowed",
 		     hr_seccomp_action_name(s->default_action));
-	passed(f, "defaultAction %s", hr_seccomp_action_name(s->default_action));
+	seccomp_grade(c, s, f);
 }
 
 /* CIS 5.1: where the host has AppArmor, the process has a profile. WARN, as defence in depth. */

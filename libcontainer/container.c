@@ -42,6 +42,7 @@
 #include "process_fds.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
+#include "seccomp_record.h"
 #include "spawn.h"
 #include "supervisor.h"
 #include "sync.h"
@@ -78,6 +79,8 @@ struct create_job {
 	int pidfd;
 	int pty_master;
 	pid_t pid;
+	struct hr_recorder recorder; /* --seccomp-record */
+	bool foreground;	     /* a foreground run waits for the recorder */
 };
 
 static void job_init(struct create_job *job, const struct hr_context *ctx,
@@ -89,6 +92,7 @@ static void job_init(struct create_job *job, const struct hr_context *ctx,
 	job->dir.fd = -1;
 	job->sync[0] = job->sync[1] = -1;
 	job->fifo_fd = job->state_fd = job->console_sock = job->pidfd = job->pty_master = -1;
+	job->recorder.ready[0] = job->recorder.ready[1] = -1;
 	for (int i = 0; i < HR_NS__COUNT; i++)
 		job->ns.join_fds[i] = -1;
 	hr_cgroup_init(&job->cgroup);
@@ -109,6 +113,12 @@ static void job_release(struct create_job *job, bool failed)
 			syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
 		waitpid(job->pid, NULL, 0);
 	}
+	/* the recorder of a container that never ran sees its pipe close and writes nothing */
+	if (failed && job->recorder.pid > 0) {
+		kill(job->recorder.pid, SIGKILL);
+		waitpid(job->recorder.pid, NULL, 0);
+	}
+	hr_recorder_close(&job->recorder);
 	if (failed)
 		hr_cgroup_remove_created(&job->cgroup);
 	hr_cgroup_close(&job->cgroup);
@@ -207,6 +217,8 @@ static int build_plans(struct create_job *job, struct hr_err *err)
 		return -1;
 	if (config->keep_original_groups)
 		hr_process_plan_keep_groups(job->process);
+	if (job->opts->seccomp_record != NULL)
+		hr_process_plan_hold_admin_for_filter(job->process);
 	if (linux_cfg != NULL && linux_cfg->seccomp != NULL) {
 		snprintf(cache, sizeof(cache), "%s/.seccomp-cache", job->ctx->root);
 		if (hr_seccomp_compile(linux_cfg->seccomp, cache, &job->arena, &job->seccomp, err) <
@@ -300,6 +312,8 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 	plan->state_fd = job->state_fd;
 	plan->join_pidfd = -1;
 	plan->join_root = -1;
+	plan->record = job->opts->seccomp_record ? hr_seccomp_record_program() : NULL;
+	plan->record_fd = job->recorder.ready[1];
 }
 
 static int spawn_init(struct create_job *job, struct hr_err *err)
@@ -325,7 +339,28 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 	job->pidfd = spawned.pidfd;
 	hr_cgroup_leave(&job->cgroup);
 	close_fd(&job->sync[1]);
+	if (r == 0 && job->opts->seccomp_record != NULL)
+		r = hr_recorder_start(&job->recorder, job->pid, job->pidfd, job->foreground, err);
+	/* the init holds the pipe's write end now: its end of file is the init's */
+	close_fd(&job->recorder.ready[1]);
 	return r;
+}
+
+/*
+ * --seccomp-record: the recording filter is a notifier of its own, so a config whose filter
+ * already has one (SCMP_ACT_NOTIFY, listenerPath) cannot be recorded.
+ */
+static int prepare_recorder(struct create_job *job, struct hr_err *err)
+{
+	const struct hr_linux *l = &job->config->linux_cfg;
+
+	if (job->opts->seccomp_record == NULL)
+		return 0;
+	if (job->config->has_linux && l->seccomp != NULL && l->seccomp->listener_path != NULL)
+		return hr_err_set(err, EINVAL,
+				  "--seccomp-record: linux.seccomp.listenerPath is set: the "
+				  "recording filter cannot share a process with another notifier");
+	return hr_recorder_prepare(&job->recorder, job->opts->seccomp_record, err);
 }
 
 /* The init's listener fd goes to listenerPath with the state "creating", as runc sends it. */
@@ -433,7 +468,7 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 	if (hr_process_hold_fd_slots(job->preserve_fds, &job->fd_slots, err) < 0)
 		return -1;
 	if (load_config(job, err) < 0 || hr_policy_apply(job->ctx, job->config, err) < 0 ||
-	    resolve_rootfs(job, err) < 0)
+	    resolve_rootfs(job, err) < 0 || prepare_recorder(job, err) < 0)
 		return -1;
 	if (hr_lsm_check(job->config->process.apparmor_profile, job->config->process.selinux_label,
 			 job->config->has_linux ? job->config->linux_cfg.mount_label : NULL,
@@ -465,6 +500,7 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 
 	job_init(&job, ctx, opts);
 	job.relay_pty = relay_pty;
+	job.foreground = created != NULL;
 	r = create_with_job(&job, err);
 	if (r < 0 && job.dir_created)
 		hr_err_prefix(err, "create container %s", opts->id);
@@ -472,6 +508,7 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 		created->pid = job.pid;
 		created->pidfd = job.pidfd;
 		created->pty_master = job.pty_master;
+		created->recorder = job.recorder;
 		job.pidfd = job.pty_master = -1;
 	}
 	if (r == 0) {
@@ -642,6 +679,7 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 {
 	struct hr_created created = {.pidfd = -1, .pty_master = -1};
 	struct hr_health_opts health_opts = {0};
+	struct hr_err rec_err;
 	struct hr_exec_probe *probe = NULL;
 	sigset_t old;
 	int sigfd, r;
@@ -698,7 +736,10 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 		struct hr_err del_err;
 
 		if (hr_container_delete(ctx, opts->create.id, true, &del_err) < 0 && r == 0)
-			return hr_err_set(err, del_err.errnum, "%s", del_err.msg);
+			r = hr_err_set(err, del_err.errnum, "%s", del_err.msg);
 	}
+	/* the profile is complete once the last process of the container is gone */
+	if (created.recorder.pid > 0 && hr_recorder_wait(&created.recorder, &rec_err) < 0 && r == 0)
+		r = hr_err_set(err, rec_err.errnum, "%s", rec_err.msg);
 	return r;
 }

@@ -12,6 +12,7 @@
 #include "context.h"
 #include "error.h"
 #include "health.h"
+#include "seccomp_record.h"
 #include "state.h"
 
 struct hr_create_opts {
@@ -23,13 +24,15 @@ struct hr_create_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	const char *seccomp_record; /* --seccomp-record FILE (seccomp_record.h), or NULL */
 };
 
 /* What `run` needs to supervise the container it created. */
 struct hr_created {
 	pid_t pid;
 	int pidfd;
-	int pty_master; /* -1 unless process.terminal and no console socket */
+	int pty_master;		     /* -1 unless process.terminal and no console socket */
+	struct hr_recorder recorder; /* with --seccomp-record: the recorder to wait for */
 };
 
 int hr_container_create(const struct hr_context *ctx, const struct hr_create_opts *opts,

@@ -150,6 +150,25 @@ static bool seccomp_before_ready(const struct hr_init_plan *plan)
 }
 
 /*
+ * The filters of the user program, right before execve: the config's (unless it went in before
+ * READY), then with --seccomp-record the recording one, once the recorder was told it is
+ * coming: from then on each system call waits for the recorder's answer. Its listener fd is
+ * close-on-exec: the recorder takes its own copy.
+ */
+static int install_filters(const struct hr_init_plan *plan, struct hr_err *err)
+{
+	int listener;
+
+	if (plan->record != NULL && write(plan->record_fd, "R", 1) != 1)
+		return hr_err_sys(err, "tell the seccomp recorder that its filter is coming");
+	if (!seccomp_before_ready(plan) && install_seccomp(plan, err) < 0)
+		return -1;
+	if (plan->record != NULL && hr_seccomp_install(plan->record, &listener, err) < 0)
+		return hr_err_prefix(err, "--seccomp-record");
+	return 0;
+}
+
+/*
  * process.execCPUAffinity is for an exec'd process only: the runtime-spec says it does not
  * apply to the container's init (the config's is the default of an exec without --process).
  */
@@ -193,7 +212,8 @@ static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *e
 {
 	/* the state memfd is closed with the rest unless startContainer hooks still need it */
 	int keep[] = {plan->sync_fd, plan->fifo_fd, own_fds,
-		      needs_state_after_ready(plan) ? plan->state_fd : -1};
+		      needs_state_after_ready(plan) ? plan->state_fd : -1,
+		      plan->record != NULL ? plan->record_fd : -1};
 
 	if (hr_process_apply_labels(plan->process, err) < 0)
 		return -1;
@@ -340,7 +360,7 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	}
 	if (needs_state_after_ready(plan))
 		close(plan->state_fd);
-	if (!seccomp_before_ready(plan) && install_seccomp(plan, &err) < 0)
+	if (install_filters(plan, &err) < 0)
 		goto fail;
 	hr_process_exec(plan->process, exe, &err);
 fail:

@@ -29,6 +29,10 @@ struct hr_init_plan {
 	const struct hr_rootfs_plan *rootfs; /* container only */
 	const struct hr_process_plan *process;
 	const struct hr_seccomp_program *seccomp; /* NULL without linux.seccomp */
+	/* --seccomp-record: the recording filter, installed after seccomp (seccomp_record.h),
+	 * and the pipe to the recorder; NULL and unused without it */
+	const struct hr_seccomp_program *record;
+	int record_fd;
 	bool no_new_privileges;
 	bool terminal;
 	uint32_t console_height, console_width;

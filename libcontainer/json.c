@@ -552,6 +552,32 @@ void hr_jgen_strv(yajl_gen g, const char *key, const char *const *values, size_t
 	yajl_gen_array_close(g);
 }
 
+void hr_jgen_value(yajl_gen g, yajl_val v)
+{
+	if (YAJL_IS_OBJECT(v)) {
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			hr_jgen_key(g, v->u.object.keys[i]);
+			hr_jgen_value(g, v->u.object.values[i]);
+		}
+		yajl_gen_map_close(g);
+	} else if (YAJL_IS_ARRAY(v)) {
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < v->u.array.len; i++)
+			hr_jgen_value(g, v->u.array.values[i]);
+		yajl_gen_array_close(g);
+	} else if (YAJL_IS_STRING(v)) {
+		hr_jgen_str(g, YAJL_GET_STRING(v));
+	} else if (YAJL_IS_NUMBER(v)) {
+		/* as written: no loss through a double */
+		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+		yajl_gen_bool(g, YAJL_IS_TRUE(v));
+	} else {
+		yajl_gen_null(g);
+	}
+}
+
 const char *hr_jgen_buf(yajl_gen g, size_t *len)
 {
 	const unsigned char *buf = NULL;

@@ -92,6 +92,8 @@ void hr_jgen_kv_i64(yajl_gen g, const char *key, int64_t value);
 void hr_jgen_kv_u64(yajl_gen g, const char *key, uint64_t value);
 void hr_jgen_u64(yajl_gen g, uint64_t value);
 void hr_jgen_strv(yajl_gen g, const char *key, const char *const *values, size_t n);
+/* A parsed document (or part of one) generated again, as a value. */
+void hr_jgen_value(yajl_gen g, yajl_val v);
 /* The generated text (owned by g). */
 const char *hr_jgen_buf(yajl_gen g, size_t *len);
 /* A NUL-terminated copy of the generated text, ending with a newline if asked; its length

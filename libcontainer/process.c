@@ -298,8 +298,8 @@ int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *
 	plan_caps(plan, proc);
 	warn_caps(plan);
 	plan->no_new_privileges = proc->no_new_privileges;
-	if (!plan->no_new_privileges && linux_cfg != NULL && linux_cfg->seccomp != NULL)
-		plan->held_until_exec = (UINT64_C(1) << CAP_SYS_ADMIN) & ~plan->caps.effective;
+	if (linux_cfg != NULL && linux_cfg->seccomp != NULL)
+		hr_process_plan_hold_admin_for_filter(plan);
 	plan->args = copy_strv(arena, proc->args, proc->n_args);
 	plan->n_args = proc->n_args;
 	plan_env(plan, proc, arena);
@@ -414,6 +414,12 @@ static bool setgroups_denied(void)
 
 	return hr_path_read_small("/proc/self/setgroups", buf, sizeof(buf)) > 0 &&
 	       strncmp(buf, "deny", 4) == 0;
+}
+
+void hr_process_plan_hold_admin_for_filter(struct hr_process_plan *plan)
+{
+	if (!plan->no_new_privileges)
+		plan->held_until_exec = (UINT64_C(1) << CAP_SYS_ADMIN) & ~plan->caps.effective;
 }
 
 void hr_process_plan_keep_groups(struct hr_process_plan *plan)

@@ -139,6 +139,9 @@ int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *
  * additionalGids are then not applied: warned about when there are some.
  */
 void hr_process_plan_keep_groups(struct hr_process_plan *plan);
+/* A filter goes in before execve (the config's, or --seccomp-record's): without no_new_privs,
+ * CAP_SYS_ADMIN is held until execve for it (see the order above). */
+void hr_process_plan_hold_admin_for_filter(struct hr_process_plan *plan);
 
 /*
  * Parent side, on the child's pid before it runs anything of the container: prlimit(2) every

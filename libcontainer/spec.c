@@ -196,6 +196,46 @@ void hr_spec_options_free(struct hr_spec_options *opts)
 	opts->volumes = NULL;
 	opts->n_volumes = 0;
 	hr_env_list_free(&opts->env);
+	yajl_tree_free(opts->seccomp_from);
+	opts->seccomp_from = NULL;
+	free(opts->seccomp_from_name);
+	opts->seccomp_from_name = NULL;
+}
+
+/* The largest --seccomp-from file: a profile naming every system call twice over. */
+#define SECCOMP_FROM_MAX (1024 * 1024)
+
+int hr_spec_set_seccomp_from(struct hr_spec_options *opts, const char *path, struct hr_err *err)
+{
+	static const char head[] = "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "
+				   "\"linux\": {\"seccomp\": ";
+	_cleanup_free_ char *data = NULL, *doc = NULL;
+	_cleanup_config_ struct hr_config *config = NULL;
+	struct hr_diags diags = {0};
+	const char *base = strrchr(path, '/');
+	size_t len;
+	int r = 0;
+
+	if (hr_read_file(path, SECCOMP_FROM_MAX, &data, &len, err) < 0)
+		return hr_err_prefix(err, "--seccomp-from");
+	/* checked where it will live: as linux.seccomp of a config */
+	doc = hr_xmalloc(sizeof(head) + len + 3);
+	memcpy(doc, head, sizeof(head) - 1);
+	memcpy(doc + sizeof(head) - 1, data, len);
+	memcpy(doc + sizeof(head) - 1 + len, "}}", 3);
+	config = hr_config_parse(doc, sizeof(head) - 1 + len + 2, path, &diags);
+	if (config != NULL && !(config->has_linux && config->linux_cfg.seccomp != NULL))
+		r = hr_err_set(err, EINVAL, "--seccomp-from %s: not a linux.seccomp object", path);
+	else if (config == NULL)
+		r = hr_diags_to_err(&diags, err);
+	if (r == 0) {
+		yajl_tree_free(opts->seccomp_from);
+		opts->seccomp_from = hr_json_parse(data, len, path, &diags);
+		free(opts->seccomp_from_name);
+		opts->seccomp_from_name = hr_xstrdup(base ? base + 1 : path);
+	}
+	hr_diags_free(&diags);
+	return r < 0 ? -1 : 0;
 }
 
 /* --- Option parsers ------------------------------------------------------------------------ */
@@ -714,16 +754,23 @@ static void gen_linux(yajl_gen g, const struct hr_spec_options *opts)
 	else
 		hr_jgen_strv(g, "maskedPaths", runc_masked, N(runc_masked));
 	hr_jgen_strv(g, "readonlyPaths", readonly_paths, N(readonly_paths));
-	if (hardened)
+	if (opts->seccomp_from != NULL) {
+		hr_jgen_key(g, "seccomp");
+		hr_jgen_value(g, opts->seccomp_from);
+	} else if (hardened) {
 		hr_spec_gen_seccomp(g);
+	}
 	yajl_gen_map_close(g);
 }
 
-static void gen_annotations(yajl_gen g, const struct profile *prof)
+static void gen_annotations(yajl_gen g, const struct profile *prof,
+			    const struct hr_spec_options *opts)
 {
 	hr_jgen_key(g, "annotations");
 	yajl_gen_map_open(g);
 	hr_jgen_kv_str(g, "org.hardrun.profile", prof->name);
+	if (opts->seccomp_from_name != NULL)
+		hr_jgen_kv_str(g, HR_ANNOTATION_SECCOMP_FROM, opts->seccomp_from_name);
 	if (prof->hardened) {
 		/* for engines and scripts that run health checks; hardrun itself ignores them */
 		hr_jgen_kv_str(g, "org.hardrun.health.interval", "30s");
@@ -791,7 +838,7 @@ int hr_spec_generate(const struct hr_spec_options *opts, const char *bundle_abs,
 	yajl_gen_map_close(g);
 	hr_jgen_kv_str(g, "hostname", opts->hostname ? opts->hostname : "hardrun");
 	gen_mounts(g, opts, app_temp);
-	gen_annotations(g, prof);
+	gen_annotations(g, prof, opts);
 	gen_linux(g, opts);
 	yajl_gen_map_close(g);
 	*out = hr_jgen_dup(g, false, len);

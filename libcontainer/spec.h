@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "config.h"
 #include "envfile.h"
@@ -69,6 +70,9 @@ struct hr_spec_options {
 	 * (hr_spec_host_defaults) */
 	const char *apparmor_profile;
 	bool force; /* replace an existing config.json */
+	/* --seccomp-from FILE: linux.seccomp from FILE instead of the profile's (owned) */
+	yajl_val seccomp_from;
+	char *seccomp_from_name; /* FILE's base name, in annotation org.hardrun.seccomp.from */
 	/* --rootless: a config an unprivileged caller (host_uid:host_gid) can run */
 	bool rootless;
 	uint32_t host_uid;
@@ -103,6 +107,16 @@ int hr_spec_parse_volume(const char *s, struct hr_spec_volume *out, struct hr_er
 void hr_spec_volume_free(struct hr_spec_volume *vol);
 /* 1 to 64 characters of [A-Za-z0-9.-], not starting or ending with '-' or '.'. */
 int hr_spec_check_hostname(const char *s, struct hr_err *err);
+
+/* The annotation naming the file --seccomp-from took linux.seccomp from (audit grades it). */
+#define HR_ANNOTATION_SECCOMP_FROM "org.hardrun.seccomp.from"
+
+/*
+ * --seccomp-from FILE: a linux.seccomp object (what `run --seccomp-record` writes, or any),
+ * checked as config.json's linux.seccomp is (every problem named by its JSON path), replaces
+ * the profile's seccomp (the minimal profile gets one).
+ */
+int hr_spec_set_seccomp_from(struct hr_spec_options *opts, const char *path, struct hr_err *err);
 
 /* Option helpers for the command line: parse and store (the message names the option). */
 int hr_spec_add_volume(struct hr_spec_options *opts, const char *arg, struct hr_err *err);

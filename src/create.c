@@ -22,12 +22,23 @@ static const char usage[] =
     "                           are skipped); with LISTEN_FDS=n in the environment (socket\n"
     "                           activation, LISTEN_PID unset or hardrun's), fds 3..n+2 go\n"
     "                           first with LISTEN_FDS=n LISTEN_PID=1, the N ones after them\n"
+    "      --seccomp-record FILE  record every system call the container's processes make;\n"
+    "                           when the last exits, write FILE: a linux.seccomp allowing\n"
+    "                           exactly those (others fail with EPERM), for spec\n"
+    "                           --seccomp-from. Slower: each call waits for the recorder\n"
     "  -h, --help               print this help\n"
     "\n"
     "With NOTIFY_SOCKET set, the process gets NOTIFY_SOCKET=/run/notify/notify.sock (a\n"
     "socket of the state directory, bound read-only); start (or run) forwards its READY=1.\n";
 
-enum { OPT_PID_FILE = 0x100, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE };
+enum {
+	OPT_PID_FILE = 0x100,
+	OPT_CONSOLE_SOCKET,
+	OPT_NO_PIVOT,
+	OPT_NO_NEW_KEYRING,
+	OPT_PRESERVE,
+	OPT_SECCOMP_RECORD,
+};
 
 const struct option hr_create_options[] = {
     {"bundle", required_argument, NULL, 'b'},
@@ -37,6 +48,7 @@ const struct option hr_create_options[] = {
     {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
     {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
     {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+    {"seccomp-record", required_argument, NULL, OPT_SECCOMP_RECORD},
     HR_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -71,6 +83,9 @@ int hr_parse_create_option(const struct hr_command *cmd, int c, struct hr_create
 			return hr_usage_error(cmd, "--preserve-fds: expected a number, got \"%s\"",
 					      optarg);
 		opts->preserve_fds = (int)n;
+		return 0;
+	case OPT_SECCOMP_RECORD:
+		opts->seccomp_record = optarg;
 		return 0;
 	default:
 		return -1;

@@ -35,6 +35,9 @@ static const char usage[] =
     "      --apparmor PROFILE\n"
     "                         process.apparmorProfile, \"\" for none (default: production\n"
     "                         names hardrun-default when AppArmor has it loaded here)\n"
+    "      --seccomp-from FILE\n"
+    "                         linux.seccomp from FILE (what run --seccomp-record wrote, or\n"
+    "                         any linux.seccomp object) instead of the profile's\n"
     "      --rootless         for an unprivileged caller: a user namespace mapping the\n"
     "                         process's user (0:0 unless --user) to yours, no resources\n"
     "                         (refuses -m, -c, --pids), /sys bound read-only, devpts\n"
@@ -53,6 +56,7 @@ enum {
 	OPT_ARGS,
 	OPT_APPARMOR,
 	OPT_ROOTLESS,
+	OPT_SECCOMP_FROM,
 };
 
 static const struct option opts_table[] = {
@@ -72,6 +76,7 @@ static const struct option opts_table[] = {
     {"apparmor", required_argument, NULL, OPT_APPARMOR},
     {"args", no_argument, NULL, OPT_ARGS},
     {"rootless", no_argument, NULL, OPT_ROOTLESS},
+    {"seccomp-from", required_argument, NULL, OPT_SECCOMP_FROM},
     HR_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -147,6 +152,9 @@ static int handle_option(struct cli *cli, int c, struct hr_err *err)
 	case OPT_APPARMOR:
 		o->apparmor_profile = optarg;
 		return -1;
+	case OPT_SECCOMP_FROM:
+		/* a file's problem is not a usage error: main prints it with its JSON path */
+		return hr_spec_set_seccomp_from(o, optarg, err) < 0 ? HR_EXIT_ERROR : -1;
 	case OPT_ROOTLESS:
 		hr_spec_set_rootless(o, (uint32_t)getuid(), (uint32_t)getgid());
 		return -1;

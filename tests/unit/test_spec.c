@@ -1149,3 +1149,66 @@ Test(spec_write, env_makes_config_private)
 	hr_spec_options_free(&opts);
 	remove_bundle(dir);
 }
+
+/* --- --seccomp-from ------------------------------------------------------------------------ */
+
+static void write_tmp(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+Test(spec_seccomp_from, replaces_the_profile_filter_as_written_and_names_the_file)
+{
+	char path[] = "/tmp/hr-seccomp-from-XXXXXX";
+	struct hr_spec_options opts;
+	struct hr_err err = {0};
+	_cleanup_free_ char *text = NULL;
+	yajl_val root, sc, names;
+
+	write_tmp(path, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1, "
+			"\"architectures\": [\"SCMP_ARCH_X86_64\"], \"syscalls\": [{\"names\": "
+			"[\"read\", \"write\", \"exit_group\"], \"action\": \"SCMP_ACT_ALLOW\"}]}");
+	hr_spec_options_init(&opts);
+	opts.profile = HR_PROFILE_PRODUCTION;
+	cr_assert_eq(hr_spec_set_seccomp_from(&opts, path, &err), 0, "%s", err.msg);
+	text = generate(&opts);
+	root = parse_tree(text);
+	sc = hr_json_member(hr_json_member(root, "linux"), "seccomp");
+	cr_assert_str_eq(YAJL_GET_STRING(hr_json_member(sc, "defaultAction")), "SCMP_ACT_ERRNO");
+	cr_assert_str_eq(YAJL_GET_NUMBER(hr_json_member(sc, "defaultErrnoRet")), "1");
+	names = hr_json_member(YAJL_GET_ARRAY(hr_json_member(sc, "syscalls"))->values[0], "names");
+	cr_assert_eq(YAJL_GET_ARRAY(names)->len, 3, "the profile's allowlist, not the file's");
+	cr_assert_str_eq(YAJL_GET_STRING(hr_json_member(hr_json_member(root, "annotations"),
+							HR_ANNOTATION_SECCOMP_FROM)),
+			 strrchr(path, '/') + 1);
+	yajl_tree_free(root);
+	hr_spec_options_free(&opts);
+	unlink(path);
+}
+
+Test(spec_seccomp_from, refuses_a_file_that_is_not_a_valid_linux_seccomp_by_path)
+{
+	char path[] = "/tmp/hr-seccomp-from-XXXXXX";
+	struct hr_spec_options opts;
+	struct hr_err err = {0};
+
+	hr_spec_options_init(&opts);
+	write_tmp(path, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+			"[\"read\"], \"action\": \"SCMP_ACT_NOPE\"}]}");
+	cr_assert_lt(hr_spec_set_seccomp_from(&opts, path, &err), 0);
+	cr_assert(strstr(err.msg, "linux.seccomp.syscalls[0].action") != NULL, "%s", err.msg);
+	cr_assert_null(opts.seccomp_from);
+	unlink(path);
+	strcpy(path, "/tmp/hr-seccomp-from-XXXXXX");
+	write_tmp(path, "[1, 2]");
+	cr_assert_lt(hr_spec_set_seccomp_from(&opts, path, &err), 0);
+	cr_assert(strstr(err.msg, "linux.seccomp") != NULL, "%s", err.msg);
+	unlink(path);
+	cr_assert_lt(hr_spec_set_seccomp_from(&opts, "/nonexistent/x.json", &err), 0);
+	cr_assert(strstr(err.msg, "/nonexistent/x.json") != NULL, "%s", err.msg);
+	hr_spec_options_free(&opts);
+}
