@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -188,22 +187,24 @@ static int open_proc_dir(struct hr_proc_view *view, struct hr_err *err)
 
 int hr_proc_view_open(pid_t pid, uint64_t start_time, struct hr_proc_view *view, struct hr_err *err)
 {
+	uint64_t started;
 	int r;
 
 	memset(view, 0, sizeof(*view));
 	view->pid = pid;
 	view->procfd = -1;
-	view->pidfd = -1;
-	if (start_time != 0)
-		r = hr_pidfd_open_verified(pid, start_time, &view->pidfd, err);
-	else if ((view->pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
-		r = errno == ESRCH ? -ESRCH : hr_err_sys(err, "pidfd_open(%d)", (int)pid);
-	else
-		r = 0;
-	/* the directory opened after the pidfd: if the pid was reused in between, the pidfd's
-	 * process is dead and hr_proc_view_alive says so */
-	if (r == 0)
-		r = open_proc_dir(view, err);
+	r = open_proc_dir(view, err);
+	/* the directory is bound to the process it was opened for, not to the number: once the
+	 * start time read through it matches, a reused pid can never be read through it */
+	if (r == 0 && start_time != 0) {
+		r = hr_proc_start_time_at(view->procfd, "stat", &started, NULL);
+		if (r == 0 && started != start_time)
+			r = -ESRCH;
+		else if (r < 0 && r != -ESRCH && r != -ENOENT)
+			r = hr_err_set(err, -r, "read /proc/%d/stat", (int)pid);
+		else if (r < 0)
+			r = -ESRCH;
+	}
 	if (r == 0)
 		r = read_status(view, err);
 	if (r == 0)
@@ -219,16 +220,15 @@ int hr_proc_view_open(pid_t pid, uint64_t start_time, struct hr_proc_view *view,
 
 bool hr_proc_view_alive(const struct hr_proc_view *view)
 {
-	return view->pidfd >= 0 && syscall(SYS_pidfd_send_signal, view->pidfd, 0, NULL, 0) == 0;
+	/* once the process is reaped, nothing under its directory can be looked up any more */
+	return view->procfd >= 0 && faccessat(view->procfd, "stat", F_OK, 0) == 0;
 }
 
 void hr_proc_view_close(struct hr_proc_view *view)
 {
 	if (view->procfd >= 0)
 		close(view->procfd);
-	if (view->pidfd >= 0)
-		close(view->pidfd);
-	view->procfd = view->pidfd = -1;
+	view->procfd = -1;
 }
 
 ino_t hr_proc_own_ns(enum hr_ns_type type)

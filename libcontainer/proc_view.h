@@ -5,8 +5,10 @@
 /*
  * What the kernel reports about a process, read from the host's side (proc_view.c): its
  * /proc/PID directory opened once and checked to be a procfs, the files under it read relative
- * to that directory, and the process held by a pidfd so that a pid reused while reading is
- * noticed. Nothing here enters the process's namespaces or opens a path the process can
+ * to that directory. The kernel binds that directory to the process it was opened for, not to
+ * the number: a pid reused while reading is never read through it, and once the process is
+ * reaped nothing under it resolves (the same guarantee as a pidfd, which valgrind 3.19 cannot
+ * run). Nothing here enters the process's namespaces or opens a path the process can
  * redirect: `hardrun verify` believes only the kernel.
  */
 #include <stdbool.h>
@@ -23,8 +25,7 @@
 
 struct hr_proc_view {
 	pid_t pid;
-	int procfd; /* /proc/PID, O_DIRECTORY */
-	int pidfd;
+	int procfd;   /* /proc/PID, O_DIRECTORY: the handle on the process */
 	uid_t uid[4]; /* real, effective, saved, filesystem: as the caller's user namespace sees */
 	gid_t gid[4];
 	gid_t groups[HR_PROC_VIEW_GROUPS];
@@ -38,7 +39,7 @@ struct hr_proc_view {
 };
 
 /*
- * Opens pid's /proc directory and pidfd (start_time, when not 0, must match: see
+ * Opens pid's /proc directory (start_time, when not 0, must match: see
  * hr_proc_start_time) and reads status, ns/ and cgroup. -ESRCH when the process is gone (or is
  * not the one started at start_time), -1 with err otherwise.
  */

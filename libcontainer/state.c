@@ -401,19 +401,19 @@ int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
 	return 0;
 }
 
-int hr_proc_start_time(pid_t pid, uint64_t *start_time, char *proc_state)
+int hr_proc_start_time_at(int dirfd, const char *name, uint64_t *start_time, char *proc_state)
 {
-	char path[64], buf[1024];
-	_cleanup_close_ int fd = -1;
+	char buf[1024];
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t n;
 	char *p;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
+	if (n < 0)
+		return -errno;
+	if (n == 0)
 		return -EIO;
 	buf[n] = '\0';
 	/* the command name may contain spaces and parentheses: fields start after the last ')' */
@@ -431,6 +431,14 @@ int hr_proc_start_time(pid_t pid, uint64_t *start_time, char *proc_state)
 	}
 	*start_time = strtoull(p, NULL, 10);
 	return 0;
+}
+
+int hr_proc_start_time(pid_t pid, uint64_t *start_time, char *proc_state)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	return hr_proc_start_time_at(AT_FDCWD, path, start_time, proc_state);
 }
 
 int hr_pidfd_open_verified(pid_t pid, uint64_t start_time, int *pidfd, struct hr_err *err)

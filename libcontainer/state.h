@@ -105,6 +105,8 @@ int hr_state_foreach(const char *root,
 
 /* Process identity, to never act on a process that reused a container's pid. */
 int hr_proc_start_time(pid_t pid, uint64_t *start_time, char *proc_state);
+/* The same from a stat file opened at dirfd (a /proc/PID directory held open: "stat"). */
+int hr_proc_start_time_at(int dirfd, const char *name, uint64_t *start_time, char *proc_state);
 /*
  * The init's pid and start time, in a small file of their own beside state.json (init.pid),
  * written as soon as the init exists: what delete --force goes by when the state cannot be

@@ -87,7 +87,7 @@ static int gather(struct verify_job *job, const struct hr_opened *opened, struct
 				  "can be verified",
 				  opened->state.id, hr_status_name(opened->status));
 	job->views = hr_xcalloc(1, sizeof(*job->views));
-	job->views[0].procfd = job->views[0].pidfd = -1;
+	job->views[0].procfd = -1;
 	if (open_views(job, opened, err) < 0 ||
 	    hr_proc_mountinfo(&job->views[0], &job->arena, &job->mounts, &job->n_mounts, err) < 0 ||
 	    open_cgroup(job, err) < 0)
