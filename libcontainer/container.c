@@ -339,6 +339,7 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 	job->pidfd = spawned.pidfd;
 	hr_cgroup_leave(&job->cgroup);
 	close_fd(&job->sync[1]);
+	job->recorder.own_pid_ns = (job->ns.clone_flags & CLONE_NEWPID) != 0;
 	if (r == 0 && job->opts->seccomp_record != NULL)
 		r = hr_recorder_start(&job->recorder, job->pid, job->pidfd, job->foreground, err);
 	/* the init holds the pipe's write end now: its end of file is the init's */

@@ -120,35 +120,52 @@ static void note_call(struct recording *r, uint32_t arch, int nr)
 		r->calls[r->n++] = (struct call){arch, nr};
 }
 
-/* Answers every notification with "continue" until no process uses the filter. */
-static int record(int listener, struct recording *r)
+/* Notes one notification and lets the call go on; ENOENT: its caller died meanwhile. */
+static int answer(int listener, struct recording *r)
 {
-	struct pollfd pfd = {.fd = listener, .events = POLLIN};
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+		return errno == EINTR || errno == ENOENT ? 0 : -1;
+	r->notifications++;
+	note_call(r, req.data.arch, req.data.nr);
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+/*
+ * Answers every notification with "continue" until no process uses the filter (POLLHUP). The
+ * kernel releases a filter only when its last user is reaped, and a detached container's init
+ * is reaped by whoever adopted it, maybe never: with a PID namespace of its own, the init's
+ * exit is the end (the kernel has killed and reaped every other process of the namespace
+ * before the init's pidfd reports it), and what is still queued is read first.
+ */
+static int record(int listener, int pidfd, struct recording *r)
+{
+	struct pollfd pfd[2] = {{.fd = listener, .events = POLLIN},
+				{.fd = pidfd, .events = POLLIN}};
+	bool init_gone = false;
 
 	for (;;) {
-		struct seccomp_notif req;
-		struct seccomp_notif_resp resp;
-
-		if (poll(&pfd, 1, -1) < 0) {
+		if (poll(pfd, pidfd >= 0 ? 2 : 1, init_gone ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		if (!(pfd.revents & POLLIN))
-			return pfd.revents & POLLHUP ? 0 : -1;
-		memset(&req, 0, sizeof(req));
-		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-			if (errno == EINTR || errno == ENOENT)
-				continue; /* the caller died before we read it */
-			return -1;
+		if (pfd[0].revents & POLLIN) {
+			if (answer(listener, r) < 0)
+				return -1;
+			continue;
 		}
-		r->notifications++;
-		note_call(r, req.data.arch, req.data.nr);
-		memset(&resp, 0, sizeof(resp));
-		resp.id = req.id;
-		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
-			return -1;
+		if (pfd[0].revents != 0 || init_gone)
+			return pfd[0].revents & (POLLERR | POLLNVAL) ? -1 : 0;
+		init_gone = pidfd >= 0 && (pfd[1].revents & POLLIN);
 	}
 }
 
@@ -255,7 +272,7 @@ _Noreturn static void recorder_main(const struct hr_recorder *rec, pid_t init, i
 		_exit(1);
 	}
 	close(rec->ready[0]);
-	if (record(listener, &r) < 0) {
+	if (record(listener, rec->own_pid_ns ? pidfd : -1, &r) < 0) {
 		fprintf(stderr, "hardrun: seccomp recorder: %s\n", strerror(errno));
 		_exit(1);
 	}

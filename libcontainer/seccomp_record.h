@@ -17,7 +17,9 @@
  * it), and answers each notification with SECCOMP_USER_NOTIF_FLAG_CONTINUE after noting its
  * number: nothing is denied while recording, and what the config's filter denies never reaches
  * the recorder (its action takes precedence). The listener reports POLLHUP once no process
- * uses the filter any more: the recorder writes FILE then (atomically) and exits.
+ * uses the filter any more (or, with a PID namespace of the container's own, once its init has
+ * exited: a zombie nobody reaps still holds the filter): the recorder writes FILE then
+ * (atomically) and exits.
  *
  * What is not recorded: processes of `exec` (they do not descend from the init), and system
  * calls the config's filter denies. Each recorded call costs two context switches: recording
@@ -37,6 +39,7 @@ struct hr_recorder {
 	pid_t pid;	 /* the recorder process; 0 before hr_recorder_start */
 	int ready[2];	 /* the pipe the init writes one byte to before it installs the filter */
 	char path[4096]; /* FILE, absolute */
+	bool own_pid_ns; /* the init is the PID 1 of a namespace of its own */
 };
 
 /* path resolved (its directory must exist), the pipe made; ready[1] goes to the init. */

@@ -91,9 +91,13 @@ names() {
 	reader=$!
 	hr create --seccomp-record "$HR_TMP/rec.json" --bundle "$BUNDLE" d1 \
 		<<<"hello" >"$HR_TMP/out.fifo" 2>&1 || fail "create: $(cat "$HR_TMP/out")"
-	# the recorder: a process of hardrun's that is not the container's
-	recorder=$(pgrep -f -- "create --seccomp-record $HR_TMP/rec.json") ||
+	# the recorder: a process of hardrun's that is not the container's init (which, until
+	# start, still has hardrun's command line)
+	init=$(json_get <(hr state d1) 'd["pid"]')
+	recorder=$(pgrep -f -- "create --seccomp-record $HR_TMP/rec.json" | grep -vx "$init") ||
 		fail "no recorder running"
+	[ "$(wc -l <<<"$recorder")" = 1 ] || fail "recorders: $recorder"
+	[ -d "/proc/$recorder/fd" ] || fail "no /proc/$recorder/fd"
 	for fd in /proc/"$recorder"/fd/*; do
 		target=$(readlink "$fd") || continue
 		case $target in
