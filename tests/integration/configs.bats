@@ -94,6 +94,13 @@ c["process"]["terminal"] = False'
 	# it runs, and fails the hardening checklist
 	run -1 "$HARDRUN" audit --bundle "$BUNDLE"
 	assert_line_matches '^HR-NS-01 +FAIL'
+	# and a policy that enforces that rule refuses it, before anything is made
+	printf '{"mode": "enforce", "rules": {"HR-NS-01": {"required": true}}}\n' >"$HR_TMP/ns.json"
+	HARDRUN_POLICY=$HR_TMP/ns.json run -1 hr run --bundle "$BUNDLE" nomnt2
+	assert_output_contains "(enforce) refuses the container: 1 required rule failed: HR-NS-01"
+	[ ! -e "$HR_ROOT/nomnt2" ] || fail "a refused container left its state behind"
+	host_snapshot "$HR_TMP/after2"
+	diff "$HR_TMP/before" "$HR_TMP/after2" || fail "the host changed"
 }
 
 @test "no mount namespace: the init shares the caller's mount namespace, and exec enters its root" {
@@ -260,6 +267,22 @@ c["process"]["args"] = ["grep", "-E", "^(Cap(Inh|Prm|Eff|Amb)|NoNewPrivs):", "/p
 	assert_line_matches '^CapAmb:	0000000000000020$'
 	assert_line_matches '^CapInh:	0000000000000020$'
 	[[ $stderr == *"CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE not raised"* ]] || fail "$stderr"
+}
+
+@test "HOME: / when the rootfs has no /etc/passwd, for create+start and exec" {
+	make_bundle
+	rm "$BUNDLE/rootfs/etc/passwd"
+	update_config "
+c['process']['terminal'] = False
+c['process']['env'] = [e for e in c['process']['env'] if not e.startswith('HOME=')]
+c['process']['args'] = ['sh', '-c', 'echo home=\$HOME; sleep 1000']"
+	hr create --bundle "$BUNDLE" nopw </dev/null >"$HR_TMP/out" 2>&1 || fail "$(cat "$HR_TMP/out")"
+	hr start nopw
+	run -0 hr exec nopw sh -c 'echo exec-home=$HOME'
+	[ "$output" = exec-home=/ ] || fail "exec: $output"
+	wait_for_line "$HR_TMP/out" '^home='
+	hr delete --force nopw
+	grep -qx 'home=/' "$HR_TMP/out" || fail "create+start: $(cat "$HR_TMP/out")"
 }
 
 @test "HOME: from the container's /etc/passwd when env has none, / for an unknown uid, env wins" {
