@@ -365,14 +365,31 @@ static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_stat
 	return ok;
 }
 
+int hr_state_parse(const char *data, size_t len, const char *name, struct hr_arena *arena,
+		   struct hr_state *state, struct hr_err *err)
+{
+	_cleanup_yajl_tree_ yajl_val root = NULL;
+	struct hr_diags diags = {0};
+	struct hr_jctx ctx;
+
+	memset(state, 0, sizeof(*state));
+	root = hr_json_parse(data, len, name, &diags);
+	hr_jctx_init(&ctx, name, arena, &diags);
+	if (root == NULL || !read_state_fields(&ctx, root, state)) {
+		if (diags.len == 0)
+			hr_diags_add(&diags, "%s: incomplete state", name);
+		hr_diags_to_err(&diags, err);
+		hr_diags_free(&diags);
+		return -1;
+	}
+	return 0;
+}
+
 int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
 		  struct hr_state *state, struct hr_err *err)
 {
 	_cleanup_close_ int fd = openat(dir->fd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_free_ char *data = NULL;
-	_cleanup_yajl_tree_ yajl_val root = NULL;
-	struct hr_diags diags = {0};
-	struct hr_jctx ctx;
 	size_t len;
 	char name[4200];
 
@@ -389,16 +406,7 @@ int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
 	}
 	if (hr_read_fd(fd, name, STATE_MAX_SIZE, &data, &len, err) < 0)
 		return -1;
-	root = hr_json_parse(data, len, name, &diags);
-	hr_jctx_init(&ctx, name, arena, &diags);
-	if (root == NULL || !read_state_fields(&ctx, root, state)) {
-		if (diags.len == 0)
-			hr_diags_add(&diags, "%s: incomplete state", name);
-		hr_diags_to_err(&diags, err);
-		hr_diags_free(&diags);
-		return -1;
-	}
-	return 0;
+	return hr_state_parse(data, len, name, arena, state, err);
 }
 
 int hr_proc_start_time_at(int dirfd, const char *name, uint64_t *start_time, char *proc_state)

@@ -83,6 +83,9 @@ int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err);
 
 int hr_state_write(const struct hr_container_dir *dir, const struct hr_state *state,
 		   struct hr_err *err);
+/* The state document's text (len bytes, no NUL needed): what hr_state_read does after reading. */
+int hr_state_parse(const char *data, size_t len, const char *name, struct hr_arena *arena,
+		   struct hr_state *state, struct hr_err *err);
 int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
 		  struct hr_state *state, struct hr_err *err);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "libcontainer/arena.h"
 #include "libcontainer/state.h"
 
 #define RULE "letters, digits and _+-."
@@ -51,4 +52,37 @@ Test(id_validate, refuses_too_long_quoting_its_start)
 	cr_assert(strstr(err.msg, "(shortened)") != NULL, "%s", err.msg);
 	cr_assert(strstr(err.msg, "1 to 1024 bytes") != NULL, "%s", err.msg);
 	cr_assert(strstr(err.msg, RULE) != NULL, "%s", err.msg);
+}
+
+/* The state as hr_state_read takes it after reading: a (data, len) buffer, not a C string. */
+Test(state_parse, reads_a_buffer_without_its_terminator_and_names_what_is_wrong)
+{
+	static const char text[] =
+	    "{\"ociVersion\":\"1.3.0\",\"id\":\"web\",\"pid\":42,\"status\":\"running\","
+	    "\"bundle\":\"/b\",\"rootfs\":\"/b/rootfs\",\"created\":\"2026-12-07T00:00:00Z\","
+	    "\"owner\":0,\"annotations\":{\"a\":\"1\",\"n\":2},"
+	    "\"hardrun\":{\"pidStartTime\":7,\"cgroupPath\":\"/hr/web\",\"systemdCgroup\":true}}";
+	/* what follows the document in memory is not part of it */
+	char buf[sizeof(text) + 8];
+	struct hr_arena arena = {0};
+	struct hr_state st;
+	struct hr_err err = {0};
+
+	memcpy(buf, text, sizeof(text) - 1);
+	memset(buf + sizeof(text) - 1, '}', sizeof(buf) - (sizeof(text) - 1));
+	cr_assert_eq(hr_state_parse(buf, sizeof(text) - 1, "state.json", &arena, &st, &err), 0,
+		     "%s", err.msg);
+	cr_assert_str_eq(st.id, "web");
+	cr_assert_eq(st.pid, 42);
+	cr_assert_eq(st.pid_start_time, 7);
+	cr_assert_eq(st.cgroup_manager, HR_CGROUP_SYSTEMD);
+	cr_assert_str_eq(st.cgroup_path, "/hr/web");
+	cr_assert_eq(st.n_annotations, 1, "a non-string annotation is not kept");
+	/* cut short: an error naming the document, never a crash */
+	cr_assert_eq(hr_state_parse(buf, 40, "state.json", &arena, &st, &err), -1);
+	cr_assert(strncmp(err.msg, "state.json: ", 12) == 0, "%s", err.msg);
+	/* a whole document without the fields hardrun needs */
+	cr_assert_eq(hr_state_parse("{\"id\":\"x\"}", 10, "state.json", &arena, &st, &err), -1);
+	cr_assert(strstr(err.msg, "state.json") != NULL, "%s", err.msg);
+	hr_arena_free(&arena);
 }
