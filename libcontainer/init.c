@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "hooks.h"
 #include "process.h"
+#include "procfs.h"
 #include "process_fds.h"
 #include "rootfs.h"
 #include "scheduler.h"
@@ -224,6 +225,7 @@ static int drop_privileges(const struct hr_init_plan *plan, int own_fds, char *e
 		return -1;
 	if (plan->no_new_privileges && hr_process_set_no_new_privs(plan->process, err) < 0)
 		return -1;
+	hr_procfs_release();
 	if (hr_process_close_fd_slots(plan->fd_slots, plan->n_fd_slots, err) < 0)
 		return -1;
 	if (hr_process_close_fds(plan->preserve_fds, keep, sizeof(keep) / sizeof(keep[0]), err) < 0)
@@ -311,6 +313,8 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 	sigset_t none;
 	int r, fifo = -1, own_fds = -1, time_offsets = -1;
 
+	/* a procfs handle of the parent's is of its PID namespace: this process opens its own */
+	hr_procfs_release();
 	/* the parent may block signals to forward them; the container starts with none blocked */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "cleanup.h"
 #include "paths.h"
+#include "procfs.h"
 
 extern char **environ;
 
@@ -116,7 +117,7 @@ int hr_ns_plan_build(const struct hr_linux *linux_cfg, struct hr_ns_plan *plan, 
 
 int hr_ns_open_time_offsets(struct hr_err *err)
 {
-	return hr_path_open_procfs_write("/proc/self/timens_offsets", err);
+	return hr_procfs_open("self/timens_offsets", O_WRONLY, err);
 }
 
 /* The offsets act on the namespace the writer's children get, which nothing has entered yet. */
@@ -191,7 +192,6 @@ int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *map
 {
 	char path[64], buf[4096];
 	size_t len = 0;
-	_cleanup_close_ int fd = -1;
 
 	for (size_t i = 0; i < n; i++) {
 		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
@@ -200,14 +200,9 @@ int hr_ns_write_map(pid_t pid, const char *file, const struct hr_id_mapping *map
 			return hr_err_set(err, E2BIG, "%s: too many mappings", file);
 		len += (size_t)w;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
 	/* a map written anywhere else than procfs would map nothing, silently */
-	fd = hr_path_open_procfs_write(path, err);
-	if (fd < 0)
-		return -1;
-	if (write(fd, buf, len) != (ssize_t)len)
-		return hr_err_sys(err, "write %s", path);
-	return 0;
+	return hr_procfs_write(path, buf, len, err);
 }
 
 /* The one line an unprivileged writer may write itself: its own id, once. */
@@ -220,15 +215,9 @@ static bool own_id_only(const struct hr_id_mapping *maps, size_t n, uint32_t own
 static int deny_setgroups(pid_t pid, struct hr_err *err)
 {
 	char path[64];
-	_cleanup_close_ int fd = -1;
 
-	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return hr_err_sys(err, "open %s", path);
-	if (write(fd, "deny", 4) != 4)
-		return hr_err_sys(err, "write \"deny\" to %s", path);
-	return 0;
+	snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
+	return hr_procfs_write(path, "deny", 4, err);
 }
 
 /*

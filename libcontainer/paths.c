@@ -293,18 +293,3 @@ ssize_t hr_path_read_small(const char *path, char *buf, size_t size)
 	buf[n] = '\0';
 	return n;
 }
-
-int hr_path_open_procfs_write(const char *path, struct hr_err *err)
-{
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	struct statfs sfs;
-
-	if (fd < 0)
-		return hr_err_sys(err, "open %s", path);
-	if (fstatfs(fd, &sfs) < 0)
-		return hr_err_sys(err, "fstatfs %s", path);
-	if (sfs.f_type != PROC_SUPER_MAGIC)
-		return hr_err_set(err, EXDEV, "%s is not on a procfs (type 0x%lx)", path,
-				  (unsigned long)sfs.f_type);
-	return steal_fd(&fd);
-}

@@ -58,13 +58,6 @@ int hr_path_clean_relative(struct hr_arena *arena, const char *what, const char 
 void hr_path_split(struct hr_arena *arena, const char *rel, char **parent, char **name);
 
 /*
- * Opens a /proc file for writing (O_NOFOLLOW) and checks that it is on a procfs: a write
- * anywhere else would do nothing, silently, or worse (CVE-2019-16884). Returns the fd, or -1
- * with err set (EXDEV when the file is on another filesystem).
- */
-int hr_path_open_procfs_write(const char *path, struct hr_err *err);
-
-/*
  * Reads a small file (a /proc one) into buf, NUL-terminated: the length read, or -1 (errno
  * set). No allocation, so a container's child may call it after clone.
  */

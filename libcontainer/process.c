@@ -28,6 +28,7 @@
 #include "log.h"
 #include "passwd.h"
 #include "paths.h"
+#include "procfs.h"
 #include "scheduler.h"
 
 /*
@@ -332,18 +333,11 @@ int hr_process_plan_build(const struct hr_process *proc, const struct hr_linux *
 
 static int write_oom_score_adj(pid_t pid, int value, struct hr_err *err)
 {
-	char path[64];
-	char buf[16];
+	char path[32], buf[16];
 	int len = snprintf(buf, sizeof(buf), "%d", value);
-	_cleanup_close_ int fd = -1;
 
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return hr_err_sys(err, "open %s", path);
-	if (write(fd, buf, (size_t)len) != len)
-		return hr_err_sys(err, "write oom_score_adj %d to %s", value, path);
-	return 0;
+	snprintf(path, sizeof(path), "%d/oom_score_adj", (int)pid);
+	return hr_procfs_write(path, buf, (size_t)len, err);
 }
 
 int hr_process_apply_from_parent(const struct hr_process_plan *plan, pid_t pid, struct hr_err *err)
@@ -364,16 +358,10 @@ int hr_process_apply_from_parent(const struct hr_process_plan *plan, pid_t pid, 
 
 /* ---- child side ---- */
 
+/* path under /proc/thread-self, through hardrun's own procfs (procfs.h) */
 static int write_attr(const char *path, const char *value, struct hr_err *err)
 {
-	_cleanup_close_ int fd = hr_path_open_procfs_write(path, err);
-	size_t len = strlen(value);
-
-	if (fd < 0)
-		return -1;
-	if (write(fd, value, len) != (ssize_t)len)
-		return hr_err_sys(err, "write %s", path);
-	return 0;
+	return hr_procfs_write(path, value, strlen(value), err);
 }
 
 static int set_apparmor_profile(const char *profile, struct hr_err *err)
@@ -384,12 +372,14 @@ static int set_apparmor_profile(const char *profile, struct hr_err *err)
 	if (len < 0 || (size_t)len >= sizeof(value))
 		return hr_err_set(err, ENAMETOOLONG, "AppArmor profile \"%.64s...\"", profile);
 	/* Linux >= 5.8 has a per-LSM directory; the shared file works when AppArmor is major. */
-	if (access("/proc/thread-self/attr/apparmor/exec", F_OK) == 0) {
-		if (write_attr("/proc/thread-self/attr/apparmor/exec", value, err) < 0)
+	_cleanup_close_ int per_lsm = hr_procfs_open("thread-self/attr/apparmor/exec", O_PATH, err);
+
+	if (per_lsm >= 0) {
+		if (write_attr("thread-self/attr/apparmor/exec", value, err) < 0)
 			return hr_err_prefix(err, "set AppArmor exec profile \"%s\"", profile);
 		return 0;
 	}
-	if (write_attr("/proc/thread-self/attr/exec", value, err) < 0)
+	if (write_attr("thread-self/attr/exec", value, err) < 0)
 		return hr_err_prefix(err, "set AppArmor exec profile \"%s\" (is AppArmor enabled?)",
 				     profile);
 	return 0;
@@ -401,7 +391,7 @@ int hr_process_apply_labels(const struct hr_process_plan *plan, struct hr_err *e
 	    set_apparmor_profile(plan->apparmor_profile, err) < 0)
 		return -1;
 	if (plan->selinux_label != NULL && plan->selinux_label[0] != '\0' &&
-	    write_attr("/proc/thread-self/attr/exec", plan->selinux_label, err) < 0)
+	    write_attr("thread-self/attr/exec", plan->selinux_label, err) < 0)
 		return hr_err_prefix(err, "set SELinux exec label \"%s\" (is SELinux enabled?)",
 				     plan->selinux_label);
 	return 0;

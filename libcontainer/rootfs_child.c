@@ -30,6 +30,7 @@
 #include "cleanup.h"
 #include "copyup.h"
 #include "paths.h"
+#include "procfs.h"
 
 #define MNT_ATTR_HARDEN (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
@@ -894,35 +895,20 @@ static int deferred_readonly(int root, const struct hr_rootfs_plan *plan, struct
 }
 
 /*
- * Sysctls go through an fd of /proc/sys verified to be a procfs, each file opened beneath it
- * without symlinks nor mount crossings: a rootfs cannot redirect the write elsewhere.
+ * Sysctls go through hardrun's own procfs (procfs.h), not the container's /proc: nothing a
+ * rootfs or a mount did can redirect the write, and a config without /proc may set them. A
+ * sysctl file shows the namespaces of whoever opens it: ours, the container's.
  */
-static int write_sysctls(int root, const struct hr_rootfs_plan *plan, struct hr_err *err)
+static int write_sysctls(const struct hr_rootfs_plan *plan, struct hr_err *err)
 {
-	_cleanup_close_ int procsys = -1;
-	struct statfs sfs;
-
-	if (plan->n_sysctls == 0)
-		return 0;
-	procsys = hr_path_open_in_root(root, "proc/sys", O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
-	if (procsys < 0)
-		return hr_err_sys(err, "write sysctls: open /proc/sys");
-	if (fstatfs(procsys, &sfs) < 0)
-		return hr_err_sys(err, "write sysctls: statfs /proc/sys");
-	if (sfs.f_type != PROC_SUPER_MAGIC)
-		return hr_err_set(err, EINVAL, "write sysctls: /proc/sys is not on a procfs");
 	for (size_t i = 0; i < plan->n_sysctls; i++) {
 		const struct hr_rootfs_sysctl *s = &plan->sysctls[i];
-		_cleanup_close_ int fd = -1;
-		size_t len = strlen(s->value);
+		char path[PATH_MAX];
 
-		fd = hr_openat2(procsys, s->path, O_WRONLY | O_NOCTTY | O_CLOEXEC, 0,
-				RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
-				    RESOLVE_NO_MAGICLINKS);
-		if (fd < 0)
-			return hr_err_sys(err, "write sysctl %s: open", s->key);
-		if (write(fd, s->value, len) != (ssize_t)len)
-			return hr_err_sys(err, "write sysctl %s", s->key);
+		if ((size_t)snprintf(path, sizeof(path), "sys/%s", s->path) >= sizeof(path))
+			return hr_err_set(err, ENAMETOOLONG, "write sysctl %s", s->key);
+		if (hr_procfs_write(path, s->value, strlen(s->value), err) < 0)
+			return hr_err_prefix(err, "write sysctl %s", s->key);
 	}
 	return 0;
 }
@@ -1025,7 +1011,7 @@ int hr_rootfs_finalize(const struct hr_rootfs_plan *plan, struct hr_err *err)
 
 	if (root < 0)
 		return hr_err_sys(err, "open /");
-	if (deferred_readonly(root, plan, err) < 0 || write_sysctls(root, plan, err) < 0 ||
+	if (deferred_readonly(root, plan, err) < 0 || write_sysctls(plan, err) < 0 ||
 	    protect_paths(root, plan, err) < 0)
 		return -1;
 	if (!plan->root_readonly)

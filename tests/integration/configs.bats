@@ -134,6 +134,33 @@ c["process"]["terminal"] = False'
 	[ ! -e "$HR_ROOT/nolinux" ] || fail "a refused container left its state behind"
 }
 
+@test "sysctls go through hardrun's own procfs: set without a /proc in the config, seen from the host" {
+	make_bundle
+	update_config '
+c["mounts"] = [m for m in c["mounts"] if m["destination"] not in ("/proc", "/sys", "/sys/fs/cgroup")]
+c["linux"]["sysctl"] = {"kernel.domainname": "own.example", "net.ipv4.ip_unprivileged_port_start": "80"}
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sleep", "1000"]'
+	hr create --bundle "$BUNDLE" ownproc </dev/null >"$HR_TMP/out" 2>&1 ||
+		fail "create: $(cat "$HR_TMP/out")"
+	local pid fd target
+	pid=$(hr state ownproc | json_eval 'd["pid"]')
+	# the values are the container's namespaces' own
+	[ "$(nsenter -t "$pid" -u cat /proc/sys/kernel/domainname)" = own.example ] ||
+		fail "domainname: $(nsenter -t "$pid" -u cat /proc/sys/kernel/domainname)"
+	[ "$(nsenter -t "$pid" -n cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = 80 ] ||
+		fail "ip_unprivileged_port_start in the container's network namespace"
+	[ "$(cat /proc/sys/kernel/domainname)" != own.example ] || fail "the caller's domainname changed"
+	# the procfs handle is gone before anything of the container runs: no fd of the waiting
+	# init is the root of a procfs
+	for fd in /proc/"$pid"/fd/*; do
+		target=$(readlink "$fd")
+		[ "$target" != / ] || [ "$(stat -f -c %T "$fd")" != proc ] ||
+			fail "init fd ${fd##*/} is a procfs root"
+	done
+	hr delete --force ownproc
+}
+
 @test "no /proc, /sys or cgroup among the mounts: the container starts" {
 	make_bundle
 	update_config '

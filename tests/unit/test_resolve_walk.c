@@ -217,22 +217,3 @@ Test(resolve_walk, leaks_no_fd)
 	cr_assert_eq(after, before, "the walk left fds open (next free fd %d, was %d)", after,
 		     before);
 }
-
-/* The one opener of /proc files hardrun writes: a file on another filesystem is refused. */
-Test(resolve_walk, procfs_write_only_on_a_procfs)
-{
-	struct hr_err err = {0};
-	char path[PATH_MAX];
-	int fd;
-
-	fd = hr_path_open_procfs_write("/proc/self/timens_offsets", &err);
-	cr_assert_geq(fd, 0, "%s", err.msg);
-	close(fd);
-	snprintf(path, sizeof(path), "%s/regular", dir);
-	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	cr_assert_lt(hr_path_open_procfs_write(path, &err), 0);
-	cr_expect_eq(err.errnum, EXDEV);
-	cr_expect_not_null(strstr(err.msg, "is not on a procfs"), "%s", err.msg);
-}
