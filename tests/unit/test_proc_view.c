@@ -2,6 +2,7 @@
 /* proc_view: what verify reads of a process, held against what the process knows of itself. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_harness.h"
 #include "libcontainer/arena.h"
 #include "libcontainer/proc_view.h"
 #include "libcontainer/state.h"
@@ -38,35 +40,47 @@ Test(proc_view, reads_the_ids_flags_and_namespaces_a_process_has)
 	cr_assert_eq(hr_proc_view_open(getpid(), start + 1, &v, &err), -ESRCH);
 }
 
+/*
+ * A process that sets NNP, says so by closing its report (end of file), and exits when its
+ * stdin ends: a child of the harness (an exec of this binary, which valgrind follows cleanly),
+ * never killed, so that its valgrind log is complete.
+ */
+static int child_nnp(const char *arg, char *msg, size_t size)
+{
+	char c;
+
+	(void)arg;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return hrc_fail(msg, size, "NNP: %s", strerror(errno));
+	close(HRC_REPORT_FD);
+	while (read(STDIN_FILENO, &c, 1) > 0) {
+	}
+	_exit(0);
+}
+
 Test(proc_view, sees_another_process_and_notices_when_it_is_gone)
 {
-	int ready[2];
+	int in[2], report, status;
 	struct hr_proc_view v;
 	struct hr_err err;
 	pid_t child;
 	char c;
 
-	cr_assert_eq(pipe(ready), 0);
-	child = fork();
-	cr_assert_geq(child, 0);
-	if (child == 0) {
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			_exit(1);
-		(void)!write(ready[1], "x", 1);
-		pause();
-		_exit(0);
-	}
-	cr_assert_eq(read(ready[0], &c, 1), 1);
+	cr_assert_eq(pipe2(in, O_CLOEXEC), 0);
+	child = hrc_start("proc_view/nnp", "", in[0], &report);
+	close(in[0]);
+	cr_assert_eq(read(report, &c, 1), 0, "the child reported instead of closing");
+	close(report);
 	cr_assert_eq(hr_proc_view_open(child, 0, &v, &err), 0, "%s", err.msg);
 	cr_assert_eq(v.no_new_privs, 1);
 	cr_assert_eq(v.ns[HR_NS_MOUNT], hr_proc_own_ns(HR_NS_MOUNT));
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
+	cr_assert(hr_proc_view_alive(&v));
+	close(in[1]);
+	cr_assert_eq(waitpid(child, &status, 0), child);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x", status);
 	cr_assert_not(hr_proc_view_alive(&v), "a reaped process is not alive");
 	hr_proc_view_close(&v);
 	cr_assert_eq(hr_proc_view_open(child, 0, &v, &err), -ESRCH);
-	close(ready[0]);
-	close(ready[1]);
 }
 
 Test(proc_view, reads_the_mount_table_in_order_with_its_options)
@@ -131,4 +145,13 @@ Test(proc_view, ids_map_through_the_user_namespace_both_ways)
 	cr_assert_not(hr_proc_map_id(&v, false, UINT32_MAX, false, &out),
 		      "4294967295 is never mapped");
 	hr_proc_view_close(&v);
+}
+
+static const struct hrc_case proc_view_cases[] = {
+    {"proc_view/nnp", child_nnp},
+};
+
+__attribute__((constructor)) static void proc_view_children(void)
+{
+	hrc_dispatch(proc_view_cases, sizeof(proc_view_cases) / sizeof(proc_view_cases[0]));
 }
