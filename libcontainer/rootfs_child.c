@@ -697,6 +697,44 @@ int hr_rootfs_prepare(const struct hr_rootfs_plan *plan, struct hr_err *err)
 	return 0;
 }
 
+/*
+ * /dev/console of the container's root, made an empty file when missing: never through a
+ * symlink (CVE-2025-52565: a rootfs whose /dev/console pointed into /proc turned the console's
+ * bind into a mount over a procfs file), never on a procfs or sysfs.
+ */
+static int open_console_target(int root, struct hr_err *err)
+{
+	_cleanup_close_ int dev = -1, target = -1;
+	struct statfs sfs;
+	struct stat st;
+
+	dev = hr_path_open_in_root(root, "dev", O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
+	if (dev < 0)
+		return hr_err_sys(err,
+				  "bind console: open /dev in the container (no symlink taken)");
+	target = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0 && errno == ENOENT) {
+		int fd = openat(dev, "console",
+				O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		if (fd < 0)
+			return hr_err_sys(err, "bind console: create /dev/console");
+		close(fd);
+		target = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (target < 0 || fstat(target, &st) < 0 || fstatfs(target, &sfs) < 0)
+		return hr_err_sys(err, "bind console: open /dev/console");
+	if (S_ISLNK(st.st_mode))
+		return hr_err_set(err, ELOOP,
+				  "bind console: /dev/console in the rootfs is a symlink: refused");
+	if (S_ISDIR(st.st_mode))
+		return hr_err_set(err, EISDIR, "bind console: /dev/console is a directory");
+	if (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC)
+		return hr_err_set(err, EXDEV, "bind console: /dev/console is on a %s",
+				  sfs.f_type == PROC_SUPER_MAGIC ? "procfs" : "sysfs");
+	return steal_fd(&target);
+}
+
 int hr_rootfs_bind_console(const struct hr_rootfs_plan *plan, int pty_slave_fd, struct hr_err *err)
 {
 	_cleanup_close_ int root = -1, target = -1, tree = -1;
@@ -711,13 +749,9 @@ int hr_rootfs_bind_console(const struct hr_rootfs_plan *plan, int pty_slave_fd, 
 	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return hr_err_sys(err, "bind console: open the container's root");
-	target = hr_path_create_file(root, "dev/console", 0600, err);
+	target = open_console_target(root, err);
 	if (target < 0)
-		return hr_err_prefix(err, "bind console to /dev/console in rootfs");
-	if (fstat(target, &st) < 0)
-		return hr_err_sys(err, "bind console: stat /dev/console");
-	if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
-		return hr_err_set(err, EINVAL, "bind console: /dev/console is not a file");
+		return -1;
 	tree = clone_fd(pty_slave_fd, false);
 	if (tree < 0 || attach(tree, target) < 0)
 		return hr_err_sys(err, "bind console to /dev/console in rootfs");

@@ -207,7 +207,12 @@ wait_status() {
 	[ ! -e "$HR_ROOT/cwd" ] || fail "a failed run left its state"
 }
 
-@test "a mount destination that is a symlink out of the rootfs stays inside it" {
+# CVE-2021-30465: a symlink swapped into a mount destination between the check and the mount
+# took the mount out of the rootfs. hardrun resolves every destination inside the root
+# (openat2 RESOLVE_IN_ROOT) and mounts onto the fd it resolved, so the symlink, whenever it
+# appears, points inside. (A build that mounts onto the joined path string mounts on the
+# host's $HR_TMP/outside, and this test fails.)
+@test "CVE-2021-30465: a mount destination that is a symlink out of the rootfs stays inside it" {
 	make_production_bundle sh -c 'ls /evil/ /evil2/ 2>&1; cat /proc/mounts'
 	mkdir -p "$HR_TMP/outside" "$HR_TMP/src"
 	echo secret >"$HR_TMP/src/marker"
@@ -223,7 +228,10 @@ wait_status() {
 	[ "$before" = "$after" ] || fail "a mount landed on the host's $HR_TMP/outside"
 }
 
-@test "a rootfs whose /proc or /dev/null is a symlink is refused or handled safely" {
+# CVE-2019-19921, CVE-2023-27561, CVE-2023-28642: /proc in the rootfs a symlink to a directory
+# of the host, so that procfs (and then the LSM's writes) went there. (A build that mounts
+# proc through the symlink fills $HR_TMP/fakeproc, and this test fails.)
+@test "CVE-2019-19921, CVE-2023-27561, CVE-2023-28642: a rootfs whose /proc is a symlink is refused" {
 	make_production_bundle true
 	rmdir "$BUNDLE/rootfs/proc"
 	mkdir -p "$HR_TMP/fakeproc"
@@ -234,7 +242,11 @@ wait_status() {
 	[ ! -e "$HR_ROOT/badproc" ] || fail "state left behind"
 }
 
-@test "the hardrun binary cannot be written through /proc/<pid>/exe from inside" {
+# CVE-2019-5736: a container process opened the runtime's /proc/PID/exe and overwrote the
+# host's binary. hardrun re-executes itself from a sealed memfd before its code enters a
+# container. (A build whose hr_reexec_from_sealed_copy returns at once shows the binary's path,
+# not memfd:hardrun, and this test fails.)
+@test "CVE-2019-5736: the hardrun binary cannot be written through /proc/<pid>/exe from inside" {
 	make_busybox_rootfs "$BUNDLE/rootfs"
 	"$HARDRUN" spec --bundle "$BUNDLE" --profile minimal >/dev/null
 	# root with every capability: only the sealed copy stands in the way
