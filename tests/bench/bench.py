@@ -1,0 +1,247 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Paired, interleaved benchmarks of hardrun against crun (see tests/bench/README.md).
+
+Run by tests/bench/bench.sh (root, a private mount namespace, cgroups disabled for every
+runtime). Each round runs every case once per runtime, the runtimes in a rotated order, so that
+a slow moment of the machine falls on all of them alike; the result of a case is the median of
+its rounds, with min..max, and the ratio hardrun/peer of each round (median, min..max). Writes
+results.md (a Markdown table) and results.json into the output directory. Benchmarks, not
+tests: nothing here passes or fails on a time.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(HERE))
+
+
+class Runtime:
+    def __init__(self, name, binary, work):
+        self.name, self.binary = name, binary
+        self.root = os.path.join(work, "state-" + name)
+        os.makedirs(self.root, exist_ok=True)
+
+    def argv(self, *args):
+        return [self.binary, "--root", self.root, "--cgroup-manager=disabled", *args]
+
+    def call(self, *args, check=True):
+        """Runs a command of the runtime; its wall time in ms (stdio to /dev/null)."""
+        # stderr to a file: a detached container keeps what it inherited open
+        with tempfile.TemporaryFile() as err:
+            t0 = time.perf_counter_ns()
+            r = subprocess.run(self.argv(*args), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=err)
+            ms = (time.perf_counter_ns() - t0) / 1e6
+            if check and r.returncode != 0:
+                err.seek(0)
+                sys.exit("bench: %s %s: exit %d: %s" % (
+                    self.name, " ".join(args), r.returncode,
+                    err.read().decode(errors="replace")[-400:]))
+        return ms
+
+
+def make_bundle(hardrun, work, name, rootfs, profile="minimal", edit=None):
+    """A bundle of the busybox rootfs running /bin/true, config from `hardrun spec`."""
+    bundle = os.path.join(work, "bundles", name)
+    os.makedirs(bundle, exist_ok=True)
+    link = os.path.join(bundle, "rootfs")
+    if not os.path.exists(link):
+        os.symlink(rootfs, link)
+    subprocess.run([hardrun, "spec", "--bundle", bundle, "--profile", profile, "--force",
+                    "--args", "/bin/true"], check=True, stdout=subprocess.DEVNULL)
+    path = os.path.join(bundle, "config.json")
+    with open(path) as f:
+        config = json.load(f)
+    # the same document for every runtime: the oldest version all of them take
+    config["ociVersion"] = "1.0.2"
+    config["process"]["terminal"] = False
+    config.get("annotations", {}).clear()
+    if edit:
+        edit(config, work)
+    with open(path, "w") as f:
+        json.dump(config, f, indent="\t")
+    return bundle
+
+
+def with_binds(n):
+    def edit(config, work):
+        src = os.path.join(work, "bind-source")
+        os.makedirs(src, exist_ok=True)
+        for i in range(n):
+            config["mounts"].append({"destination": "/mnt/b%d" % i, "type": "bind",
+                                     "source": src, "options": ["rbind", "ro"]})
+    return edit
+
+
+def with_size(kib):
+    def edit(config, work):
+        # annotations make the bytes: every runtime reads them, none acts on them
+        base = len(json.dumps(config))
+        config.setdefault("annotations", {})
+        i = 0
+        while base + 1024 * i < kib * 1024:
+            config["annotations"]["org.bench.k%05d" % i] = "x" * 1000
+            i += 1
+    return edit
+
+
+def with_env(n):
+    def edit(config, work):
+        config["process"]["env"] += ["BENCH_%04d=%s" % (i, "v" * 32) for i in range(n)]
+    return edit
+
+
+class Case:
+    """One measured operation: setup/teardown are not timed."""
+
+    def __init__(self, name, bundle, kind="run", x=None, family=None):
+        # bundle: the bundle of a run or a create; for exec, the running container's ID
+        self.name, self.bundle, self.kind, self.x, self.family = name, bundle, kind, x, family
+
+    def measure(self, rt, n):
+        cid = "b%d" % n
+        if self.kind == "run":
+            return rt.call("run", "--bundle", self.bundle, cid)
+        if self.kind == "create-start-delete":
+            total = rt.call("create", "--bundle", self.bundle, cid)
+            total += rt.call("start", cid)
+            # the process is /bin/true: wait until it is gone, untimed, then delete
+            wait_stopped(rt, cid)
+            return total + rt.call("delete", cid)
+        if self.kind == "exec":
+            return rt.call("exec", self.bundle, "/bin/true")
+        raise ValueError(self.kind)
+
+
+def wait_stopped(rt, cid):
+    for _ in range(2000):
+        r = subprocess.run(rt.argv("state", cid), capture_output=True)
+        if r.returncode != 0 or b'"stopped"' in r.stdout:
+            return
+        time.sleep(0.001)
+
+
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "n": len(values)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hardrun", required=True)
+    ap.add_argument("--peer", action="append", default=[], help="NAME=BINARY")
+    ap.add_argument("--rounds", type=int, default=30)
+    ap.add_argument("--quick", action="store_true", help="a smoke run: few rounds and cases")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+
+    rootfs = os.path.join(args.work, "rootfs")
+    if not os.path.isdir(rootfs):
+        subprocess.run([os.path.join(SRC, "tests/integration/helpers/busybox-rootfs.sh"), rootfs],
+                       check=True)
+    runtimes = [Runtime("hardrun", args.hardrun, args.work)]
+    for p in args.peer:
+        name, _, binary = p.partition("=")
+        runtimes.append(Runtime(name, binary, args.work))
+
+    hr = args.hardrun
+    cases = [
+        Case("run minimal", make_bundle(hr, args.work, "minimal", rootfs)),
+        Case("run production (seccomp)",
+             make_bundle(hr, args.work, "production", rootfs, profile="production")),
+        Case("create + start + delete", make_bundle(hr, args.work, "csd", rootfs),
+             kind="create-start-delete"),
+    ]
+    slopes = [] if args.quick else [
+        ("bind mounts", [0, 10, 50, 200], with_binds),
+        ("config KiB", [16, 256, 1024, 4096], with_size),
+        ("env entries", [10, 100, 1000], with_env),
+    ]
+    for family, xs, edit in slopes:
+        for x in xs:
+            cases.append(Case("run, %d %s" % (x, family),
+                              make_bundle(hr, args.work, "%s-%d" % (family.split()[0], x), rootfs,
+                                          edit=edit(x)), x=x, family=family))
+    rounds = 3 if args.quick else args.rounds
+
+    # exec: one running container per runtime
+    sleeper = make_bundle(hr, args.work, "sleeper", rootfs,
+                          edit=lambda c, w: c["process"].update(args=["sleep", "100000"]))
+    for rt in runtimes:
+        rt.call("delete", "--force", "sleeper", check=False)
+        rt.call("run", "-d", "--bundle", sleeper, "sleeper")
+    cases.append(Case("exec /bin/true", "sleeper", kind="exec"))
+
+    times = {c.name: {rt.name: [] for rt in runtimes} for c in cases}
+    n = 0
+    try:
+        for r in range(rounds):
+            for c in cases:
+                order = runtimes[r % len(runtimes):] + runtimes[:r % len(runtimes)]
+                for rt in order:
+                    n += 1
+                    times[c.name][rt.name].append(c.measure(rt, n))
+            print("bench: round %d of %d" % (r + 1, rounds), file=sys.stderr, flush=True)
+    finally:
+        for rt in runtimes:
+            rt.call("delete", "--force", "sleeper", check=False)
+
+    results = {"rounds": rounds, "runtimes": {rt.name: rt.binary for rt in runtimes},
+               "cases": []}
+    for c in cases:
+        entry = {"case": c.name, "family": c.family, "x": c.x, "ms": {}, "ratio": {}}
+        for rt in runtimes:
+            entry["ms"][rt.name] = summary(times[c.name][rt.name])
+        for rt in runtimes[1:]:
+            ratios = [a / b for a, b in zip(times[c.name]["hardrun"], times[c.name][rt.name])]
+            entry["ratio"][rt.name] = summary(ratios)
+        results["cases"].append(entry)
+    # the slopes: least squares of the medians against x, ms per unit
+    results["slopes"] = {}
+    for family, xs, _ in slopes:
+        fam = [e for e in results["cases"] if e["family"] == family]
+        results["slopes"][family] = {}
+        for rt in runtimes:
+            pts = [(e["x"], e["ms"][rt.name]["median"]) for e in fam]
+            mx = statistics.mean(p[0] for p in pts)
+            my = statistics.mean(p[1] for p in pts)
+            den = sum((p[0] - mx) ** 2 for p in pts)
+            results["slopes"][family][rt.name] = (
+                sum((p[0] - mx) * (p[1] - my) for p in pts) / den if den else 0.0)
+
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    lines = ["| case | " + " | ".join("%s ms (min..max)" % rt.name for rt in runtimes) +
+             "".join(" | hardrun/%s" % rt.name for rt in runtimes[1:]) + " |",
+             "|---" * (1 + 2 * len(runtimes) - 1) + "|"]
+    for e in results["cases"]:
+        cells = ["%.2f (%.2f..%.2f)" % (e["ms"][rt.name]["median"], e["ms"][rt.name]["min"],
+                                        e["ms"][rt.name]["max"]) for rt in runtimes]
+        cells += ["%.2f (%.2f..%.2f)" % (e["ratio"][p]["median"], e["ratio"][p]["min"],
+                                         e["ratio"][p]["max"]) for p in e["ratio"]]
+        lines.append("| %s | %s |" % (e["case"], " | ".join(cells)))
+    for family, per in results["slopes"].items():
+        lines.append("| slope: ms per %s | %s |" % (
+            family.rstrip("s") if family.endswith("s") else family,
+            " | ".join("%.4f" % per[rt.name] for rt in runtimes) +
+            "".join(" | %.2f" % (per["hardrun"] / per[rt.name]) if per[rt.name] else " | -"
+                    for rt in runtimes[1:])))
+    table = "\n".join(lines) + "\n"
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write("%d rounds, paired and rotated; cgroups disabled; busybox /bin/true.\n\n" % rounds)
+        f.write(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
