@@ -447,29 +447,35 @@ c["annotations"] = {"org.example.k%d" % i: "x" * 1000 for i in range(1200)}'
 	[ ! -e "$HR_ROOT/big" ] || fail "the state directory is still there"
 }
 
-@test "delete --force removes a container whose state is corrupt or truncated, killing its init" {
+@test "delete --force removes a container whose state is corrupt, truncated, oversized or older, killing its init" {
 	make_production_bundle /bin/sleep 1000
 	update_config 'c["process"]["terminal"] = False'
 	# without a cgroup: one is named only in the state, which these containers lose (the
 	# warning says it is left), and the guest's run checks that no cgroup is left
 	local HR_CGROUP_MANAGER=disabled
 	local id pid
-	for id in corrupt truncated; do
+	for id in corrupt truncated oversized older; do
 		hr_bg run -d --bundle "$BUNDLE" $id
 		pid=$(state_field $id pid)
 		kill -0 "$pid" || fail "$id: no init"
 		case $id in
 		corrupt) printf '{"ociVersion": "1.2.0", "id": ' >"$HR_ROOT/$id/state.json" ;;
 		truncated) : >"$HR_ROOT/$id/state.json" ;;
+		# above the reader's limit (twice the config's 4 MiB)
+		oversized) head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >"$HR_ROOT/$id/state.json" ;;
+		# what a version without hardrun's own section would have written
+		older) printf '{"ociVersion": "1.0.2", "id": "older", "pid": %d, "status": "running", "bundle": "%s", "rootfs": "%s/rootfs", "created": "2020-01-01T00:00:00Z", "owner": 0}' \
+			"$pid" "$BUNDLE" "$BUNDLE" >"$HR_ROOT/$id/state.json" ;;
 		esac
 		run -1 hr state $id
 		run -0 --separate-stderr hr delete --force $id
+		[[ $stderr == *"container $id: its state could not be read"*"its init killed"* ]] ||
+			fail "$id: $stderr"
 		[ ! -e "$HR_ROOT/$id" ] || fail "$id: the directory is still there"
 		# gone, or a zombie its reaper has not collected yet
 		[ ! -e /proc/$pid ] || grep -q '^State:.Z' /proc/$pid/status ||
 			fail "$id: its init $pid is still alive"
 	done
-	[[ $stderr == *"container truncated: its state could not be read"*"its init killed"* ]] || fail "$stderr"
 	# a recorded pid that was recycled by another process is not killed
 	hr_bg run -d --bundle "$BUNDLE" recycled
 	pid=$(state_field recycled pid)
