@@ -20,11 +20,24 @@ stress_bundle() {
 	update_config 'c["process"]["terminal"] = False; c["process"]["args"] = ["sleep", "1000"]'
 }
 
+# The cgroups there are (the guest's cgroupfs run of this file creates them; the host's
+# creates none).
+cgroup_dirs() {
+	find /sys/fs/cgroup -mindepth 1 -type d 2>/dev/null | sort
+}
+
+setup() {
+	hr_setup
+	cgroup_dirs >"$HR_TMP/cgroups.before"
+}
+
 # leftovers: what a finished container must not leave: state directories, processes in the
-# bundle's rootfs, hardrun processes, zombies that a hardrun process should have reaped.
+# bundle's rootfs, hardrun processes, zombies that a hardrun process should have reaped,
+# cgroups.
 leftovers() {
 	local p ppid state
 	ls -A "$HR_ROOT" 2>/dev/null | sed 's/^/state: /'
+	comm -13 "$HR_TMP/cgroups.before" <(cgroup_dirs) | sed 's/^/cgroup: /'
 	rootfs_processes | sed 's/^/container process: /'
 	pgrep -f -- "$HARDRUN --root $HR_ROOT" | sed 's/^/hardrun process: /'
 	for p in /proc/[0-9]*; do
