@@ -163,7 +163,7 @@ def main():
     ]
     slopes = [] if args.quick else [
         ("bind mounts", [0, 10, 50, 200], with_binds),
-        ("config KiB", [16, 256, 1024, 4096], with_size),
+        ("config KiB", [16, 256, 1024, 4000], with_size),
         ("env entries", [10, 100, 1000], with_env),
     ]
     for family, xs, edit in slopes:
@@ -231,8 +231,10 @@ def main():
                                          e["ratio"][p]["max"]) for p in e["ratio"]]
         lines.append("| %s | %s |" % (e["case"], " | ".join(cells)))
     for family, per in results["slopes"].items():
+        unit = {"bind mounts": "bind mount", "config KiB": "KiB of config",
+                "env entries": "env entry"}[family]
         lines.append("| slope: ms per %s | %s |" % (
-            family.rstrip("s") if family.endswith("s") else family,
+            unit,
             " | ".join("%.4f" % per[rt.name] for rt in runtimes) +
             "".join(" | %.2f" % (per["hardrun"] / per[rt.name]) if per[rt.name] else " | -"
                     for rt in runtimes[1:])))
