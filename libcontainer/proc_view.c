@@ -197,13 +197,12 @@ int hr_proc_view_open(pid_t pid, uint64_t start_time, struct hr_proc_view *view,
 	/* the directory is bound to the process it was opened for, not to the number: once the
 	 * start time read through it matches, a reused pid can never be read through it */
 	if (r == 0 && start_time != 0) {
-		r = hr_proc_start_time_at(view->procfd, "stat", &started, NULL);
-		if (r == 0 && started != start_time)
+		int s = hr_proc_start_time_at(view->procfd, "stat", &started, NULL);
+
+		if (s == -ESRCH || s == -ENOENT || (s == 0 && started != start_time))
 			r = -ESRCH;
-		else if (r < 0 && r != -ESRCH && r != -ENOENT)
-			r = hr_err_set(err, -r, "read /proc/%d/stat", (int)pid);
-		else if (r < 0)
-			r = -ESRCH;
+		else if (s < 0)
+			r = hr_err_set(err, -s, "read /proc/%d/stat", (int)pid);
 	}
 	if (r == 0)
 		r = read_status(view, err);

@@ -371,14 +371,12 @@ static int set_apparmor_profile(const char *profile, struct hr_err *err)
 
 	if (len < 0 || (size_t)len >= sizeof(value))
 		return hr_err_set(err, ENAMETOOLONG, "AppArmor profile \"%.64s...\"", profile);
-	/* Linux >= 5.8 has a per-LSM directory; the shared file works when AppArmor is major. */
-	_cleanup_close_ int per_lsm = hr_procfs_open("thread-self/attr/apparmor/exec", O_PATH, err);
-
-	if (per_lsm >= 0) {
-		if (write_attr("thread-self/attr/apparmor/exec", value, err) < 0)
-			return hr_err_prefix(err, "set AppArmor exec profile \"%s\"", profile);
+	/* Linux >= 5.8 has a per-LSM directory; the shared file works when AppArmor is major.
+	 * Only its absence sends us there: any other failure (a mount on it) is the answer. */
+	if (write_attr("thread-self/attr/apparmor/exec", value, err) == 0)
 		return 0;
-	}
+	if (err->errnum != ENOENT)
+		return hr_err_prefix(err, "set AppArmor exec profile \"%s\"", profile);
 	if (write_attr("thread-self/attr/exec", value, err) < 0)
 		return hr_err_prefix(err, "set AppArmor exec profile \"%s\" (is AppArmor enabled?)",
 				     profile);

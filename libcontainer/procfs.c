@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -133,7 +134,7 @@ static int resolve_self(int proc, const char *path, char *out, size_t size)
 int hr_procfs_open(const char *path, int flags, struct hr_err *err)
 {
 	int proc = hr_procfs_handle(err);
-	char real[256];
+	char real[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	struct statfs sfs;
 	uint64_t mnt;
