@@ -34,9 +34,11 @@ setup_file() {
 	}
 }
 
-# pu ARG...: podman as the user, with the environment a login gives it.
+# pu ARG...: podman as the user, with the environment and the working directory a login
+# gives it (the test's directory may be one the user cannot enter: podman's re-exec into its
+# user namespace fails on it, as in CI's 0700 checkout).
 pu() {
-	t runuser -u "$RL_USER" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	t runuser -u "$RL_USER" -- env -i -C "/home/$RL_USER" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME="/home/$RL_USER" USER="$RL_USER" XDG_RUNTIME_DIR="/run/user/$RL_UID" \
 		podman --runtime "$RL_HARDRUN" --cgroup-manager cgroupfs --events-backend file \
 		--storage-driver vfs "$@"
@@ -44,7 +46,7 @@ pu() {
 
 # hru ARG...: hardrun as the user, outside Podman's user namespace (rootless too: its euid).
 hru() {
-	runuser -u "$RL_USER" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	runuser -u "$RL_USER" -- env -i -C "/home/$RL_USER" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		XDG_RUNTIME_DIR="/run/user/$RL_UID" "$RL_HARDRUN" "$@"
 }
 
