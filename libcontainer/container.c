@@ -27,6 +27,7 @@
 #include "container_open.h"
 #include "container_ops.h"
 #include "exec.h"
+#include "health.h"
 #include "hooks.h"
 #include "init.h"
 #include "lsm.h"
@@ -44,6 +45,7 @@
 #include "seccomp_filter.h"
 #include "seccomp_record.h"
 #include "spawn.h"
+#include "sealed_exe.h"
 #include "supervisor.h"
 #include "sync.h"
 #include "terminal.h"
@@ -81,6 +83,7 @@ struct create_job {
 	pid_t pid;
 	struct hr_recorder recorder; /* --seccomp-record */
 	bool foreground;	     /* a foreground run waits for the recorder */
+	bool health_cmd;	     /* a foreground run with --health-cmd */
 };
 
 static void job_init(struct create_job *job, const struct hr_context *ctx,
@@ -146,6 +149,47 @@ static void job_release(struct create_job *job, bool failed)
 	hr_arena_free(&job->arena);
 }
 
+/* Whether a foreground run will send health probes, hardrun's code, into the container. */
+static bool runs_health_probes(const struct create_job *job)
+{
+	struct hr_health_opts health = {0};
+	struct hr_err ignored = {0};
+
+	if (!job->foreground)
+		return false;
+	if (job->health_cmd)
+		return true;
+	/* bad health annotations fail the run later; until then, count them as probes */
+	return hr_health_opts_from_annotations(&health, job->config->annotations,
+					       job->config->n_annotations, false, &ignored) < 0 ||
+	       health.cmd != NULL;
+}
+
+/*
+ * Whether a process of the container could see this command's processes while they are
+ * hardrun's code (sealed_exe.h). Not when the init gets a PID namespace of its own, runs no
+ * hooks in there and no health probe follows it: until the init's execve, nothing else is in
+ * its PID namespace (exec waits for "running", which `start` reports only after the execve, the
+ * container's lock held), and the command's other processes stay outside it. Everywhere else,
+ * a sealed copy: a joined PID namespace, the host's, in-container hooks, health probes.
+ */
+static bool init_needs_sealed_copy(const struct create_job *job)
+{
+	const struct hr_config *config = job->config;
+	bool own_pid_ns = false;
+
+	if (!config->has_linux)
+		return true;
+	for (size_t i = 0; i < config->linux_cfg.n_namespaces; i++) {
+		const struct hr_namespace *ns = &config->linux_cfg.namespaces[i];
+
+		if (ns->type == HR_NS_PID)
+			own_pid_ns = ns->path == NULL;
+	}
+	return !own_pid_ns || config->hooks[HR_HOOK_CREATE_CONTAINER].len > 0 ||
+	       config->hooks[HR_HOOK_START_CONTAINER].len > 0 || runs_health_probes(job);
+}
+
 static int load_config(struct create_job *job, struct hr_err *err)
 {
 	const struct hr_create_opts *opts = job->opts;
@@ -173,6 +217,9 @@ static int load_config(struct create_job *job, struct hr_err *err)
 	}
 	if (!job->config->has_process)
 		return hr_err_set(err, EINVAL, "%s: process: required to create a container", name);
+	/* before anything is printed or made: the command starts over in the copy */
+	if (init_needs_sealed_copy(job) && hr_reexec_from_sealed_copy(err) < 0)
+		return -1;
 	hr_log_doc_warnings(&job->config->warnings);
 	hr_log_add_config_secrets(job->opts->id, job->config->process.env,
 				  job->config->process.n_env, job->config->annotations,
@@ -494,7 +541,8 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 }
 
 static int create_internal(const struct hr_context *ctx, const struct hr_create_opts *opts,
-			   bool relay_pty, struct hr_created *created, struct hr_err *err)
+			   bool relay_pty, bool health_cmd, struct hr_created *created,
+			   struct hr_err *err)
 {
 	struct create_job job;
 	int r;
@@ -502,6 +550,7 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 	job_init(&job, ctx, opts);
 	job.relay_pty = relay_pty;
 	job.foreground = created != NULL;
+	job.health_cmd = health_cmd;
 	r = create_with_job(&job, err);
 	if (r < 0 && job.dir_created)
 		hr_err_prefix(err, "create container %s", opts->id);
@@ -523,7 +572,7 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 int hr_container_create(const struct hr_context *ctx, const struct hr_create_opts *opts,
 			struct hr_created *created, struct hr_err *err)
 {
-	return create_internal(ctx, opts, false, created, err);
+	return create_internal(ctx, opts, false, false, created, err);
 }
 
 /* Waits for fd to be readable, or for the init behind pidfd to exit (then fails). */
@@ -687,7 +736,7 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 
 	*status = 0;
 	if (opts->detach) {
-		if (create_internal(ctx, &opts->create, false, NULL, err) < 0)
+		if (create_internal(ctx, &opts->create, false, false, NULL, err) < 0)
 			return -1;
 		if (hr_container_start(ctx, opts->create.id, err) == 0)
 			return 0;
@@ -704,7 +753,8 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 	sigfd = hr_signalfd_for_forwarding(&old, err);
 	if (sigfd < 0)
 		return -1;
-	r = create_internal(ctx, &opts->create, opts->create.console_socket == NULL, &created, err);
+	r = create_internal(ctx, &opts->create, opts->create.console_socket == NULL,
+			    opts->health.cmd != NULL, &created, err);
 	if (r == 0)
 		r = hr_container_start(ctx, opts->create.id, err);
 	if (r == 0)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -10,18 +11,29 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "arena.h"
 
 #define REQUIRED_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 extern char **environ;
 
-int hr_reexec_from_sealed_copy(char **argv, struct hr_err *err)
+static char **remembered_argv;
+
+void hr_sealed_exe_remember(int argc, char **argv)
+{
+	remembered_argv = hr_xcalloc((size_t)argc + 1, sizeof(*argv));
+	memcpy(remembered_argv, argv, (size_t)argc * sizeof(*argv));
+}
+
+int hr_reexec_from_sealed_copy(struct hr_err *err)
 {
 	_cleanup_close_ int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	_cleanup_close_ int copy = -1;
 	struct stat st;
 	int seals;
 
+	if (remembered_argv == NULL)
+		return hr_err_set(err, EINVAL, "re-execute hardrun: no command line remembered");
 	if (exe < 0)
 		return hr_err_sys(err, "open /proc/self/exe");
 	seals = fcntl(exe, F_GET_SEALS);
@@ -43,6 +55,6 @@ int hr_reexec_from_sealed_copy(char **argv, struct hr_err *err)
 	}
 	if (fcntl(copy, F_ADD_SEALS, REQUIRED_SEALS) < 0)
 		return hr_err_sys(err, "seal the copy of hardrun");
-	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
+	syscall(SYS_execveat, copy, "", remembered_argv, environ, AT_EMPTY_PATH);
 	return hr_err_sys(err, "execute the sealed copy of hardrun");
 }

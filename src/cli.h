@@ -17,8 +17,9 @@ struct hr_command {
 	const char *name;
 	const char *summary;
 	const char *usage; /* full help text, printed by `CMD --help` and `help CMD` */
-	/* runs hardrun's own code inside containers: re-executed from a sealed copy first */
-	bool enters_containers;
+	/* always runs hardrun's own code beside a container's processes: re-executed from a
+	 * sealed copy first (create and run decide per container: sealed_exe.h) */
+	bool always_sealed;
 	/* Returns an exit status; on failure fills err (printed once by main) and returns
 	 * HR_EXIT_ERROR, or prints usage and returns HR_EXIT_USAGE. */
 	int (*run)(struct hr_context *ctx, int argc, char **argv, struct hr_err *err);

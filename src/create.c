@@ -115,5 +115,4 @@ const struct hr_command hr_cmd_create = {
     .summary = "create a container, its process waiting for start",
     .usage = usage,
     .run = run,
-    .enters_containers = true,
 };

@@ -172,5 +172,5 @@ const struct hr_command hr_cmd_exec = {
     .summary = "run a process in a running container",
     .usage = usage,
     .run = run,
-    .enters_containers = true,
+    .always_sealed = true,
 };

@@ -198,8 +198,7 @@ int main(int argc, char **argv)
 	const struct hr_command *cmd;
 	int status;
 
-	char **orig_argv = argv;
-
+	hr_sealed_exe_remember(argc, argv);
 	status = parse_global_options(&ctx, argc, argv);
 	if (status >= 0)
 		return status;
@@ -221,7 +220,7 @@ int main(int argc, char **argv)
 	cmd = hr_find_command(argv[0]);
 	if (cmd == NULL)
 		return global_usage_error("unknown command", argv[0]);
-	if (cmd->enters_containers && hr_reexec_from_sealed_copy(orig_argv, &err) < 0) {
+	if (cmd->always_sealed && hr_reexec_from_sealed_copy(&err) < 0) {
 		hr_log_error_report(&err);
 		return HR_EXIT_ERROR;
 	}

@@ -159,5 +159,4 @@ const struct hr_command hr_cmd_run = {
     .summary = "create and start a container, wait for it in the foreground",
     .usage = usage,
     .run = run,
-    .enters_containers = true,
 };

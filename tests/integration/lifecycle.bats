@@ -265,6 +265,79 @@ c["hooks"] = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c",
 	assert_output_contains "memfd:hardrun"
 }
 
+# exe_of PID: what /proc/PID/exe names, once it is no longer the host binary's path when WANT
+# is a memfd (the command re-executes itself first); "gone" when the process is.
+exe_of() {
+	local pid=$1 want=$2 exe i
+	for i in $(seq 50); do
+		exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || {
+			echo gone
+			return
+		}
+		[[ $want != memfd* || $exe == *memfd:hardrun* ]] && break
+		sleep 0.1
+	done
+	echo "$exe"
+}
+
+# The sealed copy costs a second execution of hardrun (sealed_exe.h): it is made where hardrun's
+# code and a container's processes can meet, and only there. Seen from the host, by the exe of
+# the processes that are hardrun's code: a created container's init (until start), an exec, a
+# foreground run. (A build that never copies fails every "memfd" check; one that always copies,
+# the two checks of the binary's own path.)
+@test "CVE-2019-5736: a sealed copy wherever hardrun's code can meet the container's processes" {
+	local self
+	self=$(realpath "$HARDRUN")
+	make_bundle_running sleep 1000
+	# a PID namespace of its own, no hooks inside: nothing can see the init before its execve
+	hr_bg create --bundle "$BUNDLE" own
+	own=$(state_field own pid)
+	[ "$(exe_of "$own" path)" = "$self" ] || fail "own PID namespace: $(exe_of "$own" path)"
+	# the host's PID namespace
+	update_config 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]'
+	hr_bg create --bundle "$BUNDLE" hostpid
+	[[ $(exe_of "$(state_field hostpid pid)" memfd) == *memfd:hardrun* ]] || fail "host PID namespace: not sealed"
+	# a joined one: the processes already there see the init
+	update_config "c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$own/ns/pid'})"
+	hr_bg create --bundle "$BUNDLE" joined
+	[[ $(exe_of "$(state_field joined pid)" memfd) == *memfd:hardrun* ]] || fail "joined PID namespace: not sealed"
+	# its own again, with a createContainer hook: the hook runs inside, beside the init
+	update_config 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"] + [{"type": "pid"}]
+c["hooks"] = {"createContainer": [{"path": "/bin/true"}]}'
+	hr_bg create --bundle "$BUNDLE" hooked
+	[[ $(exe_of "$(state_field hooked pid)" memfd) == *memfd:hardrun* ]] || fail "createContainer hook: not sealed"
+	for id in own hostpid joined hooked; do hr delete --force "$id"; done
+}
+
+@test "CVE-2019-5736: exec and a run with health probes run from a sealed copy; a plain run does not" {
+	local self pid
+	self=$(realpath "$HARDRUN")
+	make_bundle_running sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" c1
+	"$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled exec c1 sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	pid=$!
+	pids=$pid
+	[[ $(exe_of "$pid" memfd) == *memfd:hardrun* ]] || fail "exec: $(exe_of "$pid" memfd)"
+	# a foreground run: its process stays outside the container's PID namespace
+	"$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled run --bundle "$BUNDLE" fg </dev/null >/dev/null 2>&1 3>&- &
+	pid=$!
+	pids+=" $pid"
+	wait_status fg running
+	[ "$(exe_of "$pid" path)" = "$self" ] || fail "plain run: $(exe_of "$pid" path)"
+	# with health probes, its processes enter the container
+	"$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled run --health-cmd true --health-interval 1s \
+		--bundle "$BUNDLE" probed </dev/null >/dev/null 2>&1 3>&- &
+	pid=$!
+	pids+=" $pid"
+	wait_status probed running
+	[[ $(exe_of "$pid" memfd) == *memfd:hardrun* ]] || fail "run with health probes: $(exe_of "$pid" memfd)"
+	for id in c1 fg probed; do hr delete --force "$id"; done
+	for pid in $pids; do
+		for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+		[ ! -d "/proc/$pid" ] || fail "hardrun $pid still runs: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
+	done
+}
+
 @test "a terminal through --console-socket" {
 	make_production_bundle sh
 	update_config 'c["process"]["terminal"] = True'
