@@ -469,10 +469,8 @@ static const char *cap_name(int cap)
 
 static int capng_load(const struct hr_capabilities *caps, struct hr_err *err)
 {
-	static const capng_type_t types[] = {CAPNG_BOUNDING_SET, CAPNG_EFFECTIVE, CAPNG_PERMITTED,
-					     CAPNG_INHERITABLE, CAPNG_AMBIENT};
-	const uint64_t masks[] = {caps->bounding, caps->effective, caps->permitted,
-				  caps->inheritable, caps->ambient};
+	static const capng_type_t types[] = {CAPNG_EFFECTIVE, CAPNG_PERMITTED, CAPNG_INHERITABLE};
+	const uint64_t masks[] = {caps->effective, caps->permitted, caps->inheritable};
 
 	capng_clear(CAPNG_SELECT_ALL);
 	/*
@@ -502,25 +500,11 @@ static int capng_err(struct hr_err *err, int rc, const char *what)
 	return hr_err_set(err, errnum, "apply capabilities: %s (libcap-ng %d)", what, rc);
 }
 
-static int verify_bounding(const struct hr_process_plan *plan, struct hr_err *err)
-{
-	for (int cap = 0; cap <= plan->cap_last_cap && cap < 64; cap++) {
-		int want = !!(plan->caps.bounding & (UINT64_C(1) << cap));
-		int have = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-
-		if (have < 0)
-			return hr_err_sys(err, "apply capabilities: read bounding set");
-		if (have != want)
-			return hr_err_set(err, EPERM, "apply capabilities: bounding set: %s is %s",
-					  cap_name(cap), have ? "still present" : "missing");
-	}
-	return 0;
-}
-
 /*
- * Reads the sets back: libcap-ng 0.8.3's capng_apply(CAPNG_SELECT_BOUNDS) returns success
- * without dropping anything when CAP_SETPCAP is not effective, and a silent failure here would
- * leave the container with capabilities it must not have.
+ * Reads the effective, permitted and inheritable sets back (one capget): libcap-ng is trusted
+ * with nothing it could get wrong silently, as its 0.8.3 did with the bounding set when
+ * CAP_SETPCAP was not effective. The bounding and ambient sets are set by hardrun itself, and
+ * the kernel's answer to each of those calls is checked.
  */
 static int verify_caps(const struct hr_process_plan *plan, struct hr_err *err)
 {
@@ -541,14 +525,39 @@ static int verify_caps(const struct hr_process_plan *plan, struct hr_err *err)
 				  ", permitted 0x%" PRIx64 ", inheritable 0x%" PRIx64
 				  " instead of 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64,
 				  eff, prm, inh, want_eff, want_prm, plan->caps.inheritable);
-	for (int cap = 0; cap <= plan->cap_last_cap && cap < 64; cap++) {
-		int want = !!(plan->caps.ambient & (UINT64_C(1) << cap));
+	return 0;
+}
 
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) != want)
-			return hr_err_set(err, EPERM, "apply capabilities: ambient set: %s is %s",
-					  cap_name(cap), want ? "missing" : "still present");
+/*
+ * Drops from the bounding set each capability the plan leaves out: one call each, none to
+ * read the set first (dropping an absent one succeeds); without CAP_SETPCAP the kernel refuses.
+ */
+static int apply_bounding(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	for (int cap = 0; cap <= plan->cap_last_cap && cap < 64; cap++) {
+		if (plan->caps.bounding & (UINT64_C(1) << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return hr_err_sys(err, "apply capabilities: drop %s from the bounding set",
+					  cap_name(cap));
 	}
-	return verify_bounding(plan, err);
+	return 0;
+}
+
+/* The ambient set: cleared in one call, then the plan's raised (each in permitted and
+ * inheritable by then). */
+static int apply_ambient(const struct hr_process_plan *plan, struct hr_err *err)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		return hr_err_sys(err, "apply capabilities: clear the ambient set");
+	for (int cap = 0; cap <= plan->cap_last_cap && cap < 64; cap++) {
+		if (!(plan->caps.ambient & (UINT64_C(1) << cap)))
+			continue;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return hr_err_sys(err, "apply capabilities: raise %s in the ambient set",
+					  cap_name(cap));
+	}
+	return 0;
 }
 
 static int apply_caps(const struct hr_process_plan *plan, struct hr_err *err)
@@ -559,20 +568,14 @@ static int apply_caps(const struct hr_process_plan *plan, struct hr_err *err)
 
 	caps.effective |= plan->held_until_exec;
 	caps.permitted |= plan->held_until_exec;
-	if (raise_effective(err) < 0 || capng_load(&caps, err) < 0)
+	if (raise_effective(err) < 0 || apply_bounding(plan, err) < 0 || capng_load(&caps, err) < 0)
 		return -1;
-	errno = 0;
-	rc = capng_apply(CAPNG_SELECT_BOUNDS);
-	if (rc != 0)
-		return capng_err(err, rc, "bounding set");
 	errno = 0;
 	rc = capng_apply(CAPNG_SELECT_CAPS);
 	if (rc != 0)
 		return capng_err(err, rc, "effective, permitted and inheritable sets");
-	errno = 0;
-	rc = capng_apply(CAPNG_SELECT_AMBIENT);
-	if (rc != 0)
-		return capng_err(err, rc, "ambient set");
+	if (apply_ambient(plan, err) < 0)
+		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return hr_err_sys(err, "prctl(PR_SET_KEEPCAPS, 0)");
 	return verify_caps(plan, err);
