@@ -115,7 +115,7 @@ isolated() {
 execute() {
 	local i=$1 file=$2 t0=$SECONDS rc
 	case $file in
-	*.bats) set -- bats --tap "$file" ;;
+	*.bats) set -- bats --tap ${HR_BATS_TIMING:+--timing} "$file" ;;
 	*) set -- "$file" "$binary" ;;
 	esac
 	if [ "$jobs" -eq 1 ]; then
