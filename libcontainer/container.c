@@ -83,7 +83,10 @@ struct create_job {
 	pid_t pid;
 	struct hr_recorder recorder; /* --seccomp-record */
 	bool foreground;	     /* a foreground run waits for the recorder */
-	bool health_cmd;	     /* a foreground run with --health-cmd */
+	/* a foreground run's health check: the command line's (health_in), then the config's
+	 * annotations (health; cmd NULL: none) */
+	const struct hr_health_opts *health_in;
+	struct hr_health_opts health;
 };
 
 static void job_init(struct create_job *job, const struct hr_context *ctx,
@@ -149,20 +152,15 @@ static void job_release(struct create_job *job, bool failed)
 	hr_arena_free(&job->arena);
 }
 
-/* Whether a foreground run will send health probes, hardrun's code, into the container. */
-static bool runs_health_probes(const struct create_job *job)
+/* A foreground run's health check, decided before anything is made: bad ones leave nothing. */
+static int plan_health(struct create_job *job, struct hr_err *err)
 {
-	struct hr_health_opts health = {0};
-	struct hr_err ignored = {0};
-
-	if (!job->foreground)
-		return false;
-	if (job->health_cmd)
-		return true;
-	/* bad health annotations fail the run later; until then, count them as probes */
-	return hr_health_opts_from_annotations(&health, job->config->annotations,
-					       job->config->n_annotations, false, &ignored) < 0 ||
-	       health.cmd != NULL;
+	if (job->health_in == NULL)
+		return 0;
+	job->health = *job->health_in;
+	return hr_health_opts_from_annotations(&job->health, job->config->annotations,
+					       job->config->n_annotations,
+					       job->health_in->cmd != NULL, err);
 }
 
 /*
@@ -187,7 +185,7 @@ static bool init_needs_sealed_copy(const struct create_job *job)
 			own_pid_ns = ns->path == NULL;
 	}
 	return !own_pid_ns || config->hooks[HR_HOOK_CREATE_CONTAINER].len > 0 ||
-	       config->hooks[HR_HOOK_START_CONTAINER].len > 0 || runs_health_probes(job);
+	       config->hooks[HR_HOOK_START_CONTAINER].len > 0 || job->health.cmd != NULL;
 }
 
 static int load_config(struct create_job *job, struct hr_err *err)
@@ -217,6 +215,8 @@ static int load_config(struct create_job *job, struct hr_err *err)
 	}
 	if (!job->config->has_process)
 		return hr_err_set(err, EINVAL, "%s: process: required to create a container", name);
+	if (plan_health(job, err) < 0)
+		return -1;
 	/* before anything is printed or made: the command starts over in the copy */
 	if (init_needs_sealed_copy(job) && hr_reexec_from_sealed_copy(err) < 0)
 		return -1;
@@ -332,6 +332,10 @@ static void fill_state(struct create_job *job)
 {
 	hr_state_init_new(&job->state, job->opts->id, job->bundle, job->rootfs_path, job->config,
 			  job->created, sizeof(job->created));
+	/* a hardening policy adds an annotation the copy of config.json lacks: state keeps all */
+	for (size_t i = 0; i < job->config->n_annotations; i++)
+		if (strcmp(job->config->annotations[i].key, HR_POLICY_ANNOTATION) == 0)
+			job->state.annotations_in_config = false;
 }
 
 static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
@@ -453,6 +457,10 @@ static int move_net_devices(struct create_job *job, struct hr_err *err)
  * Parent side between clone and ready: maps, network devices, limits, runtime hooks, go, pty,
  * seccomp, ready.
  */
+#define CREATE_HOOK_KINDS                                                                          \
+	((1u << HR_HOOK_PRESTART) | (1u << HR_HOOK_CREATE_RUNTIME) |                               \
+	 (1u << HR_HOOK_CREATE_CONTAINER) | (1u << HR_HOOK_START_CONTAINER))
+
 static int drive_init(struct create_job *job, struct hr_err *err)
 {
 	const struct hr_config *config = job->config;
@@ -470,9 +478,12 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 	if (hr_init_record_write(&job->dir, job->pid, job->state.pid_start_time, err) < 0)
 		return -1;
 	job->state.pid = job->pid;
-	state_json = hr_state_oci_json(&job->state, HR_STATUS_CREATING, false);
-	if (pwrite(job->state_fd, state_json, strlen(state_json), 0) < 0)
-		return hr_err_sys(err, "write the state for hooks");
+	/* the state on the hooks' stdin: made only for hooks that will read it */
+	if (job->state.hook_kinds & CREATE_HOOK_KINDS) {
+		state_json = hr_state_oci_json(&job->state, HR_STATUS_CREATING, false);
+		if (pwrite(job->state_fd, state_json, strlen(state_json), 0) < 0)
+			return hr_err_sys(err, "write the state for hooks");
+	}
 	if (hr_hooks_run(config->hooks, HR_HOOK_PRESTART, job->state_fd, err) < 0 ||
 	    hr_hooks_run(config->hooks, HR_HOOK_CREATE_RUNTIME, job->state_fd, err) < 0)
 		return -1;
@@ -541,8 +552,8 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 }
 
 static int create_internal(const struct hr_context *ctx, const struct hr_create_opts *opts,
-			   bool relay_pty, bool health_cmd, struct hr_created *created,
-			   struct hr_err *err)
+			   bool relay_pty, const struct hr_health_opts *health,
+			   struct hr_created *created, struct hr_err *err)
 {
 	struct create_job job;
 	int r;
@@ -550,7 +561,7 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 	job_init(&job, ctx, opts);
 	job.relay_pty = relay_pty;
 	job.foreground = created != NULL;
-	job.health_cmd = health_cmd;
+	job.health_in = health;
 	r = create_with_job(&job, err);
 	if (r < 0 && job.dir_created)
 		hr_err_prefix(err, "create container %s", opts->id);
@@ -559,6 +570,10 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 		created->pidfd = job.pidfd;
 		created->pty_master = job.pty_master;
 		created->recorder = job.recorder;
+		created->health = job.health;
+		/* a command from the annotations lives in the config's arena: keep it beyond */
+		if (job.health.cmd != NULL && job.health.cmd != health->cmd)
+			created->health.cmd = created->health_cmd_copy = hr_xstrdup(job.health.cmd);
 		job.pidfd = job.pty_master = -1;
 	}
 	if (r == 0) {
@@ -572,7 +587,7 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 int hr_container_create(const struct hr_context *ctx, const struct hr_create_opts *opts,
 			struct hr_created *created, struct hr_err *err)
 {
-	return create_internal(ctx, opts, false, false, created, err);
+	return create_internal(ctx, opts, false, NULL, created, err);
 }
 
 /* Waits for fd to be readable, or for the init behind pidfd to exit (then fails). */
@@ -704,31 +719,11 @@ out:
 	return r;
 }
 
-/* The health check of a foreground run: the command line's, else the bundle's annotations. */
-static int health_setup(const struct hr_context *ctx, const struct hr_run_opts *opts,
-			struct hr_health_opts *health, struct hr_err *err)
-{
-	struct hr_opened opened;
-	int r;
-
-	*health = opts->health;
-	if (hr_container_open(ctx, opts->create.id, &opened, err) < 0)
-		return -1;
-	r = hr_health_opts_from_annotations(health, opened.state.annotations,
-					    opened.state.n_annotations, opts->health.cmd != NULL,
-					    err);
-	/* the annotations live in the state's arena: keep the command beyond it */
-	if (r == 0 && health->cmd != NULL && health->cmd != opts->health.cmd)
-		health->cmd = hr_xstrdup(health->cmd);
-	hr_container_close(&opened);
-	return r;
-}
-
 int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opts, int *status,
 		     struct hr_err *err)
 {
 	struct hr_created created = {.pidfd = -1, .pty_master = -1};
-	struct hr_health_opts health_opts = {0};
+	const struct hr_health_opts *health_opts = &created.health;
 	struct hr_err rec_err;
 	struct hr_exec_probe *probe = NULL;
 	sigset_t old;
@@ -736,7 +731,7 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 
 	*status = 0;
 	if (opts->detach) {
-		if (create_internal(ctx, &opts->create, false, false, NULL, err) < 0)
+		if (create_internal(ctx, &opts->create, false, NULL, NULL, err) < 0)
 			return -1;
 		if (hr_container_start(ctx, opts->create.id, err) == 0)
 			return 0;
@@ -753,21 +748,19 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 	sigfd = hr_signalfd_for_forwarding(&old, err);
 	if (sigfd < 0)
 		return -1;
-	r = create_internal(ctx, &opts->create, opts->create.console_socket == NULL,
-			    opts->health.cmd != NULL, &created, err);
+	r = create_internal(ctx, &opts->create, opts->create.console_socket == NULL, &opts->health,
+			    &created, err);
 	if (r == 0)
 		r = hr_container_start(ctx, opts->create.id, err);
-	if (r == 0)
-		r = health_setup(ctx, opts, &health_opts, err);
 	if (r == 0) {
 		struct hr_health health;
 
-		if (health_opts.cmd != NULL)
-			probe = hr_exec_probe_prepare(ctx, opts->create.id, health_opts.cmd);
-		hr_health_start(&health, &health_opts, hr_exec_probe_run, probe, ctx,
+		if (health_opts->cmd != NULL)
+			probe = hr_exec_probe_prepare(ctx, opts->create.id, health_opts->cmd);
+		hr_health_start(&health, health_opts, hr_exec_probe_run, probe, ctx,
 				opts->create.id, created.pidfd);
 		r = hr_supervise(created.pidfd, created.pty_master, sigfd,
-				 health_opts.cmd ? &health : NULL, err);
+				 health_opts->cmd ? &health : NULL, err);
 		hr_health_stop(&health);
 		hr_exec_probe_free(probe);
 		if (r >= 0) {
@@ -775,8 +768,7 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 			r = 0;
 		}
 	}
-	if (health_opts.cmd != NULL && health_opts.cmd != opts->health.cmd)
-		free((char *)health_opts.cmd);
+	free(created.health_cmd_copy);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (created.pidfd >= 0)

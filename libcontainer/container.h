@@ -31,8 +31,10 @@ struct hr_create_opts {
 struct hr_created {
 	pid_t pid;
 	int pidfd;
-	int pty_master;		     /* -1 unless process.terminal and no console socket */
-	struct hr_recorder recorder; /* with --seccomp-record: the recorder to wait for */
+	int pty_master;		      /* -1 unless process.terminal and no console socket */
+	struct hr_recorder recorder;  /* with --seccomp-record: the recorder to wait for */
+	struct hr_health_opts health; /* run's health check (cmd NULL: none) */
+	char *health_cmd_copy;	      /* health.cmd when it came from the annotations: free it */
 };
 
 int hr_container_create(const struct hr_context *ctx, const struct hr_create_opts *opts,

@@ -67,13 +67,20 @@ int hr_container_run_hooks(struct hr_opened *opened, enum hr_hook_kind kind, enu
 	_cleanup_free_ char *json = NULL;
 	_cleanup_close_ int fd = -1;
 	const char *id = opened->state.id;
+	struct hr_state state;
 
+	/* the state knows whether the config has any: then a large config is not read for none */
+	if (opened->state.hook_kinds_known && !(opened->state.hook_kinds & (1u << kind)))
+		return 0;
 	config = hr_container_load_config(opened, err);
 	if (config == NULL)
 		return hr_err_prefix(err, "%s hooks of container %s", hr_hook_kind_name(kind), id);
 	if (config->hooks[kind].len == 0)
 		return 0;
-	json = hr_state_oci_json(&opened->state, status, false);
+	/* a copy: the annotations may be the config's, released when this returns */
+	state = opened->state;
+	hr_state_annotations_from(&state, config);
+	json = hr_state_oci_json(&state, status, false);
 	fd = hr_memfd_with("hardrun-state", json, err);
 	if (fd < 0)
 		return hr_err_prefix(err, "%s hooks of container %s", hr_hook_kind_name(kind), id);

@@ -16,8 +16,7 @@
 #include "hooks.h"
 #include "state.h"
 
-#define HR_EXEC_FIFO   "exec.fifo"
-#define HR_CONFIG_COPY "config.json"
+#define HR_EXEC_FIFO "exec.fifo"
 
 /* A container opened for an operation: locked directory, its state and current status. */
 struct hr_opened {

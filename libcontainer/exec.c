@@ -253,6 +253,7 @@ static int prepare(struct exec_job *job, const struct hr_context *ctx, struct hr
 	job->config = hr_container_load_config(&job->opened, err);
 	if (job->config == NULL)
 		return -1;
+	hr_state_annotations_from(&job->opened.state, job->config);
 	linux_cfg = job->config->has_linux ? &job->config->linux_cfg : NULL;
 	if (job->opts->process_path != NULL) {
 		if (load_process_file(job, err) < 0)

@@ -186,7 +186,8 @@ static void record_state(struct hr_health *h)
 	snprintf(streak, sizeof(streak), "%u", h->failing_streak);
 	if (hr_container_dir_open(h->ctx->root, h->id, &dir, &err) < 0)
 		return;
-	if (hr_state_read(&dir, &arena, &state, &err) == 0) {
+	if (hr_state_read(&dir, &arena, &state, &err) == 0 &&
+	    hr_state_load_annotations(&dir, HR_CONFIG_COPY, &arena, &state, &err) == 0) {
 		struct hr_kv *kv =
 		    hr_arena_array(&arena, state.n_annotations + n_updates, sizeof(*kv));
 		size_t n = 0;
@@ -203,6 +204,7 @@ static void record_state(struct hr_health *h)
 			kv[n++] = updates[i];
 		state.annotations = kv;
 		state.n_annotations = n;
+		state.annotations_in_config = false; /* changed: state.json holds them all now */
 		if (hr_state_write(&dir, &state, &err) < 0)
 			hr_warning("container %s: record health: %s", h->id, err.msg);
 	}

@@ -30,7 +30,13 @@ int hr_read_fd(int fd, const char *name, size_t max_size, char **data, size_t *l
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t cap = 0, used = 0;
+	struct stat st;
 
+	/* a regular file's size is known: one allocation, not a doubling series of copies */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		cap = (uint64_t)st.st_size < max_size ? (size_t)st.st_size + 4096 : max_size + 2;
+		buf = hr_xmalloc(cap);
+	}
 	for (;;) {
 		ssize_t n;
 

@@ -12,7 +12,7 @@
 #include "error.h"
 
 /* Documents larger than this are refused before anything is allocated for them. */
-#define HR_JSON_MAX_SIZE (4 * 1024 * 1024)
+#define HR_JSON_MAX_SIZE (16 * 1024 * 1024)
 /* yajl frees its trees recursively: bound the nesting so that no input can exhaust the stack. */
 #define HR_JSON_MAX_DEPTH 64
 

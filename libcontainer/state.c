@@ -218,7 +218,7 @@ static void gen_state(yajl_gen g, const struct hr_state *state, const char *stat
 	hr_jgen_kv_str(g, "rootfs", state->rootfs);
 	hr_jgen_kv_str(g, "created", state->created);
 	hr_jgen_kv_i64(g, "owner", (int64_t)state->owner);
-	if (state->n_annotations > 0) {
+	if (state->n_annotations > 0 && !(internal && state->annotations_in_config)) {
 		hr_jgen_key(g, "annotations");
 		yajl_gen_map_open(g);
 		for (size_t i = 0; i < state->n_annotations; i++)
@@ -234,6 +234,16 @@ static void gen_state(yajl_gen g, const struct hr_state *state, const char *stat
 		hr_jgen_kv_bool(g, "systemdCgroup", state->cgroup_manager == HR_CGROUP_SYSTEMD);
 		if (state->cgroup_parents_created > 0)
 			hr_jgen_kv_i64(g, "cgroupParentsCreated", state->cgroup_parents_created);
+		if (state->annotations_in_config)
+			hr_jgen_kv_bool(g, "annotationsInConfig", true);
+		if (state->hook_kinds_known) {
+			hr_jgen_key(g, "hooks");
+			yajl_gen_array_open(g);
+			for (int k = 0; k < HR_HOOK__COUNT; k++)
+				if (state->hook_kinds & (1u << k))
+					hr_jgen_str(g, hr_hook_kind_name((enum hr_hook_kind)k));
+			yajl_gen_array_close(g);
+		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
@@ -315,6 +325,50 @@ int hr_init_record_read(const struct hr_container_dir *dir, pid_t *pid, uint64_t
 	return 0;
 }
 
+/* The string members of an "annotations" object (anything else: none). */
+static void read_annotations(struct hr_arena *arena, yajl_val annotations, struct hr_state *state)
+{
+	size_t n;
+
+	if (!YAJL_IS_OBJECT(annotations))
+		return;
+	n = annotations->u.object.len;
+	state->annotations = hr_arena_array(arena, n, sizeof(struct hr_kv));
+	state->n_annotations = 0;
+	for (size_t i = 0; i < n; i++) {
+		yajl_val value = annotations->u.object.values[i];
+
+		if (!YAJL_IS_STRING(value))
+			continue;
+		state->annotations[state->n_annotations].key =
+		    hr_arena_strdup(arena, annotations->u.object.keys[i]);
+		state->annotations[state->n_annotations++].value =
+		    hr_arena_strdup(arena, value->u.string);
+	}
+}
+
+/* "hooks": the names of the kinds the config has; a name this hardrun does not know fails. */
+static bool read_hook_kinds(yajl_val v, struct hr_state *state)
+{
+	if (!YAJL_IS_ARRAY(v))
+		return false;
+	for (size_t i = 0; i < v->u.array.len; i++) {
+		yajl_val name = v->u.array.values[i];
+		int k = 0;
+
+		if (!YAJL_IS_STRING(name))
+			return false;
+		while (k < HR_HOOK__COUNT &&
+		       strcmp(hr_hook_kind_name((enum hr_hook_kind)k), name->u.string) != 0)
+			k++;
+		if (k == HR_HOOK__COUNT)
+			return false;
+		state->hook_kinds |= 1u << k;
+	}
+	state->hook_kinds_known = true;
+	return true;
+}
+
 static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_state *state)
 {
 	yajl_val hr = hr_json_member(root, "hardrun");
@@ -341,27 +395,17 @@ static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_stat
 	if ((v = hr_json_member(hr, "cgroupParentsCreated")) != NULL &&
 	    hr_jread_int_range(ctx, v, 0, 2048, &parents))
 		state->cgroup_parents_created = (int)parents;
+	if ((v = hr_json_member(hr, "hooks")) != NULL)
+		ok = read_hook_kinds(v, state) && ok;
 	/* a state without systemdCgroup (or with false) was made by cgroupfs */
 	state->cgroup_manager = systemd ? HR_CGROUP_SYSTEMD : HR_CGROUP_CGROUPFS;
 	if (state->cgroup_path == NULL)
 		state->cgroup_manager = HR_CGROUP_DISABLED;
 	state->pid = (pid_t)pid;
 	state->owner = (uid_t)owner;
-	if (YAJL_IS_OBJECT(annotations)) {
-		size_t n = annotations->u.object.len;
-
-		state->annotations = hr_arena_array(ctx->arena, n, sizeof(struct hr_kv));
-		for (size_t i = 0; i < n; i++) {
-			yajl_val value = annotations->u.object.values[i];
-
-			if (!YAJL_IS_STRING(value))
-				continue;
-			state->annotations[state->n_annotations].key =
-			    hr_arena_strdup(ctx->arena, annotations->u.object.keys[i]);
-			state->annotations[state->n_annotations++].value =
-			    hr_arena_strdup(ctx->arena, value->u.string);
-		}
-	}
+	if ((v = hr_json_member(hr, "annotationsInConfig")) != NULL)
+		ok = hr_jread_bool(ctx, v, &state->annotations_in_config) && ok;
+	read_annotations(ctx->arena, annotations, state);
 	return ok;
 }
 
@@ -407,6 +451,42 @@ int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
 	if (hr_read_fd(fd, name, STATE_MAX_SIZE, &data, &len, err) < 0)
 		return -1;
 	return hr_state_parse(data, len, name, arena, state, err);
+}
+
+int hr_state_load_annotations(const struct hr_container_dir *dir, const char *config_name,
+			      struct hr_arena *arena, struct hr_state *state, struct hr_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *data = NULL;
+	_cleanup_yajl_tree_ yajl_val root = NULL;
+	struct hr_diags diags = {0};
+	size_t len;
+	char name[4200];
+
+	if (!state->annotations_in_config || state->n_annotations > 0)
+		return 0;
+	snprintf(name, sizeof(name), "%s/%s", dir->path, config_name);
+	fd = openat(dir->fd, config_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return hr_err_sys(err, "open %s", name);
+	if (hr_read_fd(fd, name, HR_CONFIG_MAX_SIZE, &data, &len, err) < 0)
+		return -1;
+	root = hr_json_parse(data, len, name, &diags);
+	if (root == NULL) {
+		hr_diags_to_err(&diags, err);
+		hr_diags_free(&diags);
+		return -1;
+	}
+	read_annotations(arena, hr_json_member(root, "annotations"), state);
+	return 0;
+}
+
+void hr_state_annotations_from(struct hr_state *state, const struct hr_config *config)
+{
+	if (state->annotations_in_config && state->n_annotations == 0) {
+		state->annotations = config->annotations;
+		state->n_annotations = config->n_annotations;
+	}
 }
 
 int hr_proc_start_time_at(int dirfd, const char *name, uint64_t *start_time, char *proc_state)
@@ -554,4 +634,10 @@ void hr_state_init_new(struct hr_state *st, const char *id, const char *bundle, 
 	st->owner = geteuid();
 	st->annotations = config->annotations;
 	st->n_annotations = config->n_annotations;
+	st->hook_kinds = 0;
+	for (int k = 0; k < HR_HOOK__COUNT; k++)
+		if (config->hooks[k].len > 0)
+			st->hook_kinds |= 1u << k;
+	st->hook_kinds_known = true;
+	st->annotations_in_config = true;
 }

@@ -49,6 +49,21 @@ struct hr_state {
 	char *cgroup_path;
 	enum hr_cgroup_manager cgroup_manager;
 	int cgroup_parents_created;
+	/*
+	 * The kinds of hooks the config has (bit 1 << enum hr_hook_kind; state.json "hooks"), so
+	 * that start and delete read the config only for hooks it has. A state without the list
+	 * (an older hardrun's) does not know: hook_kinds_known false.
+	 */
+	unsigned hook_kinds;
+	bool hook_kinds_known;
+	/*
+	 * The annotations are config.json's, kept in the state directory's copy of it, and
+	 * state.json does not repeat them ("annotationsInConfig"): a config with megabytes of
+	 * annotations does not make every command read and write them. After hr_state_read they
+	 * are not loaded (n_annotations 0) until hr_state_load_annotations. Set by create; cleared
+	 * when they change (health results), which then writes them all into state.json.
+	 */
+	bool annotations_in_config;
 };
 
 /*
@@ -58,6 +73,22 @@ struct hr_state {
  */
 void hr_state_init_new(struct hr_state *st, const char *id, const char *bundle, const char *rootfs,
 		       const struct hr_config *config, char *created, size_t created_size);
+
+struct hr_container_dir;
+
+/* The copy of the container's config.json in its state directory. */
+#define HR_CONFIG_COPY "config.json"
+
+/*
+ * Loads the annotations of a state read with annotations_in_config from config_name (the
+ * config.json copy) in dir; 0 at once when they are in state (or loaded already).
+ */
+int hr_state_load_annotations(const struct hr_container_dir *dir, const char *config_name,
+			      struct hr_arena *arena, struct hr_state *state, struct hr_err *err);
+
+/* The annotations of a state with annotations_in_config, taken from its config, when not
+ * loaded yet (they stay the config's: keep it while the state is used). */
+void hr_state_annotations_from(struct hr_state *state, const struct hr_config *config);
 
 /* A locked container directory. */
 struct hr_container_dir {

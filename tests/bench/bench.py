@@ -163,7 +163,7 @@ def main():
     ]
     slopes = [] if args.quick else [
         ("bind mounts", [0, 10, 50, 200], with_binds),
-        ("config KiB", [16, 256, 1024, 4000], with_size),
+        ("config KiB", [16, 256, 1024, 4000, 8000], with_size),
         ("env entries", [10, 100, 1000], with_env),
     ]
     for family, xs, edit in slopes:
