@@ -32,12 +32,12 @@ class Runtime:
     def argv(self, *args):
         return [self.binary, "--root", self.root, "--cgroup-manager=disabled", *args]
 
-    def call(self, *args, check=True):
+    def call(self, *args, check=True, prefix=()):
         """Runs a command of the runtime; its wall time in ms (stdio to /dev/null)."""
         # stderr to a file: a detached container keeps what it inherited open
         with tempfile.TemporaryFile() as err:
             t0 = time.perf_counter_ns()
-            r = subprocess.run(self.argv(*args), stdin=subprocess.DEVNULL,
+            r = subprocess.run([*prefix, *self.argv(*args)], stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=err)
             ms = (time.perf_counter_ns() - t0) / 1e6
             if check and r.returncode != 0:
@@ -46,6 +46,13 @@ class Runtime:
                     self.name, " ".join(args), r.returncode,
                     err.read().decode(errors="replace")[-400:]))
         return ms
+
+    def peak_rss_kib(self, *args):
+        """The peak resident set of a command, in KiB, from GNU time: a child forked by this
+        Python process would start with Python's own resident pages."""
+        with tempfile.NamedTemporaryFile() as out:
+            self.call(*args, prefix=("/usr/bin/time", "-f", "%M", "-o", out.name))
+            return float(open(out.name).read().split()[-1])
 
 
 def make_bundle(hardrun, work, name, rootfs, profile="minimal", edit=None):
@@ -110,6 +117,12 @@ class Case:
         cid = "b%d" % n
         if self.kind == "run":
             return rt.call("run", "--bundle", self.bundle, cid)
+        if self.kind == "run-rss":
+            # the value is the peak resident set of `run` in KiB, not a time
+            return rt.peak_rss_kib("run", "--bundle", self.bundle, cid)
+        if self.kind == "run-100":
+            return sum(rt.call("run", "--bundle", self.bundle, "%s-%d" % (cid, i))
+                       for i in range(100))
         if self.kind == "create-start-delete":
             total = rt.call("create", "--bundle", self.bundle, cid)
             total += rt.call("start", cid)
@@ -160,8 +173,14 @@ def main():
              make_bundle(hr, args.work, "production", rootfs, profile="production")),
         Case("create + start + delete", make_bundle(hr, args.work, "csd", rootfs),
              kind="create-start-delete"),
+        Case("peak RSS of run minimal (KiB, not ms)", make_bundle(hr, args.work, "rss", rootfs),
+             kind="run-rss"),
     ]
-    slopes = [] if args.quick else [
+    if not args.quick:
+        cases.append(Case("100 sequential runs", make_bundle(hr, args.work, "seq", rootfs),
+                          kind="run-100"))
+    # the smoke run keeps one short slope, so that its plot is made too
+    slopes = [("bind mounts", [0, 10], with_binds)] if args.quick else [
         ("bind mounts", [0, 10, 50, 200], with_binds),
         ("config KiB", [16, 256, 1024, 4000, 8000], with_size),
         ("env entries", [10, 100, 1000], with_env),
@@ -243,6 +262,34 @@ def main():
         f.write("%d rounds, paired and rotated; cgroups disabled; busybox /bin/true.\n\n" % rounds)
         f.write(table)
     print(table)
+    plot(results, slopes, runtimes, args.out)
+
+
+def plot(results, slopes, runtimes, out):
+    """slopes.svg: the medians of each slope family against x, one panel per family (gnuplot)."""
+    gp = ["set terminal svg size %d,400 dynamic" % (420 * len(slopes)),
+          "set output '%s'" % os.path.join(out, "slopes.svg"),
+          "set multiplot layout 1,%d" % len(slopes), "set key top left", "set grid",
+          "set ylabel 'ms (median)'"]
+    for i, (family, _, _) in enumerate(slopes):
+        data = os.path.join(out, "slope-%d.dat" % i)
+        with open(data, "w") as f:
+            f.write("# x " + " ".join(rt.name for rt in runtimes) + "\n")
+            for e in results["cases"]:
+                if e["family"] == family:
+                    f.write("%d %s\n" % (e["x"], " ".join(
+                        "%.3f" % e["ms"][rt.name]["median"] for rt in runtimes)))
+        gp.append("set xlabel '%s'" % family)
+        gp.append("plot " + ", ".join("'%s' using 1:%d with linespoints title '%s'" % (
+            data, j + 2, rt.name) for j, rt in enumerate(runtimes)))
+    gp.append("unset multiplot")
+    with open(os.path.join(out, "slopes.gp"), "w") as f:
+        f.write("\n".join(gp) + "\n")
+    if shutil.which("gnuplot") is None:
+        print("bench: no gnuplot (apt-get install gnuplot-nox): %s/slopes.gp not drawn" % out,
+              file=sys.stderr)
+        return
+    subprocess.run(["gnuplot", os.path.join(out, "slopes.gp")], check=True)
 
 
 if __name__ == "__main__":
