@@ -143,6 +143,10 @@ int hr_path_mkdir_all(int root_fd, const char *path, mode_t mode, struct hr_err 
 
 	if (strlen(path) >= sizeof(buf))
 		return hr_err_set(err, ENAMETOOLONG, "create directory %s", path);
+	/* most destinations exist: one lookup, no walk (any failure walks, for its message) */
+	fd = open_dir(root_fd, path);
+	if (fd >= 0)
+		return fd;
 	memcpy(buf, path, strlen(path) + 1);
 	for (;;) {
 		size_t start = pos, end;
