@@ -24,13 +24,17 @@ SRC = os.path.dirname(os.path.dirname(HERE))
 
 
 class Runtime:
-    def __init__(self, name, binary, work):
-        self.name, self.binary = name, binary
+    def __init__(self, name, binary, work, manager="disabled"):
+        self.name, self.binary, self.manager = name, binary, manager
         self.root = os.path.join(work, "state-" + name)
         os.makedirs(self.root, exist_ok=True)
 
     def argv(self, *args):
-        return [self.binary, "--root", self.root, "--cgroup-manager=disabled", *args]
+        # runc has no --cgroup-manager: cgroupfs unless --systemd-cgroup
+        if os.path.basename(self.binary) == "runc":
+            return [self.binary, "--root", self.root,
+                    *(["--systemd-cgroup"] if self.manager == "systemd" else []), *args]
+        return [self.binary, "--root", self.root, "--cgroup-manager=" + self.manager, *args]
 
     def call(self, *args, check=True, prefix=()):
         """Runs a command of the runtime; its wall time in ms (stdio to /dev/null)."""
@@ -59,9 +63,6 @@ def make_bundle(hardrun, work, name, rootfs, profile="minimal", edit=None):
     """A bundle of the busybox rootfs running /bin/true, config from `hardrun spec`."""
     bundle = os.path.join(work, "bundles", name)
     os.makedirs(bundle, exist_ok=True)
-    link = os.path.join(bundle, "rootfs")
-    if not os.path.exists(link):
-        os.symlink(rootfs, link)
     subprocess.run([hardrun, "spec", "--bundle", bundle, "--profile", profile, "--force",
                     "--args", "/bin/true"], check=True, stdout=subprocess.DEVNULL)
     path = os.path.join(bundle, "config.json")
@@ -71,6 +72,8 @@ def make_bundle(hardrun, work, name, rootfs, profile="minimal", edit=None):
     config["ociVersion"] = "1.0.2"
     config["process"]["terminal"] = False
     config.get("annotations", {}).clear()
+    # one rootfs for every bundle, named by its absolute path (runc refuses a symlink)
+    config["root"]["path"] = rootfs
     if edit:
         edit(config, work)
     with open(path, "w") as f:
@@ -109,20 +112,49 @@ def with_env(n):
 class Case:
     """One measured operation: setup/teardown are not timed."""
 
-    def __init__(self, name, bundle, kind="run", x=None, family=None):
-        # bundle: the bundle of a run or a create; for exec, the running container's ID
+    def __init__(self, name, bundle, kind="run", x=None, family=None, manager=None):
+        # bundle: the bundle of a run or a create; for exec, the running container's ID.
+        # manager: each container gets a cgroup of its own of that manager's form (set in
+        # the bundle's config before each command, untimed): a systemd scope's name cannot
+        # be reused at once
         self.name, self.bundle, self.kind, self.x, self.family = name, bundle, kind, x, family
+        self.manager = manager
+
+    def retarget(self, cid):
+        """Points the bundle's linux.cgroupsPath at a cgroup named after cid; its directory."""
+        if self.manager is None:
+            return None
+        path = os.path.join(self.bundle, "config.json")
+        with open(path) as f:
+            config = json.load(f)
+        config["linux"]["cgroupsPath"] = cgroups_path(self.manager, cid)
+        with open(path, "w") as f:
+            json.dump(config, f)
+        return cgroup_dir(self.manager, cid)
 
     def measure(self, rt, n):
         cid = "b%d" % n
+        self.retarget(cid)
         if self.kind == "run":
             return rt.call("run", "--bundle", self.bundle, cid)
         if self.kind == "run-rss":
             # the value is the peak resident set of `run` in KiB, not a time
             return rt.peak_rss_kib("run", "--bundle", self.bundle, cid)
-        if self.kind == "run-100":
-            return sum(rt.call("run", "--bundle", self.bundle, "%s-%d" % (cid, i))
-                       for i in range(100))
+        if self.kind.startswith("run-x"):
+            count = int(self.kind[5:])
+            total = 0.0
+            for i in range(count):
+                self.retarget("%s-%d" % (cid, i))
+                total += rt.call("run", "--bundle", self.bundle, "%s-%d" % (cid, i))
+            return total
+        if self.kind == "memory-peak":
+            # the value is the container cgroup's memory.peak in KiB while its process runs:
+            # the runtime's own pages charged to a small container, not a time
+            rt.call("run", "-d", "--bundle", self.bundle, cid)
+            with open(os.path.join(cgroup_dir(self.manager, cid), "memory.peak")) as f:
+                peak = int(f.read()) / 1024
+            rt.call("delete", "--force", cid)
+            return peak
         if self.kind == "create-start-delete":
             total = rt.call("create", "--bundle", self.bundle, cid)
             total += rt.call("start", cid)
@@ -132,6 +164,48 @@ class Case:
         if self.kind == "exec":
             return rt.call("exec", self.bundle, "/bin/true")
         raise ValueError(self.kind)
+
+
+def cgroups_path(manager, name):
+    return "bench.slice:bench:%s" % name if manager == "systemd" else "/bench/%s" % name
+
+
+def with_cgroup(manager, name, limits=True):
+    """A cgroup path of the manager's form, the same form for every runtime, and the
+    production profile's limits (512 MiB, half a CPU) unless limits is False."""
+    def edit(config, work):
+        linux = config.setdefault("linux", {})
+        linux["cgroupsPath"] = cgroups_path(manager, name)
+        if limits:
+            linux["resources"] = {"memory": {"limit": 512 * 1024 * 1024},
+                                  "cpu": {"quota": 50000, "period": 100000}}
+    return edit
+
+
+def cgroup_dir(manager, name):
+    if manager == "systemd":
+        return "/sys/fs/cgroup/bench.slice/bench-%s.scope" % name
+    return "/sys/fs/cgroup/bench/%s" % name
+
+
+def vm_cases(hr, work, rootfs, manager):
+    """The guest's cases: cgroups on, with limits; 50 sequential runs; memory.peak."""
+    def bundle(name, edit_more=None, limits=True):
+        def edit(config, w):
+            with_cgroup(manager, name, limits)(config, w)
+            if edit_more:
+                edit_more(config, w)
+        return make_bundle(hr, work, name, rootfs, edit=edit)
+    sleep = lambda c, w: c["process"].update(args=["sleep", "100000"])
+    return [
+        Case("run minimal, cgroup with limits", bundle("run"), manager=manager),
+        Case("create + start + delete, cgroup with limits", bundle("csd"),
+             kind="create-start-delete", manager=manager),
+        Case("50 sequential runs, cgroup with limits", bundle("seq"), kind="run-x50",
+             manager=manager),
+        Case("memory.peak of a busybox sleep container (KiB, not ms)",
+             bundle("peak", sleep, limits=False), kind="memory-peak", manager=manager),
+    ]
 
 
 def wait_stopped(rt, cid):
@@ -153,6 +227,8 @@ def main():
     ap.add_argument("--peer", action="append", default=[], help="NAME=BINARY")
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--quick", action="store_true", help="a smoke run: few rounds and cases")
+    ap.add_argument("--vm", metavar="MANAGER",
+                    help="the guest's cases, with this cgroup manager (cgroupfs, systemd)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--work", required=True)
     args = ap.parse_args()
@@ -161,10 +237,11 @@ def main():
     if not os.path.isdir(rootfs):
         subprocess.run([os.path.join(SRC, "tests/integration/helpers/busybox-rootfs.sh"), rootfs],
                        check=True)
-    runtimes = [Runtime("hardrun", args.hardrun, args.work)]
+    manager = args.vm or "disabled"
+    runtimes = [Runtime("hardrun", args.hardrun, args.work, manager)]
     for p in args.peer:
         name, _, binary = p.partition("=")
-        runtimes.append(Runtime(name, binary, args.work))
+        runtimes.append(Runtime(name, binary, args.work, manager))
 
     hr = args.hardrun
     cases = [
@@ -178,9 +255,11 @@ def main():
     ]
     if not args.quick:
         cases.append(Case("100 sequential runs", make_bundle(hr, args.work, "seq", rootfs),
-                          kind="run-100"))
+                          kind="run-x100"))
+    if args.vm:
+        cases = vm_cases(hr, args.work, rootfs, args.vm)
     # the smoke run keeps one short slope, so that its plot is made too
-    slopes = [("bind mounts", [0, 10], with_binds)] if args.quick else [
+    slopes = [] if args.vm else [("bind mounts", [0, 10], with_binds)] if args.quick else [
         ("bind mounts", [0, 10, 50, 200], with_binds),
         ("config KiB", [16, 256, 1024, 4000, 8000], with_size),
         ("env entries", [10, 100, 1000], with_env),
@@ -195,8 +274,10 @@ def main():
     # exec: one running container per runtime
     sleeper = make_bundle(hr, args.work, "sleeper", rootfs,
                           edit=lambda c, w: c["process"].update(args=["sleep", "100000"]))
-    for rt in runtimes:
+    for i, rt in enumerate(runtimes):
         rt.call("delete", "--force", "sleeper", check=False)
+        if args.vm:
+            Case("", sleeper, manager=args.vm).retarget("sleeper-%d" % i)
         rt.call("run", "-d", "--bundle", sleeper, "sleeper")
     cases.append(Case("exec /bin/true", "sleeper", kind="exec"))
 
@@ -259,10 +340,12 @@ def main():
                     for rt in runtimes[1:])))
     table = "\n".join(lines) + "\n"
     with open(os.path.join(args.out, "results.md"), "w") as f:
-        f.write("%d rounds, paired and rotated; cgroups disabled; busybox /bin/true.\n\n" % rounds)
+        f.write("%d rounds, paired and rotated; %s; busybox /bin/true.\n\n" % (
+            rounds, "cgroup manager " + args.vm if args.vm else "cgroups disabled"))
         f.write(table)
     print(table)
-    plot(results, slopes, runtimes, args.out)
+    if slopes:
+        plot(results, slopes, runtimes, args.out)
 
 
 def plot(results, slopes, runtimes, out):
