@@ -721,7 +721,7 @@ static void *parse_doc(const char *data, size_t len, const char *name, struct hr
 	if (len > 0)
 		memcpy(text, data, len);
 	text[len] = '\0';
-	tree = hr_json_parse(text, len, name, diags);
+	tree = hr_json_parse_terminated(text, len, name, diags);
 	if (tree == NULL || !check_escaped_nul(text, len, name, diags))
 		return NULL;
 	doc = hr_arena_alloc(&arena, size);

@@ -172,36 +172,43 @@ static void report_syntax_error(const char *data, size_t len, const char *name,
 	hr_diags_add(diags, "%s: line %zu, column %zu: %s", name, line, column, problem);
 }
 
-yajl_val hr_json_parse(const char *data, size_t len, const char *name, struct hr_diags *diags)
+yajl_val hr_json_parse_terminated(const char *text, size_t len, const char *name,
+				  struct hr_diags *diags)
 {
 	char errbuf[256] = "";
-	_cleanup_free_ char *text = NULL;
-	const char *nul = memchr(data, '\0', len);
+	const char *nul = memchr(text, '\0', len);
 	yajl_val tree;
 	ssize_t deep;
 	size_t line, column;
 
 	if (nul != NULL) {
-		offset_to_line_column(data, (size_t)(nul - data), &line, &column);
+		offset_to_line_column(text, (size_t)(nul - text), &line, &column);
 		hr_diags_add(diags, "%s: line %zu, column %zu: NUL byte in JSON text", name, line,
 			     column);
 		return NULL;
 	}
-	deep = find_excess_depth(data, len);
+	deep = find_excess_depth(text, len);
 	if (deep >= 0) {
-		offset_to_line_column(data, (size_t)deep, &line, &column);
+		offset_to_line_column(text, (size_t)deep, &line, &column);
 		hr_diags_add(diags, "%s: line %zu, column %zu: nesting deeper than %d levels", name,
 			     line, column, HR_JSON_MAX_DEPTH);
 		return NULL;
 	}
-	/* yajl's tree parser reads up to a NUL: a terminated copy, since data need not be one */
-	text = hr_xmalloc(len + 1);
-	memcpy(text, data, len);
-	text[len] = '\0';
 	tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
 	if (tree == NULL)
-		report_syntax_error(data, len, name, diags);
+		report_syntax_error(text, len, name, diags);
 	return tree;
+}
+
+yajl_val hr_json_parse(const char *data, size_t len, const char *name, struct hr_diags *diags)
+{
+	/* yajl's tree parser reads up to a NUL: a terminated copy, since data need not be one */
+	_cleanup_free_ char *text = hr_xmalloc(len + 1);
+
+	if (len > 0)
+		memcpy(text, data, len);
+	text[len] = '\0';
+	return hr_json_parse_terminated(text, len, name, diags);
 }
 
 void hr_jctx_init(struct hr_jctx *ctx, const char *name, struct hr_arena *arena,

@@ -31,6 +31,9 @@ int hr_read_path_or_stdin(const char *path, size_t max_size, char **data, size_t
  * returns NULL. The tree is released with yajl_tree_free.
  */
 yajl_val hr_json_parse(const char *data, size_t len, const char *name, struct hr_diags *diags);
+/* The same for text that is NUL-terminated at text[len]: no copy is made. */
+yajl_val hr_json_parse_terminated(const char *text, size_t len, const char *name,
+				  struct hr_diags *diags);
 
 /*
  * A reading context: where the values go (arena), where problems go (diags), and the JSON path

@@ -471,7 +471,7 @@ int hr_state_load_annotations(const struct hr_container_dir *dir, const char *co
 		return hr_err_sys(err, "open %s", name);
 	if (hr_read_fd(fd, name, HR_CONFIG_MAX_SIZE, &data, &len, err) < 0)
 		return -1;
-	root = hr_json_parse(data, len, name, &diags);
+	root = hr_json_parse_terminated(data, len, name, &diags);
 	if (root == NULL) {
 		hr_diags_to_err(&diags, err);
 		hr_diags_free(&diags);
