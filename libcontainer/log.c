@@ -182,11 +182,11 @@ void hr_format_rfc3339(char *buf, size_t size, long sec, long nsec)
 {
 	struct tm tm;
 	time_t t = (time_t)sec;
-	char base[32];
 
+	/* by hand: glibc's strftime calls tzset, which reads /etc/localtime on every create */
 	gmtime_r(&t, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09ldZ", base, nsec);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
 }
 
 static void write_all(int fd, const char *buf, size_t len)

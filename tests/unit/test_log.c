@@ -144,3 +144,17 @@ Test(log, keeps_quiet_without_a_log_file_nor_debug)
 	hr_log_close();
 	unlink(path);
 }
+
+/* UTC with nanoseconds, the form of state.json's "created" and the JSON log's "time". */
+Test(log, rfc3339_is_utc_with_nanoseconds)
+{
+	char buf[64];
+
+	hr_format_rfc3339(buf, sizeof(buf), 0, 0);
+	cr_assert_str_eq(buf, "1970-01-01T00:00:00.000000000Z");
+	/* the nanoseconds as nine digits; a leap day */
+	hr_format_rfc3339(buf, sizeof(buf), 1796657046L, 123456789L);
+	cr_assert_str_eq(buf, "2026-12-07T15:24:06.123456789Z");
+	hr_format_rfc3339(buf, sizeof(buf), 951782400L, 5L);
+	cr_assert_str_eq(buf, "2000-02-29T00:00:00.000000005Z");
+}
