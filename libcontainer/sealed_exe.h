@@ -8,6 +8,8 @@
  * see it, /proc/<pid>/exe names hardrun; a container process that can open it could keep it
  * open and write to the host binary later. Such a process re-executes hardrun from a sealed
  * memfd copy first: its exe is then a memory file that can be neither written nor resized.
+ * The copy holds the part of the binary its program headers describe, what the kernel and the
+ * loader map; the debug information and section tables after it are left out.
  *
  * The copy and the second execution cost a few milliseconds, so it is made only where hardrun's
  * code and a container's processes can meet: every exec (and health probe), and a container

@@ -318,6 +318,20 @@ c["hooks"] = {"createContainer": [{"path": "/bin/true"}]}'
 	pid=$!
 	pids=$pid
 	[[ $(exe_of "$pid" memfd) == *memfd:hardrun* ]] || fail "exec: $(exe_of "$pid" memfd)"
+	# the copy holds what the program headers describe, not the debug information after it
+	extent=$("$HR_PYTHON" -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+phoff, = struct.unpack_from("<Q", d, 32)
+phentsize, phnum = struct.unpack_from("<HH", d, 54)
+end = phoff + phentsize * phnum
+for i in range(phnum):
+    _, _, off, _, _, filesz = struct.unpack_from("<IIQQQQ", d, phoff + i * phentsize)
+    if filesz:
+        end = max(end, off + filesz)
+print(min(end, len(d)))' "$HARDRUN")
+	[ "$(stat -L -c %s "/proc/$pid/exe")" = "$extent" ] ||
+		fail "the copy has $(stat -L -c %s "/proc/$pid/exe") bytes, the mapped part $extent (the binary $(stat -c %s "$HARDRUN"))"
 	# a foreground run: its process stays outside the container's PID namespace
 	"$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled run --bundle "$BUNDLE" fg </dev/null >/dev/null 2>&1 3>&- &
 	pid=$!
