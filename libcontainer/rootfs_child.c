@@ -326,7 +326,8 @@ static int open_bind_target(int root, const struct hr_rootfs_mount *m, bool dir,
 		 : hr_path_create_file(root, m->destination, 0644, err);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0)
+	/* a directory's fd comes from an O_DIRECTORY open: only a file's target is looked at */
+	if (!dir && fstat(fd, &st) < 0)
 		return hr_err_sys(err, "stat destination");
 	if (!dir && S_ISDIR(st.st_mode))
 		return hr_err_set(err, EISDIR,
