@@ -311,7 +311,8 @@ assert_restored() {
 	must p container restore --import="$HR_TMP/lr1.tar" --name lr2
 	assert_restored lr2 "$at" "$fields"
 	wait_count_above lr1 "$(count_in lr1)"
-	run -0 --separate-stderr p rm -f -t 0 lr1 lr2
+	run --separate-stderr p rm -f -t 0 lr1 lr2
+	[ "$status" -eq 0 ] || fail "podman rm -f lr1 lr2: status $status: $stderr"
 }
 
 # A network namespace joined by path (what Podman's own networks give the runtime): criu's
