@@ -221,8 +221,7 @@ static int write_record(struct hr_criu_cmd *cmd, struct hr_opened *opened, struc
 	if (hr_read_fd(cfg, HR_CONFIG_COPY, HR_CONFIG_MAX_SIZE, &config, &len, err) < 0 ||
 	    hr_write_file_at(images, HR_CKPT_CONFIG, config, len, err) < 0)
 		return -1;
-	if (hr_state_load_annotations(&opened->dir, HR_CONFIG_COPY, &opened->arena, &opened->state,
-				      err) < 0)
+	if (hr_state_load_annotations(&opened->dir, &opened->arena, &opened->state, err) < 0)
 		return -1;
 	state = hr_state_oci_json(&opened->state, opened->status, true);
 	if (hr_write_file_at(images, HR_CKPT_STATE, state, strlen(state), err) < 0)

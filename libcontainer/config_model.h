@@ -448,6 +448,9 @@ struct hr_config {
 	char *domainname;
 	struct hr_kv *annotations;
 	size_t n_annotations;
+	/* set when the annotations were changed after parsing (a hardening policy's report):
+	 * they are no longer those of the config.json text */
+	bool annotations_changed;
 	/* annotations["run.oci.keep_original_groups"] (crun's, podman's --group-add keep-groups):
 	 * the processes keep the supplementary groups of hardrun's caller, no setgroups(2) */
 	bool keep_original_groups;

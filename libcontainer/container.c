@@ -332,10 +332,6 @@ static void fill_state(struct create_job *job)
 {
 	hr_state_init_new(&job->state, job->opts->id, job->bundle, job->rootfs_path, job->config,
 			  job->created, sizeof(job->created));
-	/* a hardening policy adds an annotation the copy of config.json lacks: state keeps all */
-	for (size_t i = 0; i < job->config->n_annotations; i++)
-		if (strcmp(job->config->annotations[i].key, HR_POLICY_ANNOTATION) == 0)
-			job->state.annotations_in_config = false;
 }
 
 static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
@@ -453,14 +449,15 @@ static int move_net_devices(struct create_job *job, struct hr_err *err)
 	return hr_netdev_move(&job->netdev, netns, err);
 }
 
-/*
- * Parent side between clone and ready: maps, network devices, limits, runtime hooks, go, pty,
- * seccomp, ready.
- */
+/* The hooks whose stdin is the state made at create. */
 #define CREATE_HOOK_KINDS                                                                          \
 	((1u << HR_HOOK_PRESTART) | (1u << HR_HOOK_CREATE_RUNTIME) |                               \
 	 (1u << HR_HOOK_CREATE_CONTAINER) | (1u << HR_HOOK_START_CONTAINER))
 
+/*
+ * Parent side between clone and ready: maps, network devices, limits, runtime hooks, go, pty,
+ * seccomp, ready.
+ */
 static int drive_init(struct create_job *job, struct hr_err *err)
 {
 	const struct hr_config *config = job->config;

@@ -70,8 +70,7 @@ int hr_container_state(const struct hr_context *ctx, const char *id, char **json
 
 	if (hr_container_open(ctx, id, &opened, err) < 0)
 		return -1;
-	if (hr_state_load_annotations(&opened.dir, HR_CONFIG_COPY, &opened.arena, &opened.state,
-				      err) < 0) {
+	if (hr_state_load_annotations(&opened.dir, &opened.arena, &opened.state, err) < 0) {
 		hr_container_close(&opened);
 		return -1;
 	}

@@ -187,7 +187,7 @@ static void record_state(struct hr_health *h)
 	if (hr_container_dir_open(h->ctx->root, h->id, &dir, &err) < 0)
 		return;
 	if (hr_state_read(&dir, &arena, &state, &err) == 0 &&
-	    hr_state_load_annotations(&dir, HR_CONFIG_COPY, &arena, &state, &err) == 0) {
+	    hr_state_load_annotations(&dir, &arena, &state, &err) == 0) {
 		struct hr_kv *kv =
 		    hr_arena_array(&arena, state.n_annotations + n_updates, sizeof(*kv));
 		size_t n = 0;

@@ -665,6 +665,7 @@ static void set_annotation(struct hr_config *c, const char *key, const char *val
 {
 	struct hr_kv *kv;
 
+	c->annotations_changed = true;
 	for (size_t i = 0; i < c->n_annotations; i++) {
 		if (strcmp(c->annotations[i].key, key) == 0) {
 			c->annotations[i].value = hr_arena_strdup(&c->arena, value);

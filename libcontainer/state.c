@@ -453,8 +453,8 @@ int hr_state_read(const struct hr_container_dir *dir, struct hr_arena *arena,
 	return hr_state_parse(data, len, name, arena, state, err);
 }
 
-int hr_state_load_annotations(const struct hr_container_dir *dir, const char *config_name,
-			      struct hr_arena *arena, struct hr_state *state, struct hr_err *err)
+int hr_state_load_annotations(const struct hr_container_dir *dir, struct hr_arena *arena,
+			      struct hr_state *state, struct hr_err *err)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *data = NULL;
@@ -465,8 +465,8 @@ int hr_state_load_annotations(const struct hr_container_dir *dir, const char *co
 
 	if (!state->annotations_in_config || state->n_annotations > 0)
 		return 0;
-	snprintf(name, sizeof(name), "%s/%s", dir->path, config_name);
-	fd = openat(dir->fd, config_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	snprintf(name, sizeof(name), "%s/%s", dir->path, HR_CONFIG_COPY);
+	fd = openat(dir->fd, HR_CONFIG_COPY, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return hr_err_sys(err, "open %s", name);
 	if (hr_read_fd(fd, name, HR_CONFIG_MAX_SIZE, &data, &len, err) < 0)
@@ -639,5 +639,6 @@ void hr_state_init_new(struct hr_state *st, const char *id, const char *bundle, 
 		if (config->hooks[k].len > 0)
 			st->hook_kinds |= 1u << k;
 	st->hook_kinds_known = true;
-	st->annotations_in_config = true;
+	/* a policy's change is not in the copy of config.json: then state.json keeps them all */
+	st->annotations_in_config = !config->annotations_changed;
 }

@@ -80,11 +80,11 @@ struct hr_container_dir;
 #define HR_CONFIG_COPY "config.json"
 
 /*
- * Loads the annotations of a state read with annotations_in_config from config_name (the
- * config.json copy) in dir; 0 at once when they are in state (or loaded already).
+ * Loads the annotations of a state read with annotations_in_config from the copy of
+ * config.json in dir (HR_CONFIG_COPY); 0 at once when they are in state (or loaded already).
  */
-int hr_state_load_annotations(const struct hr_container_dir *dir, const char *config_name,
-			      struct hr_arena *arena, struct hr_state *state, struct hr_err *err);
+int hr_state_load_annotations(const struct hr_container_dir *dir, struct hr_arena *arena,
+			      struct hr_state *state, struct hr_err *err);
 
 /* The annotations of a state with annotations_in_config, taken from its config, when not
  * loaded yet (they stay the config's: keep it while the state is used). */

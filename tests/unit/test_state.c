@@ -149,8 +149,7 @@ Test(state_write, keeps_hook_kinds_and_leaves_annotations_in_the_config_copy)
 	fd = openat(dir.fd, HR_CONFIG_COPY, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	cr_assert_eq(write(fd, config, sizeof(config) - 1), (ssize_t)sizeof(config) - 1);
 	close(fd);
-	cr_assert_eq(hr_state_load_annotations(&dir, HR_CONFIG_COPY, &arena, &back, &err), 0, "%s",
-		     err.msg);
+	cr_assert_eq(hr_state_load_annotations(&dir, &arena, &back, &err), 0, "%s", err.msg);
 	cr_assert_eq(back.n_annotations, 1);
 	cr_assert_str_eq(back.annotations[0].key, "org.example.big");
 	oci = hr_state_oci_json(&back, HR_STATUS_RUNNING, false);
