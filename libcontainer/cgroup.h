@@ -138,9 +138,18 @@ struct hr_cgroup {
 	char path[4096];		/* absolute: /sys/fs/cgroup/... ; "" when none */
 	int fd;		/* O_PATH | O_DIRECTORY of path, for CLONE_INTO_CGROUP; -1 when none */
 	int n_created;	/* trailing path components this hardrun created (removed on failure) */
-	char own[4096]; /* systemd: hardrun's own cgroup, to go back to once the init is born */
-	bool leave_own; /* systemd: hardrun is in the container's scope until hr_cgroup_leave */
+	char own[4096]; /* systemd: hardrun's own cgroup, to go back to (hr_cgroup_leave) */
+	bool leave_own; /* systemd: hardrun put itself in the scope (restore: criu runs there) */
 	bool rootless;	/* the caller is rootless (ctx->rootless): systemd: the user manager */
+	/*
+	 * systemd: create checked everything and named the scope; hr_cgroup_place starts it with
+	 * the process it first holds (a scope cannot start empty). Until then path is "".
+	 */
+	bool scope_pending;
+	char unit[256];			/* "prefix-name.scope" */
+	char slice[256];		/* the slice it goes in */
+	const struct hr_config *config; /* its linux.resources */
+	const char *id;			/* the container's, for the scope's description */
 };
 
 /*

@@ -301,14 +301,24 @@ static int attach_devices(const char *path, const struct hr_cgroup_plan *plan, s
 
 /* ---- adopting a directory ---- */
 
-int hr_cgroup_self(char *out, size_t size, struct hr_err *err)
+int hr_cgroup_of(pid_t pid, char *out, size_t size, struct hr_err *err)
 {
 	_cleanup_free_ char *data = NULL;
+	char file[32];
 	size_t len;
 
-	if (hr_read_file("/proc/self/cgroup", 65536, &data, &len, err) < 0)
+	if (pid == 0)
+		snprintf(file, sizeof(file), "/proc/self/cgroup");
+	else
+		snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	if (hr_read_file(file, 65536, &data, &len, err) < 0)
 		return -1;
 	return hr_cgroup_parse_self(data, out, size, err);
+}
+
+int hr_cgroup_self(char *out, size_t size, struct hr_err *err)
+{
+	return hr_cgroup_of(0, out, size, err);
 }
 
 bool hr_cgroup_has_processes(const char *path)

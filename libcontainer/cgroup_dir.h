@@ -31,6 +31,8 @@ int hr_cgroup_adopt(struct hr_cgroup *cg, const char *rel, const struct hr_resou
 		    struct hr_err *err);
 /* hardrun's own cgroup v2 path ("/user.slice/x.scope"), read from /proc/self/cgroup. */
 int hr_cgroup_self(char *out, size_t size, struct hr_err *err);
+/* The same for process pid (0: hardrun), from /proc/PID/cgroup. */
+int hr_cgroup_of(pid_t pid, char *out, size_t size, struct hr_err *err);
 /* Whether cgroup.procs lists a process (false when it cannot be read). */
 bool hr_cgroup_has_processes(const char *path);
 

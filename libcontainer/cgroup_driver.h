@@ -42,11 +42,18 @@ struct hr_cgroup_ops {
 	 */
 	int (*check_host)(bool rootless, struct hr_err *err);
 	/*
-	 * Makes the container's cgroup and applies linux.resources in it (hr_cgroup_adopt). On
-	 * failure cg tells hr_cgroup_create what to undo (n_created, leave_own).
+	 * Makes the container's cgroup and applies linux.resources in it (hr_cgroup_adopt), or,
+	 * for a cgroup that can only be made with a process in it (a systemd scope), checks all
+	 * it can and sets cg->scope_pending for start. On failure cg tells hr_cgroup_create what
+	 * to undo (n_created).
 	 */
 	int (*create)(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
 		      struct hr_err *err);
+	/*
+	 * A pending cgroup made with pid as its first process, then linux.resources applied;
+	 * NULL for a driver whose create makes the cgroup itself.
+	 */
+	int (*start)(struct hr_cgroup *cg, pid_t pid, struct hr_err *err);
 	/* Moves pid into the cgroup. */
 	int (*enter)(const char *path, pid_t pid, struct hr_err *err);
 	/* Applies resources live (update). */

@@ -82,6 +82,7 @@ static int create_fs(const struct hr_config *config, const char *id, struct hr_c
 const struct hr_cgroup_ops hr_cgroup_fs_ops = {
     .check_host = NULL, /* a cgroup v2 mount is all it needs */
     .create = create_fs,
+    .start = NULL, /* create makes the directory; the init is born in it */
     .enter = hr_cgroup_dir_enter,
     .apply = hr_cgroup_dir_apply,
     .freeze = hr_cgroup_dir_freeze,

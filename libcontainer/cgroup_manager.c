@@ -83,6 +83,20 @@ void hr_cgroup_init(struct hr_cgroup *cg)
 	cg->own[0] = '\0';
 	cg->leave_own = false;
 	cg->rootless = false;
+	cg->scope_pending = false;
+	cg->unit[0] = '\0';
+	cg->slice[0] = '\0';
+	cg->config = NULL;
+	cg->id = NULL;
+}
+
+int hr_cgroup_place(struct hr_cgroup *cg, pid_t pid, struct hr_err *err)
+{
+	const struct hr_cgroup_ops *driver = driver_for(cg->manager);
+
+	if (driver == NULL || !cg->scope_pending || driver->start == NULL)
+		return 0;
+	return driver->start(cg, pid, err);
 }
 
 void hr_cgroup_leave(struct hr_cgroup *cg)

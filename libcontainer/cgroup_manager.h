@@ -30,7 +30,15 @@ void hr_cgroup_init(struct hr_cgroup *cg);
  */
 int hr_cgroup_create(const struct hr_context *ctx, const struct hr_config *config, const char *id,
 		     struct hr_cgroup *cg, struct hr_err *err);
-/* systemd: moves hardrun back to its own cgroup once the init is born in the scope. */
+/*
+ * Puts pid in the cgroup create made ready: a systemd scope starts with it (PIDs=[pid], so that
+ * no process of hardrun's is ever charged to the container) and gets its limits before pid
+ * runs anything of the container's. Nothing to do for a cgroupfs cgroup (the init is born
+ * in it) or without a manager. pid may be hardrun's own (restore: criu runs in the scope);
+ * hr_cgroup_leave then takes it back to its own cgroup.
+ */
+int hr_cgroup_place(struct hr_cgroup *cg, pid_t pid, struct hr_err *err);
+/* Moves hardrun back to its own cgroup after hr_cgroup_place put it in the scope. */
 void hr_cgroup_leave(struct hr_cgroup *cg);
 /* Removes the cgroup and the ancestors this hardrun created, if it created any. */
 void hr_cgroup_remove_created(struct hr_cgroup *cg);

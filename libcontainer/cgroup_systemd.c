@@ -5,10 +5,14 @@
  * ":hardrun:<id>"),
  * created over sd-bus with Delegate=yes and the resource properties systemd knows
  * (cgroup_sdprops.h), so that a daemon-reload does not undo them. A scope must hold a process
- * when it starts: hardrun puts itself in it, the init is born there, and hardrun moves back to
- * its own cgroup afterwards (hr_cgroup_leave). `update` sets the same properties on the scope
- * (SetUnitProperties, runtime) before it writes the files, for the same reason. Otherwise,
- * inside the delegated scope everything is done as with cgroupfs: the table points at
+ * when it starts: create only checks and names it; once the init is cloned (in hardrun's own
+ * cgroup, waiting for GO), the scope is started with the init's pid (PIDs=[pid], as runc and
+ * crun do), and the limits are written before the init runs. hardrun itself never enters it,
+ * so nothing of the runtime's (the clone's page tables, its reads) is charged to the
+ * container's memory. restore starts it with hardrun's own pid, criu runs there, and hardrun
+ * goes back to its own cgroup afterwards (hr_cgroup_leave). `update` sets the same properties on
+ * the scope (SetUnitProperties, runtime) before it writes the files, for the same reason.
+ * Otherwise, inside the delegated scope everything is done as with cgroupfs: the table points at
  * cgroup_dir.c and cgroup_stats.c; this driver never calls the cgroupfs one.
  *
  * Root talks to the system manager (the system bus, else /run/systemd/private). Rootless, to the
@@ -154,13 +158,14 @@ static int append_prop(sd_bus_message *m, const struct hr_sd_prop *p)
 
 /*
  * A call to systemd's manager that carries the resources' properties: StartTransientUnit when
- * slice is set (create: the scope, with hardrun in it), SetUnitProperties otherwise (update:
+ * slice is set (create: the scope, with pid in it), SetUnitProperties otherwise (update:
  * runtime, so until the next boot, as runc).
  */
 struct unit_call {
 	const char *unit;
 	const char *slice; /* StartTransientUnit */
 	const char *id;	   /* StartTransientUnit: for the description */
+	pid_t pid;	   /* StartTransientUnit: the scope's first process */
 };
 
 static int append_scope_props(sd_bus_message *m, const struct unit_call *c)
@@ -170,7 +175,7 @@ static int append_scope_props(sd_bus_message *m, const struct unit_call *c)
 	snprintf(desc, sizeof(desc), "hardrun container %s", c->id);
 	return sd->message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
 				  c->slice, "Delegate", "b", 1, "DefaultDependencies", "b", 0,
-				  "PIDs", "au", 1, (uint32_t)getpid());
+				  "PIDs", "au", 1, (uint32_t)c->pid);
 }
 
 static int build_call(sd_bus *bus, const struct unit_call *c, const struct hr_sd_props *props,
@@ -354,20 +359,26 @@ static int connect_or_fail(bool user, sd_bus **bus, struct hr_err *err)
 	return -1;
 }
 
-/* The job that starts the scope moves us: wait until /proc/self/cgroup ends with the unit. */
-static int wait_in_scope(const char *unit, char *cgroup, size_t size, struct hr_err *err)
+/*
+ * The job that starts the scope moves pid, after systemd's reply: wait until /proc/PID/cgroup
+ * ends with the unit. Polled every millisecond at first (it is usually there within a few),
+ * then every 10.
+ */
+static int wait_in_scope(pid_t pid, const char *unit, char *cgroup, size_t size, struct hr_err *err)
 {
-	struct timespec ts = {.tv_nsec = 10 * 1000000};
+	long waited_us = 0;
 
-	for (int ms = 0; ms < SCOPE_TIMEOUT_MS; ms += 10) {
+	while (waited_us < SCOPE_TIMEOUT_MS * 1000L) {
+		struct timespec ts = {.tv_nsec = waited_us < 50000 ? 1000000 : 10000000};
 		const char *leaf;
 
-		if (hr_cgroup_self(cgroup, size, err) < 0)
+		if (hr_cgroup_of(pid, cgroup, size, err) < 0)
 			return -1;
 		leaf = strrchr(cgroup, '/');
 		if (leaf != NULL && strcmp(leaf + 1, unit) == 0)
 			return 0;
 		nanosleep(&ts, NULL);
+		waited_us += ts.tv_nsec / 1000;
 	}
 	return hr_err_set(err, ETIMEDOUT, "systemd did not start %s within %d s", unit,
 			  SCOPE_TIMEOUT_MS / 1000);
@@ -469,15 +480,25 @@ static int plan_check(const struct hr_resources *resources, bool user, uid_t uid
 	return ret;
 }
 
-/* Rootless: the device rules cannot be applied (a device filter needs CAP_SYS_ADMIN). */
-static void rootless_devices(struct hr_resources *r)
+/*
+ * The resources the scope of config gets. Rootless, without the device rules (a device filter
+ * needs CAP_SYS_ADMIN): warn says so, once, at create.
+ */
+static struct hr_resources scope_resources(const struct hr_config *config, bool rootless, bool warn)
 {
-	if (r->n_devices == 0)
-		return;
-	hr_warning("linux.resources.devices: rootless, the device rules are NOT applied (a cgroup "
-		   "device filter needs CAP_SYS_ADMIN): the container reaches the device nodes "
-		   "its mounts give it, with the host's permissions");
-	r->n_devices = 0;
+	struct hr_resources r = {0};
+
+	if (config->has_linux && config->linux_cfg.has_resources)
+		r = config->linux_cfg.resources;
+	if (rootless && r.n_devices > 0) {
+		if (warn)
+			hr_warning("linux.resources.devices: rootless, the device rules are NOT "
+				   "applied (a cgroup device filter needs CAP_SYS_ADMIN): the "
+				   "container reaches the device nodes its mounts give it, with "
+				   "the host's permissions");
+		r.n_devices = 0;
+	}
+	return r;
 }
 
 /*
@@ -539,36 +560,49 @@ static int systemd_enter(const char *path, pid_t pid, struct hr_err *err)
 
 /* ---- the operations ---- */
 
-/* A transient scope (Delegate=yes) from "slice:prefix:name", then the plan applied in it. */
+/*
+ * A transient scope (Delegate=yes) from "slice:prefix:name": everything that can be refused is
+ * refused here, before a process exists; systemd_start makes it.
+ */
 static int systemd_create(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
 			  struct hr_err *err)
 {
-	struct hr_resources r = {0};
-	char slice[256], unit[512], scope[PATH_MAX];
-	struct unit_call call = {.unit = unit, .slice = slice, .id = id};
+	struct hr_resources r = scope_resources(config, cg->rootless, true);
+	struct hr_sd_props props;
+
+	if (systemd_check(cg->rootless, err) < 0 ||
+	    hr_cgroup_systemd_unit(config->has_linux ? config->linux_cfg.cgroups_path : NULL, id,
+				   cg->rootless, cg->slice, sizeof(cg->slice), cg->unit,
+				   sizeof(cg->unit), err) < 0 ||
+	    (cg->rootless && plan_check(&r, true, geteuid(), err) < 0) ||
+	    hr_sd_props_build(&r, &props, err) < 0)
+		return -1;
+	cg->config = config;
+	cg->id = id;
+	cg->scope_pending = true;
+	return 0;
+}
+
+/* The scope started with pid in it (PIDs=[pid]), then the plan applied in it. */
+static int systemd_start(struct hr_cgroup *cg, pid_t pid, struct hr_err *err)
+{
+	struct hr_resources r = scope_resources(cg->config, cg->rootless, false);
+	struct unit_call call = {.unit = cg->unit, .slice = cg->slice, .id = cg->id, .pid = pid};
+	char scope[PATH_MAX];
 	struct hr_sd_props props;
 	sd_bus *bus = NULL;
 	int ret;
 
-	if (config->has_linux && config->linux_cfg.has_resources)
-		r = config->linux_cfg.resources;
-	if (cg->rootless)
-		rootless_devices(&r);
-	if (systemd_check(cg->rootless, err) < 0 ||
-	    hr_cgroup_systemd_unit(config->has_linux ? config->linux_cfg.cgroups_path : NULL, id,
-				   cg->rootless, slice, sizeof(slice), unit, sizeof(unit),
-				   err) < 0 ||
-	    (cg->rootless && plan_check(&r, true, geteuid(), err) < 0) ||
-	    hr_sd_props_build(&r, &props, err) < 0 ||
-	    hr_cgroup_self(cg->own, sizeof(cg->own), err) < 0 ||
-	    connect_or_fail(cg->rootless, &bus, err) < 0)
+	if ((pid == getpid() && hr_cgroup_self(cg->own, sizeof(cg->own), err) < 0) ||
+	    hr_sd_props_build(&r, &props, err) < 0 || connect_or_fail(cg->rootless, &bus, err) < 0)
 		return -1;
 	ret = call_unit(bus, &call, &props, err);
 	sd->bus_flush_close_unref(bus);
 	if (ret < 0)
 		return -1;
-	cg->leave_own = true;
-	if (wait_in_scope(unit, scope, sizeof(scope), err) < 0)
+	cg->scope_pending = false;
+	cg->leave_own = pid == getpid();
+	if (wait_in_scope(pid, cg->unit, scope, sizeof(scope), err) < 0)
 		return -1;
 	return hr_cgroup_adopt(cg, scope, &r, err);
 }
@@ -617,6 +651,7 @@ static int systemd_apply(const char *path, const struct hr_resources *resources,
 const struct hr_cgroup_ops hr_cgroup_systemd_ops = {
     .check_host = systemd_check,
     .create = systemd_create,
+    .start = systemd_start,
     .enter = systemd_enter,
     .apply = systemd_apply,
     .freeze = hr_cgroup_dir_freeze,

@@ -363,6 +363,17 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 	plan->record_fd = job->recorder.ready[1];
 }
 
+/* What the state says of the cgroup; called again once a pending scope exists. */
+static void record_cgroup(struct create_job *job)
+{
+	job->state.cgroup_manager = job->cgroup.manager;
+	if (job->cgroup.path[0] == '\0')
+		return;
+	job->state.cgroup_path = job->cgroup.path;
+	if (job->cgroup.n_created > 1)
+		job->state.cgroup_parents_created = job->cgroup.n_created - 1;
+}
+
 static int spawn_init(struct create_job *job, struct hr_err *err)
 {
 	struct hr_init_plan plan;
@@ -384,8 +395,12 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 	r = hr_spawn(&req, &spawned, err);
 	job->pid = spawned.pid;
 	job->pidfd = spawned.pidfd;
-	hr_cgroup_leave(&job->cgroup);
 	close_fd(&job->sync[1]);
+	/* systemd: the scope starts with the init, which waits for GO */
+	if (r == 0 && job->cgroup.scope_pending) {
+		r = hr_cgroup_place(&job->cgroup, job->pid, err);
+		record_cgroup(job);
+	}
 	job->recorder.own_pid_ns = (job->ns.clone_flags & CLONE_NEWPID) != 0;
 	if (r == 0 && job->opts->seccomp_record != NULL)
 		r = hr_recorder_start(&job->recorder, job->pid, job->pidfd, job->foreground, err);
@@ -490,18 +505,18 @@ static int drive_init(struct create_job *job, struct hr_err *err)
 			     &job->pty_master, listener_for(job, &listener), err);
 }
 
-/* The init is born in its cgroup (CLONE_INTO_CGROUP), limits and device filter in place. */
+/*
+ * The init is born in its cgroup (cgroupfs: CLONE_INTO_CGROUP), or placed in it while it waits
+ * for GO (systemd: the scope starts with it), limits and device filter in place either way.
+ */
 static int prepare_cgroup(struct create_job *job, struct hr_err *err)
 {
 	hr_devices_add_default_rules(job->config);
 	if (hr_cgroup_create(job->ctx, job->config, job->opts->id, &job->cgroup, err) < 0)
 		return -1;
-	job->state.cgroup_manager = job->cgroup.manager;
-	if (job->cgroup.path[0] == '\0')
+	record_cgroup(job);
+	if (job->cgroup.path[0] == '\0' && !job->cgroup.scope_pending)
 		return 0;
-	job->state.cgroup_path = job->cgroup.path;
-	if (job->cgroup.n_created > 1)
-		job->state.cgroup_parents_created = job->cgroup.n_created - 1;
 	/*
 	 * A cgroup namespace made by clone3 is rooted where the parent is, not in the cgroup the
 	 * child is born in: the child creates it itself, after GO, from inside its cgroup.

@@ -292,13 +292,17 @@ static int add_netns(struct restore_job *job, struct hr_err *err)
 	return hr_criu_inherit_fd(&job->cmd, job->netns_fd, HR_CKPT_NETNS_KEY, err);
 }
 
-/* The cgroup as create makes it; criu runs in it and restores the processes there. */
+/*
+ * The cgroup as create makes it; criu runs in it (systemd: hardrun starts the scope with itself
+ * in it, criu is its child) and restores the processes there.
+ */
 static int make_cgroup(struct restore_job *job, struct hr_err *err)
 {
 	const char *rel;
 
 	hr_devices_add_default_rules(job->config);
-	if (hr_cgroup_create(job->ctx, job->config, job->opts->id, &job->cgroup, err) < 0)
+	if (hr_cgroup_create(job->ctx, job->config, job->opts->id, &job->cgroup, err) < 0 ||
+	    hr_cgroup_place(&job->cgroup, getpid(), err) < 0)
 		return -1;
 	job->state.cgroup_manager = job->cgroup.manager;
 	if (job->cgroup.path[0] == '\0')
