@@ -625,21 +625,23 @@ static int poll_fifo(int fifo, int pidfd, const char *id, struct hr_err *err)
  * Opening the fifo for reading releases the init blocked on its write side. It writes "0" after
  * the startContainer hooks, and its write end closes on a successful execve: end-of-file means
  * the user process runs. A "1" means the seccomp install or the execve failed (see init.c).
+ * The init's pidfd is taken before the fifo is opened: once it is, the init may fail and exit at
+ * once, and its "1" is what start must report.
  */
 static int release_init(const struct hr_container_dir *dir, const struct hr_state *state,
 			struct hr_err *err)
 {
-	_cleanup_close_ int fifo = openat(dir->fd, HR_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	_cleanup_close_ int pidfd = -1;
+	_cleanup_close_ int fifo = -1, pidfd = -1;
 	char buf[16];
 	ssize_t n;
 	bool started = false;
 
-	if (fifo < 0)
-		return hr_err_sys(err, "open %s/%s", dir->path, HR_EXEC_FIFO);
 	if (hr_pidfd_open_verified(state->pid, state->pid_start_time, &pidfd, err) < 0)
 		return hr_err_set(err, ESRCH, "container %s: its init exited before start",
 				  state->id);
+	fifo = openat(dir->fd, HR_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return hr_err_sys(err, "open %s/%s", dir->path, HR_EXEC_FIFO);
 	/* the fifo is gone once start has begun: a second start sees "running" */
 	if (unlinkat(dir->fd, HR_EXEC_FIFO, 0) < 0)
 		return hr_err_sys(err, "remove %s/%s", dir->path, HR_EXEC_FIFO);
