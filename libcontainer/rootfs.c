@@ -97,8 +97,6 @@ static int check_proc_destination(struct hr_rootfs_mount *m, struct hr_err *err)
 static int plan_bind(const struct hr_mount *cm, const char *bundle, struct hr_arena *arena,
 		     struct hr_rootfs_mount *m, struct hr_err *err)
 {
-	struct stat st;
-
 	if (cm->source == NULL || cm->source[0] == '\0')
 		return hr_err_set(err, EINVAL, "bind mount to %s: the source is missing",
 				  m->display);
@@ -106,10 +104,6 @@ static int plan_bind(const struct hr_mount *cm, const char *bundle, struct hr_ar
 	m->is_bind = true;
 	m->flags |= MS_BIND;
 	m->source = join_bundle(arena, bundle, cm->source);
-	m->readonly_bind = (m->attr_set & MOUNT_ATTR_RDONLY) != 0;
-	/* A hint only: the child decides from the source it actually opens (hooks may create it).
-	 */
-	m->file_target = stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode);
 	return 0;
 }
 

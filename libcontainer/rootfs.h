@@ -63,8 +63,6 @@ struct hr_rootfs_mount {
 	size_t n_params;
 	bool is_bind;
 	bool recursive;	     /* rbind: the whole subtree, and attributes with AT_RECURSIVE */
-	bool file_target;    /* the bind source is not a directory (as seen at plan time) */
-	bool readonly_bind;  /* a bind with ro: MOUNT_ATTR_RDONLY set on the clone */
 	bool defer_readonly; /* tmpfs or /dev with ro: mounted rw, made ro in finalize */
 	bool under_proc_ok;  /* one of the few files under /proc that may be covered (lxcfs) */
 	bool tmpcopyup;	     /* tmpfs only: filled with the destination's contents (copyup.h) */

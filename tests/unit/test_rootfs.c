@@ -218,8 +218,7 @@ Test(rootfs, plan_typical_mounts)
 	cr_assert_eq(m->kind, HR_ROOTFS_MOUNT_BIND);
 	cr_assert(m->is_bind);
 	cr_assert_not(m->recursive);
-	cr_assert(m->readonly_bind);
-	cr_assert_not(m->file_target);
+	cr_assert(m->attr_set & MOUNT_ATTR_RDONLY);
 	cr_assert_eq(m->flags, MS_BIND | MS_RDONLY);
 	cr_assert_not_null(realpath(bundle, real));
 	cr_assert_str_eq(m->source, pathf("%s/volume", real));
@@ -228,8 +227,7 @@ Test(rootfs, plan_typical_mounts)
 	cr_assert_str_eq(m->destination, "etc/hosts.txt");
 	cr_assert(m->is_bind);
 	cr_assert(m->recursive);
-	cr_assert(m->file_target);
-	cr_assert_not(m->readonly_bind);
+	cr_assert_not(m->attr_set & MOUNT_ATTR_RDONLY);
 	cr_assert_eq(m->propagation, MS_PRIVATE | MS_REC);
 	cr_assert_eq(m->flags, MS_BIND | MS_REC);
 
