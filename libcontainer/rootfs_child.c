@@ -23,12 +23,12 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "copyup.h"
+#include "mountinfo.h"
 #include "paths.h"
 #include "procfs.h"
 
@@ -509,125 +509,6 @@ static int setup_dev(int root, const struct hr_rootfs_plan *plan, struct hr_err 
 	return 0;
 }
 
-/* ---- /proc/self/mountinfo, read without allocating --------------------------------------- */
-
-struct mountinfo {
-	unsigned long long id;
-	const char *root;
-	const char *mountpoint;
-	const char *fstype;
-	bool shared;
-};
-
-typedef int (*mountinfo_fn)(const struct mountinfo *mi, void *data, struct hr_err *err);
-
-/* Undoes the octal escapes (\040 for a space...) of mountinfo, in place. */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r != '\0'; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-/* "36 35 98:0 /root /mountpoint rw,noatime shared:1 - ext4 /dev/sda1 rw" */
-static bool parse_mountinfo(char *line, struct mountinfo *mi)
-{
-	char *save = NULL, *tok;
-	int field = 0;
-	bool after_dash = false;
-
-	memset(mi, 0, sizeof(*mi));
-	for (tok = strtok_r(line, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
-		if (after_dash) {
-			mi->fstype = tok;
-			break;
-		}
-		if (field == 0)
-			mi->id = strtoull(tok, NULL, 10);
-		else if (field == 3)
-			mi->root = tok;
-		else if (field == 4)
-			mi->mountpoint = tok;
-		else if (field > 5 && strcmp(tok, "-") == 0)
-			after_dash = true;
-		else if (field > 5 && strncmp(tok, "shared:", 7) == 0)
-			mi->shared = true;
-		field++;
-	}
-	if (mi->root == NULL || mi->mountpoint == NULL || mi->fstype == NULL)
-		return false;
-	unescape((char *)mi->root);
-	unescape((char *)mi->mountpoint);
-	return true;
-}
-
-static int mountinfo_line(char *line, mountinfo_fn fn, void *data, struct hr_err *err)
-{
-	struct mountinfo mi;
-
-	return parse_mountinfo(line, &mi) ? fn(&mi, data, err) : 0;
-}
-
-/*
- * Calls fn for each mount of the namespace until it returns non-zero (< 0: error). proc_self is
- * an fd of /proc/self, so that it keeps working once /proc itself is unmounted. A line longer
- * than the buffer (huge superblock options) is cut: the fields used all come first.
- */
-static int mountinfo_foreach(int proc_self, mountinfo_fn fn, void *data, struct hr_err *err)
-{
-	_cleanup_close_ int fd = openat(proc_self, "mountinfo", O_RDONLY | O_CLOEXEC);
-	char buf[16384];
-	size_t len = 0;
-	bool skipping = false;
-
-	if (fd < 0)
-		return hr_err_sys(err, "open /proc/self/mountinfo");
-	for (;;) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		char *start = buf, *nl;
-		int r = 0;
-
-		if (n < 0)
-			return hr_err_sys(err, "read /proc/self/mountinfo");
-		len += (size_t)n;
-		buf[len] = '\0';
-		while (r == 0 && (nl = memchr(start, '\n', len - (size_t)(start - buf))) != NULL) {
-			*nl = '\0';
-			if (!skipping)
-				r = mountinfo_line(start, fn, data, err);
-			skipping = false;
-			start = nl + 1;
-		}
-		len -= (size_t)(start - buf);
-		if (r == 0 && (n == 0 || len == sizeof(buf) - 1) && len > 0 && !skipping)
-			r = mountinfo_line(start, fn, data, err);
-		if (r != 0 || n == 0)
-			return r < 0 ? -1 : 0;
-		if (len == sizeof(buf) - 1) {
-			skipping = true;
-			len = 0;
-		} else {
-			memmove(buf, start, len);
-		}
-	}
-}
-
-static int open_proc_self(struct hr_err *err)
-{
-	int fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	return fd >= 0 ? fd : hr_err_sys(err, "open /proc/self");
-}
-
 struct parent_mount {
 	unsigned long long id;
 	bool found;
@@ -660,10 +541,10 @@ static int rootfs_parent_private(const char *rootfs, struct hr_err *err)
 	if (!(stx.stx_mask & STATX_MNT_ID))
 		return hr_err_set(err, ENOTSUP, "statx rootfs %s: no mount id", rootfs);
 	pm.id = stx.stx_mnt_id;
-	proc_self = open_proc_self(err);
+	proc_self = hr_mountinfo_open_proc_self(err);
 	if (proc_self < 0)
 		return -1;
-	if (mountinfo_foreach(proc_self, make_private_if_shared, &pm, err) < 0)
+	if (hr_mountinfo_foreach(proc_self, make_private_if_shared, &pm, err) < 0)
 		return -1;
 	if (!pm.found)
 		return hr_err_set(err, ENOENT, "find the mount holding rootfs %s", rootfs);
@@ -784,131 +665,6 @@ int hr_rootfs_bind_console(const struct hr_rootfs_plan *plan, int pty_slave_fd, 
 	if (tree < 0 || attach(tree, target) < 0)
 		return hr_err_sys(err, "bind console to /dev/console in rootfs");
 	return 0;
-}
-
-/* ---- pivot ------------------------------------------------------------------------------- */
-
-/* pivot_root(".", "."), as runc and LXC do: no directory is needed in the rootfs. */
-static int do_pivot(const char *rootfs, struct hr_err *err)
-{
-	_cleanup_close_ int oldroot = -1, newroot = -1;
-
-	oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (oldroot < 0)
-		return hr_err_sys(err, "open /");
-	newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (newroot < 0)
-		return hr_err_sys(err, "open rootfs %s", rootfs);
-	if (fchdir(newroot) < 0)
-		return hr_err_sys(err, "chdir to rootfs %s", rootfs);
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return hr_err_sys(err, "pivot_root to %s", rootfs);
-	if (fchdir(oldroot) < 0)
-		return hr_err_sys(err, "chdir to the old root");
-	/* rslave first: the unmount below must never propagate to the host's mounts. */
-	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return hr_err_sys(err, "make the old root rslave");
-	if (umount2(".", MNT_DETACH) < 0)
-		return hr_err_sys(err, "detach the old root");
-	if (chdir("/") < 0)
-		return hr_err_sys(err, "chdir to /");
-	return 0;
-}
-
-#define HR_MAX_HIDDEN 128
-
-struct host_pseudofs {
-	const char *rootfs;
-	size_t rootfs_len;
-	unsigned long long ids[HR_MAX_HIDDEN];
-	size_t n;
-};
-
-static int collect_pseudofs(const struct mountinfo *mi, void *data, struct hr_err *err)
-{
-	struct host_pseudofs *h = data;
-	const char *mp = mi->mountpoint;
-
-	if (strcmp(mi->root, "/") != 0 ||
-	    (strcmp(mi->fstype, "proc") != 0 && strcmp(mi->fstype, "sysfs") != 0))
-		return 0;
-	if (strncmp(mp, h->rootfs, h->rootfs_len) == 0 &&
-	    (mp[h->rootfs_len] == '/' || mp[h->rootfs_len] == '\0'))
-		return 0;
-	if (h->n == HR_MAX_HIDDEN)
-		return hr_err_set(err, E2BIG, "too many procfs/sysfs mounts to hide");
-	h->ids[h->n++] = mi->id;
-	return 0;
-}
-
-static int hide_one(const struct mountinfo *mi, void *data, struct hr_err *err)
-{
-	if (mi->id != *(unsigned long long *)data)
-		return 0;
-	if (mount(NULL, mi->mountpoint, NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return errno == ENOENT ? 1 : hr_err_sys(err, "make %s rslave", mi->mountpoint);
-	if (umount2(mi->mountpoint, MNT_DETACH) == 0)
-		return 1;
-	if (errno != EINVAL && errno != EPERM)
-		return hr_err_sys(err, "unmount %s", mi->mountpoint);
-	if (mount("tmpfs", mi->mountpoint, "tmpfs", MS_RDONLY, "size=0") < 0)
-		return hr_err_sys(err, "cover %s", mi->mountpoint);
-	return 1;
-}
-
-/*
- * Without pivot_root the host's procfs and sysfs stay in the namespace, which would let the
- * kernel allow new procfs/sysfs mounts the container should not get (a "fully visible"
- * instance exists): detach, or cover, every full one outside the rootfs first, as runc does.
- */
-static int hide_host_pseudofs(const char *rootfs, struct hr_err *err)
-{
-	_cleanup_close_ int proc_self = open_proc_self(err);
-	struct host_pseudofs h = {.rootfs = rootfs, .rootfs_len = strlen(rootfs)};
-
-	if (proc_self < 0)
-		return -1;
-	if (mountinfo_foreach(proc_self, collect_pseudofs, &h, err) < 0)
-		return -1;
-	for (size_t i = 0; i < h.n; i++) {
-		if (mountinfo_foreach(proc_self, hide_one, &h.ids[i], err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int do_move_root(const char *rootfs, struct hr_err *err)
-{
-	if (chdir(rootfs) < 0)
-		return hr_err_sys(err, "chdir to rootfs %s", rootfs);
-	if (hide_host_pseudofs(rootfs, err) < 0)
-		return hr_err_prefix(err, "no-pivot");
-	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
-		return hr_err_sys(err, "move rootfs %s to /", rootfs);
-	if (chroot(".") < 0)
-		return hr_err_sys(err, "chroot to rootfs %s", rootfs);
-	if (chdir("/") < 0)
-		return hr_err_sys(err, "chdir to /");
-	return 0;
-}
-
-/* Without a mount namespace of its own: the caller's mounts stay as they are, as with crun. */
-static int do_chroot(const char *rootfs, struct hr_err *err)
-{
-	if (chdir(rootfs) < 0)
-		return hr_err_sys(err, "chdir to rootfs %s", rootfs);
-	if (chroot(".") < 0)
-		return hr_err_sys(err, "chroot to rootfs %s", rootfs);
-	if (chdir("/") < 0)
-		return hr_err_sys(err, "chdir to /");
-	return 0;
-}
-
-int hr_rootfs_pivot(const struct hr_rootfs_plan *plan, bool no_pivot, struct hr_err *err)
-{
-	if (plan->caller_mounts)
-		return do_chroot(plan->rootfs, err);
-	return no_pivot ? do_move_root(plan->rootfs, err) : do_pivot(plan->rootfs, err);
 }
 
 /* ---- a procfs of our own, detached -------------------------------------------------------- */
