@@ -212,6 +212,15 @@ static void add_param(struct hr_mountopts *out, struct hr_arena *arena, const ch
 	}
 }
 
+static size_t sb_option_count(void)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		count += options[i].sb_flag != NULL;
+	return count;
+}
+
 static void add_sb_flags(struct hr_mountopts *out)
 {
 	for (size_t i = 0; i < N_OPTIONS; i++) {
@@ -246,8 +255,9 @@ int hr_mountopts_parse(char *const *options_in, size_t n, struct hr_arena *arena
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++)
 		cap += strlen(options_in[i]) + 1;
-	/* data options plus at most one entry per superblock flag */
-	out->params = hr_arena_array(arena, n + N_OPTIONS, sizeof(*out->params));
+	/* data options plus at most one entry per superblock flag (not one per known option:
+	 * a thousand mounts would zero a megabyte for nothing) */
+	out->params = hr_arena_array(arena, n + sb_option_count(), sizeof(*out->params));
 	for (size_t i = 0; i < n; i++) {
 		const char *opt = options_in[i];
 		const struct hr_mountopt *o = hr_mountopt_lookup(opt);
