@@ -517,6 +517,26 @@ static void rule_readonly_root(const struct hr_config *c, const struct hr_audit_
 	passed(f, "true");
 }
 
+/* HR-FS-02: marked when the config was read (config.c, mark_shared_destinations). */
+static void rule_mount_destinations(const struct hr_config *c, const struct hr_audit_params *p,
+				    struct hr_audit_finding *f)
+{
+	char path[HR_AUDIT_PATH_MAX];
+
+	(void)p;
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		const struct hr_mount *m = &c->mounts[i];
+
+		if (!m->covers_earlier)
+			continue;
+		pathf(path, sizeof(path), "mounts[%zu].destination", i);
+		note(f, HR_AUDIT_WARN, path,
+		     "%s is also the destination of mounts[%zu], which it covers", m->destination,
+		     m->covered);
+	}
+	passed(f, "%zu mounts, each at a destination of its own", c->n_mounts);
+}
+
 /* The last mount on dest (the one the container sees), or -1. */
 static ssize_t last_mount_at(const struct hr_config *c, const char *dest)
 {
@@ -1033,6 +1053,10 @@ static const struct hr_audit_rule rules[] = {
     RULE("HR-NS-01", CONTAINER, "linux.namespaces", rule_ns_mount,
 	 "the host's mount namespace is not shared",
 	 "add {\"type\": \"mount\"} without a path to linux.namespaces"),
+    RULE("HR-FS-02", CONTAINER, "mounts", rule_mount_destinations,
+	 "each mount has a destination of its own",
+	 "remove or merge the mounts that share a destination (hardrun spec --volume replaces "
+	 "a profile mount at the same destination)"),
     RULE("CIS-5.5", CONTAINER, "mounts", rule_sensitive_mounts,
 	 "no host system directory is bind-mounted",
 	 "remove bind mounts of /, /etc, /usr, /proc, /sys, /dev...; mount application data only"),

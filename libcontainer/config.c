@@ -533,6 +533,88 @@ static void read_mount(struct hr_jctx *ctx, yajl_val item, void *elem)
 		hr_jerror(ctx, "an idmapped mount needs both uidMappings and gidMappings");
 }
 
+/* ---- mounts that share a destination ---- */
+
+struct destination_key {
+	char *path; /* lexically cleaned: "//app/./temp/" is "/app/temp" */
+	size_t index;
+};
+
+/* A destination as the kernel reaches it from "/": no empty or "." component, no trailing "/". */
+static char *clean_destination(const char *in)
+{
+	char *out = hr_xmalloc(strlen(in) + 2), *w = out;
+
+	for (const char *p = in; *p != '\0';) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len > 0 && !(len == 1 && p[0] == '.')) {
+			*w++ = '/';
+			memcpy(w, p, len);
+			w += len;
+		}
+		p += len;
+	}
+	if (w == out)
+		*w++ = '/';
+	*w = '\0';
+	return out;
+}
+
+static int compare_destination_keys(const void *a, const void *b)
+{
+	const struct destination_key *ka = a, *kb = b;
+	int r = strcmp(ka->path, kb->path);
+
+	if (r != 0)
+		return r;
+	return ka->index < kb->index ? -1 : ka->index > kb->index;
+}
+
+/*
+ * Two mounts at one destination: the runtime-spec allows it and they are made in order, so the
+ * later covers the earlier, which is seldom what was meant (a volume put where a profile mount
+ * already is). Each covering mount is marked (audit's HR-FS-02 names both) and warned about by
+ * its JSON path. Sorted, not compared pairwise: a thousand mounts stay cheap.
+ */
+static void mark_shared_destinations(struct hr_jctx *ctx, struct hr_config *c)
+{
+	struct destination_key *keys;
+	size_t n = 0;
+
+	if (c->n_mounts < 2)
+		return;
+	keys = hr_xcalloc(c->n_mounts, sizeof(*keys));
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		if (c->mounts[i].destination == NULL)
+			continue;
+		keys[n].path = clean_destination(c->mounts[i].destination);
+		keys[n++].index = i;
+	}
+	qsort(keys, n, sizeof(*keys), compare_destination_keys);
+	for (size_t k = 1; k < n; k++) {
+		struct hr_mount *m = &c->mounts[keys[k].index];
+		size_t saved;
+
+		if (strcmp(keys[k].path, keys[k - 1].path) != 0)
+			continue;
+		m->covers_earlier = true;
+		m->covered = keys[k - 1].index;
+		saved = hr_jpath_key(ctx, "mounts");
+		hr_jpath_index(ctx, keys[k].index);
+		hr_jpath_key(ctx, "destination");
+		hr_jwarn(ctx, "%.256s is also the destination of mounts[%zu]: this mount covers it",
+			 keys[k].path, m->covered);
+		hr_jpath_pop(ctx, saved);
+	}
+	for (size_t k = 0; k < n; k++)
+		free(keys[k].path);
+	free(keys);
+}
+
 static const char *const hook_names[HR_HOOK__COUNT] = {
     [HR_HOOK_PRESTART] = "prestart",
     [HR_HOOK_CREATE_RUNTIME] = "createRuntime",
@@ -600,6 +682,7 @@ static void read_config(struct hr_jctx *ctx, yajl_val doc, void *out)
 	}
 	read_root(ctx, doc, c);
 	c->mounts = hr_cfg_array(ctx, doc, "mounts", sizeof(*c->mounts), read_mount, &c->n_mounts);
+	mark_shared_destinations(ctx, c);
 	if ((v = hr_cfg_enter(ctx, doc, "process", false, &saved)) != NULL) {
 		if (hr_jexpect_object(ctx, v)) {
 			c->has_process = true;

@@ -50,6 +50,9 @@ struct hr_mount {
 	size_t n_uid_mappings;
 	struct hr_id_mapping *gid_mappings;
 	size_t n_gid_mappings;
+	/* an earlier mount, mounts[covered], has the same destination: this one covers it */
+	bool covers_earlier;
+	size_t covered;
 };
 
 struct hr_rlimit {

@@ -482,12 +482,53 @@ int hr_spec_check_hostname(const char *s, struct hr_err *err)
 	return 0;
 }
 
+/* The start of the next component of p that is not ".": "//./app" -> "app". */
+static const char *next_component(const char *p)
+{
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (p[0] != '.' || (p[1] != '/' && p[1] != '\0'))
+			return p;
+		p++;
+	}
+}
+
+/* Whether two container paths name one place, as the kernel walks them: "/app/./temp/". */
+static bool same_destination(const char *a, const char *b)
+{
+	for (;;) {
+		size_t la, lb;
+
+		a = next_component(a);
+		b = next_component(b);
+		la = strcspn(a, "/");
+		lb = strcspn(b, "/");
+		if (la != lb || strncmp(a, b, la) != 0)
+			return false;
+		if (la == 0)
+			return true;
+		a += la;
+		b += lb;
+	}
+}
+
 int hr_spec_add_volume(struct hr_spec_options *opts, const char *arg, struct hr_err *err)
 {
 	struct hr_spec_volume vol;
 
 	if (hr_spec_parse_volume(arg, &vol, err) < 0)
 		return hr_err_prefix(err, "--volume");
+	for (size_t i = 0; i < opts->n_volumes; i++) {
+		if (!same_destination(opts->volumes[i].destination, vol.destination))
+			continue;
+		hr_err_set(
+		    err, 0,
+		    "--volume %.256s: %.256s is already the destination of --volume %.256s:%.256s",
+		    arg, vol.destination, opts->volumes[i].source, opts->volumes[i].destination);
+		hr_spec_volume_free(&vol);
+		return -1;
+	}
 	opts->volumes = hr_xrealloc(opts->volumes, opts->n_volumes + 1, sizeof(*opts->volumes));
 	opts->volumes[opts->n_volumes++] = vol;
 	return 0;
@@ -627,25 +668,78 @@ static void gen_bind(yajl_gen g, const char *source, const char *destination, bo
 	gen_mount(g, &m);
 }
 
-static void gen_mounts(yajl_gen g, const struct hr_spec_options *opts, const char *app_temp)
+/* The --volume at destination, or NULL. */
+static const struct hr_spec_volume *volume_at(const struct hr_spec_options *opts,
+					      const char *destination)
+{
+	for (size_t i = 0; i < opts->n_volumes; i++)
+		if (same_destination(opts->volumes[i].destination, destination))
+			return &opts->volumes[i];
+	return NULL;
+}
+
+/* The profile's own mounts, in order; /app/temp (hardened) as destination only. */
+static size_t profile_mounts(const struct hr_spec_options *opts, const struct mount_def **out)
 {
 	bool hardened = profile_of(opts)->hardened;
+	size_t n = 0;
+
+	out[n++] = hardened ? &hardened_proc : &minimal_proc;
+	for (size_t i = 0; i < N(dev_mounts); i++)
+		out[n++] = opts->rootless ? rootless_mount(&dev_mounts[i]) : &dev_mounts[i];
+	if (hardened) {
+		for (size_t i = 0; i < N(hardened_mounts); i++)
+			out[n++] = &hardened_mounts[i];
+	} else {
+		out[n++] = &minimal_cgroup;
+	}
+	return n;
+}
+
+#define MAX_PROFILE_MOUNTS (1 + N(dev_mounts) + N(hardened_mounts) + 1)
+
+static bool replaces_profile_mount(const struct hr_spec_options *opts,
+				   const struct hr_spec_volume *v)
+{
+	const struct mount_def *mounts[MAX_PROFILE_MOUNTS];
+	size_t n = profile_mounts(opts, mounts);
+
+	for (size_t i = 0; i < n; i++)
+		if (same_destination(mounts[i]->destination, v->destination))
+			return true;
+	return profile_of(opts)->hardened &&
+	       same_destination(HR_SPEC_APP_TEMP_DEST, v->destination);
+}
+
+/*
+ * The profile's mounts, where a --volume at the same destination takes the place of the
+ * profile's mount (two mounts at one place would leave the profile's covered, its tmpfs
+ * or volume still made), then the other volumes.
+ */
+static void gen_mounts(yajl_gen g, const struct hr_spec_options *opts, const char *app_temp)
+{
+	const struct mount_def *mounts[MAX_PROFILE_MOUNTS];
+	size_t n = profile_mounts(opts, mounts);
+	const struct hr_spec_volume *v;
 
 	hr_jgen_key(g, "mounts");
 	yajl_gen_array_open(g);
-	gen_mount(g, hardened ? &hardened_proc : &minimal_proc);
-	for (size_t i = 0; i < N(dev_mounts); i++)
-		gen_mount(g, opts->rootless ? rootless_mount(&dev_mounts[i]) : &dev_mounts[i]);
-	if (hardened) {
-		for (size_t i = 0; i < N(hardened_mounts); i++)
-			gen_mount(g, &hardened_mounts[i]);
-		gen_bind(g, app_temp, HR_SPEC_APP_TEMP_DEST, false);
-	} else {
-		gen_mount(g, &minimal_cgroup);
+	for (size_t i = 0; i < n; i++) {
+		if ((v = volume_at(opts, mounts[i]->destination)) != NULL)
+			gen_bind(g, v->source, v->destination, v->readonly);
+		else
+			gen_mount(g, mounts[i]);
+	}
+	if (profile_of(opts)->hardened) {
+		if ((v = volume_at(opts, HR_SPEC_APP_TEMP_DEST)) != NULL)
+			gen_bind(g, v->source, v->destination, v->readonly);
+		else
+			gen_bind(g, app_temp, HR_SPEC_APP_TEMP_DEST, false);
 	}
 	for (size_t i = 0; i < opts->n_volumes; i++)
-		gen_bind(g, opts->volumes[i].source, opts->volumes[i].destination,
-			 opts->volumes[i].readonly);
+		if (!replaces_profile_mount(opts, &opts->volumes[i]))
+			gen_bind(g, opts->volumes[i].source, opts->volumes[i].destination,
+				 opts->volumes[i].readonly);
 	yajl_gen_array_close(g);
 }
 
@@ -1006,7 +1100,8 @@ int hr_spec_write(const struct hr_spec_options *opts, const char *bundle, struct
 		return exists_error(bundle, err);
 	if (hr_spec_generate(opts, abs, &text, &len, err) < 0)
 		return -1;
-	if (profile_of(opts)->hardened &&
+	/* the profile's /app/temp volume, unless a --volume took its place */
+	if (profile_of(opts)->hardened && volume_at(opts, HR_SPEC_APP_TEMP_DEST) == NULL &&
 	    make_app_temp(dir_fd, bundle, profile_uid(opts), profile_gid(opts), err) < 0)
 		return -1;
 	return write_config(dir_fd, bundle, text, len, opts, err);

@@ -28,10 +28,10 @@ for r in d["results"]:
 	# CIS-5.1 (AppArmor) is judged where the host has AppArmor: the config names hardrun-default
 	# where it is loaded; without it, that is the one warning
 	case $(host_apparmor) in
-	off) assert_line_matches '^26 passed, 0 warnings, 0 failed, 1 skipped$' ;;
-	loaded) assert_line_matches '^27 passed, 0 warnings, 0 failed, 0 skipped$' ;;
+	off) assert_line_matches '^27 passed, 0 warnings, 0 failed, 1 skipped$' ;;
+	loaded) assert_line_matches '^28 passed, 0 warnings, 0 failed, 0 skipped$' ;;
 	on)
-		assert_line_matches '^26 passed, 1 warnings, 0 failed, 0 skipped$'
+		assert_line_matches '^27 passed, 1 warnings, 0 failed, 0 skipped$'
 		assert_line_matches '^CIS-5\.1 +WARN '
 		run -0 grep -v '^CIS-5\.1 ' <<<"$output"
 		;;
@@ -40,7 +40,7 @@ for r in d["results"]:
 	assert_output_not_contains WARN
 	run -0 "$HARDRUN" audit --config "$BUNDLE/config.json" --profile production --format json
 	run -0 json_results
-	[ "${#lines[@]}" -eq 27 ] || fail "expected 27 results"
+	[ "${#lines[@]}" -eq 28 ] || fail "expected 28 results"
 	run -0 grep -v '^CIS-5\.1 ' <<<"$output"
 	assert_output_not_contains " FAIL "
 	assert_output_not_contains " WARN "
@@ -127,4 +127,36 @@ print("ok")' "$output"
 	run -1 "$HARDRUN" audit --bundle "$BUNDLE"
 	assert_output_contains "mounts[2].source: /var/run/docker.sock gives the container"
 	assert_output_contains "linux.namespaces[0].path: joins the host's ipc namespace (/proc/1/ns/ipc)"
+}
+
+@test "spec --volume at a profile mount's destination takes its place; two mounts at one destination are named by validate and audit" {
+	local vol=$HR_TMP/app-temp-volume
+	mkdir -p "$vol"
+	chown 1001:1001 "$vol"
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile production --volume "$vol:/app/temp/"
+	update_config "c['process']['terminal'] = False; c['process']['args'] = ['sh', '-c', 'grep -c \" /app/temp \" /proc/self/mountinfo; id -u > /app/temp/written']"
+	# one mount at /app/temp, the volume, where the profile's own was; its directory not made
+	run -0 json_eval "[m['source'] for m in d['mounts'] if m['destination'].rstrip('/') == '/app/temp']" <"$BUNDLE/config.json"
+	[ "$output" = "[\"$vol\"]" ] || fail "the mounts at /app/temp: $output"
+	[ ! -e "$BUNDLE/volumes/app-temp" ] || fail "the replaced profile volume was made"
+	run -0 "$HARDRUN" audit --bundle "$BUNDLE"
+	assert_line_matches '^HR-FS-02 +PASS +each mount has a destination of its own$'
+	# from inside: one mount at /app/temp, and what the process writes is in the volume
+	run -0 --separate-stderr hr run --bundle "$BUNDLE" vol1
+	[ "$output" = 1 ] || fail "mounts at /app/temp seen inside: $output"
+	[ "$(cat "$vol/written")" = 1001 ] || fail "the volume holds: $(cat "$vol/written")"
+	# two volumes at one destination are refused, and nothing is written
+	rm -f "$BUNDLE/config.json"
+	run -2 --separate-stderr "$HARDRUN" spec --bundle "$BUNDLE" --volume "$vol:/data" --volume "$HR_TMP:/data/"
+	assert_stderr_contains "--volume $HR_TMP:/data/: /data/ is already the destination of --volume $vol:/data"
+	[ ! -e "$BUNDLE/config.json" ] || fail "a refused spec wrote config.json"
+	# a config someone else wrote with two mounts at one place: a warning naming both, WARN
+	"$HARDRUN" spec --bundle "$BUNDLE" --profile production
+	update_config "c['mounts'].append({'destination': '//app/./temp/', 'type': 'tmpfs', 'source': 'tmpfs'})"
+	run -0 --separate-stderr "$HARDRUN" validate --bundle "$BUNDLE"
+	assert_stderr_contains "mounts[10].destination: /app/temp is also the destination of mounts[9]: this mount covers it"
+	run -0 "$HARDRUN" audit --bundle "$BUNDLE"
+	assert_line_matches '^HR-FS-02 +WARN +each mount has a destination of its own$'
+	assert_output_contains "mounts[10].destination: //app/./temp/ is also the destination of mounts[9], which it covers"
 }

@@ -142,6 +142,14 @@ static const struct rule_case cases[] = {
 	    "'options': ['nosuid', 'nodev', 'size=1m']}"),
      WARN, "mounts[1]", "not a tmpfs"},
 
+    {"HR-FS-02", NULL, PASS, "mounts", NULL},
+    {"HR-FS-02",
+     MOUNTS("{'destination': '/data', 'type': 'bind', 'source': '/srv/a', 'options': ['rbind']}, "
+	    "{'destination': '/srv', 'type': 'bind', 'source': '/srv/c', 'options': ['rbind']}, "
+	    "{'destination': '//data/./', 'type': 'bind', 'source': '/srv/b', 'options': "
+	    "['rbind']}"),
+     WARN, "mounts[3].destination", "destination of mounts[1]"},
+
     {"CIS-5.25", NULL, PASS, "process.noNewPrivileges", NULL},
     {"CIS-5.25", "{'process': {'noNewPrivileges': false}}", FAIL, "process.noNewPrivileges", NULL},
 
@@ -640,7 +648,7 @@ Test(audit, text_output)
 	cr_expect(strstr(text, "fix: set root.readonly to true"));
 	cr_expect(strstr(text, "CIS-4.1      PASS   the process runs as a non-root user\n"));
 	/* CIS-5.1 is not judged: the params do not say that the host has AppArmor */
-	cr_expect(strstr(text, "\n25 passed, 0 warnings, 1 failed, 1 skipped\n"), "%s", text);
+	cr_expect(strstr(text, "\n26 passed, 0 warnings, 1 failed, 1 skipped\n"), "%s", text);
 	hr_audit_report_free(&r);
 	hr_config_free(c);
 }
