@@ -261,7 +261,11 @@ static int kill_and_wait(const struct hr_state *state, struct hr_err *err)
 		return 0;
 	if (r < 0)
 		return -1;
-	if (signal_all(state, SIGKILL, err) < 0 && err->errnum != ESRCH)
+	/*
+	 * ENOENT: the cgroup is gone, so nothing is left in it: systemd removes a scope once it
+	 * is empty, e.g. when criu's dump has killed the processes and the init is a zombie
+	 */
+	if (signal_all(state, SIGKILL, err) < 0 && err->errnum != ESRCH && err->errnum != ENOENT)
 		return -1;
 	p = (struct pollfd){.fd = pidfd, .events = POLLIN};
 	if (poll(&p, 1, 10000) <= 0)

@@ -15,7 +15,7 @@ load helpers
 	[ "$(cat $scope/memory.max)" = 536870912 ] || fail "memory.max $(cat $scope/memory.max)"
 	[ "$(cat $scope/cpu.max)" = "50000 100000" ] || fail "cpu.max $(cat $scope/cpu.max)"
 	[ "$(cat $scope/pids.max)" = 256 ] || fail "pids.max"
-	# only the init is in the scope: hardrun went back to its own cgroup
+	# only the init is in the scope: the scope was started with its pid, hardrun never entered
 	[ "$(wc -l <$scope/cgroup.procs)" -eq 1 ] || fail "procs: $(cat $scope/cgroup.procs)"
 	run -0 systemctl show -p Delegate -p MemoryMax -p TasksMax hardrun-c1.scope
 	assert_output_contains "Delegate=yes"
@@ -27,6 +27,26 @@ load helpers
 	run -0 hr delete --force c1
 	for _ in $(seq 50); do [ -e $scope ] || break; sleep 0.1; done
 	[ ! -e $scope ] || fail "$scope left"
+}
+
+@test "restore: the scope starts with hardrun in it for criu; the restored init stays, hardrun leaves" {
+	command -v criu >/dev/null || fail "criu is not installed (apt-get install criu)"
+	mini_bundle sleep 1000
+	update_config 'c["linux"]["cgroupsPath"] = "system.slice:hardrun:ck"'
+	hr run -d ck </dev/null >"$HR_TMP/log" 2>&1 || fail "$(cat "$HR_TMP/log")"
+	scope=$CG/system.slice/hardrun-ck.scope
+	hr checkpoint --image-path "$HR_TMP/img" ck >"$HR_TMP/ck.log" 2>&1 ||
+		fail "checkpoint: $(cat "$HR_TMP/ck.log"; grep -m3 -B5 Error "$HR_TMP/img/dump.log")"
+	for _ in $(seq 50); do [ -e $scope ] || break; sleep 0.1; done
+	[ ! -e $scope ] || fail "the checkpointed container's scope is left"
+	hr restore -d --bundle "$BUNDLE" --image-path "$HR_TMP/img" ck </dev/null >"$HR_TMP/rs.log" 2>&1 ||
+		fail "restore: $(cat "$HR_TMP/rs.log"; grep -m3 -B5 Error "$HR_TMP/img/restore.log" 2>/dev/null)"
+	[ "$(cat $scope/memory.max)" = 536870912 ] || fail "memory.max $(cat $scope/memory.max)"
+	pid=$(hr state ck | grep -o '"pid": *[0-9]*' | grep -o '[0-9]*$')
+	[ -n "$pid" ] || fail "no pid in the state: $(hr state ck)"
+	# criu and hardrun are gone from the scope: only the restored init is left
+	[ "$(cat $scope/cgroup.procs)" = "$pid" ] || fail "procs: $(cat $scope/cgroup.procs), init $pid"
+	run -0 hr delete --force ck
 }
 
 @test "a cgroupsPath that is not slice:prefix:name is refused" {
