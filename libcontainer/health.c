@@ -135,6 +135,8 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static void record_state(struct hr_health *h);
+
 void hr_health_start(struct hr_health *h, const struct hr_health_opts *opts,
 		     hr_health_probe_fn probe, void *probe_arg, const struct hr_context *ctx,
 		     const char *id, int container_pidfd)
@@ -149,6 +151,9 @@ void hr_health_start(struct hr_health *h, const struct hr_health_opts *opts,
 	h->check_pidfd = h->output_fd = -1;
 	h->started_ms = now_ms();
 	h->next_ms = h->started_ms + opts->interval_ms;
+	/* the check in force is in the state from the start, "starting" */
+	if (opts->cmd != NULL)
+		record_state(h);
 }
 
 int hr_health_poll_timeout(const struct hr_health *h)
@@ -168,22 +173,50 @@ int hr_health_poll_fd(const struct hr_health *h)
 	return h->check_pidfd;
 }
 
-/* Records the status in the container's state annotations (under its lock). */
+/* A duration as the options take it back: "30s", "1500ms". */
+static void format_duration(char *buf, size_t size, uint64_t ms)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, size, "%llus", (unsigned long long)(ms / 1000));
+	else
+		snprintf(buf, size, "%llums", (unsigned long long)ms);
+}
+
+/*
+ * Records in the container's state annotations (under its lock) the check in force, which the
+ * command line may have set over the bundle's annotations, and its results so far: what `state`
+ * shows an operator.
+ */
 static void record_state(struct hr_health *h)
 {
 	struct hr_container_dir dir;
 	struct hr_arena arena = {0};
 	struct hr_state state;
 	struct hr_err err;
-	char streak[16];
+	char streak[16], interval[32], timeout[32], start_period[32], retries[16], exit_code[16];
 	const struct hr_kv updates[] = {
+	    {HR_HEALTH_ANNOTATION_PREFIX "cmd", (char *)h->opts.cmd},
+	    {HR_HEALTH_ANNOTATION_PREFIX "interval", interval},
+	    {HR_HEALTH_ANNOTATION_PREFIX "timeout", timeout},
+	    {HR_HEALTH_ANNOTATION_PREFIX "start-period", start_period},
+	    {HR_HEALTH_ANNOTATION_PREFIX "retries", retries},
+	    {HR_HEALTH_ANNOTATION_PREFIX "on-unhealthy",
+	     h->opts.on_unhealthy_kill ? "kill" : "none"},
 	    {HR_HEALTH_ANNOTATION_PREFIX "status", (char *)hr_health_status_name(h->status)},
 	    {HR_HEALTH_ANNOTATION_PREFIX "failing-streak", streak},
+	    /* the results last: only once a check has finished */
 	    {HR_HEALTH_ANNOTATION_PREFIX "last-output", h->last_output},
+	    {HR_HEALTH_ANNOTATION_PREFIX "last-time", h->last_time},
+	    {HR_HEALTH_ANNOTATION_PREFIX "last-exit-code", exit_code},
 	};
-	size_t n_updates = sizeof(updates) / sizeof(updates[0]);
+	size_t n_updates = sizeof(updates) / sizeof(updates[0]) - (h->has_result ? 0 : 3);
 
 	snprintf(streak, sizeof(streak), "%u", h->failing_streak);
+	format_duration(interval, sizeof(interval), h->opts.interval_ms);
+	format_duration(timeout, sizeof(timeout), h->opts.timeout_ms);
+	format_duration(start_period, sizeof(start_period), h->opts.start_period_ms);
+	snprintf(retries, sizeof(retries), "%u", h->opts.retries);
+	snprintf(exit_code, sizeof(exit_code), "%d", h->last_exit_code);
 	if (hr_container_dir_open(h->ctx->root, h->id, &dir, &err) < 0)
 		return;
 	if (hr_state_read(&dir, &arena, &state, &err) == 0 &&
@@ -294,6 +327,7 @@ static void set_result(struct hr_health *h, bool ok)
 
 static void finish_check(struct hr_health *h, bool timed_out)
 {
+	struct timespec end;
 	int status = 0;
 
 	if (timed_out) {
@@ -307,6 +341,13 @@ static void finish_check(struct hr_health *h, bool timed_out)
 			 (unsigned long long)h->opts.timeout_ms);
 	}
 	waitpid(h->check_pid, &status, 0);
+	clock_gettime(CLOCK_REALTIME, &end);
+	hr_format_rfc3339(h->last_time, sizeof(h->last_time), (long)end.tv_sec, end.tv_nsec);
+	h->last_exit_code = timed_out		  ? -1
+			    : WIFEXITED(status)	  ? WEXITSTATUS(status)
+			    : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+						  : -1;
+	h->has_result = true;
 	if (!timed_out)
 		read_output(h);
 	close(h->output_fd);

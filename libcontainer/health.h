@@ -67,6 +67,9 @@ struct hr_health {
 	int output_fd;	      /* read end of the check's output */
 	uint64_t deadline_ms; /* the running check's timeout */
 	char last_output[256];
+	bool has_result;    /* a check has finished: the three below are set */
+	char last_time[40]; /* when it finished, RFC 3339 */
+	int last_exit_code; /* its exit status, 128+N for signal N, -1 timed out */
 };
 
 void hr_health_start(struct hr_health *h, const struct hr_health_opts *opts,

@@ -58,6 +58,36 @@ wait_annotation() {
 	grep -q 'h1 is healthy' "$HR_TMP/h1.log" || fail "no log line: $(cat "$HR_TMP/h1.log")"
 }
 
+@test "state shows the check in force, not the bundle's, and the last result's time and exit code" {
+	make_production_bundle_running sleep 1000
+	run -0 json_eval "d['annotations']['org.hardrun.health.interval']" <"$BUNDLE/config.json"
+	[ "$output" = 30s ] || fail "the profile's bundle should carry its own interval: $output"
+	local before
+	before=$(date -u +%s)
+	run_bg h5 --health-cmd 'echo probing; exit 3' --health-interval 300ms --health-timeout 1500ms \
+		--health-start-period 0s --health-retries 50
+	wait_annotation h5 last-exit-code 3
+	# the command line's check, which replaced the bundle's, is what the state shows
+	[ "$(annotation h5 cmd)" = 'echo probing; exit 3' ] || fail "cmd: $(annotation h5 cmd)"
+	[ "$(annotation h5 interval)" = 300ms ] || fail "interval: $(annotation h5 interval)"
+	[ "$(annotation h5 timeout)" = 1500ms ] || fail "timeout: $(annotation h5 timeout)"
+	[ "$(annotation h5 start-period)" = 0s ] || fail "start-period: $(annotation h5 start-period)"
+	[ "$(annotation h5 retries)" = 50 ] || fail "retries: $(annotation h5 retries)"
+	[ "$(annotation h5 on-unhealthy)" = none ] || fail "on-unhealthy: $(annotation h5 on-unhealthy)"
+	[ "$(annotation h5 status)" = starting ] || fail "status: $(annotation h5 status)"
+	[ "$(annotation h5 last-output)" = probing ] || fail "last-output: $(annotation h5 last-output)"
+	# when the last check ended: RFC 3339 UTC, between the run and now
+	local last when
+	last=$(annotation h5 last-time)
+	[[ $last =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$ ]] ||
+		fail "last-time is not RFC 3339 UTC: $last"
+	when=$(date -u -d "$last" +%s)
+	[ "$when" -ge "$before" ] && [ "$when" -le "$(date -u +%s)" ] ||
+		fail "last-time $last is not between the run and now"
+	hr kill h5 KILL
+	wait "$RUN_BG_PID"
+}
+
 @test "failing checks make it unhealthy and --health-on-unhealthy kill stops it" {
 	make_production_bundle_running sleep 1000
 	run_bg h2 --health-cmd 'echo broken-check; exit 1' --health-interval 200ms \
@@ -119,6 +149,8 @@ count_procs() {
 	wait_annotation h5 status unhealthy
 	[ "$(annotation h5 last-output)" = "timed out after 2000 ms" ] ||
 		fail "last output: $(annotation h5 last-output)"
+	# as Docker's health log says a timeout
+	[ "$(annotation h5 last-exit-code)" = -1 ] || fail "exit code: $(annotation h5 last-exit-code)"
 	# the check's TERM was forwarded to the command, which ran in the container's pid namespace
 	[ "$(count_procs 'sleep 4242')" = 0 ] || fail "the timed-out command still runs"
 	[ "$(count_procs 'sleep 1000')" = 1 ] || fail "the container should still run"
