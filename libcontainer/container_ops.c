@@ -22,6 +22,8 @@
 #include "hooks.h"
 #include "json.h"
 #include "log.h"
+#include "proc_view.h"
+#include "storage_use.h"
 
 int hr_signal_parse(const char *name, int *signal)
 {
@@ -63,10 +65,64 @@ int hr_signal_parse(const char *name, int *signal)
 	return -1;
 }
 
+struct storage_list {
+	struct hr_storage_use *use;
+	size_t n;
+};
+
+/* "storage": [{"path", "type", "size", "used", "usedPercent"}...] */
+static void gen_storage(yajl_gen g, void *arg)
+{
+	const struct storage_list *list = arg;
+	char percent[32];
+
+	if (list->n == 0)
+		return;
+	hr_jgen_key(g, "storage");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < list->n; i++) {
+		const struct hr_storage_use *u = &list->use[i];
+
+		yajl_gen_map_open(g);
+		hr_jgen_kv_str(g, "path", u->path);
+		hr_jgen_kv_str(g, "type", u->fstype);
+		hr_jgen_kv_u64(g, "size", u->size);
+		hr_jgen_kv_u64(g, "used", u->used);
+		snprintf(percent, sizeof(percent), "%.1f",
+			 u->size > 0 ? 100.0 * (double)u->used / (double)u->size : 0.0);
+		hr_jgen_key(g, "usedPercent");
+		yajl_gen_number(g, percent, strlen(percent));
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
+/*
+ * The space used on a live container's writable file systems (storage_use.h). Only what can
+ * be read: a caller who may not look into the init's /proc directory (a rootless owner: the
+ * init is not dumpable) gets the state without it.
+ */
+static void measure_storage(struct hr_opened *opened, struct storage_list *list)
+{
+	struct hr_proc_view view;
+	struct hr_err err = {0};
+
+	list->use = NULL;
+	list->n = 0;
+	if (opened->status == HR_STATUS_STOPPED ||
+	    hr_proc_view_open(opened->state.pid, opened->state.pid_start_time, &view, &err) < 0)
+		return;
+	if (hr_storage_usage(&view, &opened->arena, &list->use, &list->n, &err) < 0)
+		hr_debug("container %s: storage use: %s", opened->state.id, err.msg);
+	hr_proc_view_close(&view);
+}
+
 int hr_container_state(const struct hr_context *ctx, const char *id, char **json,
 		       struct hr_err *err)
 {
 	struct hr_opened opened;
+	struct storage_list storage;
+	struct hr_state_extra extra = {.gen = gen_storage, .arg = &storage};
 
 	if (hr_container_open(ctx, id, &opened, err) < 0)
 		return -1;
@@ -74,7 +130,8 @@ int hr_container_state(const struct hr_context *ctx, const char *id, char **json
 		hr_container_close(&opened);
 		return -1;
 	}
-	*json = hr_state_oci_json(&opened.state, opened.status, true);
+	measure_storage(&opened, &storage);
+	*json = hr_state_oci_json_extra(&opened.state, opened.status, true, &extra);
 	hr_container_close(&opened);
 	return 0;
 }

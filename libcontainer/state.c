@@ -207,7 +207,8 @@ int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err)
 	return 0;
 }
 
-static void gen_state(yajl_gen g, const struct hr_state *state, const char *status, bool internal)
+static void gen_state(yajl_gen g, const struct hr_state *state, const char *status, bool internal,
+		      const struct hr_state_extra *extra)
 {
 	yajl_gen_map_open(g);
 	hr_jgen_kv_str(g, "ociVersion", HR_OCI_VERSION);
@@ -246,32 +247,40 @@ static void gen_state(yajl_gen g, const struct hr_state *state, const char *stat
 		}
 		yajl_gen_map_close(g);
 	}
+	if (extra != NULL)
+		extra->gen(g, extra->arg);
 	yajl_gen_map_close(g);
 }
 
 void hr_state_gen_oci(yajl_gen g, const struct hr_state *state, enum hr_status status)
 {
-	gen_state(g, state, hr_status_name(status), false);
+	gen_state(g, state, hr_status_name(status), false, NULL);
 }
 
 static char *state_to_json(const struct hr_state *state, const char *status, bool internal,
-			   bool pretty)
+			   bool pretty, const struct hr_state_extra *extra)
 {
 	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(pretty);
 
-	gen_state(g, state, status, internal);
+	gen_state(g, state, status, internal, extra);
 	return hr_jgen_dup(g, false, NULL);
 }
 
 char *hr_state_oci_json(const struct hr_state *state, enum hr_status status, bool pretty)
 {
-	return state_to_json(state, hr_status_name(status), false, pretty);
+	return state_to_json(state, hr_status_name(status), false, pretty, NULL);
+}
+
+char *hr_state_oci_json_extra(const struct hr_state *state, enum hr_status status, bool pretty,
+			      const struct hr_state_extra *extra)
+{
+	return state_to_json(state, hr_status_name(status), false, pretty, extra);
 }
 
 int hr_state_write(const struct hr_container_dir *dir, const struct hr_state *state,
 		   struct hr_err *err)
 {
-	_cleanup_free_ char *text = state_to_json(state, "created", true, false);
+	_cleanup_free_ char *text = state_to_json(state, "created", true, false, NULL);
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(text);
 

@@ -129,6 +129,13 @@ const char *hr_status_name(enum hr_status status);
 
 /* The OCI state document (runtime.md "State"), pid 0 once stopped. Caller frees. */
 char *hr_state_oci_json(const struct hr_state *state, enum hr_status status, bool pretty);
+/* Keys of the caller's, added at the end of that document (what `state` observes live). */
+struct hr_state_extra {
+	void (*gen)(yajl_gen g, void *arg); /* generates key, value pairs into the open map */
+	void *arg;
+};
+char *hr_state_oci_json_extra(const struct hr_state *state, enum hr_status status, bool pretty,
+			      const struct hr_state_extra *extra);
 /* The same document, generated into g (as a value: inside a map, after its key). */
 void hr_state_gen_oci(yajl_gen g, const struct hr_state *state, enum hr_status status);
 

@@ -11,7 +11,8 @@ static const char usage[] =
     "\n"
     "Print the container's state as the OCI runtime-spec defines it (JSON):\n"
     "ociVersion, id, status (created, running, paused or stopped), pid (0 once\n"
-    "stopped), bundle, rootfs, created, owner and annotations.\n"
+    "stopped), bundle, rootfs, created, owner and annotations; while the init lives,\n"
+    "storage: the bytes used on each writable file system (tmpfs, volumes).\n"
     "\n"
     "Options:\n"
     "  -h, --help   print this help\n";

@@ -176,6 +176,28 @@ wait_status() {
 	fi
 }
 
+@test "state shows the space used on the writable file systems, measured from the host's side" {
+	make_production_bundle sleep 1000
+	hr_bg run -d --bundle "$BUNDLE" space
+	run -0 hr exec space sh -c 'head -c 1048576 /dev/zero >/tmp/one-mib'
+	hr state space >"$HR_TMP/state.json"
+	run -0 json_eval "sorted((u['path'], u['type'] == 'tmpfs') for u in d['storage'])" <"$HR_TMP/state.json"
+	# the tmpfs mounts and the writable volume (the host's disk); not the read-only root,
+	# /proc, /sys nor /dev/pts
+	[ "$output" = '[["/app/temp", false], ["/dev", true], ["/dev/shm", true], ["/tmp", true], ["/var/tmp", true]]' ] ||
+		fail "storage entries: $output"
+	run -0 json_eval "[(u['size'], u['used'], u['usedPercent']) for u in d['storage'] if u['path'] == '/tmp'][0]" <"$HR_TMP/state.json"
+	# the profile's size=64m, the MiB written (and a page or so of the tmpfs's own)
+	[[ "$output" =~ ^\[67108864,\ (10[4-9][0-9]{4}),\ 1\.[67]\]$ ]] || fail "/tmp: $output"
+	run -0 json_eval "[u['used'] for u in d['storage'] if u['path'] == '/var/tmp'][0] < 1048576" <"$HR_TMP/state.json"
+	[ "$output" = true ] || fail "/var/tmp holds what /tmp does"
+	hr kill space KILL
+	wait_status space stopped
+	run -0 json_eval "'storage' in d" < <(hr state space)
+	[ "$output" = false ] || fail "a stopped container has no storage to measure"
+	run -0 hr delete space
+}
+
 @test "a created container's init holds no descriptor of hardrun's; the process only 0-2" {
 	make_production_bundle sh -c 'ls /proc/self/fd; sleep 1000'
 	hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" fds
