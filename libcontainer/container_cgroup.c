@@ -15,7 +15,10 @@
 #include "cgroup_manager.h"
 #include "cleanup.h"
 #include "container_open.h"
+#include "json.h"
 #include "log.h"
+#include "proc_view.h"
+#include "storage_use.h"
 
 /* Opens the container and checks that it has a cgroup. */
 static int open_with_cgroup(const struct hr_context *ctx, const char *id, struct hr_opened *opened,
@@ -124,6 +127,10 @@ static void report_oom(const char *id, const struct hr_cgroup_handle *cg, int64_
 		*last = now;
 }
 
+/* A tmpfs this full is reported: the guide's "monitor temp directory size". */
+#define TMPFS_FULL_PERCENT 90
+#define MAX_FULL_TMPFS	   32
+
 struct watch {
 	const char *id;
 	char path[PATH_MAX];
@@ -131,7 +138,74 @@ struct watch {
 	int pidfd;
 	int inotify;
 	int interval_ms;
+	struct hr_proc_view init;	/* the init's /proc directory; procfd -1 when unreadable */
+	char full[MAX_FULL_TMPFS][256]; /* the tmpfs mounts at TMPFS_FULL_PERCENT or more */
+	size_t n_full;
 };
+
+static bool was_full(const struct watch *w, const char *path)
+{
+	for (size_t i = 0; i < w->n_full; i++)
+		if (strcmp(w->full[i], path) == 0)
+			return true;
+	return false;
+}
+
+static void print_storage_event(const char *id, const struct hr_storage_use *u)
+{
+	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(false);
+	_cleanup_free_ char *line = NULL;
+	char percent[32];
+
+	snprintf(percent, sizeof(percent), "%.1f", 100.0 * (double)u->used / (double)u->size);
+	yajl_gen_map_open(g);
+	hr_jgen_kv_str(g, "type", "storage");
+	hr_jgen_kv_str(g, "id", id);
+	hr_jgen_key(g, "data");
+	yajl_gen_map_open(g);
+	hr_jgen_kv_str(g, "path", u->path);
+	hr_jgen_kv_str(g, "type", u->fstype);
+	hr_jgen_kv_u64(g, "size", u->size);
+	hr_jgen_kv_u64(g, "used", u->used);
+	hr_jgen_key(g, "usedPercent");
+	yajl_gen_number(g, percent, strlen(percent));
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	line = hr_jgen_dup(g, false, NULL);
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+/*
+ * One "storage" line when a tmpfs of the container reaches TMPFS_FULL_PERCENT of its size, and
+ * again only after it has gone below (storage_use.h measures it from the host's side).
+ */
+static void report_full_tmpfs(struct watch *w)
+{
+	struct hr_arena arena = {0};
+	struct hr_storage_use *use;
+	struct hr_err err;
+	size_t n, n_full = 0;
+	char full[MAX_FULL_TMPFS][256];
+
+	if (w->init.procfd < 0 || hr_storage_usage(&w->init, &arena, &use, &n, &err) < 0) {
+		hr_arena_free(&arena);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct hr_storage_use *u = &use[i];
+
+		if (strcmp(u->fstype, "tmpfs") != 0 || u->size == 0 ||
+		    u->used < u->size / 100 * TMPFS_FULL_PERCENT || n_full == MAX_FULL_TMPFS)
+			continue;
+		if (!was_full(w, u->path))
+			print_storage_event(w->id, u);
+		snprintf(full[n_full++], sizeof(full[0]), "%s", u->path);
+	}
+	memcpy(w->full, full, n_full * sizeof(full[0]));
+	w->n_full = n_full;
+	hr_arena_free(&arena);
+}
 
 static int stream(struct watch *w, struct hr_err *err)
 {
@@ -159,6 +233,7 @@ static int stream(struct watch *w, struct hr_err *err)
 		if (now_ms() >= next) {
 			if (print_stats(w->id, &w->cgroup, err) < 0)
 				return -1;
+			report_full_tmpfs(w);
 			next = now_ms() + w->interval_ms;
 		}
 	}
@@ -169,11 +244,16 @@ int hr_container_events(const struct hr_context *ctx, const struct hr_events_opt
 {
 	struct watch w = {.id = opts->id, .pidfd = -1, .inotify = -1};
 	struct hr_opened opened;
+	struct hr_err no_view;
+	uint64_t start_time;
+	pid_t pid;
 	int r;
 
 	if (open_with_cgroup(ctx, opts->id, &opened, err) < 0)
 		return -1;
 	snprintf(w.path, sizeof(w.path), "%s", opened.state.cgroup_path);
+	pid = opened.state.pid;
+	start_time = opened.state.pid_start_time;
 	w.cgroup = hr_state_cgroup(&opened.state);
 	w.cgroup.path = w.path;
 	r = opened.status == HR_STATUS_STOPPED
@@ -193,7 +273,11 @@ int hr_container_events(const struct hr_context *ctx, const struct hr_events_opt
 	}
 	w.interval_ms = opts->interval_ms > 0 ? opts->interval_ms : 5000;
 	w.inotify = hr_cgroup_oom_watch(&w.cgroup); /* -1: no memory controller, no OOM events */
+	/* the init's /proc directory for the storage lines; without it there are none */
+	if (hr_proc_view_open(pid, start_time, &w.init, &no_view) < 0)
+		w.init.procfd = -1;
 	r = stream(&w, err);
+	hr_proc_view_close(&w.init);
 	close(w.pidfd);
 	if (w.inotify >= 0)
 		close(w.inotify);

@@ -366,6 +366,21 @@ assert_file() { # assert_file FILE EXPECTED
 	assert_no_cgroup c1
 }
 
+@test "events: a storage line when a tmpfs reaches 90 %, once until it goes below" {
+	# 60 MiB in the profile's 64 MiB /tmp (94 %), emptied, then filled again
+	bundle production -- sh -c 'sleep 3; head -c 62914560 /dev/zero >/tmp/fill; sleep 4
+		rm /tmp/fill; sleep 3; head -c 62914560 /dev/zero >/tmp/fill; sleep 4'
+	hr_bg run -d c1
+	timeout 120 "$HARDRUN" --root "$HR_ROOT" events --interval 500ms c1 >"$HR_TMP/events" 2>&1 ||
+		fail "events did not end with the container: $(cat "$HR_TMP/events")"
+	run -0 grep -c '"type":"storage"' "$HR_TMP/events"
+	[ "$output" = 2 ] || fail "expected 2 storage lines: $(grep storage "$HR_TMP/events")"
+	run -0 grep -c '^{"type":"storage","id":"c1","data":{"path":"/tmp","type":"tmpfs","size":67108864,"used":6[0-9]\{7\},"usedPercent":9[0-9]\.[0-9]}}$' "$HR_TMP/events"
+	[ "$output" = 2 ] || fail "storage lines: $(grep storage "$HR_TMP/events")"
+	run -0 hr delete c1
+	assert_no_cgroup c1
+}
+
 @test "devices: the default rules deny a node that is not listed; listed ones work" {
 	# /tmp is nodev in the guest (a node there fails with EACCES whatever the cgroup says):
 	# this bundle lives on the overlay root
