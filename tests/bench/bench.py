@@ -216,6 +216,25 @@ def wait_stopped(rt, cid):
         time.sleep(0.001)
 
 
+def floors_of(rootfs):
+    """What no runtime can go below on this machine, measured in the same rounds: a process that
+    does nothing, and the namespaces of the minimal spec made by unshare(1) with chroot into the
+    same rootfs and /bin/true there (no mount, no config, no state)."""
+    return [
+        ("a process: /bin/true", ["/bin/true"]),
+        ("namespaces + chroot + /bin/true (unshare)",
+         ["unshare", "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup", "--fork",
+          "chroot", rootfs, "/bin/true"]),
+    ]
+
+
+def time_ms(argv):
+    t0 = time.perf_counter_ns()
+    subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    return (time.perf_counter_ns() - t0) / 1e6
+
+
 def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values),
             "n": len(values)}
@@ -282,6 +301,8 @@ def main():
     cases.append(Case("exec /bin/true", "sleeper", kind="exec"))
 
     times = {c.name: {rt.name: [] for rt in runtimes} for c in cases}
+    floors = [] if args.vm else floors_of(rootfs)
+    floor_times = {name: [] for name, _ in floors}
     n = 0
     try:
         for r in range(rounds):
@@ -290,6 +311,8 @@ def main():
                 for rt in order:
                     n += 1
                     times[c.name][rt.name].append(c.measure(rt, n))
+            for name, argv in floors:
+                floor_times[name].append(time_ms(argv))
             print("bench: round %d of %d" % (r + 1, rounds), file=sys.stderr, flush=True)
     finally:
         for rt in runtimes:
@@ -318,6 +341,7 @@ def main():
             results["slopes"][family][rt.name] = (
                 sum((p[0] - mx) * (p[1] - my) for p in pts) / den if den else 0.0)
 
+    results["floors"] = {name: summary(t) for name, t in floor_times.items()}
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
@@ -338,6 +362,7 @@ def main():
             " | ".join("%.4f" % per[rt.name] for rt in runtimes) +
             "".join(" | %.2f" % (per["hardrun"] / per[rt.name]) if per[rt.name] else " | -"
                     for rt in runtimes[1:])))
+    lines += floor_lines(results, runtimes)
     table = "\n".join(lines) + "\n"
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write("%d rounds, paired and rotated; %s; busybox /bin/true.\n\n" % (
@@ -346,6 +371,29 @@ def main():
     print(table)
     if slopes:
         plot(results, slopes, runtimes, args.out)
+
+
+def floor_lines(results, runtimes):
+    """The floors, and the room they leave: run minimal over the namespace floor, and the
+    smallest create + start + delete could be (that floor and two more processes) over the
+    fastest peer's."""
+    floors = results.get("floors") or {}
+    if not floors:
+        return []
+    lines = ["| floor: %s | %.2f (%.2f..%.2f) |" % (name, f["median"], f["min"], f["max"])
+             for name, f in floors.items()]
+    proc = floors["a process: /bin/true"]["median"]
+    ns = floors["namespaces + chroot + /bin/true (unshare)"]["median"]
+    cases = {e["case"]: e["ms"] for e in results["cases"]}
+    if "run minimal" in cases:
+        lines.append("| run minimal / namespace floor | %.2f |" % (
+            cases["run minimal"]["hardrun"]["median"] / ns))
+    csd = cases.get("create + start + delete")
+    if csd and len(runtimes) > 1:
+        best = min(csd[rt.name]["median"] for rt in runtimes[1:])
+        lines.append("| create + start + delete at its floor (namespace floor + 2 processes)"
+                     " / the fastest peer | %.2f |" % ((ns + 2 * proc) / best))
+    return lines
 
 
 def plot(results, slopes, runtimes, out):
