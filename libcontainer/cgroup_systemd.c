@@ -359,26 +359,54 @@ static int connect_or_fail(bool user, sd_bus **bus, struct hr_err *err)
 	return -1;
 }
 
+static long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether pid has exited (a zombie, or reaped): systemd will never move it. */
+static bool exited(pid_t pid)
+{
+	char path[32], buf[512];
+	_cleanup_close_ int fd = -1;
+	const char *paren;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return true;
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren == NULL || paren[1] == '\0' || paren[2] == 'Z' || paren[2] == 'X';
+}
+
 /*
  * The job that starts the scope moves pid, after systemd's reply: wait until /proc/PID/cgroup
  * ends with the unit. Polled every millisecond at first (it is usually there within a few),
- * then every 10.
+ * then every 10; a pid that exits meanwhile (the init failed before GO) ends the wait at once.
  */
 static int wait_in_scope(pid_t pid, const char *unit, char *cgroup, size_t size, struct hr_err *err)
 {
-	long waited_us = 0;
+	long start = monotonic_ms(), now;
 
-	while (waited_us < SCOPE_TIMEOUT_MS * 1000L) {
-		struct timespec ts = {.tv_nsec = waited_us < 50000 ? 1000000 : 10000000};
+	while ((now = monotonic_ms()) - start < SCOPE_TIMEOUT_MS) {
+		struct timespec ts = {.tv_nsec = now - start < 50 ? 1000000 : 10000000};
 		const char *leaf;
 
-		if (hr_cgroup_of(pid, cgroup, size, err) < 0)
-			return -1;
-		leaf = strrchr(cgroup, '/');
-		if (leaf != NULL && strcmp(leaf + 1, unit) == 0)
-			return 0;
+		if (hr_cgroup_of(pid, cgroup, size, err) == 0) {
+			leaf = strrchr(cgroup, '/');
+			if (leaf != NULL && strcmp(leaf + 1, unit) == 0)
+				return 0;
+		}
+		if (exited(pid))
+			return hr_err_set(err, ESRCH,
+					  "the container's init exited before systemd put it in %s",
+					  unit);
 		nanosleep(&ts, NULL);
-		waited_us += ts.tv_nsec / 1000;
 	}
 	return hr_err_set(err, ETIMEDOUT, "systemd did not start %s within %d s", unit,
 			  SCOPE_TIMEOUT_MS / 1000);
@@ -561,8 +589,10 @@ static int systemd_enter(const char *path, pid_t pid, struct hr_err *err)
 /* ---- the operations ---- */
 
 /*
- * A transient scope (Delegate=yes) from "slice:prefix:name": everything that can be refused is
- * refused here, before a process exists; systemd_start makes it.
+ * A transient scope (Delegate=yes) from "slice:prefix:name": what hardrun can refuse itself is
+ * refused here, before a process exists (the manager's reachability, the unit's name, the
+ * delegated controllers rootless, the properties); systemd_start makes it, and what systemd
+ * itself refuses (a unit of that name, a property) comes then, the init killed with it.
  */
 static int systemd_create(const struct hr_config *config, const char *id, struct hr_cgroup *cg,
 			  struct hr_err *err)

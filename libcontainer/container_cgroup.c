@@ -129,7 +129,7 @@ static void report_oom(const char *id, const struct hr_cgroup_handle *cg, int64_
 
 /* A tmpfs this full is reported: the guide's "monitor temp directory size". */
 #define TMPFS_FULL_PERCENT 90
-#define MAX_FULL_TMPFS	   32
+#define MAX_FULL_TMPFS	   256
 
 struct watch {
 	const char *id;
@@ -138,15 +138,15 @@ struct watch {
 	int pidfd;
 	int inotify;
 	int interval_ms;
-	struct hr_proc_view init;	/* the init's /proc directory; procfd -1 when unreadable */
-	char full[MAX_FULL_TMPFS][256]; /* the tmpfs mounts at TMPFS_FULL_PERCENT or more */
+	struct hr_proc_view init; /* the init's /proc directory; procfd -1 when unreadable */
+	int full[MAX_FULL_TMPFS]; /* the mount ids of the tmpfs at TMPFS_FULL_PERCENT or more */
 	size_t n_full;
 };
 
-static bool was_full(const struct watch *w, const char *path)
+static bool was_full(const struct watch *w, int mount_id)
 {
 	for (size_t i = 0; i < w->n_full; i++)
-		if (strcmp(w->full[i], path) == 0)
+		if (w->full[i] == mount_id)
 			return true;
 	return false;
 }
@@ -178,7 +178,8 @@ static void print_storage_event(const char *id, const struct hr_storage_use *u)
 
 /*
  * One "storage" line when a tmpfs of the container reaches TMPFS_FULL_PERCENT of its size, and
- * again only after it has gone below (storage_use.h measures it from the host's side).
+ * again only after it has gone below (storage_use.h measures it from the host's side). Known by
+ * mount id, which no other mount shares while it exists.
  */
 static void report_full_tmpfs(struct watch *w)
 {
@@ -186,7 +187,7 @@ static void report_full_tmpfs(struct watch *w)
 	struct hr_storage_use *use;
 	struct hr_err err;
 	size_t n, n_full = 0;
-	char full[MAX_FULL_TMPFS][256];
+	int full[MAX_FULL_TMPFS];
 
 	if (w->init.procfd < 0 || hr_storage_usage(&w->init, &arena, &use, &n, &err) < 0) {
 		hr_arena_free(&arena);
@@ -196,11 +197,13 @@ static void report_full_tmpfs(struct watch *w)
 		const struct hr_storage_use *u = &use[i];
 
 		if (strcmp(u->fstype, "tmpfs") != 0 || u->size == 0 ||
-		    u->used < u->size / 100 * TMPFS_FULL_PERCENT || n_full == MAX_FULL_TMPFS)
+		    u->used < u->size / 100 * TMPFS_FULL_PERCENT)
 			continue;
-		if (!was_full(w, u->path))
+		if (!was_full(w, u->mount_id))
 			print_storage_event(w->id, u);
-		snprintf(full[n_full++], sizeof(full[0]), "%s", u->path);
+		/* past MAX_FULL_TMPFS full ones, the others are reported at every interval */
+		if (n_full < MAX_FULL_TMPFS)
+			full[n_full++] = u->mount_id;
 	}
 	memcpy(w->full, full, n_full * sizeof(full[0]));
 	w->n_full = n_full;

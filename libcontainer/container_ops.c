@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -127,6 +128,12 @@ int hr_container_state(const struct hr_context *ctx, const char *id, char **json
 	if (hr_container_open(ctx, id, &opened, err) < 0)
 		return -1;
 	if (hr_state_load_annotations(&opened.dir, &opened.arena, &opened.state, err) < 0) {
+		hr_container_close(&opened);
+		return -1;
+	}
+	/* what is measured is not the state's: no other command waits on the lock meanwhile */
+	if (flock(opened.dir.fd, LOCK_UN) < 0) {
+		hr_err_sys(err, "unlock container %s", id);
 		hr_container_close(&opened);
 		return -1;
 	}

@@ -519,6 +519,15 @@ int hr_spec_add_volume(struct hr_spec_options *opts, const char *arg, struct hr_
 
 	if (hr_spec_parse_volume(arg, &vol, err) < 0)
 		return hr_err_prefix(err, "--volume");
+	/* in place of the /dev tmpfs, the profile's /dev/pts, /dev/shm... would be made in SRC */
+	if (same_destination(vol.destination, "/dev")) {
+		hr_err_set(err, 0,
+			   "--volume %.256s: a volume cannot replace /dev (the container's device "
+			   "directory): bind the devices it needs one by one, e.g. SRC:/dev/snd",
+			   arg);
+		hr_spec_volume_free(&vol);
+		return -1;
+	}
 	for (size_t i = 0; i < opts->n_volumes; i++) {
 		if (!same_destination(opts->volumes[i].destination, vol.destination))
 			continue;

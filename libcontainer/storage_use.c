@@ -10,34 +10,32 @@
 
 #include "cleanup.h"
 #include "paths.h"
+#include "envfile.h"
 
-/* File systems that hold no data of the container's: the kernel's views and controls. */
-static const char *const pseudo_fs[] = {
-    "proc",	  "sysfs",   "devpts",	   "mqueue",   "cgroup",    "cgroup2",	 "bpf",
-    "securityfs", "debugfs", "tracefs",	   "fusectl",  "configfs",  "pstore",	 "binfmt_misc",
-    "autofs",	  "nsfs",    "rpc_pipefs", "efivarfs", "selinuxfs", "hugetlbfs",
+/*
+ * File systems whose statfs the kernel answers from memory: never a daemon (FUSE), a server
+ * (NFS, CIFS, 9p) or anything else a container could make wait, so that `state` cannot hang.
+ * The kernel's own (proc, sysfs, cgroup2, ...) hold no data of the container's.
+ */
+static const char *const measured_fs[] = {
+    "tmpfs", "ext2", "ext3", "ext4", "xfs", "btrfs", "overlay", "f2fs", "vfat", "exfat", "zfs",
 };
 
-static bool holds_data(const struct hr_mountinfo *m)
+static bool measured(const struct hr_mountinfo *m)
 {
-	if (hr_proc_has_option(m->options, "ro"))
+	if (hr_proc_has_option(m->options, "ro") ||
+	    !hr_utf8_valid(m->mount_point, strlen(m->mount_point)))
 		return false;
-	for (size_t i = 0; i < sizeof(pseudo_fs) / sizeof(pseudo_fs[0]); i++)
-		if (strcmp(m->fstype, pseudo_fs[i]) == 0)
-			return false;
-	return true;
-}
-
-/* The later mounts at the same point cover m: the container cannot reach it. */
-static bool covered(const struct hr_mountinfo *mounts, size_t n, size_t i)
-{
-	for (size_t j = i + 1; j < n; j++)
-		if (strcmp(mounts[j].mount_point, mounts[i].mount_point) == 0)
+	for (size_t i = 0; i < sizeof(measured_fs) / sizeof(measured_fs[0]); i++)
+		if (strcmp(m->fstype, measured_fs[i]) == 0)
 			return true;
 	return false;
 }
 
-/* statfs of mount m through root, only when the opened directory is that mount. */
+/*
+ * statfs of mount m through root, only when the opened directory is that mount: a mount a later
+ * one covers, or a path the container has changed, opens as another mount and is left out.
+ */
 static bool measure(int root, const struct hr_mountinfo *m, uint64_t *size, uint64_t *used)
 {
 	_cleanup_close_ int fd =
@@ -51,7 +49,9 @@ static bool measure(int root, const struct hr_mountinfo *m, uint64_t *size, uint
 	    fstatfs(fd, &sfs) < 0)
 		return false;
 	*size = (uint64_t)sfs.f_blocks * (uint64_t)sfs.f_frsize;
-	*used = (uint64_t)(sfs.f_blocks - sfs.f_bfree) * (uint64_t)sfs.f_frsize;
+	*used = sfs.f_bfree < sfs.f_blocks
+		    ? (uint64_t)(sfs.f_blocks - sfs.f_bfree) * (uint64_t)sfs.f_frsize
+		    : 0;
 	return true;
 }
 
@@ -74,9 +74,9 @@ int hr_storage_usage(const struct hr_proc_view *view, struct hr_arena *arena,
 	for (size_t i = 0; i < n_mounts; i++) {
 		struct hr_storage_use *u = &(*out)[*n];
 
-		if (!holds_data(&mounts[i]) || covered(mounts, n_mounts, i) ||
-		    !measure(root, &mounts[i], &u->size, &u->used))
+		if (!measured(&mounts[i]) || !measure(root, &mounts[i], &u->size, &u->used))
 			continue;
+		u->mount_id = mounts[i].id;
 		u->path = mounts[i].mount_point;
 		u->fstype = mounts[i].fstype;
 		(*n)++;

@@ -18,6 +18,7 @@
 #include "proc_view.h"
 
 struct hr_storage_use {
+	int mount_id;  /* mountinfo's */
 	char *path;    /* the mount point as the container sees it: "/tmp" */
 	char *fstype;  /* "tmpfs", "ext4", ... */
 	uint64_t size; /* bytes: a tmpfs's size limit, a disk's size */
@@ -25,9 +26,11 @@ struct hr_storage_use {
 };
 
 /*
- * Every writable mount of a directory that holds data (a tmpfs, or a disk's file system bound
- * in), not covered by a later mount, in mount order. A mount that cannot be opened as described
- * is left out; -1 with err only when the mount table cannot be read.
+ * Every writable mount of a directory on a file system that holds data and answers statfs from
+ * the kernel's memory (a tmpfs, a disk's file system bound in; not FUSE nor a network file
+ * system, whose statfs could be made to hang), not covered by a later mount, in mount order. A
+ * mount that cannot be opened as described, or whose path is not UTF-8, is left out; -1 with
+ * err only when the mount table cannot be read.
  */
 int hr_storage_usage(const struct hr_proc_view *view, struct hr_arena *arena,
 		     struct hr_storage_use **out, size_t *n, struct hr_err *err);

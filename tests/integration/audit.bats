@@ -150,6 +150,8 @@ print("ok")' "$output"
 	rm -f "$BUNDLE/config.json"
 	run -2 --separate-stderr "$HARDRUN" spec --bundle "$BUNDLE" --volume "$vol:/data" --volume "$HR_TMP:/data/"
 	assert_stderr_contains "--volume $HR_TMP:/data/: /data/ is already the destination of --volume $vol:/data"
+	run -2 --separate-stderr "$HARDRUN" spec --bundle "$BUNDLE" --volume "$vol:/dev/"
+	assert_stderr_contains "a volume cannot replace /dev"
 	[ ! -e "$BUNDLE/config.json" ] || fail "a refused spec wrote config.json"
 	# a config someone else wrote with two mounts at one place: a warning naming both, WARN
 	"$HARDRUN" spec --bundle "$BUNDLE" --profile production
