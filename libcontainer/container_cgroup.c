@@ -155,21 +155,12 @@ static void print_storage_event(const char *id, const struct hr_storage_use *u)
 {
 	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(false);
 	_cleanup_free_ char *line = NULL;
-	char percent[32];
 
-	snprintf(percent, sizeof(percent), "%.1f", 100.0 * (double)u->used / (double)u->size);
 	yajl_gen_map_open(g);
 	hr_jgen_kv_str(g, "type", "storage");
 	hr_jgen_kv_str(g, "id", id);
 	hr_jgen_key(g, "data");
-	yajl_gen_map_open(g);
-	hr_jgen_kv_str(g, "path", u->path);
-	hr_jgen_kv_str(g, "type", u->fstype);
-	hr_jgen_kv_u64(g, "size", u->size);
-	hr_jgen_kv_u64(g, "used", u->used);
-	hr_jgen_key(g, "usedPercent");
-	yajl_gen_number(g, percent, strlen(percent));
-	yajl_gen_map_close(g);
+	hr_storage_use_gen(g, u);
 	yajl_gen_map_close(g);
 	line = hr_jgen_dup(g, false, NULL);
 	printf("%s\n", line);

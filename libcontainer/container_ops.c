@@ -75,26 +75,13 @@ struct storage_list {
 static void gen_storage(yajl_gen g, void *arg)
 {
 	const struct storage_list *list = arg;
-	char percent[32];
 
 	if (list->n == 0)
 		return;
 	hr_jgen_key(g, "storage");
 	yajl_gen_array_open(g);
-	for (size_t i = 0; i < list->n; i++) {
-		const struct hr_storage_use *u = &list->use[i];
-
-		yajl_gen_map_open(g);
-		hr_jgen_kv_str(g, "path", u->path);
-		hr_jgen_kv_str(g, "type", u->fstype);
-		hr_jgen_kv_u64(g, "size", u->size);
-		hr_jgen_kv_u64(g, "used", u->used);
-		snprintf(percent, sizeof(percent), "%.1f",
-			 u->size > 0 ? 100.0 * (double)u->used / (double)u->size : 0.0);
-		hr_jgen_key(g, "usedPercent");
-		yajl_gen_number(g, percent, strlen(percent));
-		yajl_gen_map_close(g);
-	}
+	for (size_t i = 0; i < list->n; i++)
+		hr_storage_use_gen(g, &list->use[i]);
 	yajl_gen_array_close(g);
 }
 

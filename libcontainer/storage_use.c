@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -11,6 +12,7 @@
 #include "cleanup.h"
 #include "paths.h"
 #include "envfile.h"
+#include "json.h"
 
 /*
  * File systems whose statfs the kernel answers from memory: never a daemon (FUSE), a server
@@ -82,4 +84,20 @@ int hr_storage_usage(const struct hr_proc_view *view, struct hr_arena *arena,
 		(*n)++;
 	}
 	return 0;
+}
+
+void hr_storage_use_gen(yajl_gen g, const struct hr_storage_use *u)
+{
+	char percent[32];
+
+	snprintf(percent, sizeof(percent), "%.1f",
+		 u->size > 0 ? 100.0 * (double)u->used / (double)u->size : 0.0);
+	yajl_gen_map_open(g);
+	hr_jgen_kv_str(g, "path", u->path);
+	hr_jgen_kv_str(g, "type", u->fstype);
+	hr_jgen_kv_u64(g, "size", u->size);
+	hr_jgen_kv_u64(g, "used", u->used);
+	hr_jgen_key(g, "usedPercent");
+	yajl_gen_number(g, percent, strlen(percent));
+	yajl_gen_map_close(g);
 }

@@ -12,6 +12,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <yajl/yajl_gen.h>
 
 #include "arena.h"
 #include "error.h"
@@ -34,5 +35,7 @@ struct hr_storage_use {
  */
 int hr_storage_usage(const struct hr_proc_view *view, struct hr_arena *arena,
 		     struct hr_storage_use **out, size_t *n, struct hr_err *err);
+/* One entry as JSON: {"path", "type", "size", "used", "usedPercent" (one decimal)}. */
+void hr_storage_use_gen(yajl_gen g, const struct hr_storage_use *u);
 
 #endif
