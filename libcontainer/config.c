@@ -23,6 +23,7 @@
 #include "config_resources.h"
 #include "json.h"
 #include "mountopts.h"
+#include "paths.h"
 #include "scheduler.h"
 
 /* ---- process ---- */
@@ -535,43 +536,15 @@ static void read_mount(struct hr_jctx *ctx, yajl_val item, void *elem)
 
 /* ---- mounts that share a destination ---- */
 
-struct destination_key {
-	char *path; /* lexically cleaned: "//app/./temp/" is "/app/temp" */
-	size_t index;
-};
-
-/* A destination as the kernel reaches it from "/": no empty or "." component, no trailing "/". */
-static char *clean_destination(const char *in)
+static int compare_destinations(const void *a, const void *b, void *arg)
 {
-	char *out = hr_xmalloc(strlen(in) + 2), *w = out;
-
-	for (const char *p = in; *p != '\0';) {
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		len = strcspn(p, "/");
-		if (len > 0 && !(len == 1 && p[0] == '.')) {
-			*w++ = '/';
-			memcpy(w, p, len);
-			w += len;
-		}
-		p += len;
-	}
-	if (w == out)
-		*w++ = '/';
-	*w = '\0';
-	return out;
-}
-
-static int compare_destination_keys(const void *a, const void *b)
-{
-	const struct destination_key *ka = a, *kb = b;
-	int r = strcmp(ka->path, kb->path);
+	const struct hr_mount *mounts = arg;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	int r = hr_path_compare(mounts[ia].destination, mounts[ib].destination);
 
 	if (r != 0)
 		return r;
-	return ka->index < kb->index ? -1 : ka->index > kb->index;
+	return ia < ib ? -1 : ia > ib;
 }
 
 /*
@@ -582,37 +555,32 @@ static int compare_destination_keys(const void *a, const void *b)
  */
 static void mark_shared_destinations(struct hr_jctx *ctx, struct hr_config *c)
 {
-	struct destination_key *keys;
-	size_t n = 0;
+	size_t *order, n = 0;
 
 	if (c->n_mounts < 2)
 		return;
-	keys = hr_xcalloc(c->n_mounts, sizeof(*keys));
-	for (size_t i = 0; i < c->n_mounts; i++) {
-		if (c->mounts[i].destination == NULL)
-			continue;
-		keys[n].path = clean_destination(c->mounts[i].destination);
-		keys[n++].index = i;
-	}
-	qsort(keys, n, sizeof(*keys), compare_destination_keys);
+	order = hr_xcalloc(c->n_mounts, sizeof(*order));
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (c->mounts[i].destination != NULL)
+			order[n++] = i;
+	qsort_r(order, n, sizeof(*order), compare_destinations, c->mounts);
 	for (size_t k = 1; k < n; k++) {
-		struct hr_mount *m = &c->mounts[keys[k].index];
+		struct hr_mount *m = &c->mounts[order[k]];
 		size_t saved;
 
-		if (strcmp(keys[k].path, keys[k - 1].path) != 0)
+		if (hr_path_compare(m->destination, c->mounts[order[k - 1]].destination) != 0)
 			continue;
 		m->covers_earlier = true;
-		m->covered = keys[k - 1].index;
+		m->covered = order[k - 1];
 		saved = hr_jpath_key(ctx, "mounts");
-		hr_jpath_index(ctx, keys[k].index);
+		hr_jpath_index(ctx, order[k]);
 		hr_jpath_key(ctx, "destination");
+		/* named as the earlier mount spells it: the same place */
 		hr_jwarn(ctx, "%.256s is also the destination of mounts[%zu]: this mount covers it",
-			 keys[k].path, m->covered);
+			 c->mounts[m->covered].destination, m->covered);
 		hr_jpath_pop(ctx, saved);
 	}
-	for (size_t k = 0; k < n; k++)
-		free(keys[k].path);
-	free(keys);
+	free(order);
 }
 
 static const char *const hook_names[HR_HOOK__COUNT] = {

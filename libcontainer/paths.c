@@ -297,3 +297,36 @@ ssize_t hr_path_read_small(const char *path, char *buf, size_t size)
 	buf[n] = '\0';
 	return n;
 }
+
+/* The next component of p that is not empty nor ".", and its length. */
+static const char *next_component(const char *p, size_t *len)
+{
+	for (;;) {
+		while (*p == '/')
+			p++;
+		*len = strcspn(p, "/");
+		if (*len != 1 || p[0] != '.')
+			return p;
+		p++;
+	}
+}
+
+int hr_path_compare(const char *a, const char *b)
+{
+	for (;;) {
+		size_t la, lb;
+		int r;
+
+		a = next_component(a, &la);
+		b = next_component(b, &lb);
+		r = memcmp(a, b, la < lb ? la : lb);
+		if (r != 0)
+			return r;
+		if (la != lb)
+			return la < lb ? -1 : 1;
+		if (la == 0)
+			return 0;
+		a += la;
+		b += lb;
+	}
+}

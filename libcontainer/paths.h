@@ -51,6 +51,13 @@ int hr_path_create_file(int root_fd, const char *path, mode_t mode, struct hr_er
  * A ".." component is refused (the config validator already forbids it). The root itself
  * gives "" when allow_root, an error otherwise. what names the path in messages.
  */
+/*
+ * Orders two container paths by their components, as the kernel walks them from "/": empty and
+ * "." components do not count, so "//app/./temp/" and "/app/temp" compare equal (0); ".." is
+ * a component like any other. A total order, for sorting and for equality.
+ */
+int hr_path_compare(const char *a, const char *b);
+
 int hr_path_clean_relative(struct hr_arena *arena, const char *what, const char *path,
 			   bool allow_root, char **out, struct hr_err *err);
 

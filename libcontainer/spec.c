@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "lsm.h"
+#include "paths.h"
 #include "spec_seccomp.h"
 
 /* --- Profiles ------------------------------------------------------------------------------ */
@@ -482,35 +483,10 @@ int hr_spec_check_hostname(const char *s, struct hr_err *err)
 	return 0;
 }
 
-/* The start of the next component of p that is not ".": "//./app" -> "app". */
-static const char *next_component(const char *p)
-{
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (p[0] != '.' || (p[1] != '/' && p[1] != '\0'))
-			return p;
-		p++;
-	}
-}
-
 /* Whether two container paths name one place, as the kernel walks them: "/app/./temp/". */
 static bool same_destination(const char *a, const char *b)
 {
-	for (;;) {
-		size_t la, lb;
-
-		a = next_component(a);
-		b = next_component(b);
-		la = strcspn(a, "/");
-		lb = strcspn(b, "/");
-		if (la != lb || strncmp(a, b, la) != 0)
-			return false;
-		if (la == 0)
-			return true;
-		a += la;
-		b += lb;
-	}
+	return hr_path_compare(a, b) == 0;
 }
 
 int hr_spec_add_volume(struct hr_spec_options *opts, const char *arg, struct hr_err *err)

@@ -217,3 +217,18 @@ Test(resolve_walk, leaks_no_fd)
 	cr_assert_eq(after, before, "the walk left fds open (next free fd %d, was %d)", after,
 		     before);
 }
+
+/* hr_path_compare (paths.c): the order mount destinations are compared and sorted in. */
+Test(paths, compare_by_components)
+{
+	cr_assert_eq(hr_path_compare("/app/temp", "/app/temp"), 0);
+	cr_assert_eq(hr_path_compare("//app/./temp/", "/app/temp"), 0);
+	cr_assert_eq(hr_path_compare("app/temp", "/app/temp"), 0);
+	cr_assert_eq(hr_path_compare("/", "//./"), 0);
+	cr_assert_neq(hr_path_compare("/app/../temp", "/temp"), 0);
+	cr_assert_lt(hr_path_compare("/app", "/app/temp"), 0);
+	cr_assert_gt(hr_path_compare("/app/temp", "/app"), 0);
+	cr_assert_lt(hr_path_compare("/a/b", "/ab"), 0);
+	cr_assert_lt(hr_path_compare("/data", "/data2"), 0);
+	cr_assert_gt(hr_path_compare("/tmp", "/sys/fs"), 0);
+}
