@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -367,21 +368,16 @@ static long monotonic_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Whether pid has exited (a zombie, or reaped): systemd will never move it. */
+/*
+ * Whether pid, a child of ours (the init just cloned), has exited: systemd will never move it.
+ * WNOWAIT leaves it to be reaped where it always is. Not a child (restore's own pid): no.
+ */
 static bool exited(pid_t pid)
 {
-	char path[32], buf[512];
-	_cleanup_close_ int fd = -1;
-	const char *paren;
-	ssize_t n;
+	siginfo_t info = {0};
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return true;
-	buf[n] = '\0';
-	paren = strrchr(buf, ')');
-	return paren == NULL || paren[1] == '\0' || paren[2] == 'Z' || paren[2] == 'X';
+	return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	       info.si_pid == pid;
 }
 
 /*
