@@ -106,26 +106,19 @@ static int hide_host_pseudofs(const char *rootfs, struct hr_err *err)
 	return 0;
 }
 
-static int do_move_root(const char *rootfs, struct hr_err *err)
+/*
+ * chroot into the rootfs. move (--no-pivot): first the rootfs is moved onto "/" of the
+ * container's mount namespace, the host's procfs and sysfs hidden. Without move (no mount
+ * namespace of its own) the caller's mounts stay as they are, as with crun.
+ */
+static int do_chroot(const char *rootfs, bool move, struct hr_err *err)
 {
 	if (chdir(rootfs) < 0)
 		return hr_err_sys(err, "chdir to rootfs %s", rootfs);
-	if (hide_host_pseudofs(rootfs, err) < 0)
+	if (move && hide_host_pseudofs(rootfs, err) < 0)
 		return hr_err_prefix(err, "no-pivot");
-	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+	if (move && mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 		return hr_err_sys(err, "move rootfs %s to /", rootfs);
-	if (chroot(".") < 0)
-		return hr_err_sys(err, "chroot to rootfs %s", rootfs);
-	if (chdir("/") < 0)
-		return hr_err_sys(err, "chdir to /");
-	return 0;
-}
-
-/* Without a mount namespace of its own: the caller's mounts stay as they are, as with crun. */
-static int do_chroot(const char *rootfs, struct hr_err *err)
-{
-	if (chdir(rootfs) < 0)
-		return hr_err_sys(err, "chdir to rootfs %s", rootfs);
 	if (chroot(".") < 0)
 		return hr_err_sys(err, "chroot to rootfs %s", rootfs);
 	if (chdir("/") < 0)
@@ -135,7 +128,7 @@ static int do_chroot(const char *rootfs, struct hr_err *err)
 
 int hr_rootfs_pivot(const struct hr_rootfs_plan *plan, bool no_pivot, struct hr_err *err)
 {
-	if (plan->caller_mounts)
-		return do_chroot(plan->rootfs, err);
-	return no_pivot ? do_move_root(plan->rootfs, err) : do_pivot(plan->rootfs, err);
+	if (plan->caller_mounts || no_pivot)
+		return do_chroot(plan->rootfs, !plan->caller_mounts, err);
+	return do_pivot(plan->rootfs, err);
 }
