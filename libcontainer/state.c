@@ -378,43 +378,67 @@ static bool read_hook_kinds(yajl_val v, struct hr_state *state)
 	return true;
 }
 
+/* The member key of section (NULL: the document) with ctx's path set to it, for messages. */
+static yajl_val field(struct hr_jctx *ctx, yajl_val root, const char *section, const char *key)
+{
+	hr_jpath_pop(ctx, 0);
+	if (section != NULL) {
+		hr_jpath_key(ctx, section);
+		root = hr_json_member(root, section);
+	}
+	hr_jpath_key(ctx, key);
+	return hr_json_member(root, key);
+}
+
+/* A field every state hardrun writes has: its absence is named. */
+static yajl_val required(struct hr_jctx *ctx, yajl_val root, const char *section,
+			 const char *key)
+{
+	yajl_val v = field(ctx, root, section, key);
+
+	if (v == NULL)
+		hr_jerror(ctx, "missing");
+	return v;
+}
+
 static bool read_state_fields(struct hr_jctx *ctx, yajl_val root, struct hr_state *state)
 {
-	yajl_val hr = hr_json_member(root, "hardrun");
-	yajl_val annotations = hr_json_member(root, "annotations");
 	yajl_val v;
 	int64_t pid = 0, owner = 0, parents = 0;
 	bool ok = true, systemd = false;
 
-	ok = (v = hr_json_member(root, "id")) && hr_jread_string(ctx, v, &state->id) && ok;
-	ok = (v = hr_json_member(root, "bundle")) && hr_jread_string(ctx, v, &state->bundle) && ok;
-	ok = (v = hr_json_member(root, "rootfs")) && hr_jread_string(ctx, v, &state->rootfs) && ok;
-	ok =
-	    (v = hr_json_member(root, "created")) && hr_jread_string(ctx, v, &state->created) && ok;
-	ok = (v = hr_json_member(root, "pid")) && hr_jread_int_range(ctx, v, 0, INT32_MAX, &pid) &&
+	ok = (v = required(ctx, root, NULL, "id")) && hr_jread_string(ctx, v, &state->id) && ok;
+	ok = (v = required(ctx, root, NULL, "bundle")) && hr_jread_string(ctx, v, &state->bundle) &&
 	     ok;
-	ok = (v = hr_json_member(root, "owner")) &&
+	ok = (v = required(ctx, root, NULL, "rootfs")) && hr_jread_string(ctx, v, &state->rootfs) &&
+	     ok;
+	ok = (v = required(ctx, root, NULL, "created")) &&
+	     hr_jread_string(ctx, v, &state->created) && ok;
+	ok = (v = required(ctx, root, NULL, "pid")) &&
+	     hr_jread_int_range(ctx, v, 0, INT32_MAX, &pid) && ok;
+	ok = (v = required(ctx, root, NULL, "owner")) &&
 	     hr_jread_int_range(ctx, v, 0, UINT32_MAX, &owner) && ok;
-	ok = (v = hr_json_member(hr, "pidStartTime")) &&
+	ok = (v = required(ctx, root, "hardrun", "pidStartTime")) &&
 	     hr_jread_u64(ctx, v, &state->pid_start_time) && ok;
-	if ((v = hr_json_member(hr, "cgroupPath")) != NULL)
+	if ((v = field(ctx, root, "hardrun", "cgroupPath")) != NULL)
 		ok = hr_jread_string(ctx, v, &state->cgroup_path) && ok;
-	if ((v = hr_json_member(hr, "systemdCgroup")) != NULL)
+	if ((v = field(ctx, root, "hardrun", "systemdCgroup")) != NULL)
 		ok = hr_jread_bool(ctx, v, &systemd) && ok;
-	if ((v = hr_json_member(hr, "cgroupParentsCreated")) != NULL &&
-	    hr_jread_int_range(ctx, v, 0, 2048, &parents))
-		state->cgroup_parents_created = (int)parents;
-	if ((v = hr_json_member(hr, "hooks")) != NULL)
-		ok = read_hook_kinds(v, state) && ok;
+	if ((v = field(ctx, root, "hardrun", "cgroupParentsCreated")) != NULL)
+		ok = hr_jread_int_range(ctx, v, 0, 2048, &parents) && ok;
+	state->cgroup_parents_created = (int)parents;
+	if ((v = field(ctx, root, "hardrun", "hooks")) != NULL && !read_hook_kinds(v, state))
+		ok = hr_jerror(ctx, "expected an array of hook kinds");
 	/* a state without systemdCgroup (or with false) was made by cgroupfs */
 	state->cgroup_manager = systemd ? HR_CGROUP_SYSTEMD : HR_CGROUP_CGROUPFS;
 	if (state->cgroup_path == NULL)
 		state->cgroup_manager = HR_CGROUP_DISABLED;
 	state->pid = (pid_t)pid;
 	state->owner = (uid_t)owner;
-	if ((v = hr_json_member(hr, "annotationsInConfig")) != NULL)
+	if ((v = field(ctx, root, "hardrun", "annotationsInConfig")) != NULL)
 		ok = hr_jread_bool(ctx, v, &state->annotations_in_config) && ok;
-	read_annotations(ctx->arena, annotations, state);
+	read_annotations(ctx->arena, hr_json_member(root, "annotations"), state);
+	hr_jpath_pop(ctx, 0);
 	return ok;
 }
 
@@ -428,7 +452,8 @@ int hr_state_parse(const char *data, size_t len, const char *name, struct hr_are
 	memset(state, 0, sizeof(*state));
 	root = hr_json_parse(data, len, name, &diags);
 	hr_jctx_init(&ctx, name, arena, &diags);
-	if (root == NULL || !read_state_fields(&ctx, root, state)) {
+	/* every diagnostic is an error: none may be dropped with the state accepted */
+	if (root == NULL || !read_state_fields(&ctx, root, state) || diags.len > 0) {
 		if (diags.len == 0)
 			hr_diags_add(&diags, "%s: incomplete state", name);
 		hr_diags_to_err(&diags, err);

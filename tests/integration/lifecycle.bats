@@ -182,9 +182,12 @@ wait_status() {
 	run -0 hr exec space sh -c 'head -c 1048576 /dev/zero >/tmp/one-mib'
 	hr state space >"$HR_TMP/state.json"
 	run -0 json_eval "sorted((u['path'], u['type'] == 'tmpfs') for u in d['storage'])" <"$HR_TMP/state.json"
-	# the tmpfs mounts and the writable volume (the host's disk); not the read-only root,
-	# /proc, /sys nor /dev/pts
-	[ "$output" = '[["/app/temp", false], ["/dev", true], ["/dev/shm", true], ["/tmp", true], ["/var/tmp", true]]' ] ||
+	# the tmpfs mounts and the writable volume (a directory of the bundle: the type of the
+	# bundle's file system, tmpfs in the guest's test root); not the read-only root, /proc,
+	# /sys nor /dev/pts
+	local volume_on_tmpfs=false
+	[ "$(stat -f -c %T "$BUNDLE")" != tmpfs ] || volume_on_tmpfs=true
+	[ "$output" = "[[\"/app/temp\", $volume_on_tmpfs], [\"/dev\", true], [\"/dev/shm\", true], [\"/tmp\", true], [\"/var/tmp\", true]]" ] ||
 		fail "storage entries: $output"
 	run -0 json_eval "[(u['size'], u['used'], u['usedPercent']) for u in d['storage'] if u['path'] == '/tmp'][0]" <"$HR_TMP/state.json"
 	# the profile's size=64m, the MiB written (and a page or so of the tmpfs's own)

@@ -86,7 +86,26 @@ Test(state_parse, reads_a_buffer_without_its_terminator_and_names_what_is_wrong)
 	cr_assert(strncmp(err.msg, "state.json: ", 12) == 0, "%s", err.msg);
 	/* a whole document without the fields hardrun needs */
 	cr_assert_eq(hr_state_parse("{\"id\":\"x\"}", 10, "state.json", &arena, &st, &err), -1);
-	cr_assert(strstr(err.msg, "state.json") != NULL, "%s", err.msg);
+	cr_assert(strstr(err.msg, "state.json: bundle: missing") != NULL, "%s", err.msg);
+	hr_arena_free(&arena);
+}
+
+/* A field hardrun reads but finds out of range refuses the state, naming the field; it is
+ * never accepted with the diagnostic dropped (the fuzzer found one such field leaking it). */
+Test(state_parse, refuses_an_out_of_range_field_naming_it)
+{
+	static const char text[] =
+	    "{\"ociVersion\":\"1.3.0\",\"id\":\"web\",\"pid\":42,\"status\":\"running\","
+	    "\"bundle\":\"/b\",\"rootfs\":\"/b/rootfs\",\"created\":\"2026-12-07T00:00:00Z\","
+	    "\"owner\":0,\"hardrun\":{\"pidStartTime\":7,\"cgroupPath\":\"/hr/web\","
+	    "\"cgroupParentsCreated\":99999}}";
+	struct hr_arena arena = {0};
+	struct hr_state st;
+	struct hr_err err = {0};
+
+	cr_assert_eq(hr_state_parse(text, sizeof(text) - 1, "state.json", &arena, &st, &err), -1);
+	cr_assert(strstr(err.msg, "cgroupParentsCreated") != NULL, "%s", err.msg);
+	cr_assert(strstr(err.msg, "out of range") != NULL, "%s", err.msg);
 	hr_arena_free(&arena);
 }
 
