@@ -391,8 +391,7 @@ static yajl_val field(struct hr_jctx *ctx, yajl_val root, const char *section, c
 }
 
 /* A field every state hardrun writes has: its absence is named. */
-static yajl_val required(struct hr_jctx *ctx, yajl_val root, const char *section,
-			 const char *key)
+static yajl_val required(struct hr_jctx *ctx, yajl_val root, const char *section, const char *key)
 {
 	yajl_val v = field(ctx, root, section, key);
 
