@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # AppArmor on any host: the shipped profile (contrib/apparmor/hardrun-default) parses, without
 # being loaded. Applying profiles needs a kernel with AppArmor: tests/vm/lsm.bats.
+# hr-guest: host only (parses the profile; applying it is tests/vm/lsm.bats)
 
 load lib
 

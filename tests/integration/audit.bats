@@ -3,6 +3,7 @@
 # hardrun audit through the real binary: the production profile passes every rule, the minimal
 # one fails the expected ones, the JSON form parses, a config that cannot be read exits 2, and
 # no environment value is ever printed.
+# hr-guest: host only (audit grades configs; its one run checks a mount, not a cgroup)
 
 load lib
 

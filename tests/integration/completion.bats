@@ -4,6 +4,7 @@
 # what the binary's own help lists (helpers/help-options.py), so they cannot drift from it; and
 # they complete what they should, container IDs from `hardrun list -q` of the command line's
 # --root among it (bash as bash calls it; zsh with its completion builtins stood in for).
+# hr-guest: host only (completion tables; containers run only to be listed)
 
 # status, output and lines are set by bats' `run`.
 # shellcheck disable=SC2154

@@ -3,6 +3,7 @@
 # The engines' snippets in contrib/ parse as their engines read them and name one hardrun and
 # one handler. Docker, containerd and Podman load theirs in the clients suite (tests/vm/clients);
 # CRI-O is not packaged in Debian 12, so its drop-in is checked here for its form only.
+# hr-guest: host only (parses the engines' snippets; no container starts)
 
 # status, output and lines are set by bats' `run`.
 # shellcheck disable=SC2154

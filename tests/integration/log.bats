@@ -3,6 +3,7 @@
 # hardrun's own log: JSON lines as containerd reads them, rotation at 10 MiB keeping 3 files,
 # and no secret (process.env values, secret-looking annotations) in any line or error, while
 # the container ID stays readable.
+# hr-guest: host only (hardrun's own log lines; the cgroup manager adds none)
 
 load lib
 

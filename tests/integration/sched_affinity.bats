@@ -5,6 +5,7 @@
 # runtime-spec's or the kernel's rules is refused with its JSON path before anything is created.
 # process.execCPUAffinity is in effect for exec (the runtime-spec: not for the container's
 # init), seen in /proc/self/status; a malformed CPU list is refused with its JSON path.
+# hr-guest: host only (scheduler and CPU affinity of processes; cpusets are tests/vm/cgroup.bats)
 
 load lib
 

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Documents hardrun writes, checked against the runtime-spec JSON schemas by the scripts next to
 # this file (each takes the hardrun binary as $1). run.sh counts a script wrapped here once.
+# hr-guest: host only (documents checked against the schemas; none names the cgroup manager)
 
 load lib
 

@@ -3,6 +3,7 @@
 # Seccomp user notification (linux.seccomp listenerPath, SCMP_ACT_NOTIFY): hardrun hands each
 # process's listener fd, with the ContainerProcessState JSON, to an agent (tests/helpers/
 # seccomp-agent, built by `make check`) that answers mkdir/mkdirat with ENOTSUP.
+# hr-guest: host only (seccomp listener hand-off, the same with any cgroup manager)
 
 load lib
 

@@ -4,6 +4,7 @@
 # script recorded, re-run under the recorded profile, a system call outside it failing with
 # EPERM; what the config's own filter denies is not recorded; a detached recorder holds none
 # of the caller's pipes; refusals leave nothing behind.
+# hr-guest: host only (seccomp recording, the same with any cgroup manager)
 
 load lib
 
