@@ -309,7 +309,7 @@ int hr_container_checkpoint(const struct hr_context *ctx, const char *id,
 	r = 0;
 	/* criu killed the processes: the container goes, as runc destroys it */
 	if (!opts->leave_running && !opts->pre_dump)
-		r = hr_container_delete_opened(&opened, true, err);
+		r = hr_container_delete_opened(&opened, true, NULL, err);
 out:
 	if (r < 0)
 		hr_err_prefix(err, "checkpoint container %s", id);

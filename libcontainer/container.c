@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -87,6 +88,9 @@ struct create_job {
 	 * annotations (health; cmd NULL: none) */
 	const struct hr_health_opts *health_in;
 	struct hr_health_opts health;
+	/* run --output-log: the log to open (NULL: none), and the output pipes (-1: none) */
+	struct hr_output_log *output_log;
+	int output_pipes[HR_OUTPUT__COUNT][2];
 };
 
 static void job_init(struct create_job *job, const struct hr_context *ctx,
@@ -99,6 +103,8 @@ static void job_init(struct create_job *job, const struct hr_context *ctx,
 	job->sync[0] = job->sync[1] = -1;
 	job->fifo_fd = job->state_fd = job->console_sock = job->pidfd = job->pty_master = -1;
 	job->recorder.ready[0] = job->recorder.ready[1] = -1;
+	for (int s = 0; s < HR_OUTPUT__COUNT; s++)
+		job->output_pipes[s][0] = job->output_pipes[s][1] = -1;
 	for (int i = 0; i < HR_NS__COUNT; i++)
 		job->ns.join_fds[i] = -1;
 	hr_cgroup_init(&job->cgroup);
@@ -125,6 +131,10 @@ static void job_release(struct create_job *job, bool failed)
 		waitpid(job->recorder.pid, NULL, 0);
 	}
 	hr_recorder_close(&job->recorder);
+	for (int s = 0; s < HR_OUTPUT__COUNT; s++) {
+		close_fd(&job->output_pipes[s][0]);
+		close_fd(&job->output_pipes[s][1]);
+	}
 	if (failed)
 		hr_cgroup_remove_created(&job->cgroup);
 	hr_cgroup_close(&job->cgroup);
@@ -328,6 +338,37 @@ static int prepare_fds(struct create_job *job, struct hr_err *err)
 	return hr_sync_pair(job->sync, err);
 }
 
+/*
+ * run --output-log: the log in the state directory; without a terminal, whose output is read
+ * from the pty, the init's stdout and stderr become pipes (read ends non-blocking: the
+ * supervisor drains them once the process exited).
+ */
+static int prepare_output_log(struct create_job *job, struct hr_err *err)
+{
+	const struct hr_process *proc = &job->config->process;
+
+	if (job->output_log == NULL)
+		return 0;
+	if (proc->terminal && job->opts->console_socket != NULL)
+		return hr_err_set(err, EINVAL,
+				  "--output-log: the terminal goes to the console socket, whose "
+				  "owner keeps the output");
+	if (hr_output_log_open(job->output_log, job->dir.fd, &job->opts->output_log, proc->env,
+			       proc->n_env, err) < 0)
+		return -1;
+	if (proc->terminal)
+		return 0;
+	for (int s = 0; s < HR_OUTPUT__COUNT; s++) {
+		int *p = job->output_pipes[s];
+
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return hr_err_sys(err, "create a pipe for the output log");
+		if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0)
+			return hr_err_sys(err, "make the output log's pipe non-blocking");
+	}
+	return 0;
+}
+
 static void fill_state(struct create_job *job)
 {
 	hr_state_init_new(&job->state, job->opts->id, job->bundle, job->rootfs_path, job->config,
@@ -361,6 +402,9 @@ static void init_plan_fill(struct create_job *job, struct hr_init_plan *plan)
 	plan->join_root = -1;
 	plan->record = job->opts->seccomp_record ? hr_seccomp_record_program() : NULL;
 	plan->record_fd = job->recorder.ready[1];
+	plan->output_piped = job->output_pipes[HR_OUTPUT_STDOUT][1] >= 0;
+	plan->output_fds[0] = job->output_pipes[HR_OUTPUT_STDOUT][1];
+	plan->output_fds[1] = job->output_pipes[HR_OUTPUT_STDERR][1];
 }
 
 /* What the state says of the cgroup; called again once a pending scope exists. */
@@ -396,6 +440,9 @@ static int spawn_init(struct create_job *job, struct hr_err *err)
 	job->pid = spawned.pid;
 	job->pidfd = spawned.pidfd;
 	close_fd(&job->sync[1]);
+	/* the output pipes' end of file is the init's (and its children's) */
+	for (int s = 0; s < HR_OUTPUT__COUNT; s++)
+		close_fd(&job->output_pipes[s][1]);
 	/* systemd: the scope starts with the init, which waits for GO */
 	if (r == 0 && job->cgroup.scope_pending) {
 		r = hr_cgroup_place(&job->cgroup, job->pid, err);
@@ -550,7 +597,8 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 	if (hr_container_dir_create(job->ctx->root, job->opts->id, &job->dir, err) < 0)
 		return -1;
 	job->dir_created = true;
-	if (build_plans(job, err) < 0 || make_exec_fifo(job, err) < 0 || prepare_fds(job, err) < 0)
+	if (build_plans(job, err) < 0 || make_exec_fifo(job, err) < 0 ||
+	    prepare_output_log(job, err) < 0 || prepare_fds(job, err) < 0)
 		return -1;
 	fill_state(job);
 	if (prepare_cgroup(job, err) < 0)
@@ -564,16 +612,18 @@ static int create_with_job(struct create_job *job, struct hr_err *err)
 }
 
 static int create_internal(const struct hr_context *ctx, const struct hr_create_opts *opts,
-			   bool relay_pty, const struct hr_health_opts *health,
+			   bool foreground, const struct hr_health_opts *health,
 			   struct hr_created *created, struct hr_err *err)
 {
 	struct create_job job;
 	int r;
 
 	job_init(&job, ctx, opts);
-	job.relay_pty = relay_pty;
-	job.foreground = created != NULL;
+	/* the foreground run relays a terminal unless a console socket takes it */
+	job.relay_pty = foreground && opts->console_socket == NULL;
+	job.foreground = foreground;
 	job.health_in = health;
+	job.output_log = created != NULL ? created->output_log : NULL;
 	r = create_with_job(&job, err);
 	if (r < 0 && job.dir_created)
 		hr_err_prefix(err, "create container %s", opts->id);
@@ -587,6 +637,10 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 		if (job.health.cmd != NULL && job.health.cmd != health->cmd)
 			created->health.cmd = created->health_cmd_copy = hr_xstrdup(job.health.cmd);
 		job.pidfd = job.pty_master = -1;
+		for (int s = 0; s < HR_OUTPUT__COUNT; s++) {
+			created->output_fds[s] = job.output_pipes[s][0];
+			job.output_pipes[s][0] = -1;
+		}
 	}
 	if (r == 0) {
 		close_fd(&job.pidfd);
@@ -599,7 +653,7 @@ static int create_internal(const struct hr_context *ctx, const struct hr_create_
 int hr_container_create(const struct hr_context *ctx, const struct hr_create_opts *opts,
 			struct hr_created *created, struct hr_err *err)
 {
-	return create_internal(ctx, opts, false, NULL, created, err);
+	return create_internal(ctx, opts, created != NULL, NULL, created, err);
 }
 
 /* Waits for fd to be readable, or for the init behind pidfd to exit (then fails). */
@@ -721,7 +775,7 @@ int hr_container_start(const struct hr_context *ctx, const char *id, struct hr_e
 		struct hr_err del_err = {0};
 
 		r = -1;
-		if (hr_container_delete_opened(&opened, true, &del_err) < 0)
+		if (hr_container_delete_opened(&opened, true, NULL, &del_err) < 0)
 			hr_warning("after its failed start: %s", del_err.msg);
 	}
 out:
@@ -733,68 +787,138 @@ out:
 	return r;
 }
 
+/*
+ * run -d --output-log: a process of its own writes the log until the container's output ends.
+ * It holds nothing of the caller's (its stdio is /dev/null, every other fd closed, the state
+ * directory's lock among them), and the lock on HR_OUTPUT_LOGGER_LOCK while it lives, which
+ * delete --keep-logs waits for.
+ */
+static int start_logger(struct hr_output_log *log, const int fds[HR_OUTPUT__COUNT],
+			struct hr_err *err)
+{
+	_cleanup_close_ int lock = -1;
+	pid_t pid;
+
+	lock = openat(log->dirfd, HR_OUTPUT_LOGGER_LOCK,
+		      O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		return hr_err_sys(err, "lock %s", HR_OUTPUT_LOGGER_LOCK);
+	pid = fork();
+	if (pid < 0)
+		return hr_err_sys(err, "fork the output logger");
+	if (pid == 0) {
+		const int keep[] = {lock, log->fd, log->dirfd, fds[0], fds[1]};
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		struct hr_err ignored;
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+		    setsid() < 0 ||
+		    hr_process_close_fds(0, keep, sizeof(keep) / sizeof(keep[0]), &ignored) < 0)
+			_exit(1);
+		hr_output_log_follow(log, fds);
+		hr_output_log_close(log);
+		_exit(0);
+	}
+	return 0;
+}
+
+static void close_created(struct hr_created *created)
+{
+	free(created->health_cmd_copy);
+	created->health_cmd_copy = NULL;
+	close_fd(&created->pidfd);
+	close_fd(&created->pty_master);
+	for (int s = 0; s < HR_OUTPUT__COUNT; s++)
+		close_fd(&created->output_fds[s]);
+	hr_output_log_close(created->output_log);
+}
+
+static int run_detached(const struct hr_context *ctx, const struct hr_run_opts *opts,
+			struct hr_created *created, struct hr_err *err)
+{
+	struct hr_err del_err;
+	int r;
+
+	r = create_internal(ctx, &opts->create, false, NULL, created, err);
+	if (r < 0) {
+		close_created(created);
+		return -1;
+	}
+	r = hr_container_start(ctx, opts->create.id, err);
+	if (r == 0 && opts->create.output_log.enabled)
+		r = start_logger(created->output_log, created->output_fds, err);
+	close_created(created);
+	if (r == 0)
+		return 0;
+	/* as runc: a run that failed leaves no container behind (and no process holding the
+	 * caller's output open) */
+	if (!opts->keep && hr_container_delete(ctx, opts->create.id, true, NULL, &del_err) < 0)
+		hr_warning("%s", del_err.msg);
+	return -1;
+}
+
+/* The foreground: supervised (health check, output log) until its process exits. */
+static int run_supervised(const struct hr_context *ctx, const struct hr_run_opts *opts,
+			  struct hr_created *created, int sigfd, int *status, struct hr_err *err)
+{
+	const struct hr_health_opts *health_opts = &created->health;
+	struct hr_exec_probe *probe = NULL;
+	struct hr_health health;
+	int r;
+
+	if (health_opts->cmd != NULL)
+		probe = hr_exec_probe_prepare(ctx, opts->create.id, health_opts->cmd);
+	hr_health_start(&health, health_opts, hr_exec_probe_run, probe, ctx, opts->create.id,
+			created->pidfd);
+	r = hr_supervise(
+	    &(struct hr_supervised){
+		.pidfd = created->pidfd,
+		.sigfd = sigfd,
+		.pty_master = created->pty_master,
+		.output_fds = {created->output_fds[0], created->output_fds[1]},
+		.log = opts->create.output_log.enabled ? created->output_log : NULL,
+		.health = health_opts->cmd ? &health : NULL,
+	    },
+	    err);
+	hr_health_stop(&health);
+	hr_exec_probe_free(probe);
+	if (r < 0)
+		return -1;
+	*status = r;
+	return 0;
+}
+
 int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opts, int *status,
 		     struct hr_err *err)
 {
-	struct hr_created created = {.pidfd = -1, .pty_master = -1};
-	const struct hr_health_opts *health_opts = &created.health;
-	struct hr_err rec_err;
-	struct hr_exec_probe *probe = NULL;
+	static struct hr_output_log output_log; /* 33 KiB: not on the stack */
+	struct hr_created created = {.pidfd = -1, .pty_master = -1, .output_fds = {-1, -1}};
+	struct hr_err rec_err, del_err;
 	sigset_t old;
 	int sigfd, r;
 
 	*status = 0;
-	if (opts->detach) {
-		if (create_internal(ctx, &opts->create, false, NULL, NULL, err) < 0)
-			return -1;
-		if (hr_container_start(ctx, opts->create.id, err) == 0)
-			return 0;
-		/* as runc: a run that failed leaves no container behind (and no process holding
-		 * the caller's output open) */
-		if (!opts->keep) {
-			struct hr_err del_err;
-
-			if (hr_container_delete(ctx, opts->create.id, true, &del_err) < 0)
-				hr_warning("%s", del_err.msg);
-		}
-		return -1;
-	}
+	memset(&output_log, 0, sizeof(output_log));
+	if (opts->create.output_log.enabled)
+		created.output_log = &output_log;
+	if (opts->detach)
+		return run_detached(ctx, opts, &created, err);
 	sigfd = hr_signalfd_for_forwarding(&old, err);
 	if (sigfd < 0)
 		return -1;
-	r = create_internal(ctx, &opts->create, opts->create.console_socket == NULL, &opts->health,
-			    &created, err);
+	r = create_internal(ctx, &opts->create, true, &opts->health, &created, err);
 	if (r == 0)
 		r = hr_container_start(ctx, opts->create.id, err);
-	if (r == 0) {
-		struct hr_health health;
-
-		if (health_opts->cmd != NULL)
-			probe = hr_exec_probe_prepare(ctx, opts->create.id, health_opts->cmd);
-		hr_health_start(&health, health_opts, hr_exec_probe_run, probe, ctx,
-				opts->create.id, created.pidfd);
-		r = hr_supervise(created.pidfd, created.pty_master, sigfd,
-				 health_opts->cmd ? &health : NULL, err);
-		hr_health_stop(&health);
-		hr_exec_probe_free(probe);
-		if (r >= 0) {
-			*status = r;
-			r = 0;
-		}
-	}
-	free(created.health_cmd_copy);
+	if (r == 0)
+		r = run_supervised(ctx, opts, &created, sigfd, status, err);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (created.pidfd >= 0)
-		close(created.pidfd);
-	if (created.pty_master >= 0)
-		close(created.pty_master);
-	if (!opts->keep && (r == 0 || created.pid > 0)) {
-		struct hr_err del_err;
-
-		if (hr_container_delete(ctx, opts->create.id, true, &del_err) < 0 && r == 0)
-			r = hr_err_set(err, del_err.errnum, "%s", del_err.msg);
-	}
+	/* the log complete (its unfinished lines written) before delete may keep it */
+	close_created(&created);
+	if (!opts->keep && (r == 0 || created.pid > 0) &&
+	    hr_container_delete(ctx, opts->create.id, true, opts->keep_logs, &del_err) < 0 &&
+	    r == 0)
+		r = hr_err_set(err, del_err.errnum, "%s", del_err.msg);
 	/* the profile is complete once the last process of the container is gone */
 	if (created.recorder.pid > 0 && hr_recorder_wait(&created.recorder, &rec_err) < 0 && r == 0)
 		r = hr_err_set(err, rec_err.errnum, "%s", rec_err.msg);

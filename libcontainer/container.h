@@ -12,6 +12,7 @@
 #include "context.h"
 #include "error.h"
 #include "health.h"
+#include "output_log.h"
 #include "seccomp_record.h"
 #include "state.h"
 
@@ -25,6 +26,7 @@ struct hr_create_opts {
 	bool no_new_keyring;
 	int preserve_fds;
 	const char *seccomp_record; /* --seccomp-record FILE (seccomp_record.h), or NULL */
+	struct hr_output_log_opts output_log; /* run --output-log (output_log.h) */
 };
 
 /* What `run` needs to supervise the container it created. */
@@ -35,6 +37,10 @@ struct hr_created {
 	struct hr_recorder recorder;  /* with --seccomp-record: the recorder to wait for */
 	struct hr_health_opts health; /* run's health check (cmd NULL: none) */
 	char *health_cmd_copy;	      /* health.cmd when it came from the annotations: free it */
+	/* run --output-log: the log, opened by create when not NULL; without a terminal, the
+	 * read ends of the process's stdout and stderr pipes (O_NONBLOCK), or -1 */
+	struct hr_output_log *output_log;
+	int output_fds[HR_OUTPUT__COUNT];
 };
 
 int hr_container_create(const struct hr_context *ctx, const struct hr_create_opts *opts,
@@ -45,6 +51,7 @@ struct hr_run_opts {
 	struct hr_create_opts create;
 	bool detach;
 	bool keep;
+	const char *keep_logs; /* the automatic delete keeps the output log and health here */
 	/* foreground only; cmd NULL: taken from org.hardrun.health.* annotations if any */
 	struct hr_health_opts health;
 };

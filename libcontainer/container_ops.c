@@ -22,7 +22,9 @@
 #include "container_open.h"
 #include "hooks.h"
 #include "json.h"
+#include "health.h"
 #include "log.h"
+#include "output_log.h"
 #include "proc_view.h"
 #include "storage_use.h"
 
@@ -369,7 +371,27 @@ static int remove_without_state(const struct hr_context *ctx, const char *id, co
 	return r;
 }
 
-int hr_container_delete_opened(struct hr_opened *opened, bool force, struct hr_err *err)
+/* delete --keep-logs DIR: the output log and the health results, before they are removed */
+static int keep_logs_of(struct hr_opened *opened, const char *dest, struct hr_err *err)
+{
+	int kept = 0;
+
+	if (hr_state_load_annotations(&opened->dir, &opened->arena, &opened->state, err) < 0 ||
+	    hr_output_log_keep(opened->dir.fd, opened->state.id, opened->state.annotations,
+			       opened->state.n_annotations, HR_HEALTH_ANNOTATION_PREFIX, dest,
+			       &kept, err) < 0)
+		return hr_err_prefix(err,
+				     "delete container %s: its logs could not be kept, so it "
+				     "stays",
+				     opened->state.id);
+	if (kept == 0)
+		hr_warning("container %s: no output log nor health results to keep in %s",
+			   opened->state.id, dest);
+	return 0;
+}
+
+int hr_container_delete_opened(struct hr_opened *opened, bool force, const char *keep_logs,
+			       struct hr_err *err)
 {
 	const char *id = opened->state.id;
 	struct hr_cgroup_handle cg;
@@ -390,11 +412,13 @@ int hr_container_delete_opened(struct hr_opened *opened, bool force, struct hr_e
 	if (hr_container_run_hooks(opened, HR_HOOK_POSTSTOP, HR_STATUS_STOPPED, true, &hook_err) <
 	    0)
 		hr_warning("%s", hook_err.msg);
+	if (keep_logs != NULL && keep_logs_of(opened, keep_logs, err) < 0)
+		return -1;
 	return hr_container_dir_remove(&opened->dir, err);
 }
 
 int hr_container_delete(const struct hr_context *ctx, const char *id, bool force,
-			struct hr_err *err)
+			const char *keep_logs, struct hr_err *err)
 {
 	struct hr_opened opened;
 	int r;
@@ -415,22 +439,22 @@ int hr_container_delete(const struct hr_context *ctx, const char *id, bool force
 		}
 		return -1;
 	}
-	r = hr_container_delete_opened(&opened, force, err);
+	r = hr_container_delete_opened(&opened, force, keep_logs, err);
 	hr_container_close(&opened);
 	return r;
 }
 
 int hr_container_delete_each(const struct hr_context *ctx, char *const *ids, size_t n, bool force,
-			     struct hr_err *err)
+			     const char *keep_logs, struct hr_err *err)
 {
 	size_t failed = 0;
 
 	if (n == 1)
-		return hr_container_delete(ctx, ids[0], force, err);
+		return hr_container_delete(ctx, ids[0], force, keep_logs, err);
 	for (size_t i = 0; i < n; i++) {
 		struct hr_err one = {0};
 
-		if (hr_container_delete(ctx, ids[i], force, &one) < 0) {
+		if (hr_container_delete(ctx, ids[i], force, keep_logs, &one) < 0) {
 			hr_log_error_report(&one);
 			failed++;
 		}

@@ -17,21 +17,25 @@ int hr_container_state(const struct hr_context *ctx, const char *id, char **json
 		       struct hr_err *err);
 int hr_container_kill(const struct hr_context *ctx, const char *id, int signal, bool all,
 		      struct hr_err *err);
+/* keep_logs (NULL: none): delete --keep-logs DIR, as hr_container_delete_opened */
 int hr_container_delete(const struct hr_context *ctx, const char *id, bool force,
-			struct hr_err *err);
+			const char *keep_logs, struct hr_err *err);
 /*
  * delete ID...: deletes each container in turn; a failure is reported (hr_log_error_report)
  * and the others are still deleted; then the error counts the failures. One ID: exactly
  * hr_container_delete.
  */
 int hr_container_delete_each(const struct hr_context *ctx, char *const *ids, size_t n, bool force,
-			     struct hr_err *err);
+			     const char *keep_logs, struct hr_err *err);
 /*
  * Deletes a container opened (and locked) by the caller: kills it unless stopped (a running or
  * paused one only with force), removes its cgroup, runs its poststop hooks (a failing one is a
- * warning), removes its state directory. The caller still closes opened.
+ * warning), with keep_logs copies its output log and health results into keep_logs/ID/
+ * (hr_output_log_keep; when that fails the container stays, stopped), removes its state
+ * directory. The caller still closes opened.
  */
-int hr_container_delete_opened(struct hr_opened *opened, bool force, struct hr_err *err);
+int hr_container_delete_opened(struct hr_opened *opened, bool force, const char *keep_logs,
+			       struct hr_err *err);
 /* Host pids of the container's processes; caller frees *pids. */
 int hr_container_pids(const struct hr_context *ctx, const char *id, pid_t **pids, size_t *n,
 		      struct hr_err *err);

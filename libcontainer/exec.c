@@ -431,7 +431,11 @@ static int launch(struct exec_job *job, struct hr_err *err)
 /* Waits for the process, forwarding signals (and the pty); its exit status in *status. */
 static int supervise(struct exec_job *job, int sigfd, int *status, struct hr_err *err)
 {
-	int r = hr_supervise(job->pidfd, job->pty_master, sigfd, NULL, err);
+	const struct hr_supervised sup = {.pidfd = job->pidfd,
+					  .sigfd = sigfd,
+					  .pty_master = job->pty_master,
+					  .output_fds = {-1, -1}};
+	int r = hr_supervise(&sup, err);
 
 	if (r < 0)
 		return -1;

@@ -336,6 +336,12 @@ _Noreturn void hr_init_main(const struct hr_init_plan *plan)
 		hr_err_sys(&err, "setsid: make the process a session and process group leader");
 		hr_sync_fail(plan->sync_fd, &err);
 	}
+	/* before any hook of the container's or message of ours: both are its output */
+	if (plan->output_piped && (dup2(plan->output_fds[0], STDOUT_FILENO) < 0 ||
+				   dup2(plan->output_fds[1], STDERR_FILENO) < 0)) {
+		hr_err_sys(&err, "make the output log's pipes stdout and stderr");
+		hr_sync_fail(plan->sync_fd, &err);
+	}
 	if (plan->kind == HR_INIT_CONTAINER) {
 		if (!plan->rootfs->mounts_proc)
 			own_fds = hr_rootfs_open_self_fds(&err);

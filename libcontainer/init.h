@@ -47,6 +47,10 @@ struct hr_init_plan {
 	int join_pidfd;	   /* exec: pidfd of the container's init, to setns into its namespaces */
 	int join_ns_flags; /* exec: CLONE_NEW* to join through join_pidfd */
 	int join_root;	   /* exec without a mount namespace: the init's root to chroot to; or -1 */
+	/* run --output-log without a terminal: the write ends of the pipes that become the
+	 * process's stdout and stderr (output_piped false: both inherited) */
+	bool output_piped;
+	int output_fds[2];
 };
 
 _Noreturn void hr_init_main(const struct hr_init_plan *plan);

@@ -457,7 +457,12 @@ static int supervise(const struct hr_context *ctx, const char *id, int pidfd, in
 	int sigfd, r;
 
 	sigfd = hr_signalfd_for_forwarding(&old, err);
-	r = sigfd < 0 ? -1 : hr_supervise(pidfd, -1, sigfd, NULL, err);
+	r = sigfd < 0
+		? -1
+		: hr_supervise(
+		      &(struct hr_supervised){
+			  .pidfd = pidfd, .sigfd = sigfd, .pty_master = -1, .output_fds = {-1, -1}},
+		      err);
 	if (sigfd >= 0) {
 		close(sigfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -466,7 +471,7 @@ static int supervise(const struct hr_context *ctx, const char *id, int pidfd, in
 		*status = r;
 		r = 0;
 	}
-	if (hr_container_delete(ctx, id, true, &del_err) < 0 && r == 0)
+	if (hr_container_delete(ctx, id, true, NULL, &del_err) < 0 && r == 0)
 		return hr_err_set(err, del_err.errnum, "%s", del_err.msg);
 	return r;
 }

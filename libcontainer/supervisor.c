@@ -60,7 +60,7 @@ static void forward_signals(int sigfd, int pidfd, int pty_master)
 	}
 }
 
-enum { SRC_PIDFD, SRC_SIGNALS, SRC_HEALTH, SRC_PTY, SRC_STDIN, N_SOURCES };
+enum { SRC_PIDFD, SRC_SIGNALS, SRC_HEALTH, SRC_PTY, SRC_STDIN, SRC_STDOUT, SRC_STDERR, N_SOURCES };
 
 struct relay {
 	struct termios saved;
@@ -89,24 +89,76 @@ static void relay_stop(struct relay *r, struct pollfd *fds)
 	r->raw = false;
 }
 
-int hr_supervise(int pidfd, int pty_master, int sigfd, struct hr_health *health, struct hr_err *err)
+static bool write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/*
+ * One read of from, written to `to` and to the log. False at its end (or a failed read), and,
+ * when to_fails_relay, when `to` cannot take it: a pty relay ends there, while a pipe is read
+ * on whatever becomes of our stdout, or the container would block on a full pipe.
+ */
+static bool copy_output(int from, int to, bool to_fails_relay, struct hr_output_log *log,
+			enum hr_output_stream stream)
+{
+	char buf[65536];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	if (log != NULL)
+		hr_output_log_write(log, stream, buf, (size_t)n);
+	return write_all(to, buf, (size_t)n) || !to_fails_relay;
+}
+
+/* The process exited: what is left in its pipes now (a process it left behind may hold them
+ * open; what it writes later is not waited for). */
+static void drain_pipes(const struct hr_supervised *s, struct pollfd *fds)
+{
+	static const int out_fd[] = {STDOUT_FILENO, STDERR_FILENO};
+
+	for (int i = 0; i < HR_OUTPUT__COUNT; i++) {
+		struct pollfd *p = &fds[SRC_STDOUT + i];
+
+		while (p->fd >= 0 && poll(p, 1, 0) > 0 && (p->revents & (POLLIN | POLLHUP)))
+			if (!copy_output(p->fd, out_fd[i], false, s->log, (enum hr_output_stream)i))
+				p->fd = -1;
+	}
+}
+
+int hr_supervise(const struct hr_supervised *s, struct hr_err *err)
 {
 	struct relay relay = {.raw = false};
 	struct pollfd fds[N_SOURCES] = {
-	    [SRC_PIDFD] = {.fd = pidfd, .events = POLLIN},
-	    [SRC_SIGNALS] = {.fd = sigfd, .events = POLLIN},
+	    [SRC_PIDFD] = {.fd = s->pidfd, .events = POLLIN},
+	    [SRC_SIGNALS] = {.fd = s->sigfd, .events = POLLIN},
 	    [SRC_HEALTH] = {.fd = -1, .events = POLLIN},
-	    [SRC_PTY] = {.fd = pty_master, .events = POLLIN},
-	    [SRC_STDIN] = {.fd = pty_master >= 0 ? STDIN_FILENO : -1, .events = POLLIN},
+	    [SRC_PTY] = {.fd = s->pty_master, .events = POLLIN},
+	    [SRC_STDIN] = {.fd = s->pty_master >= 0 ? STDIN_FILENO : -1, .events = POLLIN},
+	    [SRC_STDOUT] = {.fd = s->output_fds[HR_OUTPUT_STDOUT], .events = POLLIN},
+	    [SRC_STDERR] = {.fd = s->output_fds[HR_OUTPUT_STDERR], .events = POLLIN},
 	};
 
-	if (pty_master >= 0)
-		relay_start(&relay, pty_master);
+	if (s->pty_master >= 0)
+		relay_start(&relay, s->pty_master);
 	for (;;) {
 		bool pty_had_output;
 
-		fds[SRC_HEALTH].fd = health ? hr_health_poll_fd(health) : -1;
-		if (poll(fds, N_SOURCES, health ? hr_health_poll_timeout(health) : -1) < 0) {
+		fds[SRC_HEALTH].fd = s->health ? hr_health_poll_fd(s->health) : -1;
+		if (poll(fds, N_SOURCES, s->health ? hr_health_poll_timeout(s->health) : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			relay_stop(&relay, fds);
@@ -114,20 +166,31 @@ int hr_supervise(int pidfd, int pty_master, int sigfd, struct hr_health *health,
 		}
 		pty_had_output = fds[SRC_PTY].fd >= 0 && (fds[SRC_PTY].revents & POLLIN);
 		if (fds[SRC_PTY].fd >= 0 && (fds[SRC_PTY].revents & (POLLIN | POLLHUP | POLLERR)) &&
-		    !hr_pty_pump(fds[SRC_PTY].fd, STDOUT_FILENO))
+		    !copy_output(fds[SRC_PTY].fd, STDOUT_FILENO, true, s->log, HR_OUTPUT_STDOUT))
 			relay_stop(&relay, fds);
 		/* our stdin ended: keep relaying output */
 		if (fds[SRC_STDIN].fd >= 0 && (fds[SRC_STDIN].revents & (POLLIN | POLLHUP)) &&
-		    !hr_pty_pump(STDIN_FILENO, pty_master))
+		    !hr_pty_pump(STDIN_FILENO, s->pty_master))
 			fds[SRC_STDIN].fd = -1;
+		if (fds[SRC_STDOUT].fd >= 0 &&
+		    (fds[SRC_STDOUT].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !copy_output(fds[SRC_STDOUT].fd, STDOUT_FILENO, false, s->log,
+				 HR_OUTPUT_STDOUT))
+			fds[SRC_STDOUT].fd = -1;
+		if (fds[SRC_STDERR].fd >= 0 &&
+		    (fds[SRC_STDERR].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !copy_output(fds[SRC_STDERR].fd, STDERR_FILENO, false, s->log,
+				 HR_OUTPUT_STDERR))
+			fds[SRC_STDERR].fd = -1;
 		if (fds[SRC_SIGNALS].revents & POLLIN)
-			forward_signals(sigfd, pidfd, fds[SRC_PTY].fd);
+			forward_signals(s->sigfd, s->pidfd, fds[SRC_PTY].fd);
 		/* the process exited: what it wrote to the pty is relayed before its status */
 		if ((fds[SRC_PIDFD].revents & POLLIN) && !pty_had_output) {
 			relay_stop(&relay, fds);
-			return wait_status(pidfd, err);
+			drain_pipes(s, fds);
+			return wait_status(s->pidfd, err);
 		}
-		if (health != NULL)
-			hr_health_step(health);
+		if (s->health != NULL)
+			hr_health_step(s->health);
 	}
 }
