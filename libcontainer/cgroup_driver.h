@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <yajl/yajl_gen.h>
 
 #include "cgroup.h"
 
@@ -67,8 +68,8 @@ struct hr_cgroup_ops {
 	int (*pids)(const char *path, pid_t **pids, size_t *n, struct hr_err *err);
 	/* Kills what is left, removes the cgroup, then the `parents` ancestors create made. */
 	int (*destroy)(const char *path, int parents, struct hr_err *err);
-	/* runc's stats event for container id, one line; caller frees. */
-	char *(*stats)(const char *id, const char *path, struct hr_err *err);
+	/* the cgroup's statistics into the "data" map of a stats event (cgroup_stats.h) */
+	int (*stats)(yajl_gen g, const char *path, struct hr_err *err);
 	/* The OOM kills so far; an fd that wakes when they change (-1 without one). */
 	int64_t (*oom_kills)(const char *path);
 	int (*oom_watch)(const char *path);

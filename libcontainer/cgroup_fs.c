@@ -90,7 +90,7 @@ const struct hr_cgroup_ops hr_cgroup_fs_ops = {
     .kill = hr_cgroup_dir_signal,
     .pids = hr_cgroup_dir_pids,
     .destroy = hr_cgroup_dir_destroy, /* and the parents make_dirs created */
-    .stats = hr_cgroup_stats_event,
+    .stats = hr_cgroup_stats_gen,
     .oom_kills = hr_cgroup_stats_oom_kills,
     .oom_watch = hr_cgroup_stats_oom_watch,
 };

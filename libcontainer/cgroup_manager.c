@@ -230,11 +230,11 @@ int hr_cgroup_destroy(const struct hr_cgroup_handle *cg, struct hr_err *err)
 	return driver != NULL ? driver->destroy(cg->path, cg->parents_created, err) : 0;
 }
 
-char *hr_cgroup_stats(const struct hr_cgroup_handle *cg, const char *id, struct hr_err *err)
+int hr_cgroup_stats(const struct hr_cgroup_handle *cg, yajl_gen g, struct hr_err *err)
 {
 	const struct hr_cgroup_ops *driver = driver_of(cg, err);
 
-	return driver != NULL ? driver->stats(id, cg->path, err) : NULL;
+	return driver != NULL ? driver->stats(g, cg->path, err) : -1;
 }
 
 int64_t hr_cgroup_oom_kills(const struct hr_cgroup_handle *cg)

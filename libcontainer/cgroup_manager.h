@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <yajl/yajl_gen.h>
 
 #include "cgroup.h"
 
@@ -69,8 +70,8 @@ int hr_cgroup_pids(const struct hr_cgroup_handle *cg, pid_t **pids, size_t *n, s
  * empty). A cgroup that does not exist, or none at all, is not an error.
  */
 int hr_cgroup_destroy(const struct hr_cgroup_handle *cg, struct hr_err *err);
-/* runc's stats event for container id, one line; caller frees. */
-char *hr_cgroup_stats(const struct hr_cgroup_handle *cg, const char *id, struct hr_err *err);
+/* The cgroup's statistics into the "data" map of a stats event g has open (cgroup_stats.h). */
+int hr_cgroup_stats(const struct hr_cgroup_handle *cg, yajl_gen g, struct hr_err *err);
 /* The OOM kills so far; 0 or -1 when unknown. */
 int64_t hr_cgroup_oom_kills(const struct hr_cgroup_handle *cg);
 /* An fd (non-blocking) that wakes when the OOM kills may have changed; -1 without one. */

@@ -224,25 +224,16 @@ static void gen_hugetlb(yajl_gen g, const char *path)
 		yajl_gen_map_close(g);
 }
 
-char *hr_cgroup_stats_event(const char *id, const char *path, struct hr_err *err)
+int hr_cgroup_stats_gen(yajl_gen g, const char *path, struct hr_err *err)
 {
-	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(false);
-
 	if (access(path, F_OK) < 0)
-		return hr_err_sys(err, "cgroup %s", path), NULL;
-	yajl_gen_map_open(g);
-	hr_jgen_kv_str(g, "type", "stats");
-	hr_jgen_kv_str(g, "id", id);
-	hr_jgen_key(g, "data");
-	yajl_gen_map_open(g);
+		return hr_err_sys(err, "cgroup %s", path);
 	gen_cpu(g, path);
 	gen_memory(g, path);
 	gen_pids(g, path);
 	gen_blkio(g, path);
 	gen_hugetlb(g, path);
-	yajl_gen_map_close(g);
-	yajl_gen_map_close(g);
-	return hr_jgen_dup(g, false, NULL);
+	return 0;
 }
 
 int64_t hr_cgroup_stats_oom_kills(const char *path)

@@ -7,15 +7,16 @@
  * (cgroup_driver.h) to point at; nothing above the drivers includes this header.
  */
 #include <stdint.h>
+#include <yajl/yajl_gen.h>
 
 #include "error.h"
 
 /*
- * runc's stats event, one line: {"type":"stats","id":ID,"data":{"cpu":{...},"memory":{...},
- * "pids":{...},"blkio":{...},"hugetlb":{...}}} with runc's field names (types/events.go);
- * "max" reads as 18446744073709551615 as in runc. Caller frees.
+ * The cgroup's part of runc's stats event, into the "data" map g has open: "cpu":{...},
+ * "memory":{...}, "pids":{...}, "blkio":{...}, "hugetlb":{...} with runc's field names
+ * (types/events.go); "max" reads as 18446744073709551615 as in runc.
  */
-char *hr_cgroup_stats_event(const char *id, const char *path, struct hr_err *err);
+int hr_cgroup_stats_gen(yajl_gen g, const char *path, struct hr_err *err);
 /* memory.events oom_kill: 0 when the file cannot be read, -1 when it has no such key. */
 int64_t hr_cgroup_stats_oom_kills(const char *path);
 /* An inotify fd (non-blocking) that wakes on changes of memory.events; -1 without one. */

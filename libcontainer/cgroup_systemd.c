@@ -686,7 +686,7 @@ const struct hr_cgroup_ops hr_cgroup_systemd_ops = {
     .pids = hr_cgroup_dir_pids,
     /* the scope's directory is removed as any other; no call to systemd */
     .destroy = hr_cgroup_dir_destroy,
-    .stats = hr_cgroup_stats_event,
+    .stats = hr_cgroup_stats_gen,
     .oom_kills = hr_cgroup_stats_oom_kills,
     .oom_watch = hr_cgroup_stats_oom_watch,
 };

@@ -15,6 +15,7 @@
 #include "cgroup_manager.h"
 #include "cleanup.h"
 #include "container_open.h"
+#include "health.h"
 #include "json.h"
 #include "log.h"
 #include "proc_view.h"
@@ -103,16 +104,6 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int print_stats(const char *id, const struct hr_cgroup_handle *cg, struct hr_err *err)
-{
-	_cleanup_free_ char *line = hr_cgroup_stats(cg, id, err);
-
-	if (line == NULL)
-		return -1;
-	printf("%s\n", line);
-	fflush(stdout);
-	return 0;
-}
 
 /* One "oom" line per oom_kill increment seen since *last. */
 static void report_oom(const char *id, const struct hr_cgroup_handle *cg, int64_t *last)
@@ -132,6 +123,7 @@ static void report_oom(const char *id, const struct hr_cgroup_handle *cg, int64_
 #define MAX_FULL_TMPFS	   256
 
 struct watch {
+	const struct hr_context *ctx;
 	const char *id;
 	char path[PATH_MAX];
 	struct hr_cgroup_handle cgroup; /* its path is path: the state is closed while streaming */
@@ -149,6 +141,69 @@ static bool was_full(const struct watch *w, int mount_id)
 		if (w->full[i] == mount_id)
 			return true;
 	return false;
+}
+
+/* The space used, measured once an interval for the stats and the full-tmpfs lines. */
+struct measured {
+	struct hr_arena arena;
+	struct hr_storage_use *use;
+	size_t n;
+	bool known; /* false: the init's /proc could not be read */
+};
+
+static void measure(const struct watch *w, struct measured *m)
+{
+	struct hr_err err;
+
+	*m = (struct measured){.known = false};
+	m->known = w->init.procfd >= 0 &&
+		   hr_storage_usage(&w->init, &m->arena, &m->use, &m->n, &err) == 0;
+}
+
+/* The health check's settings and last results, from the state (its lock taken briefly). */
+static void gen_health(const struct watch *w, yajl_gen g)
+{
+	struct hr_opened opened;
+	struct hr_err err;
+
+	if (hr_container_open(w->ctx, w->id, &opened, &err) < 0)
+		return;
+	if (hr_state_load_annotations(&opened.dir, &opened.arena, &opened.state, &err) == 0)
+		hr_health_gen(g, "health", opened.state.annotations, opened.state.n_annotations);
+	hr_container_close(&opened);
+}
+
+/*
+ * runc's stats event, one line, {"type":"stats","id":ID,"data":{...}}, its data the cgroup's
+ * (cgroup_stats.h) and hardrun's own: "storage" (state's space used per writable file
+ * system) and "health" (when the container has a check), what the guide asks to watch.
+ */
+static int print_stats(const struct watch *w, const struct measured *m, struct hr_err *err)
+{
+	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(false);
+	_cleanup_free_ char *line = NULL;
+
+	yajl_gen_map_open(g);
+	hr_jgen_kv_str(g, "type", "stats");
+	hr_jgen_kv_str(g, "id", w->id);
+	hr_jgen_key(g, "data");
+	yajl_gen_map_open(g);
+	if (hr_cgroup_stats(&w->cgroup, g, err) < 0)
+		return -1;
+	if (m->known) {
+		hr_jgen_key(g, "storage");
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < m->n; i++)
+			hr_storage_use_gen(g, &m->use[i]);
+		yajl_gen_array_close(g);
+	}
+	gen_health(w, g);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	line = hr_jgen_dup(g, false, NULL);
+	printf("%s\n", line);
+	fflush(stdout);
+	return 0;
 }
 
 static void print_storage_event(const char *id, const struct hr_storage_use *u)
@@ -172,20 +227,15 @@ static void print_storage_event(const char *id, const struct hr_storage_use *u)
  * again only after it has gone below (storage_use.h measures it from the host's side). Known by
  * mount id, which no other mount shares while it exists.
  */
-static void report_full_tmpfs(struct watch *w)
+static void report_full_tmpfs(struct watch *w, const struct measured *m)
 {
-	struct hr_arena arena = {0};
-	struct hr_storage_use *use;
-	struct hr_err err;
-	size_t n, n_full = 0;
+	size_t n_full = 0;
 	int full[MAX_FULL_TMPFS];
 
-	if (w->init.procfd < 0 || hr_storage_usage(&w->init, &arena, &use, &n, &err) < 0) {
-		hr_arena_free(&arena);
+	if (!m->known)
 		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct hr_storage_use *u = &use[i];
+	for (size_t i = 0; i < m->n; i++) {
+		const struct hr_storage_use *u = &m->use[i];
 
 		if (strcmp(u->fstype, "tmpfs") != 0 || u->size == 0 ||
 		    u->used < u->size / 100 * TMPFS_FULL_PERCENT)
@@ -198,7 +248,20 @@ static void report_full_tmpfs(struct watch *w)
 	}
 	memcpy(w->full, full, n_full * sizeof(full[0]));
 	w->n_full = n_full;
-	hr_arena_free(&arena);
+}
+
+/* One interval: the stats line, then the full tmpfs, from one measure. */
+static int report(struct watch *w, struct hr_err *err)
+{
+	struct measured m;
+	int r;
+
+	measure(w, &m);
+	r = print_stats(w, &m, err);
+	if (r == 0)
+		report_full_tmpfs(w, &m);
+	hr_arena_free(&m.arena);
+	return r;
 }
 
 static int stream(struct watch *w, struct hr_err *err)
@@ -225,9 +288,8 @@ static int stream(struct watch *w, struct hr_err *err)
 			return 0; /* the container stopped */
 		}
 		if (now_ms() >= next) {
-			if (print_stats(w->id, &w->cgroup, err) < 0)
+			if (report(w, err) < 0)
 				return -1;
-			report_full_tmpfs(w);
 			next = now_ms() + w->interval_ms;
 		}
 	}
@@ -236,7 +298,7 @@ static int stream(struct watch *w, struct hr_err *err)
 int hr_container_events(const struct hr_context *ctx, const struct hr_events_opts *opts,
 			struct hr_err *err)
 {
-	struct watch w = {.id = opts->id, .pidfd = -1, .inotify = -1};
+	struct watch w = {.ctx = ctx, .id = opts->id, .pidfd = -1, .inotify = -1};
 	struct hr_opened opened;
 	struct hr_err no_view;
 	uint64_t start_time;
@@ -260,16 +322,21 @@ int hr_container_events(const struct hr_context *ctx, const struct hr_events_opt
 		return hr_err_set(err, ESRCH, "container %s is not running", opts->id);
 	if (r < 0)
 		return -1;
+	/* the init's /proc directory for the space used; without it there is none */
+	if (hr_proc_view_open(pid, start_time, &w.init, &no_view) < 0)
+		w.init.procfd = -1;
 	if (opts->stats) {
-		r = print_stats(opts->id, &w.cgroup, err);
+		struct measured m;
+
+		measure(&w, &m);
+		r = print_stats(&w, &m, err);
+		hr_arena_free(&m.arena);
+		hr_proc_view_close(&w.init);
 		close(w.pidfd);
 		return r;
 	}
 	w.interval_ms = opts->interval_ms > 0 ? opts->interval_ms : 5000;
 	w.inotify = hr_cgroup_oom_watch(&w.cgroup); /* -1: no memory controller, no OOM events */
-	/* the init's /proc directory for the storage lines; without it there are none */
-	if (hr_proc_view_open(pid, start_time, &w.init, &no_view) < 0)
-		w.init.procfd = -1;
 	r = stream(&w, err);
 	hr_proc_view_close(&w.init);
 	close(w.pidfd);

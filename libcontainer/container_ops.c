@@ -22,7 +22,6 @@
 #include "container_open.h"
 #include "hooks.h"
 #include "json.h"
-#include "health.h"
 #include "log.h"
 #include "output_log.h"
 #include "proc_view.h"
@@ -378,8 +377,7 @@ static int keep_logs_of(struct hr_opened *opened, const char *dest, struct hr_er
 
 	if (hr_state_load_annotations(&opened->dir, &opened->arena, &opened->state, err) < 0 ||
 	    hr_output_log_keep(opened->dir.fd, opened->state.id, opened->state.annotations,
-			       opened->state.n_annotations, HR_HEALTH_ANNOTATION_PREFIX, dest,
-			       &kept, err) < 0)
+			       opened->state.n_annotations, dest, &kept, err) < 0)
 		return hr_err_prefix(err,
 				     "delete container %s: its logs could not be kept, so it "
 				     "stays",

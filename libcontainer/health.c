@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "json.h"
 #include "log.h"
 #include "state.h"
 
@@ -388,4 +389,25 @@ void hr_health_stop(struct hr_health *h)
 			close(h->check_pidfd);
 		h->check_pid = 0;
 	}
+}
+
+bool hr_health_gen(yajl_gen g, const char *key, const struct hr_kv *annotations, size_t n)
+{
+	static const size_t plen = sizeof(HR_HEALTH_ANNOTATION_PREFIX) - 1;
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(annotations[i].key, HR_HEALTH_ANNOTATION_PREFIX, plen) != 0)
+			continue;
+		if (!any) {
+			if (key != NULL)
+				hr_jgen_key(g, key);
+			yajl_gen_map_open(g);
+			any = true;
+		}
+		hr_jgen_kv_str(g, annotations[i].key + plen, annotations[i].value);
+	}
+	if (any)
+		yajl_gen_map_close(g);
+	return any;
 }

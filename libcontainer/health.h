@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <yajl/yajl_gen.h>
 
 #include "config.h"
 #include "context.h"
@@ -84,5 +85,14 @@ void hr_health_step(struct hr_health *h);
 void hr_health_stop(struct hr_health *h);
 
 const char *hr_health_status_name(enum hr_health_status status);
+
+/*
+ * The check's settings and results as recorded in the annotations under
+ * HR_HEALTH_ANNOTATION_PREFIX, as one object keyed without the prefix ({"interval":"30s",
+ * "status":"healthy","last-exit-code":"0",...}), after key when key is not NULL. False, and
+ * nothing generated, when there are none.
+ */
+struct hr_kv;
+bool hr_health_gen(yajl_gen g, const char *key, const struct hr_kv *annotations, size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "cleanup.h"
 #include "config_model.h"
+#include "health.h"
 #include "json.h"
 #include "log.h"
 
@@ -368,23 +369,14 @@ static int copy_file(int dirfd, const char *name, int destfd, const char *dest, 
 }
 
 static int write_health(int destfd, const char *dest, const struct hr_kv *annotations, size_t n,
-			const char *prefix, int *kept, struct hr_err *err)
+			int *kept, struct hr_err *err)
 {
 	_cleanup_yajl_gen_ yajl_gen g = hr_jgen_new(true);
 	_cleanup_close_ int out = -1;
-	size_t plen = strlen(prefix), len;
 	const unsigned char *buf;
-	bool any = false;
+	size_t len;
 
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(annotations[i].key, prefix, plen) != 0)
-			continue;
-		hr_jgen_kv_str(g, annotations[i].key + plen, annotations[i].value);
-		any = true;
-	}
-	yajl_gen_map_close(g);
-	if (!any)
+	if (!hr_health_gen(g, NULL, annotations, n))
 		return 0;
 	yajl_gen_get_buf(g, &buf, &len);
 	out = openat(destfd, "health.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
@@ -398,8 +390,7 @@ static int write_health(int destfd, const char *dest, const struct hr_kv *annota
 }
 
 int hr_output_log_keep(int dirfd, const char *id, const struct hr_kv *annotations,
-		       size_t n_annotations, const char *prefix, const char *dest, int *kept,
-		       struct hr_err *err)
+		       size_t n_annotations, const char *dest, int *kept, struct hr_err *err)
 {
 	_cleanup_close_ int destfd = -1, idfd = -1;
 	char name[sizeof(HR_OUTPUT_LOG_NAME) + 8], path[PATH_MAX];
@@ -424,5 +415,5 @@ int hr_output_log_keep(int dirfd, const char *id, const struct hr_kv *annotation
 		if (copy_file(dirfd, name, idfd, path, kept, err) < 0)
 			return -1;
 	}
-	return write_health(idfd, path, annotations, n_annotations, prefix, kept, err);
+	return write_health(idfd, path, annotations, n_annotations, kept, err);
 }

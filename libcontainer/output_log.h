@@ -84,13 +84,12 @@ void hr_output_log_close(struct hr_output_log *log);
  * delete --keep-logs DEST: copies what the state directory dirfd holds of container id's
  * output log (NAME, NAME.1, ...) into DEST/id/ (DEST made if absent; id/ must not exist: an
  * earlier container's logs are never overwritten), and its health check's settings and last
- * results (the annotations under prefix) as DEST/id/health.json. Waits up to
+ * results (hr_health_gen of the annotations) as DEST/id/health.json. Waits up to
  * HR_OUTPUT_LOGGER_WAIT_MS for a logger still writing. Files 0600, directories 0700.
  * *kept is the number of files written.
  */
 struct hr_kv;
 int hr_output_log_keep(int dirfd, const char *id, const struct hr_kv *annotations,
-		       size_t n_annotations, const char *prefix, const char *dest, int *kept,
-		       struct hr_err *err);
+		       size_t n_annotations, const char *dest, int *kept, struct hr_err *err);
 
 #endif

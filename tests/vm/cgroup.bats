@@ -325,8 +325,8 @@ assert_file() { # assert_file FILE EXPECTED
 	assert_no_cgroup c1
 }
 
-@test "events --stats: plausible numbers with runc's field names" {
-	bundle production -- sh -c 'dd if=/dev/zero of=/dev/null bs=4M count=1 2>/dev/null; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; sleep 1000'
+@test "events --stats: plausible numbers with runc's field names, and the space used and the health settings" {
+	bundle production -- sh -c 'dd if=/dev/zero of=/dev/null bs=4M count=1 2>/dev/null; head -c 1048576 /dev/zero >/tmp/one-mib; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; sleep 1000'
 	hr_bg run -d c1
 	sleep 2
 	run -0 hr events --stats c1
@@ -346,6 +346,12 @@ assert_file() { # assert_file FILE EXPECTED
 		    "memory.raw": "anon" in data["memory"]["raw"],
 		    "pids.current": data["pids"]["current"] >= 1,
 		    "pids.limit": data["pids"]["limit"] == 256,
+		    # hardrun's own: what the guide asks an operator to watch
+		    "storage./tmp": [(u["type"], u["size"], u["used"] >= 1048576)
+		                     for u in data["storage"] if u["path"] == "/tmp"]
+		                    == [("tmpfs", 67108864, True)],
+		    "storage./var/tmp": any(u["path"] == "/var/tmp" for u in data["storage"]),
+		    "health": data["health"]["interval"] == "30s" and data["health"]["retries"] == "3",
 		}
 		bad = [k for k, ok in checks.items() if not ok]
 		print("bad:", bad)
