@@ -104,7 +104,6 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-
 /* One "oom" line per oom_kill increment seen since *last. */
 static void report_oom(const char *id, const struct hr_cgroup_handle *cg, int64_t *last)
 {
@@ -156,8 +155,8 @@ static void measure(const struct watch *w, struct measured *m)
 	struct hr_err err;
 
 	*m = (struct measured){.known = false};
-	m->known = w->init.procfd >= 0 &&
-		   hr_storage_usage(&w->init, &m->arena, &m->use, &m->n, &err) == 0;
+	m->known =
+	    w->init.procfd >= 0 && hr_storage_usage(&w->init, &m->arena, &m->use, &m->n, &err) == 0;
 }
 
 /* The health check's settings and last results, from the state (its lock taken briefly). */
