@@ -5,6 +5,8 @@
 # health.py in /app) and its user, bot (1001:1001).
 #
 #   contrib/tux/rootfs.sh DIR         (as root)
+#   contrib/tux/rootfs.sh --cache-only (only make sure the tarball is there: tests/vm/check.sh,
+#                                       before a guest without network uses it)
 #
 # Environment: HR_TUX_MIRROR (default http://deb.debian.org/debian), HR_TUX_CACHE (default
 # /var/cache/hardrun; the tarball is tux-bookworm-python3.tar, about 170 MB).
@@ -12,7 +14,7 @@ set -euo pipefail
 
 me=tux-rootfs
 here=$(cd "$(dirname "$0")" && pwd)
-dir=${1:?usage: $0 DIR}
+dir=${1:?usage: $0 DIR|--cache-only}
 mirror=${HR_TUX_MIRROR:-http://deb.debian.org/debian}
 cache=${HR_TUX_CACHE:-/var/cache/hardrun}
 tarball=$cache/tux-bookworm-python3.tar
@@ -39,6 +41,7 @@ if [ ! -s "$tarball" ]; then
 	mv "$tarball.tmp" "$tarball"
 fi
 
+[ "$dir" != --cache-only ] || exit 0
 mkdir -p "$dir"
 tar -C "$dir" --numeric-owner -xf "$tarball"
 install -d -m 0755 "$dir/app" "$dir/app/temp"

@@ -32,7 +32,7 @@ done
 	exit 2
 }
 fuzzdir=$1 hardrun=$2
-[ ${#targets[@]} -gt 0 ] || targets=(config seccomp process resources policy envfile state mountopts values)
+[ ${#targets[@]} -gt 0 ] || targets=(config seccomp process resources policy envfile state mountopts values outputlog)
 py=/usr/bin/python3
 
 # seed_from_configs DIR KIND CONFIG...: the process, resources or seccomp section of each config.
