@@ -788,12 +788,16 @@ out:
 }
 
 /*
- * run -d --output-log: a process of its own writes the log until the container's output ends.
- * It holds nothing of the caller's (its stdio is /dev/null, every other fd closed, the state
- * directory's lock among them), and the lock on HR_OUTPUT_LOGGER_LOCK while it lives, which
- * delete --keep-logs waits for.
+ * run --output-log without a terminal: the output pump, a process of its own from create on,
+ * so that the container never blocks on a full pipe, not even before start (its hooks'
+ * output, what it writes before READY=1, the message of a failing exec). It writes the log
+ * and, in the foreground (to_ours), copies the output to our stdout and stderr; it ends when
+ * the output does. It holds only its pipes, the log, the lock on HR_OUTPUT_LOGGER_LOCK that
+ * delete waits for, and, to_ours, our stdout and stderr: every other fd is closed, the state
+ * directory's lock among them. In the foreground it keeps the signals run blocks (run
+ * forwards them to the container); with -d it leads a session of its own, stdio /dev/null.
  */
-static int start_logger(struct hr_output_log *log, const int fds[HR_OUTPUT__COUNT],
+static pid_t start_pump(struct hr_output_log *log, const int fds[HR_OUTPUT__COUNT], bool to_ours,
 			struct hr_err *err)
 {
 	_cleanup_close_ int lock = -1;
@@ -805,21 +809,39 @@ static int start_logger(struct hr_output_log *log, const int fds[HR_OUTPUT__COUN
 		return hr_err_sys(err, "lock %s", HR_OUTPUT_LOGGER_LOCK);
 	pid = fork();
 	if (pid < 0)
-		return hr_err_sys(err, "fork the output logger");
+		return hr_err_sys(err, "fork the output log's pump");
 	if (pid == 0) {
 		const int keep[] = {lock, log->fd, log->dirfd, fds[0], fds[1]};
+		const int ours[HR_OUTPUT__COUNT] = {to_ours ? STDOUT_FILENO : -1,
+						    to_ours ? STDERR_FILENO : -1};
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		struct hr_err ignored;
 
-		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
-		    setsid() < 0 ||
-		    hr_process_close_fds(0, keep, sizeof(keep) / sizeof(keep[0]), &ignored) < 0)
+		if (null < 0 || dup2(null, STDIN_FILENO) < 0)
 			_exit(1);
-		hr_output_log_follow(log, fds);
+		if (!to_ours && (dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0 ||
+				 setsid() < 0))
+			_exit(1);
+		if (hr_process_close_fds(0, keep, sizeof(keep) / sizeof(keep[0]), &ignored) < 0)
+			_exit(1);
+		hr_output_log_follow(log, fds, ours);
 		hr_output_log_close(log);
 		_exit(0);
 	}
-	return 0;
+	return pid;
+}
+
+/* The foreground's pump, once the process exited: the rest of the output, a while. A process
+ * left behind (no PID namespace of its own) may hold the pipes: the pump then goes on alone. */
+static void wait_for_pump(pid_t pump)
+{
+	for (int waited = 0; waited < HR_OUTPUT_LOGGER_WAIT_MS; waited += 10) {
+		pid_t r = waitpid(pump, NULL, WNOHANG);
+
+		if (r == pump || (r < 0 && errno != EINTR))
+			return;
+		usleep(10 * 1000);
+	}
 }
 
 static void close_created(struct hr_created *created)
@@ -833,31 +855,53 @@ static void close_created(struct hr_created *created)
 	hr_output_log_close(created->output_log);
 }
 
+/* create, and the output log's pump when there are pipes; after a failure, nothing left. */
+static int create_for_run(const struct hr_context *ctx, const struct hr_run_opts *opts,
+			  bool foreground, struct hr_created *created, pid_t *pump,
+			  struct hr_err *err)
+{
+	struct hr_err del_err;
+
+	*pump = -1;
+	if (create_internal(ctx, &opts->create, foreground, foreground ? &opts->health : NULL,
+			    created, err) < 0)
+		return -1;
+	if (created->output_fds[HR_OUTPUT_STDOUT] < 0)
+		return 0;
+	*pump = start_pump(created->output_log, created->output_fds, foreground, err);
+	/* the pump owns them now: the log is written by one process */
+	for (int s = 0; s < HR_OUTPUT__COUNT; s++)
+		close_fd(&created->output_fds[s]);
+	if (*pump < 0) {
+		if (hr_container_delete(ctx, opts->create.id, true, NULL, &del_err) < 0)
+			hr_warning("%s", del_err.msg);
+		return -1;
+	}
+	memset(created->output_log, 0, sizeof(*created->output_log));
+	return 0;
+}
+
 static int run_detached(const struct hr_context *ctx, const struct hr_run_opts *opts,
 			struct hr_created *created, struct hr_err *err)
 {
 	struct hr_err del_err;
+	pid_t pump;
 	int r;
 
-	r = create_internal(ctx, &opts->create, false, NULL, created, err);
-	if (r < 0) {
-		close_created(created);
-		return -1;
-	}
-	r = hr_container_start(ctx, opts->create.id, err);
-	if (r == 0 && opts->create.output_log.enabled)
-		r = start_logger(created->output_log, created->output_fds, err);
+	r = create_for_run(ctx, opts, false, created, &pump, err);
 	close_created(created);
-	if (r == 0)
+	if (r < 0)
+		return -1;
+	if (hr_container_start(ctx, opts->create.id, err) == 0)
 		return 0;
 	/* as runc: a run that failed leaves no container behind (and no process holding the
-	 * caller's output open) */
+	 * caller's output open); the pump ends with the container's output */
 	if (!opts->keep && hr_container_delete(ctx, opts->create.id, true, NULL, &del_err) < 0)
 		hr_warning("%s", del_err.msg);
 	return -1;
 }
 
-/* The foreground: supervised (health check, output log) until its process exits. */
+/* The foreground: supervised (health check, a terminal's output log) until its process exits. */
 static int run_supervised(const struct hr_context *ctx, const struct hr_run_opts *opts,
 			  struct hr_created *created, int sigfd, int *status, struct hr_err *err)
 {
@@ -875,7 +919,6 @@ static int run_supervised(const struct hr_context *ctx, const struct hr_run_opts
 		.pidfd = created->pidfd,
 		.sigfd = sigfd,
 		.pty_master = created->pty_master,
-		.output_fds = {created->output_fds[0], created->output_fds[1]},
 		.log = opts->create.output_log.enabled ? created->output_log : NULL,
 		.health = health_opts->cmd ? &health : NULL,
 	    },
@@ -895,6 +938,7 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 	struct hr_created created = {.pidfd = -1, .pty_master = -1, .output_fds = {-1, -1}};
 	struct hr_err rec_err, del_err;
 	sigset_t old;
+	pid_t pump = -1;
 	int sigfd, r;
 
 	*status = 0;
@@ -906,11 +950,14 @@ int hr_container_run(const struct hr_context *ctx, const struct hr_run_opts *opt
 	sigfd = hr_signalfd_for_forwarding(&old, err);
 	if (sigfd < 0)
 		return -1;
-	r = create_internal(ctx, &opts->create, true, &opts->health, &created, err);
+	r = create_for_run(ctx, opts, true, &created, &pump, err);
 	if (r == 0)
 		r = hr_container_start(ctx, opts->create.id, err);
 	if (r == 0)
 		r = run_supervised(ctx, opts, &created, sigfd, status, err);
+	/* what the process wrote last (or, when start failed, why) before the delete */
+	if (pump > 0)
+		wait_for_pump(pump);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	/* the log complete (its unfinished lines written) before delete may keep it */

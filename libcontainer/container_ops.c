@@ -410,6 +410,8 @@ int hr_container_delete_opened(struct hr_opened *opened, bool force, const char 
 	if (hr_container_run_hooks(opened, HR_HOOK_POSTSTOP, HR_STATUS_STOPPED, true, &hook_err) <
 	    0)
 		hr_warning("%s", hook_err.msg);
+	/* a pump writing the last lines would write into a removed directory */
+	hr_output_log_wait_pump(opened->dir.fd);
 	if (keep_logs != NULL && keep_logs_of(opened, keep_logs, err) < 0)
 		return -1;
 	return hr_container_dir_remove(&opened->dir, err);

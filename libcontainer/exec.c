@@ -431,10 +431,8 @@ static int launch(struct exec_job *job, struct hr_err *err)
 /* Waits for the process, forwarding signals (and the pty); its exit status in *status. */
 static int supervise(struct exec_job *job, int sigfd, int *status, struct hr_err *err)
 {
-	const struct hr_supervised sup = {.pidfd = job->pidfd,
-					  .sigfd = sigfd,
-					  .pty_master = job->pty_master,
-					  .output_fds = {-1, -1}};
+	const struct hr_supervised sup = {
+	    .pidfd = job->pidfd, .sigfd = sigfd, .pty_master = job->pty_master};
 	int r = hr_supervise(&sup, err);
 
 	if (r < 0)

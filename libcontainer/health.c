@@ -294,10 +294,17 @@ static void read_output(struct hr_health *h)
 	if (n < 0)
 		n = 0;
 	buf[n] = '\0';
-	/* one line, printable: the annotation stays readable */
-	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')
+	/* one line, printable: the annotation stays readable; valid UTF-8 (a character cut at
+	 * the end, or bytes that are not UTF-8, as '?'), or the JSON written with it is not */
+	for (ssize_t i = 0; i < n;) {
+		size_t len = hr_utf8_sequence((const unsigned char *)buf + i, (size_t)(n - i));
+
+		if (len == 0)
+			buf[i] = '?';
+		else if (buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')
 			buf[i] = ' ';
+		i += len > 0 ? (ssize_t)len : 1;
+	}
 	while (n > 0 && buf[n - 1] == ' ')
 		buf[--n] = '\0';
 	memcpy(h->last_output, buf, (size_t)n + 1);

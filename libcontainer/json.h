@@ -116,4 +116,8 @@ static inline void hr_yajl_gen_freep(yajl_gen *g)
 #define _cleanup_yajl_tree_ __attribute__((cleanup(hr_yajl_tree_freep)))
 #define _cleanup_yajl_gen_  __attribute__((cleanup(hr_yajl_gen_freep)))
 
+/* The length of the UTF-8 sequence at s (at most n bytes, n > 0), or 0 when s does not start
+ * one (no overlong form, no surrogate, nothing past U+10FFFF): yajl refuses such strings. */
+size_t hr_utf8_sequence(const unsigned char *s, size_t n);
+
 #endif

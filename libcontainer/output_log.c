@@ -23,7 +23,7 @@
 #include "log.h"
 
 #define REDACTED    "[REDACTED]"
-#define MAX_SECRETS 64
+#define MAX_SECRETS 256
 /* every byte of a line may become \ufffd or \u00XX: 6 bytes; then the other fields */
 #define RECORD_MAX (HR_OUTPUT_LOG_LINE_MAX * 6 + 128)
 
@@ -36,17 +36,43 @@ void hr_output_log_opts_defaults(struct hr_output_log_opts *opts)
 					    .max_files = HR_OUTPUT_LOG_DEFAULT_FILES};
 }
 
+/* One secret, or, as records are lines, each line of a multi-line one (a PEM key). */
+static void add_secret(struct hr_output_log *log, const char *value)
+{
+	while (*value != '\0' && log->n_secrets < MAX_SECRETS) {
+		size_t len = strcspn(value, "\n");
+
+		if (len >= HR_SECRET_MIN_LEN) {
+			log->secrets[log->n_secrets] = hr_xmalloc(len + 1);
+			memcpy(log->secrets[log->n_secrets], value, len);
+			log->secrets[log->n_secrets++][len] = '\0';
+		}
+		value += len + (value[len] == '\n');
+	}
+}
+
+static int longest_first(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
 static void add_secrets(struct hr_output_log *log, char *const *env, size_t n_env)
 {
 	log->secrets = hr_xmalloc(MAX_SECRETS * sizeof(*log->secrets));
-	for (size_t i = 0; i < n_env && log->n_secrets < MAX_SECRETS; i++) {
+	for (size_t i = 0; i < n_env; i++) {
 		const char *eq = strchr(env[i], '=');
 
-		if (eq == NULL || !hr_is_secret_name(env[i], (size_t)(eq - env[i])) ||
-		    strlen(eq + 1) < HR_SECRET_MIN_LEN)
-			continue;
-		log->secrets[log->n_secrets++] = hr_xstrdup(eq + 1);
+		if (eq != NULL && hr_is_secret_name(env[i], (size_t)(eq - env[i])))
+			add_secret(log, eq + 1);
 	}
+	if (log->n_secrets == MAX_SECRETS)
+		hr_warning("the output log redacts the first %d secret values (or lines of them) "
+			   "only",
+			   MAX_SECRETS);
+	/* a secret that another one starts is hidden whole, not left with its tail in clear */
+	qsort(log->secrets, log->n_secrets, sizeof(*log->secrets), longest_first);
 }
 
 int hr_output_log_open(struct hr_output_log *log, int dirfd, const struct hr_output_log_opts *opts,
@@ -123,39 +149,6 @@ static void rotate(struct hr_output_log *log)
 	log->size = 0;
 }
 
-/* The length of the UTF-8 sequence at s (at most n bytes), or 0 when it is not one. */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	/* no overlong forms, no surrogates, nothing past U+10FFFF */
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 /* The secret that starts at s, if one does: its length; 0 otherwise. */
 static size_t secret_at(const struct hr_output_log *log, const char *s, size_t n)
 {
@@ -196,7 +189,7 @@ static char *encode_line(const struct hr_output_log *log, char *out, const char 
 			out[5] = hex[c & 0xf];
 			out += 6;
 			i++;
-		} else if ((len = utf8_sequence((const unsigned char *)line + i, n - i)) > 0) {
+		} else if ((len = hr_utf8_sequence((const unsigned char *)line + i, n - i)) > 0) {
 			memcpy(out, line + i, len);
 			out += len;
 			i += len;
@@ -269,9 +262,27 @@ void hr_output_log_write(struct hr_output_log *log, enum hr_output_stream stream
 	}
 }
 
-void hr_output_log_follow(struct hr_output_log *log, const int fds[HR_OUTPUT__COUNT])
+/* False when fd cannot take it all. */
+static bool copy_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+void hr_output_log_follow(struct hr_output_log *log, const int fds[HR_OUTPUT__COUNT],
+			  const int copy_to[HR_OUTPUT__COUNT])
 {
 	struct pollfd p[HR_OUTPUT__COUNT];
+	int to[HR_OUTPUT__COUNT] = {copy_to[0], copy_to[1]};
 	char buf[65536];
 
 	for (int s = 0; s < HR_OUTPUT__COUNT; s++)
@@ -288,9 +299,11 @@ void hr_output_log_follow(struct hr_output_log *log, const int fds[HR_OUTPUT__CO
 			if (p[s].fd < 0 || !(p[s].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			n = read(p[s].fd, buf, sizeof(buf));
-			if (n > 0)
+			if (n > 0) {
 				hr_output_log_write(log, (enum hr_output_stream)s, buf, (size_t)n);
-			else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+				if (to[s] >= 0 && !copy_all(to[s], buf, (size_t)n))
+					to[s] = -1;
+			} else if (n == 0 || (errno != EAGAIN && errno != EINTR))
 				p[s].fd = -1;
 		}
 	}
@@ -325,8 +338,7 @@ void hr_output_log_close(struct hr_output_log *log)
 		explicit_bzero(log->pending[s].buf, sizeof(log->pending[s].buf));
 }
 
-/* A logger still writing the last lines: wait for it to end, a while. */
-static void wait_for_logger(int dirfd)
+void hr_output_log_wait_pump(int dirfd)
 {
 	_cleanup_close_ int lock =
 	    openat(dirfd, HR_OUTPUT_LOGGER_LOCK, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
@@ -361,8 +373,11 @@ static int copy_file(int dirfd, const char *name, int destfd, const char *dest, 
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0)
 			return hr_err_sys(err, "copy %s to %s", name, dest);
+		if (n == 0) /* shorter than it was: a logger still writing rotated it */
+			return hr_err_set(err, EIO, "copy %s to %s: it shrank while copied", name,
+					  dest);
 	}
 	(*kept)++;
 	return 0;
@@ -383,10 +398,28 @@ static int write_health(int destfd, const char *dest, const struct hr_kv *annota
 		     0600);
 	if (out < 0)
 		return hr_err_sys(err, "create %s/health.json", dest);
-	if (write(out, buf, len) != (ssize_t)len)
+	ssize_t written = write(out, buf, len);
+
+	if (written < 0)
 		return hr_err_sys(err, "write %s/health.json", dest);
+	if (written != (ssize_t)len)
+		return hr_err_set(err, EIO, "write %s/health.json: short write", dest);
 	(*kept)++;
 	return 0;
+}
+
+/* A copy that failed leaves no DEST/id behind, which a retry would find in its way. */
+static int remove_partial(int destfd, const char *id, int idfd)
+{
+	char name[sizeof(HR_OUTPUT_LOG_NAME) + 8];
+
+	for (unsigned i = 0; i < HR_OUTPUT_LOG_FILES_MAX; i++) {
+		file_name(name, sizeof(name), i);
+		unlinkat(idfd, name, 0);
+	}
+	unlinkat(idfd, "health.json", 0);
+	unlinkat(destfd, id, AT_REMOVEDIR);
+	return -1;
 }
 
 int hr_output_log_keep(int dirfd, const char *id, const struct hr_kv *annotations,
@@ -396,7 +429,7 @@ int hr_output_log_keep(int dirfd, const char *id, const struct hr_kv *annotation
 	char name[sizeof(HR_OUTPUT_LOG_NAME) + 8], path[PATH_MAX];
 
 	*kept = 0;
-	wait_for_logger(dirfd);
+	hr_output_log_wait_pump(dirfd);
 	if (mkdir(dest, 0700) < 0 && errno != EEXIST)
 		return hr_err_sys(err, "--keep-logs: create %s", dest);
 	destfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -413,7 +446,9 @@ int hr_output_log_keep(int dirfd, const char *id, const struct hr_kv *annotation
 	for (unsigned i = 0; i < HR_OUTPUT_LOG_FILES_MAX; i++) {
 		file_name(name, sizeof(name), i);
 		if (copy_file(dirfd, name, idfd, path, kept, err) < 0)
-			return -1;
+			return remove_partial(destfd, id, idfd);
 	}
-	return write_health(idfd, path, annotations, n_annotations, kept, err);
+	if (write_health(idfd, path, annotations, n_annotations, kept, err) < 0)
+		return remove_partial(destfd, id, idfd);
+	return 0;
 }

@@ -28,9 +28,9 @@
 #define HR_OUTPUT_LOG_DEFAULT_FILES 3
 #define HR_OUTPUT_LOG_FILES_MAX	    100
 
-/* held (flock) by run -d's logger process while it lives: delete --keep-logs waits for it */
+/* held (flock) by run's output pump while it lives: delete waits for it */
 #define HR_OUTPUT_LOGGER_LOCK "output.lock"
-/* how long delete --keep-logs waits for the logger to write the last lines */
+/* how long delete waits for run's output pump to write the last lines */
 #define HR_OUTPUT_LOGGER_WAIT_MS 2000
 
 enum hr_output_stream { HR_OUTPUT_STDOUT, HR_OUTPUT_STDERR, HR_OUTPUT__COUNT };
@@ -72,10 +72,12 @@ void hr_output_log_write(struct hr_output_log *log, enum hr_output_stream stream
 			 size_t len);
 
 /*
- * Logs what fds (the non-blocking read ends of the process's stdout and stderr pipes; -1:
- * none) carry until both end: the loop of run -d's logger process, which nothing else owns.
+ * Logs what fds (the non-blocking read ends of the process's stdout and stderr pipes) carry
+ * until both end, and copies it to copy_to (-1: not copied; a failing copy is given up, the
+ * log goes on): the loop of run's output pump, a process nothing else runs in.
  */
-void hr_output_log_follow(struct hr_output_log *log, const int fds[HR_OUTPUT__COUNT]);
+void hr_output_log_follow(struct hr_output_log *log, const int fds[HR_OUTPUT__COUNT],
+			  const int copy_to[HR_OUTPUT__COUNT]);
 
 /* Writes the streams' unfinished lines, closes the file, forgets the secrets (NULL: none). */
 void hr_output_log_close(struct hr_output_log *log);
@@ -89,6 +91,9 @@ void hr_output_log_close(struct hr_output_log *log);
  * *kept is the number of files written.
  */
 struct hr_kv;
+/* Waits, up to HR_OUTPUT_LOGGER_WAIT_MS, for the output pump of the container whose state
+ * directory is dirfd (when it has one) to end: delete, before it removes or keeps the log. */
+void hr_output_log_wait_pump(int dirfd);
 int hr_output_log_keep(int dirfd, const char *id, const struct hr_kv *annotations,
 		       size_t n_annotations, const char *dest, int *kept, struct hr_err *err);
 

@@ -460,8 +460,7 @@ static int supervise(const struct hr_context *ctx, const char *id, int pidfd, in
 	r = sigfd < 0
 		? -1
 		: hr_supervise(
-		      &(struct hr_supervised){
-			  .pidfd = pidfd, .sigfd = sigfd, .pty_master = -1, .output_fds = {-1, -1}},
+		      &(struct hr_supervised){.pidfd = pidfd, .sigfd = sigfd, .pty_master = -1},
 		      err);
 	if (sigfd >= 0) {
 		close(sigfd);

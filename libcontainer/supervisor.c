@@ -60,7 +60,7 @@ static void forward_signals(int sigfd, int pidfd, int pty_master)
 	}
 }
 
-enum { SRC_PIDFD, SRC_SIGNALS, SRC_HEALTH, SRC_PTY, SRC_STDIN, SRC_STDOUT, SRC_STDERR, N_SOURCES };
+enum { SRC_PIDFD, SRC_SIGNALS, SRC_HEALTH, SRC_PTY, SRC_STDIN, N_SOURCES };
 
 struct relay {
 	struct termios saved;
@@ -104,13 +104,9 @@ static bool write_all(int fd, const char *buf, size_t len)
 	return true;
 }
 
-/*
- * One read of from, written to `to` and to the log. False at its end (or a failed read), and,
- * when to_fails_relay, when `to` cannot take it: a pty relay ends there, while a pipe is read
- * on whatever becomes of our stdout, or the container would block on a full pipe.
- */
-static bool copy_output(int from, int to, bool to_fails_relay, struct hr_output_log *log,
-			enum hr_output_stream stream)
+/* One read of the pty, written to our stdout and to the log; false at its end or when our
+ * stdout cannot take it (the relay is over). */
+static bool copy_output(int from, struct hr_output_log *log)
 {
 	char buf[65536];
 	ssize_t n = read(from, buf, sizeof(buf));
@@ -120,23 +116,8 @@ static bool copy_output(int from, int to, bool to_fails_relay, struct hr_output_
 	if (n <= 0)
 		return false;
 	if (log != NULL)
-		hr_output_log_write(log, stream, buf, (size_t)n);
-	return write_all(to, buf, (size_t)n) || !to_fails_relay;
-}
-
-/* The process exited: what is left in its pipes now (a process it left behind may hold them
- * open; what it writes later is not waited for). */
-static void drain_pipes(const struct hr_supervised *s, struct pollfd *fds)
-{
-	static const int out_fd[] = {STDOUT_FILENO, STDERR_FILENO};
-
-	for (int i = 0; i < HR_OUTPUT__COUNT; i++) {
-		struct pollfd *p = &fds[SRC_STDOUT + i];
-
-		while (p->fd >= 0 && poll(p, 1, 0) > 0 && (p->revents & (POLLIN | POLLHUP)))
-			if (!copy_output(p->fd, out_fd[i], false, s->log, (enum hr_output_stream)i))
-				p->fd = -1;
-	}
+		hr_output_log_write(log, HR_OUTPUT_STDOUT, buf, (size_t)n);
+	return write_all(STDOUT_FILENO, buf, (size_t)n);
 }
 
 int hr_supervise(const struct hr_supervised *s, struct hr_err *err)
@@ -148,8 +129,6 @@ int hr_supervise(const struct hr_supervised *s, struct hr_err *err)
 	    [SRC_HEALTH] = {.fd = -1, .events = POLLIN},
 	    [SRC_PTY] = {.fd = s->pty_master, .events = POLLIN},
 	    [SRC_STDIN] = {.fd = s->pty_master >= 0 ? STDIN_FILENO : -1, .events = POLLIN},
-	    [SRC_STDOUT] = {.fd = s->output_fds[HR_OUTPUT_STDOUT], .events = POLLIN},
-	    [SRC_STDERR] = {.fd = s->output_fds[HR_OUTPUT_STDERR], .events = POLLIN},
 	};
 
 	if (s->pty_master >= 0)
@@ -166,28 +145,17 @@ int hr_supervise(const struct hr_supervised *s, struct hr_err *err)
 		}
 		pty_had_output = fds[SRC_PTY].fd >= 0 && (fds[SRC_PTY].revents & POLLIN);
 		if (fds[SRC_PTY].fd >= 0 && (fds[SRC_PTY].revents & (POLLIN | POLLHUP | POLLERR)) &&
-		    !copy_output(fds[SRC_PTY].fd, STDOUT_FILENO, true, s->log, HR_OUTPUT_STDOUT))
+		    !copy_output(fds[SRC_PTY].fd, s->log))
 			relay_stop(&relay, fds);
 		/* our stdin ended: keep relaying output */
 		if (fds[SRC_STDIN].fd >= 0 && (fds[SRC_STDIN].revents & (POLLIN | POLLHUP)) &&
 		    !hr_pty_pump(STDIN_FILENO, s->pty_master))
 			fds[SRC_STDIN].fd = -1;
-		if (fds[SRC_STDOUT].fd >= 0 &&
-		    (fds[SRC_STDOUT].revents & (POLLIN | POLLHUP | POLLERR)) &&
-		    !copy_output(fds[SRC_STDOUT].fd, STDOUT_FILENO, false, s->log,
-				 HR_OUTPUT_STDOUT))
-			fds[SRC_STDOUT].fd = -1;
-		if (fds[SRC_STDERR].fd >= 0 &&
-		    (fds[SRC_STDERR].revents & (POLLIN | POLLHUP | POLLERR)) &&
-		    !copy_output(fds[SRC_STDERR].fd, STDERR_FILENO, false, s->log,
-				 HR_OUTPUT_STDERR))
-			fds[SRC_STDERR].fd = -1;
 		if (fds[SRC_SIGNALS].revents & POLLIN)
 			forward_signals(s->sigfd, s->pidfd, fds[SRC_PTY].fd);
 		/* the process exited: what it wrote to the pty is relayed before its status */
 		if ((fds[SRC_PIDFD].revents & POLLIN) && !pty_had_output) {
 			relay_stop(&relay, fds);
-			drain_pipes(s, fds);
 			return wait_status(s->pidfd, err);
 		}
 		if (s->health != NULL)

@@ -17,11 +17,10 @@ struct hr_supervised {
 	int pidfd;	/* the process */
 	int sigfd;	/* from hr_signalfd_for_forwarding */
 	int pty_master; /* its terminal, relayed to and from ours */
-	/* run --output-log without a terminal: the read ends of its stdout and stderr pipes,
-	 * O_NONBLOCK, copied to ours and to log */
-	int output_fds[HR_OUTPUT__COUNT];
-	struct hr_output_log *log; /* the output log; with pty_master, the terminal's output */
-	struct hr_health *health;  /* a health check: its timers and probes */
+	/* run --output-log with a terminal: the terminal's output is logged too (without one,
+	 * run's output pump has the pipes: container.c) */
+	struct hr_output_log *log;
+	struct hr_health *health; /* a health check: its timers and probes */
 };
 
 /*
@@ -29,9 +28,9 @@ struct hr_supervised {
  * behind pidfd exits; returns its exit status as a shell reports it (128+N when killed by N).
  * Its sources: pidfd; sigfd, whose signals are forwarded through pidfd; with a pty master,
  * the relay between our stdin/stdout and the master (our terminal, when stdin is one, in raw
- * mode and restored, its size following ours on SIGWINCH); the output pipes; and a health
- * check, whose timers and probes it drives. What the process wrote before it exited is copied
- * before its status is returned.
+ * mode and restored, its size following ours on SIGWINCH), its output also to the log; and a
+ * health check, whose timers and probes it drives. What the process wrote to the pty before it
+ * exited is relayed before its status is returned.
  */
 int hr_supervise(const struct hr_supervised *s, struct hr_err *err);
 

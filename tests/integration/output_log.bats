@@ -143,6 +143,33 @@ check_records() {
 	assert_line 'stdout:"bye\n"'
 }
 
+@test "output before start (a startContainer hook's 300 KB) never blocks: the log is read from create on" {
+	make_logged_bundle echo main
+	update_config "c['hooks'] = {'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', 'head -c 300000 /dev/zero | tr \"\\\\0\" x; echo']}]}"
+	# a pipe holds 64 KiB: without a reader from create on, start would wait forever
+	timeout 60 "$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled run --output-log --keep \
+		--bundle "$BUNDLE" ol7 >"$HR_TMP/ol7.out" 2>&1 || fail "run: $(tail -c 300 "$HR_TMP/ol7.out")"
+	run -0 check_records "$HR_ROOT/ol7/output.log"
+	assert_line 'stdout:"main\n"'
+	run -0 sh -c "grep -o x '$HR_ROOT/ol7/output.log' | wc -l"
+	[ "$output" = 300000 ] || fail "x logged: $output"
+	hr delete ol7
+}
+
+@test "a process that cannot be executed: why is on our stderr and in the kept log" {
+	# it passes create's checks (a file, executable) and fails in execve: its interpreter
+	make_logged_bundle /bin/bad-interpreter
+	printf '#!/no/such/interpreter\n' >"$BUNDLE/rootfs/bin/bad-interpreter"
+	chmod 0755 "$BUNDLE/rootfs/bin/bad-interpreter"
+	run -1 --separate-stderr hr run --output-log --keep-logs "$HR_TMP/kept" --bundle "$BUNDLE" ol8
+	assert_stderr_contains "could not be executed"
+	assert_stderr_contains "/bin/bad-interpreter"
+	[ ! -e "$HR_ROOT/ol8" ] || fail "the container stayed"
+	run -0 check_records "$HR_TMP/kept/ol8/output.log"
+	assert_output_contains 'stderr:"hardrun: '
+	assert_output_contains '/bin/bad-interpreter'
+}
+
 @test "output log options that cannot work are refused before anything is created" {
 	make_logged_bundle true
 	run -2 hr run --output-log-size 1M --bundle "$BUNDLE" bad1

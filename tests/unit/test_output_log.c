@@ -192,3 +192,28 @@ Test(output_log, a_symlink_in_place_of_the_file_is_refused)
 	cr_assert(strstr(err.msg, "output log") != NULL, "%s", err.msg);
 	hr_output_log_close(&log);
 }
+
+Test(output_log, multi_line_secrets_by_line_and_the_longest_first)
+{
+	struct hr_output_log_opts opts;
+	struct hr_output_log log;
+	struct hr_err err = {0};
+	char *env[] = {
+	    "DB_PASSWORD=abcdefgh", "API_TOKEN=abcdefgh-tail-secret",
+	    "SSH_PRIVATE_KEY=-----BEGIN KEY-----\nc2VjcmV0LWtleS1ib2R5\n-----END KEY-----"};
+	static const char out[] = "t=abcdefgh-tail-secret p=abcdefgh\n"
+				  "key:\nc2VjcmV0LWtleS1ib2R5\n";
+	const char *text;
+
+	hr_output_log_opts_defaults(&opts);
+	cr_assert_eq(hr_output_log_open(&log, dirfd_, &opts, env, 3, &err), 0, "%s", err.msg);
+	hr_output_log_write(&log, HR_OUTPUT_STDOUT, out, sizeof(out) - 1);
+	hr_output_log_close(&log);
+	text = contents("output.log");
+	/* the longer token whole, not the password inside it with the token's tail in clear */
+	cr_assert(strstr(text, "\"log\":\"t=[REDACTED] p=[REDACTED]\\n\"") != NULL, "%s", text);
+	/* a line of the key, logged as a record of its own */
+	cr_assert(strstr(text, "\"log\":\"[REDACTED]\\n\"") != NULL, "%s", text);
+	cr_assert(strstr(text, "tail-secret") == NULL && strstr(text, "c2VjcmV0") == NULL, "%s",
+		  text);
+}
