@@ -159,17 +159,23 @@ static void measure(const struct watch *w, struct measured *m)
 	    w->init.procfd >= 0 && hr_storage_usage(&w->init, &m->arena, &m->use, &m->n, &err) == 0;
 }
 
-/* The health check's settings and last results, from the state (its lock taken briefly). */
+/*
+ * The health check's settings and last results, from the state, read without its lock: a
+ * command holding the container for long (a checkpoint's dump) must not stall the stream.
+ */
 static void gen_health(const struct watch *w, yajl_gen g)
 {
-	struct hr_opened opened;
+	struct hr_container_dir dir;
+	struct hr_arena arena = {0};
+	struct hr_state state;
 	struct hr_err err;
 
-	if (hr_container_open(w->ctx, w->id, &opened, &err) < 0)
-		return;
-	if (hr_state_load_annotations(&opened.dir, &opened.arena, &opened.state, &err) == 0)
-		hr_health_gen(g, "health", opened.state.annotations, opened.state.n_annotations);
-	hr_container_close(&opened);
+	if (hr_container_dir_peek(w->ctx->root, w->id, &dir, &err) == 0 &&
+	    hr_state_read(&dir, &arena, &state, &err) == 0 &&
+	    hr_state_load_annotations(&dir, &arena, &state, &err) == 0)
+		hr_health_gen(g, "health", state.annotations, state.n_annotations);
+	hr_container_dir_close(&dir);
+	hr_arena_free(&arena);
 }
 
 /*

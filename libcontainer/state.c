@@ -147,6 +147,18 @@ int hr_container_dir_open(const char *root, const char *id, struct hr_container_
 	return lock_dir(dir, id, err);
 }
 
+int hr_container_dir_peek(const char *root, const char *id, struct hr_container_dir *dir,
+			  struct hr_err *err)
+{
+	dir->fd = -1;
+	if (hr_id_validate(id, err) < 0 || set_dir_path(dir, root, id, err) < 0)
+		return -1;
+	dir->fd = open(dir->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir->fd < 0)
+		return hr_err_sys(err, "open %s", dir->path);
+	return 0;
+}
+
 void hr_container_dir_close(struct hr_container_dir *dir)
 {
 	if (dir->fd >= 0)

@@ -108,6 +108,13 @@ int hr_container_dir_create(const char *root, const char *id, struct hr_containe
 /* Opens and locks <root>/<id>; fails with "container ID does not exist". */
 int hr_container_dir_open(const char *root, const char *id, struct hr_container_dir *dir,
 			  struct hr_err *err);
+/*
+ * The same without the lock, for a reader that must never wait (events' stats while another
+ * command holds the container for long): state.json is replaced whole (rename), so what it
+ * reads is one state or the next, never half of one.
+ */
+int hr_container_dir_peek(const char *root, const char *id, struct hr_container_dir *dir,
+			  struct hr_err *err);
 void hr_container_dir_close(struct hr_container_dir *dir);
 /* Removes the directory and its files (the lock goes with the last close). */
 int hr_container_dir_remove(struct hr_container_dir *dir, struct hr_err *err);
