@@ -88,7 +88,7 @@ check_records() {
 	hr delete ol3
 }
 
-@test "run -d --output-log: a logger of its own writes it, holding none of the caller's descriptors" {
+@test "run -d --output-log: a pump of its own writes it, holding none of the caller's descriptors" {
 	make_logged_bundle sh -c 'echo started; read x; echo "after $API_TOKEN"; sleep 1000'
 	update_config "c['process']['terminal'] = False"
 	# bats' run reads our stdout until every holder closes it: a logger holding it would hang
@@ -97,8 +97,8 @@ check_records() {
 	for i in $(seq 50); do grep -q started "$HR_ROOT/ol4/output.log" 2>/dev/null && break; sleep 0.1; done
 	run -0 check_records "$HR_ROOT/ol4/output.log"
 	assert_line 'stdout:"started\n"'
-	# the logger: not in the container, no terminal, only its pipes, the log and its lock
-	logger=$(pgrep -f -x "$HARDRUN --root $HR_ROOT --cgroup-manager disabled run -d --output-log --bundle $BUNDLE ol4") ||
+	# the pump: not in the container, no terminal, only its pipes, the log and its lock
+	logger=$(pgrep -f -x "$HARDRUN --root $HR_ROOT --cgroup-manager ${HR_CGROUP_MANAGER:-disabled} run -d --output-log --bundle $BUNDLE ol4") ||
 		fail "no logger process"
 	for fd in /proc/$logger/fd/*; do
 		target=$(readlink "$fd")
