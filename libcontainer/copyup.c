@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "cleanup.h"
 #include "paths.h"
 
@@ -105,21 +106,6 @@ static int set_meta_at(struct copyup *c, int dir, const char *name, const struct
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * copy_file_range, else sendfile, else read/write: the first two fail with EXDEV, EINVAL...
  * between some filesystems. copy_file_range also reports 0 for files whose size is not known
@@ -149,7 +135,7 @@ static int copy_data(int in, int out)
 		}
 		if (n <= 0)
 			return (int)n;
-		if (method == 2 && write_all(out, buf, (size_t)n) < 0)
+		if (method == 2 && hr_write_all(out, buf, (size_t)n) < 0)
 			return -1;
 	}
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "fdio.h"
 #include "arena.h"
 #include "config.h"
 #include "json.h"
@@ -189,20 +190,6 @@ void hr_format_rfc3339(char *buf, size_t size, long sec, long nsec)
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
 }
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
 /*
  * Rotation under an exclusive lock on the current file, as several hardrun processes may share
  * one log. A process whose fd still points at a file another one rotated away reopens.
@@ -277,7 +264,7 @@ static void write_line(enum hr_log_level level, const char *msg)
 		line[len - 1] = '\n';
 	flock(logger.fd, LOCK_EX);
 	rotate_if_needed(len);
-	write_all(logger.fd, line, len);
+	hr_write_all(logger.fd, line, len);
 	flock(logger.fd, LOCK_UN);
 }
 
@@ -287,8 +274,8 @@ static void write_stderr(const char *prefix, const char *msg)
 	int n = snprintf(line, sizeof(line), "hardrun: %s%s\n", prefix, msg);
 
 	if (n > 0)
-		write_all(STDERR_FILENO, line,
-			  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		hr_write_all(STDERR_FILENO, line,
+			     (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 void hr_log(enum hr_log_level level, const char *fmt, ...)

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "arena.h"
 #include "cleanup.h"
 #include "config_model.h"
@@ -202,21 +203,13 @@ static char *encode_line(const struct hr_output_log *log, char *out, const char 
 	return out;
 }
 
-static void write_all(struct hr_output_log *log, const char *buf, size_t len)
+static void write_record(struct hr_output_log *log, const char *buf, size_t len)
 {
-	while (len > 0 && log->fd >= 0) {
-		ssize_t n = write(log->fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			stop(log, n < 0 ? errno : EIO);
-			return;
-		}
-		buf += n;
-		len -= (size_t)n;
-		log->size += (uint64_t)n;
+	if (hr_write_all(log->fd, buf, len) < 0) {
+		stop(log, errno);
+		return;
 	}
+	log->size += len;
 }
 
 static void emit(struct hr_output_log *log, enum hr_output_stream stream, const char *line,
@@ -237,7 +230,7 @@ static void emit(struct hr_output_log *log, enum hr_output_stream stream, const 
 	len = (size_t)(end - log->record);
 	if (log->size > 0 && log->size + len > log->opts.max_size)
 		rotate(log);
-	write_all(log, log->record, len);
+	write_record(log, log->record, len);
 }
 
 void hr_output_log_write(struct hr_output_log *log, enum hr_output_stream stream, const char *data,
@@ -260,22 +253,6 @@ void hr_output_log_write(struct hr_output_log *log, enum hr_output_stream stream
 			p->len = 0;
 		}
 	}
-}
-
-/* False when fd cannot take it all. */
-static bool copy_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return true;
 }
 
 void hr_output_log_follow(struct hr_output_log *log, const int fds[HR_OUTPUT__COUNT],
@@ -301,7 +278,7 @@ void hr_output_log_follow(struct hr_output_log *log, const int fds[HR_OUTPUT__CO
 			n = read(p[s].fd, buf, sizeof(buf));
 			if (n > 0) {
 				hr_output_log_write(log, (enum hr_output_stream)s, buf, (size_t)n);
-				if (to[s] >= 0 && !copy_all(to[s], buf, (size_t)n))
+				if (to[s] >= 0 && hr_write_all(to[s], buf, (size_t)n) < 0)
 					to[s] = -1;
 			} else if (n == 0 || (errno != EAGAIN && errno != EINTR))
 				p[s].fd = -1;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "arena.h"
 #include "cleanup.h"
 #include "json.h"
@@ -979,21 +980,6 @@ static int make_app_temp(int bundle_fd, const char *bundle, uint32_t uid, uint32
 	return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int create_temp(int dir_fd, char *name, size_t size)
 {
 	for (unsigned attempt = 0; attempt < 100; attempt++) {
@@ -1040,7 +1026,7 @@ static int write_config(int dir_fd, const char *bundle, const char *text, size_t
 
 	if (fd < 0)
 		return hr_err_sys(err, "create a temporary file in %s", bundle);
-	if (fchmod(fd, mode) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || hr_write_all(fd, text, len) < 0 || fsync(fd) < 0) {
 		hr_err_sys(err, "write %s/%s", bundle, tmp);
 		unlinkat(dir_fd, tmp, 0);
 		return -1;

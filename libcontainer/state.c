@@ -132,8 +132,9 @@ int hr_container_dir_create(const char *root, const char *id, struct hr_containe
 	return lock_dir(dir, id, err);
 }
 
-int hr_container_dir_open(const char *root, const char *id, struct hr_container_dir *dir,
-			  struct hr_err *err)
+/* The state directory's fd, without its lock. */
+static int open_dir(const char *root, const char *id, struct hr_container_dir *dir,
+		    struct hr_err *err)
 {
 	dir->fd = -1;
 	if (hr_id_validate(id, err) < 0 || set_dir_path(dir, root, id, err) < 0)
@@ -144,19 +145,21 @@ int hr_container_dir_open(const char *root, const char *id, struct hr_container_
 			return hr_err_set(err, ENOENT, "container %s does not exist", id);
 		return hr_err_sys(err, "open %s", dir->path);
 	}
+	return 0;
+}
+
+int hr_container_dir_open(const char *root, const char *id, struct hr_container_dir *dir,
+			  struct hr_err *err)
+{
+	if (open_dir(root, id, dir, err) < 0)
+		return -1;
 	return lock_dir(dir, id, err);
 }
 
 int hr_container_dir_peek(const char *root, const char *id, struct hr_container_dir *dir,
 			  struct hr_err *err)
 {
-	dir->fd = -1;
-	if (hr_id_validate(id, err) < 0 || set_dir_path(dir, root, id, err) < 0)
-		return -1;
-	dir->fd = open(dir->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dir->fd < 0)
-		return hr_err_sys(err, "open %s", dir->path);
-	return 0;
+	return open_dir(root, id, dir, err);
 }
 
 void hr_container_dir_close(struct hr_container_dir *dir)

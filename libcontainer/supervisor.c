@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "health.h"
 #include "terminal.h"
 
@@ -89,21 +90,6 @@ static void relay_stop(struct relay *r, struct pollfd *fds)
 	r->raw = false;
 }
 
-static bool write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /* One read of the pty, written to our stdout and to the log; false at its end or when our
  * stdout cannot take it (the relay is over). */
 static bool copy_output(int from, struct hr_output_log *log)
@@ -117,7 +103,7 @@ static bool copy_output(int from, struct hr_output_log *log)
 		return false;
 	if (log != NULL)
 		hr_output_log_write(log, HR_OUTPUT_STDOUT, buf, (size_t)n);
-	return write_all(STDOUT_FILENO, buf, (size_t)n);
+	return hr_write_all(STDOUT_FILENO, buf, (size_t)n) == 0;
 }
 
 int hr_supervise(const struct hr_supervised *s, struct hr_err *err)
