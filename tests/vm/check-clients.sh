@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `make check-clients`: real clients run their containers through hardrun: containerd 1.6
 # (ctr and the runc shim), Docker 20.10 (cgroupfs and systemd cgroup drivers) and Podman 4.3
-# (conmon). Each group boots its own guest kernel (run-in-vm.sh, where the engines may start
+# (conmon), and Kubernetes' path: containerd's CRI plugin, driven as kubelet drives it, with
+# hardrun as a RuntimeClass handler (the cri group). Each group boots its own guest kernel (run-in-vm.sh, where the engines may start
 # and own cgroups; never on the host) and runs tests/vm/clients/GROUP tests there through
 # tests/vm/clients/guest.sh.
 #
 #   tests/vm/check-clients.sh [HARDRUN_BINARY]      (default: the hardrun of this checkout)
 #
-# Environment: HR_CLIENTS (the groups, default "containerd docker docker-systemd podman"),
+# Environment: HR_CLIENTS (the groups, default "containerd docker docker-systemd podman cri"),
 # HR_CLIENTS_TIMEOUT (seconds per boot, default 900), HR_VM_MEM (MiB, default 3072),
 # HR_SCHEMA_DIR (as for tests/integration/run.sh), HR_CLIENTS_FILTER (only the tests whose
 # names match this regular expression), CI (a skipped test fails).
@@ -36,7 +37,7 @@ esac
 # shellcheck source=tests/schema/schema-dir.sh
 . "$repo/tests/schema/schema-dir.sh"
 hr_schema_dir_check "$me" || exit 2
-groups=${HR_CLIENTS:-containerd docker docker-systemd podman}
+groups=${HR_CLIENTS:-containerd docker docker-systemd podman cri}
 timeout_s=${HR_CLIENTS_TIMEOUT:-900}
 mem=${HR_VM_MEM:-3072}
 
@@ -55,6 +56,12 @@ need_for() {
 		[ "$1" = docker ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus /usr/sbin/apparmor_parser:apparmor"
 		;;
 	podman) echo "podman:podman conmon:conmon /usr/sbin/criu:criu newuidmap:uidmap" ;;
+	cri | cri-systemd)
+		echo "containerd:containerd containerd-shim-runc-v2:containerd /usr/lib/cni/bridge:containernetworking-plugins"
+		echo "/usr/lib/python3/dist-packages/grpc_tools:python3-grpc-tools"
+		echo "/usr/lib/python3/dist-packages/grpc:python3-grpcio"
+		echo "/usr/share/gocode/src/github.com/gogo/protobuf/gogoproto/gogo.proto:golang-github-gogo-protobuf-dev"
+		;;
 	esac
 	echo "bats:bats script:bsdutils python3:python3 qemu-system-x86_64:qemu-system-x86"
 }
@@ -63,14 +70,14 @@ missing_for() {
 	local item tool pkg out=""
 	for item in $(need_for "$1"); do
 		tool=${item%%:*} pkg=${item#*:}
-		command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || out="$out $pkg"
+		command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || [ -r "$tool" ] || out="$out $pkg"
 	done
 	echo "$out"
 }
 
-# The image: a static busybox and sd-notify, /app/temp owned by 1001 (the production volume
-# takes the owner of the image's directory), as a directory (ctr --rootfs) and a tarball
-# (import).
+# The image: a static busybox, sd-notify and pause, /app/temp owned by 1001 (the production
+# volume takes the owner of the image's directory), as a directory (ctr --rootfs), a tarball
+# (import) and an image archive (ctr images import: the CRI tests' sandbox and bot image).
 work=$(mktemp -d /var/tmp/hardrun-clients.XXXXXX) || exit 2
 trap 'rm -rf --one-file-system "$work"' EXIT
 make_image() {
@@ -78,18 +85,24 @@ make_image() {
 	"$repo/tests/integration/helpers/busybox-rootfs.sh" "$dir" || return 1
 	# sd-notify for Podman's --sdnotify=container: busybox cannot send to a datagram socket
 	"${CC:-cc}" -static -O2 -o "$dir/bin/sd-notify" "$repo/tests/helpers/sd-notify.c" || return 1
+	# the pod sandbox's process of the CRI tests, as Kubernetes' pause image has
+	"${CC:-cc}" -static -O2 -o "$dir/bin/pause" "$repo/tests/helpers/pause.c" || return 1
 	mkdir -p "$dir/app/temp"
 	chown 1001:1001 "$dir/app/temp"
 	chmod 0700 "$dir/app/temp"
 	printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1001:1001:app:/app:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$dir/etc/passwd"
 	printf 'root:x:0:\napp:x:1001:\nnogroup:x:65534:\n' >"$dir/etc/group"
 	tar --numeric-owner -C "$dir" -cf "$work/rootfs.tar" .
+	/usr/bin/python3 "$here/clients/image-archive.py" "$work/rootfs.tar" "$work/image.tar" \
+		"$HR_CLIENTS_IMAGE" /bin/pause
 }
+export HR_CLIENTS_IMAGE=hardrun.test/busybox:1
 if ! make_image; then
 	echo "$me: 0 passed, 1 failed"
 	exit 1
 fi
-export HARDRUN=$binary HR_SCHEMA_DIR HR_CLIENTS_ROOTFS=$work/rootfs HR_CLIENTS_TAR=$work/rootfs.tar
+export HARDRUN=$binary HR_SCHEMA_DIR HR_CLIENTS_ROOTFS=$work/rootfs HR_CLIENTS_TAR=$work/rootfs.tar \
+	HR_CLIENTS_IMAGE_TAR=$work/image.tar HR_CRI_STUBS=$work/cri-stubs
 
 for group in $groups; do
 	echo "== $me: $group"
@@ -100,8 +113,14 @@ for group in $groups; do
 		report+=("$group: not run, missing$missing")
 		continue
 	fi
+	if [[ $group == cri* ]] && ! "$here/clients/cri-stubs.sh" "$HR_CRI_STUBS"; then
+		echo "$me: FAILED: $group: no CRI client (see above)"
+		failed=$((failed + 1))
+		report+=("$group: not run, no CRI client")
+		continue
+	fi
 	opts=(--mem "$mem" --timeout "$timeout_s")
-	[ "$group" != docker-systemd ] || opts+=(--systemd)
+	case $group in *-systemd) opts+=(--systemd) ;; esac
 	log=$work/$group.log
 	start=$(date +%s)
 	"$here/run-in-vm.sh" "${opts[@]}" "$here/clients/guest.sh" "$group" 2>&1 | tee "$log"

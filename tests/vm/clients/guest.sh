@@ -8,7 +8,9 @@
 # GROUP: containerd (runtime.bats, then containerd.bats), docker (docker.bats: containerd,
 # then dockerd with the cgroupfs driver), docker-systemd (docker-systemd.bats: the same with
 # the systemd cgroup driver; the guest must run systemd), podman (podman.bats, then
-# podman-rootless.bats: Podman run by an unprivileged user).
+# podman-rootless.bats: Podman run by an unprivileged user), cri (cri.bats: containerd's CRI
+# plugin with contrib/kubernetes/containerd.toml, driven by tests/vm/clients/cri.py as kubelet
+# drives it, with the cgroupfs driver; cri-systemd: the same with the systemd driver).
 # Environment (from check-clients.sh): HARDRUN, HR_CLIENTS_ROOTFS (a busybox root
 # filesystem), HR_CLIENTS_TAR (the same as a tarball), HR_SCHEMA_DIR, HR_CLIENTS_TEST_TIMEOUT
 # (seconds per test, default 300), HR_CLIENTS_FILTER (a regular expression: only the tests
@@ -20,7 +22,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-group=${1:?usage: guest.sh containerd|docker|docker-systemd|podman}
+group=${1:?usage: guest.sh containerd|docker|docker-systemd|podman|cri|cri-systemd}
 : "${HARDRUN:?}" "${HR_CLIENTS_ROOTFS:?}" "${HR_CLIENTS_TAR:?}"
 logs=/run/hardrun-clients
 mkdir -p "$logs"
@@ -74,6 +76,34 @@ start_dockerd() {
 	wait_for 180 dockerd /usr/bin/docker version
 }
 
+# containerd as a Kubernetes node runs it: contrib/kubernetes/containerd.toml with hardrun's
+# path, the locally made image as the pod sandbox image and the cgroup driver DRIVER; a CNI
+# bridge network for the pods (a cluster's network add-on writes one); the image imported into
+# the k8s.io namespace, where the CRI plugin looks for it. (The CRI plugin brings up each pod's
+# lo itself, with the CNI loopback plugin.)
+start_cri() {
+	local driver=$1 conf=$logs/containerd.toml systemd_cgroup=false
+	[ "$driver" = cgroupfs ] || systemd_cgroup=true
+	sed -e "s|/usr/local/sbin/hardrun|$HARDRUN|" \
+		-e "s|^\( *sandbox_image = \).*|\1\"$HR_CLIENTS_IMAGE\"|" \
+		-e "s|^\( *SystemdCgroup = \).*|\1$systemd_cgroup|" \
+		"$repo/contrib/kubernetes/containerd.toml" >"$conf"
+	# the overlayfs snapshotter cannot put its upper directories in the guest's overlay root
+	mkdir -p /run/containerd /var/lib/containerd /etc/cni/net.d
+	mount -t tmpfs -o mode=0711 tmpfs /var/lib/containerd || return 1
+	cat >/etc/cni/net.d/10-hardrun-test.conflist <<-'EOF'
+		{"cniVersion": "0.4.0", "name": "hardrun-test", "plugins": [
+		  {"type": "bridge", "bridge": "hr-cni0", "isGateway": true, "ipMasq": false,
+		   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.0.0/16"}]],
+		            "routes": [{"dst": "0.0.0.0/0"}]}}]}
+	EOF
+	containerd --config "$conf" >"$logs/containerd.log" 2>&1 &
+	export HR_CLIENTS_CONTAINERD_CONFIG=$conf HR_CRI_DRIVER=$driver
+	wait_for 90 containerd ctr version || return 1
+	ctr --namespace k8s.io images import "$HR_CLIENTS_IMAGE_TAR" || return 1
+	wait_for 60 "the CRI service" /usr/bin/python3 "$here/cri.py" version
+}
+
 daemon_logs() {
 	local f
 	for f in "$logs"/*.log; do
@@ -105,6 +135,19 @@ docker | docker-systemd)
 	;;
 podman)
 	files=("$here/podman.bats" "$here/podman-rootless.bats")
+	;;
+cri | cri-systemd)
+	driver=cgroupfs
+	if [ "$group" = cri-systemd ]; then
+		driver=systemd
+		if [ ! -d /run/systemd/system ]; then
+			say "FAILED: systemd is not PID 1 (boot with run-in-vm.sh --systemd)"
+			say "0 passed, 1 failed"
+			exit 1
+		fi
+	fi
+	start_cri "$driver" || { daemon_logs; say "0 passed, 1 failed"; exit 1; }
+	files=("$here/cri.bats")
 	;;
 *)
 	echo "guest.sh: unknown group $group" >&2
