@@ -1,18 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `make check-clients`: real clients run their containers through hardrun: containerd 1.6
-# (ctr and the runc shim), Docker 20.10 (cgroupfs and systemd cgroup drivers) and Podman 4.3
-# (conmon), and Kubernetes' path: containerd's CRI plugin, driven as kubelet drives it, with
-# hardrun as a RuntimeClass handler (the cri group). Each group boots its own guest kernel (run-in-vm.sh, where the engines may start
-# and own cgroups; never on the host) and runs tests/vm/clients/GROUP tests there through
-# tests/vm/clients/guest.sh.
+# (ctr and the runc shim), Docker 20.10 (cgroupfs and systemd cgroup drivers), Podman 4.3
+# (conmon), and Kubernetes' path: containerd's CRI plugin driven as kubelet drives it, with
+# hardrun as a RuntimeClass handler (cri and cri-systemd: the two cgroup drivers). Each group
+# boots its own guest kernel (run-in-vm.sh, where the engines may start and own cgroups; never
+# on the host) and runs tests/vm/clients/GROUP tests there through tests/vm/clients/guest.sh.
 #
 #   tests/vm/check-clients.sh [HARDRUN_BINARY]      (default: the hardrun of this checkout)
 #
-# Environment: HR_CLIENTS (the groups, default "containerd docker docker-systemd podman cri"),
-# HR_CLIENTS_TIMEOUT (seconds per boot, default 900), HR_VM_MEM (MiB, default 3072),
-# HR_SCHEMA_DIR (as for tests/integration/run.sh), HR_CLIENTS_FILTER (only the tests whose
-# names match this regular expression), CI (a skipped test fails).
+# Environment: HR_CLIENTS (the groups, default "containerd docker docker-systemd podman cri
+# cri-systemd"), HR_CLIENTS_TIMEOUT (seconds per boot, default 900), HR_VM_MEM (MiB, default
+# 3072), HR_SCHEMA_DIR (as for tests/integration/run.sh), HR_CLIENTS_FILTER (only the tests
+# whose names match this regular expression), CI (a skipped test fails), HR_CRI_CACHE (as for
+# tests/vm/clients/cri-stubs.sh).
 # Ends with "clients: N passed, N failed"; exits non-zero when a test failed.
 set -u
 
@@ -37,7 +38,7 @@ esac
 # shellcheck source=tests/schema/schema-dir.sh
 . "$repo/tests/schema/schema-dir.sh"
 hr_schema_dir_check "$me" || exit 2
-groups=${HR_CLIENTS:-containerd docker docker-systemd podman cri}
+groups=${HR_CLIENTS:-containerd docker docker-systemd podman cri cri-systemd}
 timeout_s=${HR_CLIENTS_TIMEOUT:-900}
 mem=${HR_VM_MEM:-3072}
 
@@ -60,6 +61,8 @@ need_for() {
 		echo "containerd:containerd containerd-shim-runc-v2:containerd /usr/lib/cni/bridge:containernetworking-plugins"
 		echo "/usr/lib/python3/dist-packages/grpc_tools:python3-grpc-tools"
 		echo "/usr/lib/python3/dist-packages/grpc:python3-grpcio"
+		echo "/usr/lib/python3/dist-packages/websocket:python3-websocket"
+		[ "$1" = cri ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus"
 		echo "/usr/share/gocode/src/github.com/gogo/protobuf/gogoproto/gogo.proto:golang-github-gogo-protobuf-dev"
 		;;
 	esac
@@ -75,26 +78,11 @@ missing_for() {
 	echo "$out"
 }
 
-# The image: a static busybox, sd-notify and pause, /app/temp owned by 1001 (the production
-# volume takes the owner of the image's directory), as a directory (ctr --rootfs), a tarball
-# (import) and an image archive (ctr images import: the CRI tests' sandbox and bot image).
+# The image (make-image.sh): busybox as a directory, a tarball and an image archive.
 work=$(mktemp -d /var/tmp/hardrun-clients.XXXXXX) || exit 2
 trap 'rm -rf --one-file-system "$work"' EXIT
 make_image() {
-	local dir=$work/rootfs
-	"$repo/tests/integration/helpers/busybox-rootfs.sh" "$dir" || return 1
-	# sd-notify for Podman's --sdnotify=container: busybox cannot send to a datagram socket
-	"${CC:-cc}" -static -O2 -o "$dir/bin/sd-notify" "$repo/tests/helpers/sd-notify.c" || return 1
-	# the pod sandbox's process of the CRI tests, as Kubernetes' pause image has
-	"${CC:-cc}" -static -O2 -o "$dir/bin/pause" "$repo/tests/helpers/pause.c" || return 1
-	mkdir -p "$dir/app/temp"
-	chown 1001:1001 "$dir/app/temp"
-	chmod 0700 "$dir/app/temp"
-	printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1001:1001:app:/app:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$dir/etc/passwd"
-	printf 'root:x:0:\napp:x:1001:\nnogroup:x:65534:\n' >"$dir/etc/group"
-	tar --numeric-owner -C "$dir" -cf "$work/rootfs.tar" .
-	/usr/bin/python3 "$here/clients/image-archive.py" "$work/rootfs.tar" "$work/image.tar" \
-		"$HR_CLIENTS_IMAGE" /bin/pause
+	"$here/clients/make-image.sh" "$work" "$HR_CLIENTS_IMAGE"
 }
 export HR_CLIENTS_IMAGE=hardrun.test/busybox:1
 if ! make_image; then

@@ -12,6 +12,8 @@ as JSON, ids as one line.
     cri.py stop ID [TIMEOUT_S]
     cri.py stopp|rmp|inspectp POD_ID
     cri.py exec-sync ID TIMEOUT_S CMD...             -> CMD's output; CMD's exit status
+    cri.py exec ID [--tty] TIMEOUT_S CMD...          the same through Exec's stream (124: the
+                                                     client gave up after TIMEOUT_S)
     cri.py update ID RESOURCES.json                  (LinuxContainerResources)
     cri.py ps [POD_ID] | pods                        -> JSON lists
 
@@ -22,6 +24,7 @@ exits 1.
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.environ.get("HR_CRI_STUBS", "."))
 import grpc  # noqa: E402
@@ -52,6 +55,59 @@ def call(stub, method, request, timeout=RPC_TIMEOUT):
     except grpc.RpcError as e:
         sys.stderr.write("cri: %s: %s: %s\n" % (method, e.code().name, e.details()))
         sys.exit(1)
+
+
+def stream_exec(stub, container, timeout, cmd, tty):
+    """Exec as kubectl exec does it: the CRI answers with a URL of containerd's streaming
+    server, which the command's output comes back from over a WebSocket (the v4.channel.k8s.io
+    protocol: a frame's first byte is its channel, 1 stdout, 2 stderr, 3 the final status).
+    Returns the command's exit status; 124 when it runs past TIMEOUT seconds (the client hangs
+    up, as kubectl does when it is interrupted)."""
+    import websocket  # python3-websocket
+    # a terminal comes with standard input, as kubectl exec -it asks (containerd 1.6 copies no
+    # terminal output without it, whatever the runtime); nothing is sent on it
+    url = call(stub, "Exec", cri.ExecRequest(container_id=container, cmd=cmd, tty=tty, stdin=tty,
+                                             stdout=True, stderr=not tty)).url
+    ws = websocket.create_connection(url.replace("http://", "ws://", 1), timeout=timeout,
+                                     subprotocols=["v4.channel.k8s.io"])
+    deadline = time.monotonic() + timeout
+    status = None
+    try:
+        while status is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return 124
+            ws.settimeout(left)
+            try:
+                frame = ws.recv()
+            except websocket.WebSocketTimeoutException:
+                return 124
+            except websocket.WebSocketConnectionClosedException:
+                break
+            if isinstance(frame, str):
+                frame = frame.encode()
+            if not frame:
+                continue
+            channel, data = frame[0], frame[1:]
+            if channel == 1:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            elif channel == 2:
+                sys.stderr.buffer.write(data)
+            elif channel == 3:
+                status = json.loads(data)
+    finally:
+        ws.close()
+    if status is None:
+        sys.stderr.write("cri: Exec: the stream ended without a status\n")
+        return 1
+    if status.get("status") == "Success":
+        return 0
+    for cause in status.get("details", {}).get("causes", []):
+        if cause.get("reason") == "ExitCode":
+            return int(cause["message"])
+    sys.stderr.write("cri: Exec: %s\n" % status.get("message", status))
+    return 1
 
 
 def main(argv):
@@ -99,6 +155,10 @@ def main(argv):
         sys.stdout.buffer.write(answer.stdout)
         sys.stderr.buffer.write(answer.stderr)
         sys.exit(answer.exit_code)
+    elif cmd == "exec":
+        tty = args[1:2] == ["--tty"]
+        rest = args[2:] if tty else args[1:]
+        sys.exit(stream_exec(stub, args[0], int(rest[0]), rest[1:], tty))
     elif cmd == "update":
         request = cri.UpdateContainerResourcesRequest(
             container_id=args[0], linux=load(args[1], cri.LinuxContainerResources()))

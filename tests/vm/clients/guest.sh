@@ -10,7 +10,8 @@
 # the systemd cgroup driver; the guest must run systemd), podman (podman.bats, then
 # podman-rootless.bats: Podman run by an unprivileged user), cri (cri.bats: containerd's CRI
 # plugin with contrib/kubernetes/containerd.toml, driven by tests/vm/clients/cri.py as kubelet
-# drives it, with the cgroupfs driver; cri-systemd: the same with the systemd driver).
+# drives it, with the cgroupfs driver; cri-systemd: the same with the systemd driver),
+# cri-bench (make bench-cri's guest: tests/vm/clients/cri-bench.py, with HR_CRI_BENCH).
 # Environment (from check-clients.sh): HARDRUN, HR_CLIENTS_ROOTFS (a busybox root
 # filesystem), HR_CLIENTS_TAR (the same as a tarball), HR_SCHEMA_DIR, HR_CLIENTS_TEST_TIMEOUT
 # (seconds per test, default 300), HR_CLIENTS_FILTER (a regular expression: only the tests
@@ -22,7 +23,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-group=${1:?usage: guest.sh containerd|docker|docker-systemd|podman|cri|cri-systemd}
+group=${1:?usage: guest.sh containerd|docker|docker-systemd|podman|cri|cri-systemd|cri-bench}
 : "${HARDRUN:?}" "${HR_CLIENTS_ROOTFS:?}" "${HR_CLIENTS_TAR:?}"
 logs=/run/hardrun-clients
 mkdir -p "$logs"
@@ -97,11 +98,27 @@ start_cri() {
 		   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.0.0/16"}]],
 		            "routes": [{"dst": "0.0.0.0/0"}]}}]}
 	EOF
+	# the benchmark's peers (make bench-cri): runc is the file's own default handler
+	if [ -n "${HR_CRI_BENCH:-}" ]; then
+		add_handler "$conf" crun /usr/bin/crun
+		[ -z "${HR_CRI_BENCH_CRUN_1_27:-}" ] || add_handler "$conf" crun-1.27.1 "$HR_CRI_BENCH_CRUN_1_27"
+	fi
 	containerd --config "$conf" >"$logs/containerd.log" 2>&1 &
 	export HR_CLIENTS_CONTAINERD_CONFIG=$conf HR_CRI_DRIVER=$driver
 	wait_for 90 containerd ctr version || return 1
 	ctr --namespace k8s.io images import "$HR_CLIENTS_IMAGE_TAR" || return 1
 	wait_for 60 "the CRI service" /usr/bin/python3 "$here/cri.py" version
+}
+
+# add_handler CONF NAME BINARY: one more CRI runtime handler, the runc shim with BinaryName
+add_handler() {
+	cat >>"$1" <<-EOF
+
+		[plugins."io.containerd.grpc.v1.cri".containerd.runtimes."$2"]
+		  runtime_type = "io.containerd.runc.v2"
+		  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes."$2".options]
+		    BinaryName = "$3"
+	EOF
 }
 
 daemon_logs() {
@@ -148,6 +165,14 @@ cri | cri-systemd)
 	fi
 	start_cri "$driver" || { daemon_logs; say "0 passed, 1 failed"; exit 1; }
 	files=("$here/cri.bats")
+	;;
+cri-bench)
+	# make bench-cri (tests/bench/bench-cri.sh): measurements, no tests
+	start_cri cgroupfs || { daemon_logs; exit 1; }
+	say "kernel $(uname -r), $(nproc) cpu, hardrun $("$HARDRUN" --version | head -n 1)"
+	# shellcheck disable=SC2086 # "ROUNDS EXECS HANDLER..."
+	/usr/bin/python3 "$here/cri-bench.py" $HR_CRI_BENCH || { daemon_logs; exit 1; }
+	exit 0
 	;;
 *)
 	echo "guest.sh: unknown group $group" >&2
