@@ -35,7 +35,13 @@ proto=$cache/containerd-$version/api.proto
 if [ ! -s "$proto" ]; then
 	src=$(mktemp -d /var/tmp/hardrun-cri-src.XXXXXX)
 	trap 'rm -rf --one-file-system "$src"' EXIT
-	if ! (cd "$src" && apt-get source --download-only -q "containerd=$version") >"$src/apt.log" 2>&1; then
+	# three tries: a network hiccup must not fail the suite
+	for try in 1 2 3; do
+		(cd "$src" && apt-get source --download-only -q "containerd=$version") >"$src/apt.log" 2>&1 &&
+			break
+		[ "$try" = 3 ] || sleep 10
+	done
+	if ! ls "$src"/containerd_*.orig.tar.* >/dev/null 2>&1; then
 		cat "$src/apt.log" >&2
 		echo "$me: could not fetch the source of containerd $version: add a deb-src line for" \
 			"Debian's archive (see .ci/run) and apt-get update" >&2
