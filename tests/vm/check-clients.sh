@@ -54,7 +54,7 @@ need_for() {
 	containerd) echo "containerd:containerd ctr:containerd containerd-shim-runc-v2:containerd" ;;
 	docker | docker-systemd)
 		echo "containerd:containerd /usr/sbin/dockerd:docker.io /usr/bin/docker:docker.io docker-compose:docker-compose"
-		[ "$1" = docker ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus /usr/sbin/apparmor_parser:apparmor"
+		[ "$1" = docker ] || echo "/usr/sbin/apparmor_parser:apparmor"
 		;;
 	podman) echo "podman:podman conmon:conmon /usr/sbin/criu:criu newuidmap:uidmap" ;;
 	cri | cri-systemd)
@@ -62,10 +62,11 @@ need_for() {
 		echo "/usr/lib/python3/dist-packages/grpc_tools:python3-grpc-tools"
 		echo "/usr/lib/python3/dist-packages/grpc:python3-grpcio"
 		echo "/usr/lib/python3/dist-packages/websocket:python3-websocket"
-		[ "$1" = cri ] || echo "/lib/systemd/systemd:systemd dbus-daemon:dbus"
 		echo "/usr/share/gocode/src/github.com/gogo/protobuf/gogoproto/gogo.proto:golang-github-gogo-protobuf-dev"
 		;;
 	esac
+	# a GROUP-systemd guest boots the host's systemd as PID 1
+	case $1 in *-systemd) echo "/lib/systemd/systemd:systemd dbus-daemon:dbus" ;; esac
 	echo "bats:bats script:bsdutils python3:python3 qemu-system-x86_64:qemu-system-x86"
 }
 

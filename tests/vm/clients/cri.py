@@ -37,6 +37,16 @@ ENDPOINT = os.environ.get("HR_CRI_ENDPOINT", "unix:///run/containerd/containerd.
 RPC_TIMEOUT = 240
 
 
+# the commands that take one id and print nothing: command -> (method, request, id field)
+ONE_ID_CALLS = {
+    "start": ("StartContainer", cri.StartContainerRequest, "container_id"),
+    "rm": ("RemoveContainer", cri.RemoveContainerRequest, "container_id"),
+    "reopen-log": ("ReopenContainerLog", cri.ReopenContainerLogRequest, "container_id"),
+    "stopp": ("StopPodSandbox", cri.StopPodSandboxRequest, "pod_sandbox_id"),
+    "rmp": ("RemovePodSandbox", cri.RemovePodSandboxRequest, "pod_sandbox_id"),
+}
+
+
 def load(path, message):
     with open(path) as f:
         return json_format.ParseDict(json.load(f), message)
@@ -127,23 +137,16 @@ def main(argv):
             pod_sandbox_id=args[0], config=load(args[1], cri.ContainerConfig()),
             sandbox_config=load(args[2], cri.PodSandboxConfig()))
         print(call(stub, "CreateContainer", request).container_id)
-    elif cmd == "start":
-        call(stub, "StartContainer", cri.StartContainerRequest(container_id=args[0]))
+    elif cmd in ONE_ID_CALLS:
+        method, request, field = ONE_ID_CALLS[cmd]
+        call(stub, method, request(**{field: args[0]}))
     elif cmd == "stop":
         timeout = int(args[1]) if len(args) > 1 else 10
         call(stub, "StopContainer", cri.StopContainerRequest(container_id=args[0], timeout=timeout),
              RPC_TIMEOUT + timeout)
-    elif cmd == "rm":
-        call(stub, "RemoveContainer", cri.RemoveContainerRequest(container_id=args[0]))
     elif cmd == "inspect":
         show(call(stub, "ContainerStatus",
                   cri.ContainerStatusRequest(container_id=args[0], verbose=True)))
-    elif cmd == "reopen-log":
-        call(stub, "ReopenContainerLog", cri.ReopenContainerLogRequest(container_id=args[0]))
-    elif cmd == "stopp":
-        call(stub, "StopPodSandbox", cri.StopPodSandboxRequest(pod_sandbox_id=args[0]))
-    elif cmd == "rmp":
-        call(stub, "RemovePodSandbox", cri.RemovePodSandboxRequest(pod_sandbox_id=args[0]))
     elif cmd == "inspectp":
         show(call(stub, "PodSandboxStatus",
                   cri.PodSandboxStatusRequest(pod_sandbox_id=args[0], verbose=True)))

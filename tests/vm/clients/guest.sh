@@ -130,6 +130,18 @@ daemon_logs() {
 	done
 }
 
+# pick_driver: the cgroup driver the group's name asks for, in $driver: systemd for GROUP-systemd
+# (systemd must be PID 1: run-in-vm.sh --systemd), cgroupfs for the others
+pick_driver() {
+	driver=cgroupfs
+	case $group in *-systemd) driver=systemd ;; esac
+	if [ "$driver" = systemd ] && [ ! -d /run/systemd/system ]; then
+		say "FAILED: systemd is not PID 1 (boot with run-in-vm.sh --systemd)"
+		say "0 passed, 1 failed"
+		exit 1
+	fi
+}
+
 files=()
 case $group in
 containerd)
@@ -137,15 +149,7 @@ containerd)
 	files=("$here/runtime.bats" "$here/containerd.bats")
 	;;
 docker | docker-systemd)
-	driver=cgroupfs
-	if [ "$group" = docker-systemd ]; then
-		driver=systemd
-		if [ ! -d /run/systemd/system ]; then
-			say "FAILED: systemd is not PID 1 (boot with run-in-vm.sh --systemd)"
-			say "0 passed, 1 failed"
-			exit 1
-		fi
-	fi
+	pick_driver
 	{ start_containerd && start_dockerd "$driver"; } ||
 		{ daemon_logs; say "0 passed, 1 failed"; exit 1; }
 	files=("$here/$group.bats")
@@ -154,15 +158,7 @@ podman)
 	files=("$here/podman.bats" "$here/podman-rootless.bats")
 	;;
 cri | cri-systemd)
-	driver=cgroupfs
-	if [ "$group" = cri-systemd ]; then
-		driver=systemd
-		if [ ! -d /run/systemd/system ]; then
-			say "FAILED: systemd is not PID 1 (boot with run-in-vm.sh --systemd)"
-			say "0 passed, 1 failed"
-			exit 1
-		fi
-	fi
+	pick_driver
 	start_cri "$driver" || { daemon_logs; say "0 passed, 1 failed"; exit 1; }
 	files=("$here/cri.bats")
 	;;
