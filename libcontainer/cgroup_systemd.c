@@ -3,7 +3,7 @@
  * The systemd cgroup manager: linux.cgroupsPath "slice:prefix:name" becomes a transient scope
  * unit "prefix-name.scope" in "slice" (default system.slice, user.slice rootless; absent path:
  * ":hardrun:<id>"),
- * created over sd-bus with Delegate=yes and the resource properties systemd knows
+ * created over D-Bus (dbus.c) with Delegate=yes and the resource properties systemd knows
  * (cgroup_sdprops.h), so that a daemon-reload does not undo them. A scope must hold a process
  * when it starts: create only checks and names it; once the init is cloned (in hardrun's own
  * cgroup, waiting for GO), the scope is started with the init's pid (PIDs=[pid], as runc and
@@ -48,29 +48,10 @@
 #include "cgroup_stats.h"
 #include "cleanup.h"
 #include "json.h"
+#include "dbus.h"
 #include "log.h"
-#include "sdbus.h"
 
 #define SCOPE_TIMEOUT_MS 10000
-
-/* libsystemd's functions (sdbus.h), set by systemd_check and connect_or_fail: every bus call
- * comes after one of them */
-static const struct hr_sdbus *sd;
-
-static void unref_message(sd_bus_message **m)
-{
-	if (*m != NULL)
-		sd->message_unref(*m);
-}
-
-static void free_error(sd_bus_error *e)
-{
-	if (sd != NULL)
-		sd->error_free(e);
-}
-
-#define _cleanup_bus_message_ __attribute__((cleanup(unref_message)))
-#define _cleanup_bus_error_   __attribute__((cleanup(free_error)))
 
 /* $XDG_RUNTIME_DIR when absolute (rootless.h), else NULL. */
 static const char *runtime_dir(void)
@@ -80,10 +61,22 @@ static const char *runtime_dir(void)
 	return xdg != NULL && xdg[0] == '/' ? xdg : NULL;
 }
 
+/* configure --without-systemd leaves the manager out: every entry says so */
+static int built_in(struct hr_err *err)
+{
+#ifdef HR_HAVE_SYSTEMD
+	(void)err;
+	return 0;
+#else
+	return hr_err_set(err, ENOTSUP,
+			  "this hardrun was built without the systemd cgroup manager (./configure "
+			  "--without-systemd): use --cgroup-manager=cgroupfs");
+#endif
+}
+
 static int systemd_check(bool rootless, struct hr_err *err)
 {
-	sd = hr_sdbus_get(err);
-	if (sd == NULL)
+	if (built_in(err) < 0)
 		return -1;
 	if (access("/run/systemd/system", F_OK) < 0 && rootless)
 		return hr_err_set(err, ENOTSUP,
@@ -137,24 +130,39 @@ int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, bool rootle
 }
 
 /* One property of the resources: (sv) with a "t" or, for a bitmask, an "ay". */
-static int append_prop(sd_bus_message *m, const struct hr_sd_prop *p)
+static void append_prop(struct hr_dbus_body *b, const struct hr_sd_prop *p)
 {
-	int ret;
+	struct hr_dbus_array bytes;
 
-	if (!p->is_mask)
-		return sd->message_append(m, "(sv)", p->name, "t", p->value);
-	ret = sd->message_open_container(m, 'r', "sv");
-	if (ret >= 0)
-		ret = sd->message_append(m, "s", p->name);
-	if (ret >= 0)
-		ret = sd->message_open_container(m, 'v', "ay");
-	if (ret >= 0)
-		ret = sd->message_append_array(m, 'y', p->bytes, p->n_bytes);
-	if (ret >= 0)
-		ret = sd->message_close_container(m);
-	if (ret >= 0)
-		ret = sd->message_close_container(m);
-	return ret;
+	hr_dbus_struct_open(b);
+	hr_dbus_put_string(b, p->name);
+	if (!p->is_mask) {
+		hr_dbus_put_variant(b, "t");
+		hr_dbus_put_u64(b, p->value);
+		return;
+	}
+	hr_dbus_put_variant(b, "ay");
+	bytes = hr_dbus_array_open(b, 1);
+	for (size_t i = 0; i < p->n_bytes; i++)
+		hr_dbus_put_byte(b, p->bytes[i]);
+	hr_dbus_array_close(b, bytes);
+}
+
+/* A (sv) of a string or a boolean. */
+static void append_string_prop(struct hr_dbus_body *b, const char *name, const char *value)
+{
+	hr_dbus_struct_open(b);
+	hr_dbus_put_string(b, name);
+	hr_dbus_put_variant(b, "s");
+	hr_dbus_put_string(b, value);
+}
+
+static void append_bool_prop(struct hr_dbus_body *b, const char *name, bool value)
+{
+	hr_dbus_struct_open(b);
+	hr_dbus_put_string(b, name);
+	hr_dbus_put_variant(b, "b");
+	hr_dbus_put_bool(b, value);
 }
 
 /*
@@ -169,52 +177,56 @@ struct unit_call {
 	pid_t pid;	   /* StartTransientUnit: the scope's first process */
 };
 
-static int append_scope_props(sd_bus_message *m, const struct unit_call *c)
+static void append_scope_props(struct hr_dbus_body *b, const struct unit_call *c)
 {
+	struct hr_dbus_array pids;
 	char desc[256];
 
 	snprintf(desc, sizeof(desc), "hardrun container %s", c->id);
-	return sd->message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
-				  c->slice, "Delegate", "b", 1, "DefaultDependencies", "b", 0,
-				  "PIDs", "au", 1, (uint32_t)c->pid);
+	append_string_prop(b, "Description", desc);
+	append_string_prop(b, "Slice", c->slice);
+	append_bool_prop(b, "Delegate", true);
+	append_bool_prop(b, "DefaultDependencies", false);
+	hr_dbus_struct_open(b);
+	hr_dbus_put_string(b, "PIDs");
+	hr_dbus_put_variant(b, "au");
+	pids = hr_dbus_array_open(b, 4);
+	hr_dbus_put_u32(b, (uint32_t)c->pid);
+	hr_dbus_array_close(b, pids);
 }
 
-static int build_call(sd_bus *bus, const struct unit_call *c, const struct hr_sd_props *props,
-		      sd_bus_message **out)
+/*
+ * StartTransientUnit(ssa(sv)a(sa(sv))): the unit, "fail", its properties, no auxiliary units;
+ * SetUnitProperties(sba(sv)): the unit, runtime, the properties.
+ */
+static void build_call(const struct unit_call *c, const struct hr_sd_props *props,
+		       struct hr_dbus_body *b)
 {
-	_cleanup_bus_message_ sd_bus_message *m = NULL;
-	int ret;
+	struct hr_dbus_array list;
 
-	ret = sd->message_new_method_call(bus, &m, "org.freedesktop.systemd1",
-					  "/org/freedesktop/systemd1",
-					  "org.freedesktop.systemd1.Manager",
-					  c->slice ? "StartTransientUnit" : "SetUnitProperties");
-	if (ret >= 0)
-		ret = c->slice ? sd->message_append(m, "ss", c->unit, "fail")
-			       : sd->message_append(m, "sb", c->unit, 1);
-	if (ret >= 0)
-		ret = sd->message_open_container(m, 'a', "(sv)");
-	if (ret >= 0 && c->slice)
-		ret = append_scope_props(m, c);
-	for (size_t i = 0; ret >= 0 && i < props->n; i++)
-		ret = append_prop(m, &props->items[i]);
-	if (ret >= 0)
-		ret = sd->message_close_container(m);
-	if (ret >= 0 && c->slice)
-		ret = sd->message_append(m, "a(sa(sv))", 0);
-	if (ret < 0)
-		return ret;
-	*out = steal_pointer(&m);
-	return 0;
+	hr_dbus_put_string(b, c->unit);
+	if (c->slice)
+		hr_dbus_put_string(b, "fail");
+	else
+		hr_dbus_put_bool(b, true);
+	list = hr_dbus_array_open(b, 8);
+	if (c->slice)
+		append_scope_props(b, c);
+	for (size_t i = 0; i < props->n; i++)
+		append_prop(b, &props->items[i]);
+	hr_dbus_array_close(b, list);
+	if (c->slice)
+		hr_dbus_array_close(b, hr_dbus_array_open(b, 8));
 }
 
 /* The property systemd said it does not know (too old for it), or NULL. */
-static const char *unknown_property(const sd_bus_error *error, const struct hr_sd_props *props)
+static const char *unknown_property(const struct hr_dbus_error *error,
+				    const struct hr_sd_props *props)
 {
-	if (!sd->error_has_name(error, SD_BUS_ERROR_PROPERTY_READ_ONLY) &&
-	    !sd->error_has_name(error, SD_BUS_ERROR_UNKNOWN_PROPERTY))
+	if (strcmp(error->name, "org.freedesktop.DBus.Error.PropertyReadOnly") != 0 &&
+	    strcmp(error->name, "org.freedesktop.DBus.Error.UnknownProperty") != 0)
 		return NULL;
-	for (size_t i = 0; error->message != NULL && i < props->n; i++) {
+	for (size_t i = 0; i < props->n; i++) {
 		const char *name = props->items[i].name;
 		const char *at = strstr(error->message, name);
 
@@ -238,21 +250,27 @@ static bool newer_property(const char *name)
  * AllowedCPUs before 244) is dropped and the call made again: its value still goes to the
  * cgroup file, and a systemd that does not know it does not re-apply it either.
  */
-static int call_unit(sd_bus *bus, const struct unit_call *c, struct hr_sd_props *props,
+static int call_unit(struct hr_dbus *bus, const struct unit_call *c, struct hr_sd_props *props,
 		     struct hr_err *err)
 {
 	for (;;) {
-		_cleanup_bus_message_ sd_bus_message *m = NULL, *reply = NULL;
-		_cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+		struct hr_dbus_body body __attribute__((cleanup(hr_dbus_body_free))) = {0};
+		struct hr_dbus_call call = {.destination = "org.freedesktop.systemd1",
+					    .path = "/org/freedesktop/systemd1",
+					    .interface = "org.freedesktop.systemd1.Manager",
+					    .member = c->slice ? "StartTransientUnit"
+							       : "SetUnitProperties",
+					    .signature = c->slice ? "ssa(sv)a(sa(sv))" : "sba(sv)",
+					    .body = &body};
+		struct hr_dbus_error error;
 		const char *unknown;
 		char names[256];
-		int ret = build_call(bus, c, props, &m);
 
-		if (ret < 0)
-			return hr_err_set(err, -ret, "build the systemd call for %s", c->unit);
-		ret = sd->call(bus, m, 0, &error, &reply);
-		if (ret >= 0)
+		build_call(c, props, &body);
+		if (hr_dbus_call(bus, &call, &error, err) == 0)
 			return 0;
+		if (error.name[0] == '\0')
+			return hr_err_prefix(err, "systemd: %s", c->unit);
 		unknown = unknown_property(&error, props);
 		if (unknown != NULL) {
 			/* as runc: only a debug line for what older systemds lack */
@@ -264,41 +282,35 @@ static int call_unit(sd_bus *bus, const struct unit_call *c, struct hr_sd_props 
 		}
 		hr_sd_props_names(props, names, sizeof(names));
 		if (c->slice)
-			return hr_err_set(
-			    err, -ret, "systemd: start transient unit %s in %s (%s): %s", c->unit,
-			    c->slice, names, error.message ? error.message : "failed");
-		return hr_err_set(err, -ret, "systemd: set the properties of %s (%s): %s", c->unit,
-				  names, error.message ? error.message : "failed");
+			return hr_err_set(err, err->errnum,
+					  "systemd: start transient unit %s in %s (%s): %s",
+					  c->unit, c->slice, names,
+					  error.message[0] ? error.message : error.name);
+		return hr_err_set(err, err->errnum, "systemd: set the properties of %s (%s): %s",
+				  c->unit, names, error.message[0] ? error.message : error.name);
 	}
 }
 
-/* A direct connection to a manager's private socket (no bus daemon in between). */
-static int connect_private(sd_bus **bus, const char *socket)
+/* A direct connection to a manager's private socket (no bus daemon in between: no Hello). */
+static int connect_private(struct hr_dbus *bus, const char *socket, struct hr_err *err)
 {
 	char address[PATH_MAX + 16];
-	int ret;
 
 	if ((size_t)snprintf(address, sizeof(address), "unix:path=%s", socket) >= sizeof(address))
-		return -ENAMETOOLONG;
-	ret = sd->bus_new(bus);
-	if (ret < 0)
-		return ret;
-	ret = sd->bus_set_address(*bus, address);
-	if (ret >= 0)
-		ret = sd->bus_start(*bus);
-	if (ret < 0) {
-		sd->bus_unref(*bus);
-		*bus = NULL;
-	}
-	return ret;
+		return hr_err_set(err, ENAMETOOLONG, "%.200s", socket);
+	return hr_dbus_open(bus, address, false, err);
 }
 
 /* The system bus, or systemd's private socket when no bus daemon runs (root only). */
-static int connect_system(sd_bus **bus)
+static int connect_system(struct hr_dbus *bus, struct hr_err *err)
 {
-	int ret = sd->bus_default_system(bus);
+	const char *address = getenv("DBUS_SYSTEM_BUS_ADDRESS");
 
-	return ret >= 0 ? ret : connect_private(bus, "/run/systemd/private");
+	if (address == NULL || address[0] == '\0')
+		address = "unix:path=/run/dbus/system_bus_socket";
+	if (hr_dbus_open(bus, address, true, err) == 0)
+		return 0;
+	return connect_private(bus, "/run/systemd/private", err);
 }
 
 /*
@@ -306,17 +318,26 @@ static int connect_system(sd_bus **bus)
  * $XDG_RUNTIME_DIR/bus), else the manager's own $XDG_RUNTIME_DIR/systemd/private, as
  * `systemctl --user` reaches it without a bus daemon.
  */
-static int connect_user(sd_bus **bus)
+static int connect_user(struct hr_dbus *bus, struct hr_err *err)
 {
+	const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
 	const char *xdg = runtime_dir();
-	char socket[PATH_MAX];
-	int ret = sd->bus_open_user(bus);
+	char buf[PATH_MAX + 16];
+	struct hr_err private_err;
 
-	if (ret >= 0 || xdg == NULL)
-		return ret;
-	if ((size_t)snprintf(socket, sizeof(socket), "%s/systemd/private", xdg) >= sizeof(socket))
-		return ret;
-	return connect_private(bus, socket) >= 0 ? 0 : ret;
+	if (address == NULL || address[0] == '\0') {
+		if (xdg == NULL)
+			return hr_err_set(err, ENOENT, "no user bus: XDG_RUNTIME_DIR is not set");
+		snprintf(buf, sizeof(buf), "unix:path=%s/bus", xdg);
+		address = buf;
+	}
+	if (hr_dbus_open(bus, address, true, err) == 0)
+		return 0;
+	if (xdg == NULL)
+		return -1;
+	/* the bus's error stays the one reported */
+	snprintf(buf, sizeof(buf), "%s/systemd/private", xdg);
+	return connect_private(bus, buf, &private_err);
 }
 
 /* Where the user manager was looked for, for the error. */
@@ -335,28 +356,26 @@ static void user_bus_where(char *buf, size_t size)
 }
 
 /* The manager's bus (rootless: the caller's user manager), as an error naming where it looked. */
-static int connect_or_fail(bool user, sd_bus **bus, struct hr_err *err)
+static int connect_or_fail(bool user, struct hr_dbus *bus, struct hr_err *err)
 {
 	char where[640];
-	int ret;
+	int errnum;
 
-	sd = hr_sdbus_get(err);
-	if (sd == NULL)
+	if (built_in(err) < 0)
 		return -1;
-	ret = user ? connect_user(bus) : connect_system(bus);
-
-	if (ret >= 0)
+	if ((user ? connect_user(bus, err) : connect_system(bus, err)) == 0)
 		return 0;
+	errnum = err->errnum;
 	if (!user)
-		return hr_err_set(err, -ret,
+		return hr_err_set(err, errnum,
 				  "connect to systemd (system bus or /run/systemd/private)");
 	user_bus_where(where, sizeof(where));
 	hr_err_set(err, 0,
 		   "connect to the systemd user manager of uid %u (%s): %s; is `loginctl "
 		   "enable-linger %u` set? (without it, the user manager runs only while the "
 		   "user is logged in)",
-		   (unsigned)geteuid(), where, strerror(-ret), (unsigned)geteuid());
-	err->errnum = -ret;
+		   (unsigned)geteuid(), where, strerror(errnum), (unsigned)geteuid());
+	err->errnum = errnum;
 	return -1;
 }
 
@@ -529,13 +548,19 @@ static struct hr_resources scope_resources(const struct hr_config *config, bool 
  * AttachProcessesToUnit: the unit is the last ".scope" component of path, what follows it the
  * sub-cgroup (exec --cgroup).
  */
-static int attach_call(sd_bus *bus, const char *path, pid_t pid, struct hr_err *err)
+static int attach_call(struct hr_dbus *bus, const char *path, pid_t pid, struct hr_err *err)
 {
-	_cleanup_bus_message_ sd_bus_message *reply = NULL;
-	_cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+	struct hr_dbus_body body __attribute__((cleanup(hr_dbus_body_free))) = {0};
+	const struct hr_dbus_call call = {.destination = "org.freedesktop.systemd1",
+					  .path = "/org/freedesktop/systemd1",
+					  .interface = "org.freedesktop.systemd1.Manager",
+					  .member = "AttachProcessesToUnit",
+					  .signature = "ssau",
+					  .body = &body};
+	struct hr_dbus_error error;
+	struct hr_dbus_array pids;
 	char unit[256];
 	const char *sub = "", *name = NULL;
-	int ret;
 
 	for (const char *p = strchr(path, '/'); p != NULL; p = strchr(p + 1, '/')) {
 		size_t len = strcspn(p + 1, "/");
@@ -548,13 +573,18 @@ static int attach_call(sd_bus *bus, const char *path, pid_t pid, struct hr_err *
 	}
 	if (name == NULL)
 		return hr_err_set(err, EINVAL, "%s is not in a systemd scope", path);
-	ret = sd->call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-			      "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit", &error,
-			      &reply, "ssau", unit, sub, 1, (uint32_t)pid);
-	if (ret < 0)
-		return hr_err_set(err, -ret, "systemd user manager: attach process %d to %s%s: %s",
-				  (int)pid, unit, sub, error.message ? error.message : "failed");
-	return 0;
+	hr_dbus_put_string(&body, unit);
+	hr_dbus_put_string(&body, sub);
+	pids = hr_dbus_array_open(&body, 4);
+	hr_dbus_put_u32(&body, (uint32_t)pid);
+	hr_dbus_array_close(&body, pids);
+	if (hr_dbus_call(bus, &call, &error, err) == 0)
+		return 0;
+	if (error.name[0] == '\0')
+		return hr_err_prefix(err, "systemd user manager: attach process %d to %s%s",
+				     (int)pid, unit, sub);
+	return hr_err_set(err, err->errnum, "systemd user manager: attach process %d to %s%s: %s",
+			  (int)pid, unit, sub, error.message[0] ? error.message : error.name);
 }
 
 /*
@@ -565,7 +595,7 @@ static int attach_call(sd_bus *bus, const char *path, pid_t pid, struct hr_err *
  */
 static int systemd_enter(const char *path, pid_t pid, struct hr_err *err)
 {
-	sd_bus *bus = NULL;
+	struct hr_dbus bus = {.fd = -1};
 	uid_t uid;
 	int ret;
 
@@ -577,8 +607,8 @@ static int systemd_enter(const char *path, pid_t pid, struct hr_err *err)
 		return -1;
 	if (connect_or_fail(true, &bus, err) < 0)
 		return -1;
-	ret = attach_call(bus, path, pid, err);
-	sd->bus_flush_close_unref(bus);
+	ret = attach_call(&bus, path, pid, err);
+	hr_dbus_close(&bus);
 	return ret;
 }
 
@@ -616,14 +646,14 @@ static int systemd_start(struct hr_cgroup *cg, pid_t pid, struct hr_err *err)
 	struct unit_call call = {.unit = cg->unit, .slice = cg->slice, .id = cg->id, .pid = pid};
 	char scope[PATH_MAX];
 	struct hr_sd_props props;
-	sd_bus *bus = NULL;
+	struct hr_dbus bus = {.fd = -1};
 	int ret;
 
 	if ((pid == getpid() && hr_cgroup_self(cg->own, sizeof(cg->own), err) < 0) ||
 	    hr_sd_props_build(&r, &props, err) < 0 || connect_or_fail(cg->rootless, &bus, err) < 0)
 		return -1;
-	ret = call_unit(bus, &call, &props, err);
-	sd->bus_flush_close_unref(bus);
+	ret = call_unit(&bus, &call, &props, err);
+	hr_dbus_close(&bus);
 	if (ret < 0)
 		return -1;
 	cg->scope_pending = false;
@@ -645,7 +675,7 @@ static int systemd_apply(const char *path, const struct hr_resources *resources,
 	struct unit_call call = {.unit = leaf != NULL ? leaf + 1 : path};
 	struct hr_resources r = *resources;
 	struct hr_sd_props props;
-	sd_bus *bus = NULL;
+	struct hr_dbus bus = {.fd = -1};
 	size_t len = strlen(call.unit);
 	uid_t uid = 0;
 	bool user = hr_cgroup_systemd_user_uid(path, &uid);
@@ -666,8 +696,8 @@ static int systemd_apply(const char *path, const struct hr_resources *resources,
 	if (props.n > 0) {
 		if (connect_or_fail(user, &bus, err) < 0)
 			return -1;
-		ret = call_unit(bus, &call, &props, err);
-		sd->bus_flush_close_unref(bus);
+		ret = call_unit(&bus, &call, &props, err);
+		hr_dbus_close(&bus);
 		if (ret < 0)
 			return -1;
 	}

@@ -6,7 +6,7 @@
 
 #include "hr-commit.h" /* HR_GIT_COMMIT, written by make */
 
-/* the systemd cgroup manager: built in (libsystemd loaded when used), or not */
+/* the systemd cgroup manager: built in (D-Bus spoken by dbus.c), or not */
 #ifdef HR_HAVE_SYSTEMD
 #define HR_SYSTEMD_FEATURE "+SYSTEMD"
 #else

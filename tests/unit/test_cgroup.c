@@ -15,7 +15,6 @@
 #include "libcontainer/cgroup_dir.h"
 #include "libcontainer/cgroup_sdprops.h"
 #include "libcontainer/cgroup_systemd.h"
-#include "libcontainer/sdbus.h"
 #include "libcontainer/config.h"
 
 /* ---- paths ---- */
@@ -877,33 +876,3 @@ Test(cgroup_update, check_before_update_compares_with_memory_current)
 	cr_assert(strstr(err.msg, "checkBeforeUpdate") != NULL, "%s", err.msg);
 	rmdir(dir);
 }
-
-#ifdef HR_HAVE_SYSTEMD
-/* libsystemd loaded on demand (sdbus.h): every function found, the same table the second time */
-Test(cgroup, sdbus_loads_libsystemd_on_demand)
-{
-	struct hr_err err = {0};
-	const struct hr_sdbus *sd = hr_sdbus_get(&err);
-
-	cr_assert_not_null(sd, "%s", err.msg);
-	cr_assert(sd->bus_new && sd->bus_set_address && sd->bus_start && sd->bus_unref &&
-		  sd->bus_flush_close_unref && sd->bus_default_system && sd->bus_open_user &&
-		  sd->message_new_method_call && sd->message_append && sd->message_append_array &&
-		  sd->message_open_container && sd->message_close_container && sd->message_unref &&
-		  sd->call && sd->call_method && sd->error_has_name && sd->error_free);
-	cr_assert_eq(hr_sdbus_get(&err), sd);
-	/* a call through the table: an error by name, as sd-bus compares it */
-	sd_bus_error e = {.name = SD_BUS_ERROR_UNKNOWN_PROPERTY, .message = "m"};
-	cr_assert(sd->error_has_name(&e, SD_BUS_ERROR_UNKNOWN_PROPERTY));
-	cr_assert_not(sd->error_has_name(&e, SD_BUS_ERROR_PROPERTY_READ_ONLY));
-}
-#else
-Test(cgroup, sdbus_says_the_manager_is_not_built_in)
-{
-	struct hr_err err = {0};
-
-	cr_assert_null(hr_sdbus_get(&err));
-	cr_assert(strstr(err.msg, "built without the systemd cgroup manager") != NULL, "%s",
-		  err.msg);
-}
-#endif
