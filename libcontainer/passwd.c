@@ -15,8 +15,8 @@
 /* Longer lines are skipped whole: no sane passwd entry needs them. */
 #define LINE_MAX_BYTES 4096
 
-/* "name:password:uid:gid:gecos:home:shell": the home field when uid matches, else NULL. */
-static const char *line_home(char *line, uid_t uid)
+/* "name:password:uid:gid:gecos:home:shell": field n when uid matches, else NULL. */
+static const char *line_field(char *line, uid_t uid, enum hr_passwd_field n_field)
 {
 	char *field[7];
 	char *p = line, *end;
@@ -36,13 +36,13 @@ static const char *line_home(char *line, uid_t uid)
 	value = strtoul(field[2], &end, 10);
 	if (errno != 0 || *end != '\0' || field[2][0] == '-' || value != (unsigned long)uid)
 		return NULL;
-	return field[5];
+	return field[n_field];
 }
 
-/* 1 and home filled when the line names uid with a home that fits. */
-static int match_line(char *line, uid_t uid, char *home, size_t size)
+/* 1 and out filled when the line names uid with a non-empty field that fits. */
+static int match_line(char *line, uid_t uid, enum hr_passwd_field n, char *home, size_t size)
 {
-	const char *dir = line_home(line, uid);
+	const char *dir = line_field(line, uid, n);
 	size_t len;
 
 	if (dir == NULL || dir[0] == '\0')
@@ -56,6 +56,12 @@ static int match_line(char *line, uid_t uid, char *home, size_t size)
 
 int hr_passwd_home(int root_fd, const char *path, uid_t uid, char *home, size_t size,
 		   struct hr_err *err)
+{
+	return hr_passwd_lookup(root_fd, path, uid, HR_PASSWD_HOME, home, size, err);
+}
+
+int hr_passwd_lookup(int root_fd, const char *path, uid_t uid, enum hr_passwd_field which,
+		     char *home, size_t size, struct hr_err *err)
 {
 	_cleanup_close_ int fd = -1;
 	char buf[LINE_MAX_BYTES + 1];
@@ -85,7 +91,7 @@ int hr_passwd_home(int root_fd, const char *path, uid_t uid, char *home, size_t 
 		buf[used] = '\0';
 		while ((nl = memchr(line, '\n', used - (size_t)(line - buf))) != NULL) {
 			*nl = '\0';
-			if (!skipping && match_line(line, uid, home, size))
+			if (!skipping && match_line(line, uid, which, home, size))
 				return 1;
 			skipping = false;
 			line = nl + 1;
@@ -93,7 +99,7 @@ int hr_passwd_home(int root_fd, const char *path, uid_t uid, char *home, size_t 
 		used -= (size_t)(line - buf);
 		memmove(buf, line, used);
 		if (n == 0)
-			return used > 0 && !skipping ? match_line(buf, uid, home, size) : 0;
+			return used > 0 && !skipping ? match_line(buf, uid, which, home, size) : 0;
 		if (used == LINE_MAX_BYTES) {
 			/* a line longer than the buffer: drop what we have up to its end */
 			skipping = true;

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hardrun list: the containers under the state directory. */
-#include <pwd.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "libcontainer/cleanup.h"
 #include "libcontainer/json.h"
+#include "libcontainer/passwd.h"
 #include "libcontainer/state.h"
 
 static const char usage[] = "Usage: hardrun list [-q] [--format table|json]\n"
@@ -44,11 +46,17 @@ static int print_one(const struct hr_state *state, enum hr_status status, void *
 		hr_jgen_kv_i64(g, "owner", state->owner);
 		yajl_gen_map_close(g);
 	} else {
-		struct passwd *pw = getpwuid(state->owner);
+		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		char owner[256];
+		struct hr_err ignored;
 
+		/* the host's /etc/passwd, read as runc's list reads it (no NSS: a static binary);
+		 * an owner without an entry is #UID, as runc shows it */
+		if (root < 0 || hr_passwd_lookup(root, "/etc/passwd", state->owner, HR_PASSWD_NAME,
+						 owner, sizeof(owner), &ignored) != 1)
+			snprintf(owner, sizeof(owner), "#%u", (unsigned)state->owner);
 		printf("%-20s %-8d %-9s %-40s %-32s %s\n", state->id, (int)pid,
-		       hr_status_name(status), state->bundle, state->created,
-		       pw ? pw->pw_name : "?");
+		       hr_status_name(status), state->bundle, state->created, owner);
 	}
 	return 0;
 }

@@ -48,6 +48,9 @@ run_sleeper() {
 	[ ! -e /run/hardrun/rlx ] || fail "the state went to /run/hardrun"
 	run -0 env XDG_RUNTIME_DIR="$HR_TMP/xdg" "$HARDRUN" --rootless true list -q
 	assert_line_matches '^rlx$'
+	# the table's owner: the name in the host's /etc/passwd (read without NSS)
+	run -0 env XDG_RUNTIME_DIR="$HR_TMP/xdg" "$HARDRUN" --rootless true list
+	assert_line_matches '^rlx +[0-9]+ +created .* root$'
 	run -0 env XDG_RUNTIME_DIR="$HR_TMP/xdg" "$HARDRUN" --rootless true delete --force rlx
 	[ ! -e "$HR_TMP/xdg/hardrun/rlx" ] || fail "delete left the state"
 	run -2 hr --rootless maybe list

@@ -140,3 +140,20 @@ Test(passwd, a_fifo_is_not_read)
 	cr_assert_eq(mkfifo(path, 0644), 0);
 	cr_assert_eq(lookup(0, home, sizeof(home)), 0);
 }
+
+/* `list`'s owner: the name field of the same entry */
+Test(passwd, the_name_of_a_uid)
+{
+	struct hr_err err = {0};
+	char name[64];
+
+	write_passwd("root:x:0:0:root:/root:/bin/sh\n"
+		     "app:x:1001:1001:App,,,:/home/app:/bin/sh\n");
+	cr_assert_eq(hr_passwd_lookup(root, "/etc/passwd", 1001, HR_PASSWD_NAME, name, sizeof(name),
+				      &err),
+		     1, "%s", err.msg);
+	cr_assert_str_eq(name, "app");
+	cr_assert_eq(hr_passwd_lookup(root, "/etc/passwd", 7, HR_PASSWD_NAME, name, sizeof(name),
+				      &err),
+		     0);
+}
