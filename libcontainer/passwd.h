@@ -23,7 +23,7 @@ int hr_passwd_home(int root_fd, const char *path, uid_t uid, char *home, size_t 
 
 /* The same for any field of uid's entry (HR_PASSWD_NAME: `list`'s owner, from the host's file). */
 enum hr_passwd_field { HR_PASSWD_NAME = 0, HR_PASSWD_HOME = 5 };
-int hr_passwd_lookup(int root_fd, const char *path, uid_t uid, enum hr_passwd_field which, char *out,
-		     size_t size, struct hr_err *err);
+int hr_passwd_lookup(int root_fd, const char *path, uid_t uid, enum hr_passwd_field which,
+		     char *out, size_t size, struct hr_err *err);
 
 #endif

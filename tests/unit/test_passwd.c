@@ -149,11 +149,10 @@ Test(passwd, the_name_of_a_uid)
 
 	write_passwd("root:x:0:0:root:/root:/bin/sh\n"
 		     "app:x:1001:1001:App,,,:/home/app:/bin/sh\n");
-	cr_assert_eq(hr_passwd_lookup(root, "/etc/passwd", 1001, HR_PASSWD_NAME, name, sizeof(name),
-				      &err),
-		     1, "%s", err.msg);
+	cr_assert_eq(
+	    hr_passwd_lookup(root, "/etc/passwd", 1001, HR_PASSWD_NAME, name, sizeof(name), &err),
+	    1, "%s", err.msg);
 	cr_assert_str_eq(name, "app");
-	cr_assert_eq(hr_passwd_lookup(root, "/etc/passwd", 7, HR_PASSWD_NAME, name, sizeof(name),
-				      &err),
-		     0);
+	cr_assert_eq(
+	    hr_passwd_lookup(root, "/etc/passwd", 7, HR_PASSWD_NAME, name, sizeof(name), &err), 0);
 }
