@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "fdio.h"
 
 #define CALL_TIMEOUT_MS 25000
 /* systemd's replies are small; a bus may send a signal first (NameAcquired) */
@@ -492,6 +491,24 @@ static int read_full(int fd, void *buf, size_t n, long deadline, struct hr_err *
 	return 0;
 }
 
+/* All of buf to the socket; MSG_NOSIGNAL: a server gone is an EPIPE, not our death. */
+static int send_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* One line of the server's, before the deadline: byte by byte, nothing read past it. */
 static int read_line(int fd, char *line, size_t size, long deadline, struct hr_err *err)
 {
@@ -518,12 +535,12 @@ static int authenticate(int fd, struct hr_err *err)
 	long deadline = now_ms() + CALL_TIMEOUT_MS;
 	char line[256];
 
-	if (hr_write_all(fd, auth, sizeof(auth) - 1) < 0)
+	if (send_all(fd, auth, sizeof(auth) - 1) < 0)
 		return hr_err_sys(err, "D-Bus: send the authentication");
 	if (read_line(fd, line, sizeof(line), deadline, err) < 0)
 		return -1;
 	if (strncmp(line, "DATA", 4) == 0) {
-		if (hr_write_all(fd, "DATA\r\n", 6) < 0)
+		if (send_all(fd, "DATA\r\n", 6) < 0)
 			return hr_err_sys(err, "D-Bus: send the authentication");
 		if (read_line(fd, line, sizeof(line), deadline, err) < 0)
 			return -1;
@@ -531,7 +548,7 @@ static int authenticate(int fd, struct hr_err *err)
 	if (strncmp(line, "OK ", 3) != 0)
 		return hr_err_set(err, EACCES, "D-Bus: the server refused uid %u: %.100s",
 				  (unsigned)geteuid(), line);
-	if (hr_write_all(fd, "BEGIN\r\n", 7) < 0)
+	if (send_all(fd, "BEGIN\r\n", 7) < 0)
 		return hr_err_sys(err, "D-Bus: begin");
 	return 0;
 }
@@ -611,7 +628,7 @@ int hr_dbus_call(struct hr_dbus *bus, const struct hr_dbus_call *call, struct hr
 	*error = (struct hr_dbus_error){0};
 	if (ret < 0)
 		return hr_err_set(err, -ret, "D-Bus: the call %s", call->member);
-	if (hr_write_all(bus->fd, msg.data, msg.len) < 0)
+	if (send_all(bus->fd, msg.data, msg.len) < 0)
 		return hr_err_sys(err, "D-Bus: send %s", call->member);
 	for (;;) {
 		uint8_t head[16];
