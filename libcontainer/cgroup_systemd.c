@@ -129,40 +129,49 @@ int hr_cgroup_systemd_unit(const char *cgroups_path, const char *id, bool rootle
 	return 0;
 }
 
+/* A call to systemd's manager object: Manager.member(signature) with body. */
+static struct hr_dbus_call manager_call(const char *member, const char *signature,
+					const struct hr_dbus_body *body)
+{
+	return (struct hr_dbus_call){.destination = "org.freedesktop.systemd1",
+				     .path = "/org/freedesktop/systemd1",
+				     .interface = "org.freedesktop.systemd1.Manager",
+				     .member = member,
+				     .signature = signature,
+				     .body = body};
+}
+
+/* A property's (sv) up to its value, which the caller writes: a value of type sig. */
+static void prop_open(struct hr_dbus_body *b, const char *name, const char *sig)
+{
+	hr_dbus_struct_open(b);
+	hr_dbus_put_string(b, name);
+	hr_dbus_put_variant(b, sig);
+}
+
+/* An "au" of one pid (PIDs=, AttachProcessesToUnit). */
+static void put_pid_list(struct hr_dbus_body *b, pid_t pid)
+{
+	struct hr_dbus_array pids = hr_dbus_array_open(b, 4);
+
+	hr_dbus_put_u32(b, (uint32_t)pid);
+	hr_dbus_array_close(b, pids);
+}
+
 /* One property of the resources: (sv) with a "t" or, for a bitmask, an "ay". */
 static void append_prop(struct hr_dbus_body *b, const struct hr_sd_prop *p)
 {
 	struct hr_dbus_array bytes;
 
-	hr_dbus_struct_open(b);
-	hr_dbus_put_string(b, p->name);
+	prop_open(b, p->name, p->is_mask ? "ay" : "t");
 	if (!p->is_mask) {
-		hr_dbus_put_variant(b, "t");
 		hr_dbus_put_u64(b, p->value);
 		return;
 	}
-	hr_dbus_put_variant(b, "ay");
 	bytes = hr_dbus_array_open(b, 1);
 	for (size_t i = 0; i < p->n_bytes; i++)
 		hr_dbus_put_byte(b, p->bytes[i]);
 	hr_dbus_array_close(b, bytes);
-}
-
-/* A (sv) of a string or a boolean. */
-static void append_string_prop(struct hr_dbus_body *b, const char *name, const char *value)
-{
-	hr_dbus_struct_open(b);
-	hr_dbus_put_string(b, name);
-	hr_dbus_put_variant(b, "s");
-	hr_dbus_put_string(b, value);
-}
-
-static void append_bool_prop(struct hr_dbus_body *b, const char *name, bool value)
-{
-	hr_dbus_struct_open(b);
-	hr_dbus_put_string(b, name);
-	hr_dbus_put_variant(b, "b");
-	hr_dbus_put_bool(b, value);
 }
 
 /*
@@ -179,20 +188,19 @@ struct unit_call {
 
 static void append_scope_props(struct hr_dbus_body *b, const struct unit_call *c)
 {
-	struct hr_dbus_array pids;
 	char desc[256];
 
 	snprintf(desc, sizeof(desc), "hardrun container %s", c->id);
-	append_string_prop(b, "Description", desc);
-	append_string_prop(b, "Slice", c->slice);
-	append_bool_prop(b, "Delegate", true);
-	append_bool_prop(b, "DefaultDependencies", false);
-	hr_dbus_struct_open(b);
-	hr_dbus_put_string(b, "PIDs");
-	hr_dbus_put_variant(b, "au");
-	pids = hr_dbus_array_open(b, 4);
-	hr_dbus_put_u32(b, (uint32_t)c->pid);
-	hr_dbus_array_close(b, pids);
+	prop_open(b, "Description", "s");
+	hr_dbus_put_string(b, desc);
+	prop_open(b, "Slice", "s");
+	hr_dbus_put_string(b, c->slice);
+	prop_open(b, "Delegate", "b");
+	hr_dbus_put_bool(b, true);
+	prop_open(b, "DefaultDependencies", "b");
+	hr_dbus_put_bool(b, false);
+	prop_open(b, "PIDs", "au");
+	put_pid_list(b, c->pid);
 }
 
 /*
@@ -255,13 +263,9 @@ static int call_unit(struct hr_dbus *bus, const struct unit_call *c, struct hr_s
 {
 	for (;;) {
 		struct hr_dbus_body body __attribute__((cleanup(hr_dbus_body_free))) = {0};
-		struct hr_dbus_call call = {.destination = "org.freedesktop.systemd1",
-					    .path = "/org/freedesktop/systemd1",
-					    .interface = "org.freedesktop.systemd1.Manager",
-					    .member = c->slice ? "StartTransientUnit"
-							       : "SetUnitProperties",
-					    .signature = c->slice ? "ssa(sv)a(sa(sv))" : "sba(sv)",
-					    .body = &body};
+		const struct hr_dbus_call call =
+		    c->slice ? manager_call("StartTransientUnit", "ssa(sv)a(sa(sv))", &body)
+			     : manager_call("SetUnitProperties", "sba(sv)", &body);
 		struct hr_dbus_error error;
 		const char *unknown;
 		char names[256];
@@ -551,14 +555,8 @@ static struct hr_resources scope_resources(const struct hr_config *config, bool 
 static int attach_call(struct hr_dbus *bus, const char *path, pid_t pid, struct hr_err *err)
 {
 	struct hr_dbus_body body __attribute__((cleanup(hr_dbus_body_free))) = {0};
-	const struct hr_dbus_call call = {.destination = "org.freedesktop.systemd1",
-					  .path = "/org/freedesktop/systemd1",
-					  .interface = "org.freedesktop.systemd1.Manager",
-					  .member = "AttachProcessesToUnit",
-					  .signature = "ssau",
-					  .body = &body};
+	const struct hr_dbus_call call = manager_call("AttachProcessesToUnit", "ssau", &body);
 	struct hr_dbus_error error;
-	struct hr_dbus_array pids;
 	char unit[256];
 	const char *sub = "", *name = NULL;
 
@@ -575,9 +573,7 @@ static int attach_call(struct hr_dbus *bus, const char *path, pid_t pid, struct 
 		return hr_err_set(err, EINVAL, "%s is not in a systemd scope", path);
 	hr_dbus_put_string(&body, unit);
 	hr_dbus_put_string(&body, sub);
-	pids = hr_dbus_array_open(&body, 4);
-	hr_dbus_put_u32(&body, (uint32_t)pid);
-	hr_dbus_array_close(&body, pids);
+	put_pid_list(&body, pid);
 	if (hr_dbus_call(bus, &call, &error, err) == 0)
 		return 0;
 	if (error.name[0] == '\0')

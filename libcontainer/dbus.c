@@ -164,17 +164,13 @@ int hr_dbus_message(const struct hr_dbus_call *call, uint32_t serial, struct hr_
 	const struct hr_dbus_body *body = call->body;
 	size_t body_len = body != NULL ? body->len : 0;
 	struct hr_dbus_array fields;
-	const union {
-		uint16_t word;
-		uint8_t first;
-	} order = {.word = 1};
 
 	if (body != NULL && body->failed)
 		return -ENOMEM;
 	if (body_len > MESSAGE_MAX)
 		return -EMSGSIZE;
 	*out = (struct hr_dbus_body){0};
-	hr_dbus_put_byte(out, order.first == 1 ? 'l' : 'B');
+	hr_dbus_put_byte(out, __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? 'l' : 'B');
 	hr_dbus_put_byte(out, TYPE_CALL);
 	hr_dbus_put_byte(out, 0);
 	hr_dbus_put_byte(out, 1); /* the protocol's version */

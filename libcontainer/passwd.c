@@ -40,17 +40,17 @@ static const char *line_field(char *line, uid_t uid, enum hr_passwd_field n_fiel
 }
 
 /* 1 and out filled when the line names uid with a non-empty field that fits. */
-static int match_line(char *line, uid_t uid, enum hr_passwd_field n, char *home, size_t size)
+static int match_line(char *line, uid_t uid, enum hr_passwd_field n, char *out, size_t size)
 {
-	const char *dir = line_field(line, uid, n);
+	const char *value = line_field(line, uid, n);
 	size_t len;
 
-	if (dir == NULL || dir[0] == '\0')
+	if (value == NULL || value[0] == '\0')
 		return 0;
-	len = strlen(dir);
+	len = strlen(value);
 	if (len >= size)
 		return 0;
-	memcpy(home, dir, len + 1);
+	memcpy(out, value, len + 1);
 	return 1;
 }
 
@@ -61,7 +61,7 @@ int hr_passwd_home(int root_fd, const char *path, uid_t uid, char *home, size_t 
 }
 
 int hr_passwd_lookup(int root_fd, const char *path, uid_t uid, enum hr_passwd_field which,
-		     char *home, size_t size, struct hr_err *err)
+		     char *out, size_t size, struct hr_err *err)
 {
 	_cleanup_close_ int fd = -1;
 	char buf[LINE_MAX_BYTES + 1];
@@ -91,7 +91,7 @@ int hr_passwd_lookup(int root_fd, const char *path, uid_t uid, enum hr_passwd_fi
 		buf[used] = '\0';
 		while ((nl = memchr(line, '\n', used - (size_t)(line - buf))) != NULL) {
 			*nl = '\0';
-			if (!skipping && match_line(line, uid, which, home, size))
+			if (!skipping && match_line(line, uid, which, out, size))
 				return 1;
 			skipping = false;
 			line = nl + 1;
@@ -99,7 +99,7 @@ int hr_passwd_lookup(int root_fd, const char *path, uid_t uid, enum hr_passwd_fi
 		used -= (size_t)(line - buf);
 		memmove(buf, line, used);
 		if (n == 0)
-			return used > 0 && !skipping ? match_line(buf, uid, which, home, size) : 0;
+			return used > 0 && !skipping ? match_line(buf, uid, which, out, size) : 0;
 		if (used == LINE_MAX_BYTES) {
 			/* a line longer than the buffer: drop what we have up to its end */
 			skipping = true;

@@ -23,6 +23,7 @@ struct list_out {
 	bool quiet;
 	bool json;
 	yajl_gen gen;
+	int host_root; /* the table's owner names: the host's /etc/passwd below it */
 };
 
 static int print_one(const struct hr_state *state, enum hr_status status, void *data)
@@ -46,14 +47,14 @@ static int print_one(const struct hr_state *state, enum hr_status status, void *
 		hr_jgen_kv_i64(g, "owner", state->owner);
 		yajl_gen_map_close(g);
 	} else {
-		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		char owner[256];
 		struct hr_err ignored;
 
 		/* the host's /etc/passwd, read as runc's list reads it (no NSS: a static binary);
 		 * an owner without an entry is #UID, as runc shows it */
-		if (root < 0 || hr_passwd_lookup(root, "/etc/passwd", state->owner, HR_PASSWD_NAME,
-						 owner, sizeof(owner), &ignored) != 1)
+		if (out->host_root < 0 ||
+		    hr_passwd_lookup(out->host_root, "/etc/passwd", state->owner, HR_PASSWD_NAME,
+				     owner, sizeof(owner), &ignored) != 1)
 			snprintf(owner, sizeof(owner), "#%u", (unsigned)state->owner);
 		printf("%-20s %-8d %-9s %-40s %-32s %s\n", state->id, (int)pid,
 		       hr_status_name(status), state->bundle, state->created, owner);
@@ -69,7 +70,8 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 	    HR_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	struct list_out out = {0};
+	struct list_out out = {.host_root = -1};
+	_cleanup_close_ int host_root = -1;
 	_cleanup_yajl_gen_ yajl_gen g = NULL;
 	int c;
 
@@ -92,6 +94,7 @@ static int run(struct hr_context *ctx, int argc, char **argv, struct hr_err *err
 		g = out.gen = hr_jgen_new(false);
 		yajl_gen_array_open(g);
 	} else if (!out.quiet) {
+		out.host_root = host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		printf("%-20s %-8s %-9s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE",
 		       "CREATED", "OWNER");
 	}
