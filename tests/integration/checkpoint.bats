@@ -176,7 +176,7 @@ c["linux"]["namespaces"] = [n if n["type"] != "network" else {"type": "network",
 c["process"]["args"] = ["sleep", "1000"]'
 	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$HR_TMP/c1.sock" "" 60 >"$HR_TMP/c1.out" 2>&1 3>&- &
 	local first=$! i
-	for i in $(seq 50); do [ -S "$HR_TMP/c1.sock" ] && break; sleep 0.1; done
+	wait_socket "$HR_TMP/c1.sock"
 	hr_bg run -d --console-socket "$HR_TMP/c1.sock" --bundle "$BUNDLE" tt
 	fake_criu 0
 	run -0 hr --criu "$HR_TMP/criu" checkpoint --leave-running --image-path "$HR_TMP/img" tt
@@ -202,9 +202,9 @@ $key /dev/pts/0" ] || fail "the record: $(cat "$HR_TMP/img/hardrun-stdio")"
 		echo hello-through-the-new-terminal >/proc/\$\$/fd/100
 		exit 3
 	EOF
-	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$HR_TMP/c2.sock" "" 5 >"$HR_TMP/c2.out" 2>&1 3>&- &
+	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$HR_TMP/c2.sock" "" 60 >"$HR_TMP/c2.out" 2>&1 3>&- &
 	local second=$!
-	for i in $(seq 50); do [ -S "$HR_TMP/c2.sock" ] && break; sleep 0.1; done
+	wait_socket "$HR_TMP/c2.sock"
 	run -1 hr --criu "$HR_TMP/criu" restore --console-socket "$HR_TMP/c2.sock" --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt
 	assert_output_contains "criu restore failed with status 3"
 	for want in "--inherit-fd=fd[100]:$key" "--ext-mount-map=/dev/pts:$HR_TMP/img/restore-pts" \
@@ -227,7 +227,7 @@ s.bind(sys.argv[1])
 s.listen(8)
 time.sleep(60)' "$HR_TMP/c3.sock" 3>&- &
 	local listener=$!
-	for i in $(seq 50); do [ -S "$HR_TMP/c3.sock" ] && break; sleep 0.1; done
+	wait_socket "$HR_TMP/c3.sock"
 	rm -f "$HR_TMP/args"
 	printf 'tty[zz:1] /dev/pts/0\n' >"$HR_TMP/img/hardrun-stdio"
 	run -1 hr --criu "$HR_TMP/criu" restore --console-socket "$HR_TMP/c3.sock" --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt

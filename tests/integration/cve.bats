@@ -12,9 +12,9 @@ load lib
 # command, then the process's own) lands in $HR_TMP/tty.out.
 console_run() {
 	local sock=$HR_TMP/console.sock
-	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$sock" $'exit\n' >"$HR_TMP/tty.out" &
+	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$sock" $'exit\n' >"$HR_TMP/tty.out" 3>&- &
 	helper=$!
-	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	wait_socket "$sock"
 	run hr run -d --bundle "$BUNDLE" --console-socket "$sock" "$1"
 }
 

@@ -135,14 +135,17 @@ make_notify_bundle() {
 }
 
 @test "create and start with NOTIFY_SOCKET: start returns once the container's READY=1 is forwarded" {
-	make_notify_bundle sh -c 'sleep 0.5; sd-notify "STATUS=up
+	make_notify_bundle sh -c 'sleep 1; sd-notify "STATUS=up
 READY=1"; sleep 1000'
 	start_notify_listener "$HR_TMP/host.sock" "$HR_TMP/got"
 	NOTIFY_SOCKET=$HR_TMP/host.sock hr_bg create --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" nfc
 	[ -d "$HR_ROOT/nfc/notify" ] || fail "no notify directory in the state directory"
+	local began=$EPOCHREALTIME
 	NOTIFY_SOCKET=$HR_TMP/host.sock run -0 hr start nfc
-	# the process waits 0.5 s before READY=1: a start that returned at once finds nothing yet
-	[ -s "$HR_TMP/got" ] || fail "start returned before READY=1 was forwarded"
+	# the process sleeps 1 s before READY=1: a start that waited for it cannot return sooner
+	# (the listener writes what it got on its own time, so that file proves no order)
+	local waited_ms=$(((${EPOCHREALTIME/./} - ${began/./}) / 1000))
+	[ "$waited_ms" -ge 950 ] || fail "start returned after $waited_ms ms, before READY=1 was forwarded"
 	wait "$LISTENER_PID" || fail "the listener got nothing"
 	run cat "$HR_TMP/got"
 	assert_line_matches '^READY=1$'

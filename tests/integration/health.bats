@@ -147,13 +147,17 @@ count_procs() {
 	run_bg h5 --health-cmd 'exec sleep 4242' --health-timeout 2s --health-interval 5s \
 		--health-retries 1 --health-start-period 0s
 	wait_annotation h5 status unhealthy
+	# counted first: the next check starts 5 s after this one ended
+	local checks_left containers
+	checks_left=$(count_procs 'sleep 4242')
+	containers=$(count_procs 'sleep 1000')
+	# the check's TERM was forwarded to the command, which ran in the container's pid namespace
+	[ "$checks_left" = 0 ] || fail "the timed-out command still runs"
+	[ "$containers" = 1 ] || fail "the container should still run"
 	[ "$(annotation h5 last-output)" = "timed out after 2000 ms" ] ||
 		fail "last output: $(annotation h5 last-output)"
 	# as Docker's health log says a timeout
 	[ "$(annotation h5 last-exit-code)" = -1 ] || fail "exit code: $(annotation h5 last-exit-code)"
-	# the check's TERM was forwarded to the command, which ran in the container's pid namespace
-	[ "$(count_procs 'sleep 4242')" = 0 ] || fail "the timed-out command still runs"
-	[ "$(count_procs 'sleep 1000')" = 1 ] || fail "the container should still run"
 	hr kill h5 KILL
 	wait "$RUN_BG_PID"
 }

@@ -284,28 +284,30 @@ rootfs_processes() {
 	return 0
 }
 
-# start_notify_listener SOCKET OUT: binds the datagram socket SOCKET, as systemd or Podman
-# would, and writes to OUT the messages it receives until one says READY=1 (60 s at most), in
+# start_notify_listener SOCKET OUT [WORD...]: binds the datagram socket SOCKET, as systemd or
+# Podman would, and writes to OUT the messages it receives once they hold every WORD (READY=1
+# unless named; 240 s at most: an engine under emulation is slow to start a container), in
 # the background: LISTENER_PID.
 start_notify_listener() {
 	"$HR_PYTHON" -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
-s.settimeout(60)
+s.settimeout(240)
 open(sys.argv[2] + ".bound", "w").close()
+words = [w.encode() for w in sys.argv[3:]] or [b"READY=1"]
 got = b""
-while b"READY=1" not in got:
+while not all(w in got for w in words):
     got += s.recv(4096) + b"\n"
 with open(sys.argv[2], "wb") as f:
     f.write(got)
-' "$1" "$2" </dev/null >/dev/null 2>&1 3>&- &
+' "$@" </dev/null >/dev/null 2>&1 3>&- &
 	LISTENER_PID=$!
-	for _ in $(seq 100); do
-		[ -e "$2.bound" ] && return 0
+	local deadline=$((SECONDS + 30))
+	until [ -e "$2.bound" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "the notify listener did not start"
 		sleep 0.1
 	done
-	fail "the notify listener did not start"
 }
 
 # cgroup_dir PID: the cgroup v2 directory of a process, as the guest's root sees it.
@@ -316,15 +318,45 @@ cgroup_dir() {
 	echo "/sys/fs/cgroup$rel"
 }
 
-# wait_for_line FILE REGEX: up to 5 s for a line of FILE (a detached container's output) to
-# match the extended regular expression; the assertions after it say what was missing.
+# wait_for_line FILE REGEX: up to 30 s (a guest's emulated CPU is slow) for a line of FILE (a
+# detached container's output) to match the extended regular expression; the assertions after
+# it say what was missing.
 wait_for_line() {
-	local _
-	for _ in $(seq 50); do
-		grep -qE "$2" "$1" 2>/dev/null && return 0
+	local deadline=$((SECONDS + 30))
+	until grep -qE "$2" "$1" 2>/dev/null; do
+		[ "$SECONDS" -lt "$deadline" ] || return 0
 		sleep 0.1
 	done
-	return 0
+}
+
+# wait_ready FILE: up to 30 s for the line "ready" in FILE, which a process writes once its
+# trap is set: a signal sent before that would be lost (an init ignores what it has no handler
+# for).
+wait_ready() {
+	local deadline=$((SECONDS + 30))
+	until grep -qx ready "$1" 2>/dev/null; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "no ready in $1 within 30 s: $(cat "$1")"
+		sleep 0.1
+	done
+}
+
+# wait_exit PID: up to 30 s for a process to end; fails (status 1) if it still runs.
+wait_exit() {
+	local deadline=$((SECONDS + 30))
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# wait_socket PATH: up to 30 s for a helper started in the background to bind its unix socket;
+# a helper that never does fails the test here, not as a confusing connect error later.
+wait_socket() {
+	local deadline=$((SECONDS + 30))
+	until [ -S "$1" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "nothing bound $1 within 30 s"
+		sleep 0.1
+	done
 }
 
 # assert_line_matches REGEX: some line of $output matches the extended regular expression.

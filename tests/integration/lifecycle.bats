@@ -118,16 +118,12 @@ wait_status() {
 }
 
 @test "run forwards signals to the container" {
-	make_production_bundle sh -c 'trap "echo got-term; exit 7" TERM; while :; do sleep 0.1; done'
+	make_production_bundle sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done'
 	# exec: $! must be hardrun itself, not a subshell running the hr function
 	(exec "$HARDRUN" --root "$HR_ROOT" --cgroup-manager disabled run --bundle "$BUNDLE" sig \
 		>"$HR_TMP/out" 2>&1) &
 	runner=$!
-	for i in $(seq 50); do
-		[ -d "$HR_ROOT/sig" ] && [ "$(state_field sig status 2>/dev/null)" = running ] && break
-		sleep 0.1
-	done
-	sleep 0.3
+	wait_ready "$HR_TMP/out"
 	kill -TERM "$runner"
 	wait "$runner" && rc=0 || rc=$?
 	[ "$rc" -eq 7 ] || fail "expected 7, got $rc: $(cat "$HR_TMP/out")"
@@ -372,8 +368,7 @@ print(min(end, len(d)))' "$HARDRUN")
 	[[ $(exe_of "$pid" memfd) == *memfd:hardrun* ]] || fail "run with health probes: $(exe_of "$pid" memfd)"
 	for id in c1 fg probed; do hr delete --force "$id"; done
 	for pid in $pids; do
-		for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-		[ ! -d "/proc/$pid" ] || fail "hardrun $pid still runs: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
+		wait_exit "$pid" || fail "hardrun $pid still runs: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
 	done
 }
 
@@ -381,9 +376,9 @@ print(min(end, len(d)))' "$HARDRUN")
 	make_production_bundle sh
 	update_config 'c["process"]["terminal"] = True'
 	sock=$HR_TMP/console.sock
-	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$sock" $'tty; echo "id=$(id -u)"; exit\n' >"$HR_TMP/tty.out" &
+	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$sock" $'tty; echo "id=$(id -u)"; exit\n' >"$HR_TMP/tty.out" 3>&- &
 	helper=$!
-	for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	wait_socket "$sock"
 	hr_bg create --bundle "$BUNDLE" --console-socket "$sock" tty1
 	run -0 hr start tty1
 	wait "$helper"
@@ -459,9 +454,14 @@ c['hooks'] = {
 @test "kill --all signals every process; ps and list show the container" {
 	make_production_bundle sh -c 'sleep 1000 & sleep 1000 & wait'
 	hr_bg run -d --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" ka
-	sleep 0.5
-	run -0 hr ps --format json ka
-	n=$(json_eval 'len(d)' <<<"$output")
+	# the init forks its two sleeps on its own time
+	local deadline=$((SECONDS + 30)) n=0
+	while :; do
+		run -0 hr ps --format json ka
+		n=$(json_eval 'len(d)' <<<"$output")
+		[ "$n" -lt 3 ] && [ "$SECONDS" -lt "$deadline" ] || break
+		sleep 0.2
+	done
 	[ "$n" -eq 3 ] || fail "expected 3 processes, got $n"
 	run -0 hr ps ka
 	assert_output_contains "sleep 1000"
@@ -638,7 +638,7 @@ c['mounts'] += [{'destination': '/mnt/b%d' % i, 'type': 'bind', 'source': '$HR_T
 	# a recorded pid that was recycled by another process is not killed
 	hr_bg run -d --bundle "$BUNDLE" recycled
 	pid=$(state_field recycled pid)
-	sleep 1000 &
+	sleep 1000 3>&- &
 	local other=$!
 	printf '%d 1\n' "$other" >"$HR_ROOT/recycled/init.pid"
 	: >"$HR_ROOT/recycled/state.json"

@@ -108,8 +108,7 @@ check_records() {
 		esac
 	done
 	hr kill ol4 KILL
-	for i in $(seq 50); do kill -0 "$logger" 2>/dev/null || break; sleep 0.1; done
-	! kill -0 "$logger" 2>/dev/null || fail "the logger outlived the container's output"
+	wait_exit "$logger" || fail "the logger outlived the container's output"
 	hr delete ol4
 }
 

@@ -37,7 +37,7 @@ self_ids='echo "$(cut -d" " -f5,6 /proc/$$/stat) $$"'
 		sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' \
 		</dev/null >"$HR_TMP/exec.out" 2>&1 &
 	local exec_pid=$!
-	for _ in $(seq 50); do grep -q ready "$HR_TMP/exec.out" && break; sleep 0.1; done
+	wait_ready "$HR_TMP/exec.out"
 	kill -TERM "$exec_pid"
 	local rc=0
 	wait "$exec_pid" || rc=$?
@@ -47,9 +47,9 @@ self_ids='echo "$(cut -d" " -f5,6 /proc/$$/stat) $$"'
 	# foreground (field 8, tpgid), for job control
 	local sock=$HR_TMP/console.sock
 	"$HR_PYTHON" "$BATS_TEST_DIRNAME/helpers/recvtty.py" "$sock" \
-		'echo "ids $(cut -d" " -f5,6,8 /proc/$$/stat) $$"; exit'$'\n' >"$HR_TMP/tty.out" &
+		'echo "ids $(cut -d" " -f5,6,8 /proc/$$/stat) $$"; exit'$'\n' >"$HR_TMP/tty.out" 3>&- &
 	local helper=$!
-	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	wait_socket "$sock"
 	# in the foreground: hardrun reaps it (orphaned, it would wait for a reaper outside)
 	hr exec --tty --console-socket "$sock" pg sh </dev/null >>"$HR_TMP/container.log" 2>&1 ||
 		fail "exec --tty: $(cat "$HR_TMP/container.log")"

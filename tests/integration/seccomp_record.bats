@@ -117,8 +117,7 @@ names() {
 	assert_line_matches '^read$'
 	assert_line_matches '^nanosleep$|^clock_nanosleep$'
 	# nothing holds the container's output any more: the reader saw end of file
-	for _ in $(seq 50); do kill -0 "$reader" 2>/dev/null || break; sleep 0.1; done
-	! kill -0 "$reader" 2>/dev/null || fail "the output pipe is still held open"
+	wait_exit "$reader" || fail "the output pipe is still held open"
 	hr delete d1
 }
 

@@ -67,15 +67,17 @@ state_field() {
 	hr state "$1" | sed -n "s/^[[:space:]]*\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p"
 }
 
-wait_for() { # wait_for TRIES COMMAND...: retries every 0.1 s
-	local tries=$1 i
+wait_for() { # wait_for SECONDS COMMAND...: retries every 0.1 s until it succeeds or time is up
+	local deadline=$((SECONDS + $1))
 	shift
-	for ((i = 0; i < tries; i++)); do
-		"$@" && return 0
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
+
+# counter_above FILE N: the number in FILE is above N
+counter_above() { [ "$(cat "$1" 2>/dev/null || echo 0)" -gt "$2" ]; }
 
 stopped() { [ "$(state_field "$1" status)" = stopped ]; }
 
@@ -169,13 +171,13 @@ assert_file() { # assert_file FILE EXPECTED
 	# that meets the full pids.max would end it, which is not what this test is about
 	bundle production --pids 10 -- sh -c 'while :; do sleep 1000; done'
 	hr_bg run -d c1
-	run hr exec c1 sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do sleep 2 & done; wait'
+	run hr exec c1 sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do sleep 8 & done; wait'
 	assert_output_contains "can't fork: Resource temporarily unavailable"
 	max=$(awk '$1 == "max" { print $2 }' $CG/c1/pids.events)
 	[ "$max" -ge 1 ] || fail "pids.events: $(cat $CG/c1/pids.events)"
 	[ "$(cat $CG/c1/pids.current)" -le 10 ] || fail "pids.current $(cat $CG/c1/pids.current)"
 	# the forked sleeps end; the container itself was never touched
-	wait_for 100 pids_at_most c1 2 || fail "pids.current $(cat $CG/c1/pids.current)"
+	wait_for 30 pids_at_most c1 2 || fail "pids.current $(cat $CG/c1/pids.current)"
 	[ "$(state_field c1 status)" = running ] || fail "the container did not survive"
 	run -0 hr exec c1 echo alive
 	assert_output_contains alive
@@ -187,7 +189,7 @@ assert_file() { # assert_file FILE EXPECTED
 	bundle production -- sh -c 'i=0; while :; do i=$((i+1)); echo $i >/app/temp/counter.tmp; mv /app/temp/counter.tmp /app/temp/counter; sleep 0.05; done'
 	hr_bg run -d c1
 	counter=$BUNDLE/volumes/app-temp/counter
-	wait_for 50 test -s "$counter" || fail "the counter never started"
+	wait_for 30 test -s "$counter" || fail "the counter never started"
 	run -0 hr pause c1
 	[ "$(state_field c1 status)" = paused ] || fail "state is not paused"
 	assert_file $CG/c1/cgroup.freeze 1
@@ -202,9 +204,7 @@ assert_file() { # assert_file FILE EXPECTED
 	assert_output_contains "container c1 is not running (paused)"
 	run -0 hr resume c1
 	[ "$(state_field c1 status)" = running ] || fail "state is not running after resume"
-	sleep 1
-	c=$(cat "$counter")
-	[ "$c" -gt "$b" ] || fail "the counter did not move after resume: $b -> $c"
+	wait_for 30 counter_above "$counter" "$b" || fail "the counter did not move after resume: $b -> $(cat "$counter")"
 	run -1 hr resume c1
 	assert_output_contains "container c1 is not paused (running)"
 	# a paused container can be deleted by force
@@ -216,20 +216,20 @@ assert_file() { # assert_file FILE EXPECTED
 @test "kill --all: every process of a multi-process container" {
 	bundle production -- sh -c 'sleep 1000 & sleep 1000 & sleep 1000 & wait'
 	hr_bg run -d c1
-	wait_for 50 procs_at_least c1 4 || fail "procs: $(cat $CG/c1/cgroup.procs)"
+	wait_for 30 procs_at_least c1 4 || fail "procs: $(cat $CG/c1/cgroup.procs)"
 	run -0 hr ps --format json c1
 	[ "$(echo "$output" | tr ',' '\n' | wc -l)" -ge 4 ] || fail "ps lists fewer than 4 processes"
 	run -0 hr kill --all c1 TERM
-	wait_for 50 no_procs c1 || fail "left after kill --all TERM: $(cat $CG/c1/cgroup.procs)"
-	wait_for 50 stopped c1 || fail "not stopped"
+	wait_for 30 no_procs c1 || fail "left after kill --all TERM: $(cat $CG/c1/cgroup.procs)"
+	wait_for 30 stopped c1 || fail "not stopped"
 	run -0 hr delete c1
 	assert_no_cgroup c1
 
 	bundle production -- sh -c 'trap "" TERM; sleep 1000 & sleep 1000 & wait'
 	hr_bg run -d c2
-	wait_for 50 procs_at_least c2 3 || fail "procs: $(cat $CG/c2/cgroup.procs)"
+	wait_for 30 procs_at_least c2 3 || fail "procs: $(cat $CG/c2/cgroup.procs)"
 	run -0 hr kill --all c2 KILL
-	wait_for 50 no_procs c2 || fail "left after kill --all KILL: $(cat $CG/c2/cgroup.procs)"
+	wait_for 30 no_procs c2 || fail "left after kill --all KILL: $(cat $CG/c2/cgroup.procs)"
 	run -0 hr delete c2
 	assert_no_cgroup c2
 }
@@ -275,7 +275,7 @@ assert_file() { # assert_file FILE EXPECTED
 	# PID 1 to reap it, and hold the pid namespace open)
 	bundle production -- sh -c 'sleep 1001 & exec sleep 1000'
 	hr_bg run -d c1
-	wait_for 50 procs_at_least c1 2 || fail "c1 has $(wc -l <$CG/c1/cgroup.procs) processes"
+	wait_for 30 procs_at_least c1 2 || fail "c1 has $(wc -l <$CG/c1/cgroup.procs) processes"
 	run -0 hr verify --profile production c1
 	assert_line_matches '^PASS +- +linux\.resources\.memory\.limit +config +observed 536870912; expected memory\.max 536870912$'
 	assert_line_matches '^PASS +- +linux\.resources\.cpu +config +observed 50000 100000; expected cpu\.max 50000 100000$'
@@ -326,9 +326,10 @@ assert_file() { # assert_file FILE EXPECTED
 }
 
 @test "events --stats: plausible numbers with runc's field names, and the space used and the health settings" {
-	bundle production -- sh -c 'dd if=/dev/zero of=/dev/null bs=4M count=1 2>/dev/null; head -c 1048576 /dev/zero >/tmp/one-mib; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; sleep 1000'
+	bundle production -- sh -c 'dd if=/dev/zero of=/dev/null bs=4M count=1 2>/dev/null; head -c 1048576 /dev/zero >/tmp/one-mib; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; touch /tmp/done; sleep 1000'
 	hr_bg run -d c1
-	sleep 2
+	# the numbers are read once the process has done its work (half a CPU, emulated)
+	wait_for 120 hr exec c1 sh -c '[ -e /tmp/done ]' || fail "the container did not finish its work"
 	run -0 hr events --stats c1
 	echo "$output" >"$HR_TMP/stats.json"
 	# one interpreter for every check: python starts slowly under TCG
@@ -362,7 +363,8 @@ assert_file() { # assert_file FILE EXPECTED
 }
 
 @test "events: an OOM event and periodic stats, until the container stops" {
-	bundle production --memory 32M -- sh -c 'sleep 2; tail /dev/zero'
+	# the first sleep gives events time to attach before the OOM
+	bundle production --memory 32M -- sh -c 'sleep 6; tail /dev/zero'
 	hr_bg run -d c1
 	timeout 60 "$HARDRUN" --root "$HR_ROOT" events --interval 500ms c1 >"$HR_TMP/events" 2>&1 ||
 		fail "events did not end with the container: $(cat "$HR_TMP/events")"

@@ -131,7 +131,10 @@ big_length() {
 	rm -f "$HR_TMP/shared/len"
 	hr kill pd USR1 || fail "kill pd USR1"
 	until [ -s "$HR_TMP/shared/len" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "pd did not write its length on SIGUSR1"
+		[ "$SECONDS" -lt "$deadline" ] || {
+			fail "pd did not write its length on SIGUSR1"
+			return 1
+		}
 		sleep 0.1
 	done
 	cat "$HR_TMP/shared/len"
@@ -140,10 +143,18 @@ big_length() {
 @test "guest: checkpoint --pre-dump, then --parent-path: the last dump saves only what changed; restore has it all" {
 	make_counter_bundle
 	# 8 MB the process holds and never touches again (not even to read: ash copies a value it
-	# expands), its length written to /shared/len on SIGUSR1
-	update_config "c['process']['args'] = ['sh', '-c', 'big=\$(yes aaaaaaa | head -c 8000000); trap \"echo \\\\\${#big} >/shared/len\" USR1; i=0; while :; do i=\$((i+1)); echo \$i >/shared/n; sleep 0.2; done']"
+	# expands), its length written to /shared/len on SIGUSR1. It forks nothing while it holds
+	# them (its one sleep is forked at the start): a child caught between fork and exec by the
+	# last dump would share all 8 MB and have them saved again. The counter is a subshell forked
+	# before them, so it runs before the trap is set: /shared/holding says it is.
+	update_config "c['process']['args'] = ['sh', '-c', '(i=0; while :; do i=\$((i+1)); echo \$i >/shared/n; sleep 0.2; done) & big=\$(yes aaaaaaa | head -c 8000000); trap \"echo \\\\\${#big} >/shared/len\" USR1; echo >/shared/holding; sleep 100000 & while :; do wait; done']"
 	hr run -d --bundle "$BUNDLE" pd </dev/null >"$HR_TMP/pd.log" 2>&1 || fail "run: $(cat "$HR_TMP/pd.log")"
 	wait_counter_above 2
+	local deadline=$((SECONDS + 60))
+	until [ -e "$HR_TMP/shared/holding" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "pd never set its trap"
+		sleep 0.2
+	done
 	local len
 	len=$(big_length)
 	[ "$len" -gt 7000000 ] || fail "the process holds ${len} bytes, not 8 MB"
@@ -195,6 +206,16 @@ start_console() {
 	fail "recvtty.py did not listen on $HR_TMP/$1.sock"
 }
 
+# settled FILE: what FILE holds once it is not empty (up to 30 s): the counter truncates it
+# before each rewrite.
+settled() {
+	local deadline=$((SECONDS + 30))
+	until [ -s "$1" ] || [ "$SECONDS" -ge "$deadline" ]; do
+		sleep 0.1
+	done
+	cat "$1" 2>&1
+}
+
 @test "guest: a container with a terminal: checkpoint, then restore --console-socket gives it a new one" {
 	make_counter_bundle
 	# the counter also writes its value to its terminal, and what its terminal is
@@ -205,7 +226,7 @@ c['process']['args'] = ['sh', '-c', 'i=0; while :; do i=\$((i+1)); echo \$i >/sh
 	hr run -d --console-socket "$HR_TMP/first.sock" --bundle "$BUNDLE" tt </dev/null >"$HR_TMP/tt.log" 2>&1 ||
 		fail "run: $(cat "$HR_TMP/tt.log")"
 	wait_counter_above 2
-	[ "$(cat "$HR_TMP/shared/tty")" = /dev/pts/0 ] || fail "the terminal inside: $(cat "$HR_TMP/shared/tty")"
+	[ "$(settled "$HR_TMP/shared/tty")" = /dev/pts/0 ] || fail "the terminal inside: $(cat "$HR_TMP/shared/tty")"
 
 	hr checkpoint --image-path "$HR_TMP/img" tt >"$HR_TMP/ck.out" 2>&1 ||
 		fail "checkpoint: $(cat "$HR_TMP/ck.out"; grep -B5 -m3 Error "$HR_TMP/img/dump.log")"
@@ -221,8 +242,8 @@ c['process']['args'] = ['sh', '-c', 'i=0; while :; do i=\$((i+1)); echo \$i >/sh
 
 	run -1 hr restore --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt
 	assert_output_contains "process.terminal is true: --console-socket is required"
-	# the console holds the new master 30 s: the pty lives as long (its /dev/pts/0 with it)
-	start_console second "" 30
+	# the console holds the new master until the container is deleted (at most 300 s)
+	start_console second "" 300
 	hr restore -d --console-socket "$HR_TMP/second.sock" --bundle "$BUNDLE" --image-path "$HR_TMP/img" tt \
 		</dev/null >"$HR_TMP/rs.log" 2>&1 ||
 		fail "restore: $(cat "$HR_TMP/rs.log"; grep -B5 -m3 Error "$HR_TMP/img/restore.log")"
@@ -232,15 +253,16 @@ c['process']['args'] = ['sh', '-c', 'i=0; while :; do i=\$((i+1)); echo \$i >/sh
 	now=$(counter)
 	rm -f "$HR_TMP/shared/tty" "$HR_TMP/shared/t0"
 	wait_counter_above $((now + 1))
-	[ "$(cat "$HR_TMP/shared/tty")" = /dev/pts/0 ] || fail "the terminal inside after the restore: $(cat "$HR_TMP/shared/tty" 2>&1)"
-	[ "$(cat "$HR_TMP/shared/t0")" = stdin-tty ] || fail "stdin is not a terminal after the restore"
+	[ "$(settled "$HR_TMP/shared/tty")" = /dev/pts/0 ] || fail "the terminal inside after the restore: $(cat "$HR_TMP/shared/tty" 2>&1)"
+	[ "$(settled "$HR_TMP/shared/t0")" = stdin-tty ] || fail "stdin is not a terminal after the restore"
 	pid=$(init_pid tt)
 	[ "$(stat -L -c %t "/proc/$pid/fd/0")" = 88 ] || fail "fd 0 of the restored init is not a pty slave: $(stat -L -c '%t:%T' "/proc/$pid/fd/0")"
 	[ ! -e "$HR_TMP/img/restore-pts" ] || fail "restore left its devpts directory"
-	# and it writes to the new terminal, from where it was
+	# and it writes to the new terminal, from where it was (the console prints what it got
+	# when the pty closes with the container)
+	run -0 hr delete -f tt
 	wait "$CONSOLE_PID" || true
 	grep -qE "^n=$((saved + 1))\s*$" "$HR_TMP/second.out" || fail "the new terminal did not get n=$((saved + 1)): $(head -c 300 "$HR_TMP/second.out")"
-	run -0 hr delete -f tt
 }
 
 @test "guest: restore without -d waits for the restored process, returns its status and deletes the container" {

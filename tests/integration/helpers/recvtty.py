@@ -18,6 +18,8 @@ timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 20.0
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 srv.bind(path)
 srv.listen(1)
+# a test that fails before hardrun connects must not leave this waiting for ever
+srv.settimeout(300)
 print("listening", flush=True)
 conn, _ = srv.accept()
 _, fds, _, _ = socket.recv_fds(conn, 1024, 1)
