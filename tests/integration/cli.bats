@@ -249,7 +249,8 @@ print(entry["msg"])
 		dbus-daemon --config-file="$5.conf" --nofork --nopidfile </dev/null >/dev/null \
 			2>"$5.log" 3>&- &
 		daemon=$!
-		for _ in $(seq 100); do [ -S "$5" ] && break; sleep 0.05; done
+		for _ in $(seq 600); do [ -S "$5" ] && break; sleep 0.05; done
+		[ -S "$5" ] || { echo "the test bus did not start"; cat "$5.log"; exit 9; }
 		[ -f "$1" ] && { mount --bind /dev/null "$1" || exit 9; }
 		DBUS_SYSTEM_BUS_ADDRESS=unix:path=$5 "$2" --root "$3" --cgroup-manager systemd \
 			run --bundle "$4" sd-bus

@@ -239,6 +239,12 @@ wait_exited() {
 		fail "$(cri inspect "$failed_ctr")"
 	wait_exited "$hog_ctr"
 	if [ "$HR_CRI_DRIVER" = cgroupfs ]; then
+		# the exit and the shim's OOM event reach containerd's CRI plugin each on its own path
+		local i
+		for ((i = 0; i < 60; i++)); do
+			[ "$(status_field "$hog_ctr" "d['reason']")" = OOMKilled ] && break
+			sleep 0.5
+		done
 		[ "$(status_field "$hog_ctr" "'%s %s' % (d['exit_code'], d['reason'])")" = "137 OOMKilled" ] ||
 			fail "$(cri inspect "$hog_ctr")"
 	else
@@ -274,7 +280,11 @@ wait_exited() {
 	start_container tux bot 'trap "echo second" USR1; echo first; echo to-stderr >&2
 		while :; do sleep 0.2; done'
 	log=$LOGS/default_tux_uid-tux/bot/0.log
-	for ((i = 0; i < 100; i++)); do grep -q to-stderr "$log" 2>/dev/null && break; sleep 0.2; done
+	# containerd copies stdout and stderr each on its own: either may come first
+	for ((i = 0; i < 150; i++)); do
+		grep -q ' stdout F first$' "$log" 2>/dev/null && grep -q to-stderr "$log" && break
+		sleep 0.2
+	done
 	run -0 cat "$log"
 	assert_line_matches '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9:]+) stdout F first$'
 	assert_line_matches '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9:]+) stderr F to-stderr$'

@@ -78,7 +78,8 @@ def stream_exec(stub, container, timeout, cmd, tty):
     # terminal output without it, whatever the runtime); nothing is sent on it
     url = call(stub, "Exec", cri.ExecRequest(container_id=container, cmd=cmd, tty=tty, stdin=tty,
                                              stdout=True, stderr=not tty)).url
-    ws = websocket.create_connection(url.replace("http://", "ws://", 1), timeout=timeout,
+    # the connection gets a minute of its own: TIMEOUT is the command's, counted from here
+    ws = websocket.create_connection(url.replace("http://", "ws://", 1), timeout=60,
                                      subprotocols=["v4.channel.k8s.io"])
     deadline = time.monotonic() + timeout
     status = None

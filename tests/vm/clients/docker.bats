@@ -107,9 +107,9 @@ full_id() {
 }
 
 @test "docker stop: SIGTERM first, the container's handler runs and its status 0 comes back" {
-	start=$SECONDS
-	run -0 d stop -t 30 c1
-	[ $((SECONDS - start)) -lt 30 ] || fail "stop waited for its timeout: TERM did not arrive"
+	# status 0 is the trap's: a KILL after the timeout would be 137 (no wall clock asserted: on
+	# a loaded emulated guest the engine's own work can take as long as the timeout)
+	run -0 d stop -t 120 c1
 	run -0 d inspect -f '{{.State.Status}} {{.State.ExitCode}}' c1
 	[ "$output" = "exited 0" ] || fail "after stop: $output"
 	run -0 d logs c1
