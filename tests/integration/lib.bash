@@ -303,11 +303,7 @@ with open(sys.argv[2], "wb") as f:
     f.write(got)
 ' "$@" </dev/null >/dev/null 2>&1 3>&- &
 	LISTENER_PID=$!
-	local deadline=$((SECONDS + 30))
-	until [ -e "$2.bound" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "the notify listener did not start"
-		sleep 0.1
-	done
+	wait_until 30 test -e "$2.bound" || fail "the notify listener did not start"
 }
 
 # cgroup_dir PID: the cgroup v2 directory of a process, as the guest's root sees it.
@@ -318,45 +314,45 @@ cgroup_dir() {
 	echo "/sys/fs/cgroup$rel"
 }
 
-# wait_for_line FILE REGEX: up to 30 s (a guest's emulated CPU is slow) for a line of FILE (a
-# detached container's output) to match the extended regular expression; the assertions after
-# it say what was missing.
-wait_for_line() {
-	local deadline=$((SECONDS + 30))
-	until grep -qE "$2" "$1" 2>/dev/null; do
-		[ "$SECONDS" -lt "$deadline" ] || return 0
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds (status 0) or
+# SECONDS have passed (status 1). Waits are counted in seconds, not tries: under a guest's
+# emulated CPU each try itself takes longer.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
 		sleep 0.1
 	done
+}
+
+# wait_for_line FILE REGEX: up to 30 s for a line of FILE (a detached container's output) to
+# match the extended regular expression; the assertions after it say what was missing.
+wait_for_line() {
+	wait_until 30 grep -qsE "$2" "$1" || true
 }
 
 # wait_ready FILE: up to 30 s for the line "ready" in FILE, which a process writes once its
 # trap is set: a signal sent before that would be lost (an init ignores what it has no handler
 # for).
 wait_ready() {
-	local deadline=$((SECONDS + 30))
-	until grep -qx ready "$1" 2>/dev/null; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "no ready in $1 within 30 s: $(cat "$1")"
-		sleep 0.1
-	done
+	wait_until 30 grep -qsx ready "$1" || fail "no ready in $1 within 30 s: $(cat "$1")"
 }
 
-# wait_exit PID: up to 30 s for a process to end; fails (status 1) if it still runs.
+# gone PID: no process PID (or one this shell cannot signal)
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# wait_exit PID: up to 30 s for a process to end; status 1 if it still runs.
 wait_exit() {
-	local deadline=$((SECONDS + 30))
-	while kill -0 "$1" 2>/dev/null; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
+	wait_until 30 gone "$1"
 }
 
 # wait_socket PATH: up to 30 s for a helper started in the background to bind its unix socket;
 # a helper that never does fails the test here, not as a confusing connect error later.
 wait_socket() {
-	local deadline=$((SECONDS + 30))
-	until [ -S "$1" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "nothing bound $1 within 30 s"
-		sleep 0.1
-	done
+	wait_until 30 test -S "$1" || fail "nothing bound $1 within 30 s"
 }
 
 # assert_line_matches REGEX: some line of $output matches the extended regular expression.

@@ -451,18 +451,16 @@ c['hooks'] = {
 	[ "$(wc -l </proc/self/mountinfo)" = "$before" ] || fail "mounts left"
 }
 
+# has_processes ID N: hr ps lists N processes of container ID
+has_processes() {
+	[ "$(hr ps --format json "$1" | json_eval 'len(d)')" -eq "$2" ]
+}
+
 @test "kill --all signals every process; ps and list show the container" {
 	make_production_bundle sh -c 'sleep 1000 & sleep 1000 & wait'
 	hr_bg run -d --bundle "$BUNDLE" --pid-file "$HR_TMP/pid" ka
 	# the init forks its two sleeps on its own time
-	local deadline=$((SECONDS + 30)) n=0
-	while :; do
-		run -0 hr ps --format json ka
-		n=$(json_eval 'len(d)' <<<"$output")
-		[ "$n" -lt 3 ] && [ "$SECONDS" -lt "$deadline" ] || break
-		sleep 0.2
-	done
-	[ "$n" -eq 3 ] || fail "expected 3 processes, got $n"
+	wait_until 30 has_processes ka 3 || fail "expected 3 processes: $(hr ps ka)"
 	run -0 hr ps ka
 	assert_output_contains "sleep 1000"
 	run -0 hr list

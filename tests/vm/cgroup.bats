@@ -67,15 +67,6 @@ state_field() {
 	hr state "$1" | sed -n "s/^[[:space:]]*\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p"
 }
 
-wait_for() { # wait_for SECONDS COMMAND...: retries every 0.1 s until it succeeds or time is up
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
-
 # counter_above FILE N: the number in FILE is above N
 counter_above() { [ "$(cat "$1" 2>/dev/null || echo 0)" -gt "$2" ]; }
 
@@ -177,7 +168,7 @@ assert_file() { # assert_file FILE EXPECTED
 	[ "$max" -ge 1 ] || fail "pids.events: $(cat $CG/c1/pids.events)"
 	[ "$(cat $CG/c1/pids.current)" -le 10 ] || fail "pids.current $(cat $CG/c1/pids.current)"
 	# the forked sleeps end; the container itself was never touched
-	wait_for 30 pids_at_most c1 2 || fail "pids.current $(cat $CG/c1/pids.current)"
+	wait_until 30 pids_at_most c1 2 || fail "pids.current $(cat $CG/c1/pids.current)"
 	[ "$(state_field c1 status)" = running ] || fail "the container did not survive"
 	run -0 hr exec c1 echo alive
 	assert_output_contains alive
@@ -189,7 +180,7 @@ assert_file() { # assert_file FILE EXPECTED
 	bundle production -- sh -c 'i=0; while :; do i=$((i+1)); echo $i >/app/temp/counter.tmp; mv /app/temp/counter.tmp /app/temp/counter; sleep 0.05; done'
 	hr_bg run -d c1
 	counter=$BUNDLE/volumes/app-temp/counter
-	wait_for 30 test -s "$counter" || fail "the counter never started"
+	wait_until 30 test -s "$counter" || fail "the counter never started"
 	run -0 hr pause c1
 	[ "$(state_field c1 status)" = paused ] || fail "state is not paused"
 	assert_file $CG/c1/cgroup.freeze 1
@@ -204,7 +195,7 @@ assert_file() { # assert_file FILE EXPECTED
 	assert_output_contains "container c1 is not running (paused)"
 	run -0 hr resume c1
 	[ "$(state_field c1 status)" = running ] || fail "state is not running after resume"
-	wait_for 30 counter_above "$counter" "$b" || fail "the counter did not move after resume: $b -> $(cat "$counter")"
+	wait_until 30 counter_above "$counter" "$b" || fail "the counter did not move after resume: $b -> $(cat "$counter")"
 	run -1 hr resume c1
 	assert_output_contains "container c1 is not paused (running)"
 	# a paused container can be deleted by force
@@ -216,20 +207,20 @@ assert_file() { # assert_file FILE EXPECTED
 @test "kill --all: every process of a multi-process container" {
 	bundle production -- sh -c 'sleep 1000 & sleep 1000 & sleep 1000 & wait'
 	hr_bg run -d c1
-	wait_for 30 procs_at_least c1 4 || fail "procs: $(cat $CG/c1/cgroup.procs)"
+	wait_until 30 procs_at_least c1 4 || fail "procs: $(cat $CG/c1/cgroup.procs)"
 	run -0 hr ps --format json c1
 	[ "$(echo "$output" | tr ',' '\n' | wc -l)" -ge 4 ] || fail "ps lists fewer than 4 processes"
 	run -0 hr kill --all c1 TERM
-	wait_for 30 no_procs c1 || fail "left after kill --all TERM: $(cat $CG/c1/cgroup.procs)"
-	wait_for 30 stopped c1 || fail "not stopped"
+	wait_until 30 no_procs c1 || fail "left after kill --all TERM: $(cat $CG/c1/cgroup.procs)"
+	wait_until 30 stopped c1 || fail "not stopped"
 	run -0 hr delete c1
 	assert_no_cgroup c1
 
 	bundle production -- sh -c 'trap "" TERM; sleep 1000 & sleep 1000 & wait'
 	hr_bg run -d c2
-	wait_for 30 procs_at_least c2 3 || fail "procs: $(cat $CG/c2/cgroup.procs)"
+	wait_until 30 procs_at_least c2 3 || fail "procs: $(cat $CG/c2/cgroup.procs)"
 	run -0 hr kill --all c2 KILL
-	wait_for 30 no_procs c2 || fail "left after kill --all KILL: $(cat $CG/c2/cgroup.procs)"
+	wait_until 30 no_procs c2 || fail "left after kill --all KILL: $(cat $CG/c2/cgroup.procs)"
 	run -0 hr delete c2
 	assert_no_cgroup c2
 }
@@ -275,7 +266,7 @@ assert_file() { # assert_file FILE EXPECTED
 	# PID 1 to reap it, and hold the pid namespace open)
 	bundle production -- sh -c 'sleep 1001 & exec sleep 1000'
 	hr_bg run -d c1
-	wait_for 30 procs_at_least c1 2 || fail "c1 has $(wc -l <$CG/c1/cgroup.procs) processes"
+	wait_until 30 procs_at_least c1 2 || fail "c1 has $(wc -l <$CG/c1/cgroup.procs) processes"
 	run -0 hr verify --profile production c1
 	assert_line_matches '^PASS +- +linux\.resources\.memory\.limit +config +observed 536870912; expected memory\.max 536870912$'
 	assert_line_matches '^PASS +- +linux\.resources\.cpu +config +observed 50000 100000; expected cpu\.max 50000 100000$'
@@ -329,7 +320,7 @@ assert_file() { # assert_file FILE EXPECTED
 	bundle production -- sh -c 'dd if=/dev/zero of=/dev/null bs=4M count=1 2>/dev/null; head -c 1048576 /dev/zero >/tmp/one-mib; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; touch /tmp/done; sleep 1000'
 	hr_bg run -d c1
 	# the numbers are read once the process has done its work (half a CPU, emulated)
-	wait_for 120 hr exec c1 sh -c '[ -e /tmp/done ]' || fail "the container did not finish its work"
+	wait_until 120 hr exec c1 sh -c '[ -e /tmp/done ]' || fail "the container did not finish its work"
 	run -0 hr events --stats c1
 	echo "$output" >"$HR_TMP/stats.json"
 	# one interpreter for every check: python starts slowly under TCG

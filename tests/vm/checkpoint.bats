@@ -127,16 +127,13 @@ pages_bytes() {
 
 # The length of the big value the container pd holds, as its shell reports it on SIGUSR1.
 big_length() {
-	local deadline=$((SECONDS + 10))
 	rm -f "$HR_TMP/shared/len"
 	hr kill pd USR1 || fail "kill pd USR1"
-	until [ -s "$HR_TMP/shared/len" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || {
-			fail "pd did not write its length on SIGUSR1"
-			return 1
-		}
-		sleep 0.1
-	done
+	# in $(...) fail cannot end the test: the caller finds the length empty
+	wait_until 10 test -s "$HR_TMP/shared/len" || {
+		fail "pd did not write its length on SIGUSR1"
+		return 1
+	}
 	cat "$HR_TMP/shared/len"
 }
 
@@ -150,11 +147,7 @@ big_length() {
 	update_config "c['process']['args'] = ['sh', '-c', '(i=0; while :; do i=\$((i+1)); echo \$i >/shared/n; sleep 0.2; done) & big=\$(yes aaaaaaa | head -c 8000000); trap \"echo \\\\\${#big} >/shared/len\" USR1; echo >/shared/holding; sleep 100000 & while :; do wait; done']"
 	hr run -d --bundle "$BUNDLE" pd </dev/null >"$HR_TMP/pd.log" 2>&1 || fail "run: $(cat "$HR_TMP/pd.log")"
 	wait_counter_above 2
-	local deadline=$((SECONDS + 60))
-	until [ -e "$HR_TMP/shared/holding" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "pd never set its trap"
-		sleep 0.2
-	done
+	wait_until 60 test -e "$HR_TMP/shared/holding" || fail "pd never set its trap"
 	local len
 	len=$(big_length)
 	[ "$len" -gt 7000000 ] || fail "the process holds ${len} bytes, not 8 MB"
@@ -198,22 +191,20 @@ start_console() {
 	"$HR_PYTHON" "$BATS_TEST_DIRNAME/../integration/helpers/recvtty.py" "$HR_TMP/$1.sock" \
 		"$2" "$3" >"$HR_TMP/$1.out" 2>&1 3>&- &
 	CONSOLE_PID=$!
-	local i
-	for i in $(seq 100); do
-		[ -S "$HR_TMP/$1.sock" ] && return 0
-		sleep 0.1
-	done
-	fail "recvtty.py did not listen on $HR_TMP/$1.sock"
+	wait_socket "$HR_TMP/$1.sock"
 }
 
 # settled FILE: what FILE holds once it is not empty (up to 30 s): the counter truncates it
-# before each rewrite.
+# before each rewrite, so what is tested is what was read (a test -s, then a cat, could read
+# the file truncated again in between); each rewrite is one write, whole or not yet there.
 settled() {
-	local deadline=$((SECONDS + 30))
-	until [ -s "$1" ] || [ "$SECONDS" -ge "$deadline" ]; do
+	local content deadline=$((SECONDS + 30))
+	while :; do
+		content=$(cat "$1" 2>/dev/null)
+		[ -z "$content" ] && [ "$SECONDS" -lt "$deadline" ] || break
 		sleep 0.1
 	done
-	cat "$1" 2>&1
+	printf '%s\n' "$content"
 }
 
 @test "guest: a container with a terminal: checkpoint, then restore --console-socket gives it a new one" {

@@ -54,16 +54,6 @@ in_bot() {
 	hr exec tux python3 -c "$1"
 }
 
-wait_for() { # wait_for TRIES COMMAND...: retries every 0.2 s
-	local tries=$1 i
-	shift
-	for ((i = 0; i < tries; i++)); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 logged() { grep -q "$1" "$HR_ROOT/tux/output.log" 2>/dev/null; }
 
 status_is() { [ "$(hr state tux | json_eval "d['status']")" = "$1" ]; }
@@ -75,7 +65,7 @@ health_is() {
 @test "production: the Python process's own view: 1001, no capabilities, NNP, seccomp, read-only root, 64 MiB tmpfs, 512 MiB and half a CPU" {
 	tux_bundle production
 	hr_bg run -d --output-log --bundle "$BUNDLE" tux
-	wait_for 300 logged '"msg\\": \\"answered' || fail "the bot did not answer: $(cat "$HR_ROOT/tux/output.log")"
+	wait_until 60 logged '"msg\\": \\"answered' || fail "the bot did not answer: $(cat "$HR_ROOT/tux/output.log")"
 	run -0 in_bot '
 import errno, os
 st = dict(l.split(":", 1) for l in open("/proc/self/status"))
@@ -121,7 +111,7 @@ print("cpu.max", open("/sys/fs/cgroup/cpu.max").read().strip())'
 @test "/tmp starts empty each run; /app/temp survives delete and a new run, 1001's on the host" {
 	tux_bundle production
 	hr_bg run -d --bundle "$BUNDLE" tux
-	wait_for 300 test -s "$HR_TMP/volume/state.json" || fail "no state in the volume"
+	wait_until 60 test -s "$HR_TMP/volume/state.json" || fail "no state in the volume"
 	run -0 in_bot 'open("/tmp/scratch", "w").write("x"); open("/app/temp/kept", "w").write("kept")'
 	hr delete --force tux
 	hr_bg run -d --output-log --bundle "$BUNDLE" tux
@@ -131,7 +121,7 @@ print("cpu.max", open("/sys/fs/cgroup/cpu.max").read().strip())'
 	[ "$(stat -c %u:%g "$HR_TMP/volume/kept" "$HR_TMP/volume/state.json" | sort -u)" = 1001:1001 ] ||
 		fail "owners: $(stat -c '%n %u:%g' "$HR_TMP/volume"/*)"
 	# the bot read its count back: it goes on from where it stopped
-	wait_for 300 logged '"answered\\": [2-9]' || fail "$(cat "$HR_ROOT/tux/output.log" 2>/dev/null)"
+	wait_until 60 logged '"answered\\": [2-9]' || fail "$(cat "$HR_ROOT/tux/output.log" 2>/dev/null)"
 	hr delete --force tux
 }
 
@@ -156,9 +146,9 @@ print("cpu.max", open("/sys/fs/cgroup/cpu.max").read().strip())'
 		hr run --output-log --keep --bundle "$BUNDLE" tux </dev/null >"$HR_TMP/run.out" 2>&1
 		echo $? >"$HR_TMP/run.status"
 	) &
-	wait_for 300 logged '"msg\\": \\"answered' || fail "the bot did not answer: $(cat "$HR_TMP/run.out")"
+	wait_until 60 logged '"msg\\": \\"answered' || fail "the bot did not answer: $(cat "$HR_TMP/run.out")"
 	hr kill tux TERM
-	wait_for 300 test -s "$HR_TMP/run.status" || fail "run did not return"
+	wait_until 60 test -s "$HR_TMP/run.status" || fail "run did not return"
 	[ "$(cat "$HR_TMP/run.status")" = 0 ] || fail "run's status $(cat "$HR_TMP/run.status"): $(cat "$HR_TMP/run.out")"
 	logged 'stopping on SIGTERM' || fail "the handler did not run"
 	hr delete tux
@@ -174,14 +164,14 @@ print("cpu.max", open("/sys/fs/cgroup/cpu.max").read().strip())'
 			</dev/null >"$HR_TMP/run.out" 2>&1
 		echo $? >"$HR_TMP/run.status"
 	) &
-	wait_for 600 health_is healthy || fail "not healthy: $(hr state tux)"
+	wait_until 120 health_is healthy || fail "not healthy: $(hr state tux)"
 	run -0 in_bot 'open("/app/temp/state.json", "w").write("not json")'
-	wait_for 600 health_is unhealthy || fail "not unhealthy: $(hr state tux)"
+	wait_until 120 health_is unhealthy || fail "not unhealthy: $(hr state tux)"
 	run -0 hr state tux
 	# the import's traceback, in the check's last output
 	[[ "$output" == *'File \"/app/health.py\", line'*'json.load'* ]] || fail "the check's output: $output"
 	hr kill tux KILL
-	wait_for 300 test -s "$HR_TMP/run.status" || fail "run did not return"
+	wait_until 60 test -s "$HR_TMP/run.status" || fail "run did not return"
 	[ "$(cat "$HR_TMP/run.status")" = 137 ] || fail "run's status: $(cat "$HR_TMP/run.status")"
 }
 
